@@ -1,0 +1,40 @@
+# Targets document themselves: `make help`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+TURTLE := ontology/*.ttl shapes/*.ttl data/*.ttl
+
+.PHONY: help run test lint check-format bench bench-quick clean
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(RUNTIME): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(DEV): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(RUNTIME)
+
+run: $(RUNTIME) ## Set up, validate data/yongsan.ttl and write every export to dist/.
+	$(BIN)/learningcity validate data/yongsan.ttl
+	$(BIN)/learningcity export data/yongsan.ttl --all dist/
+	@echo "exports written to dist/"
+
+test: $(DEV) lint check-format ## Set up and run the linters and the whole test suite.
+	$(BIN)/pytest -n 2
+
+lint: $(DEV) ## ruff lint.
+	$(BIN)/ruff check src tests scripts benchmarks
+
+check-format: $(DEV) ## Python and Turtle formatting checks (no files changed).
+	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/learningcity fmt --check $(TURTLE)
+
+clean: ## Remove the virtual environment and build outputs.
+	rm -rf $(VENV) dist build site .pytest_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""The `learningcity` command: a thin click layer over the `learningcity.*` library.
+
+Subcommands are imported only when they run, so `learningcity --help` does not pay for rdflib,
+pyshacl or the server (a benchmark keeps it under 0.1 s).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+
+import click
+
+from learningcity import __version__
+from learningcity.errors import ExitCode, LearningCityError
+
+#: command name -> (module, function, one-line summary shown by --help without importing it)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "validate": ("learningcity.cli.validate", "validate", "Check data against the SHACL shapes."),
+    "query": ("learningcity.cli.query", "query", "Run a SPARQL query on the data or an endpoint."),
+    "export": ("learningcity.cli.export", "export", "Write the data in another RDF format."),
+    "embed": ("learningcity.cli.embed", "embed", "Print a schema.org JSON-LD block for a page."),
+    "info": ("learningcity.cli.info", "info", "Summarise the data: size, classes, metadata."),
+    "fmt": ("learningcity.cli.fmt", "fmt", "Rewrite Turtle files in canonical form."),
+}
+
+EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(
+    f"  {code.value:<4} {code.name.lower().replace('_', ' ')}" for code in ExitCode
+)
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute, _ = COMMANDS[cmd_name]
+        return getattr(importlib.import_module(module_name), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, epilog=EXIT_CODES_HELP, context_settings={"max_content_width": 100})
+@click.version_option(__version__, prog_name="learningcity")
+@click.option("--debug", is_flag=True, help="Show a traceback for errors (for bug reports).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Validate, query, export and publish learning-city profiles as linked data.
+
+    \b
+    Examples:
+      learningcity validate data/yongsan.ttl
+      learningcity query --name mayor
+      learningcity export --format jsonld -o dist/yongsan.jsonld
+    """
+    ctx.obj = {"debug": debug}
+
+
+def main() -> None:
+    """Entry point: one line per error on stderr, a documented exit code, no traceback."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        code = cli.main(standalone_mode=False)
+    except LearningCityError as error:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"learningcity: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        click.echo("learningcity: interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(ExitCode.BAD_INPUT)
+    except KeyboardInterrupt:
+        click.echo("learningcity: interrupted; outputs left as they were", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(ExitCode.OK)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)

@@ -1,0 +1,34 @@
+"""Exit codes and the one error type the CLI turns into a one-line message."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Documented exit codes of every `learningcity` command (README, `--help`)."""
+
+    OK = 0
+    FAILED = 1  # the data does not conform, an ASK answered false, `fmt --check` found changes
+    BAD_INPUT = 2  # unusable input: unreadable file, parse error, bad query, bad option value
+    IO_ERROR = 3  # the output could not be written (disk full, permission); nothing was replaced
+    INTERRUPTED = 130  # stopped with Ctrl-C; outputs left as they were
+
+
+class LearningCityError(Exception):
+    """An error a person can fix; `str()` is the whole one-line message."""
+
+    exit_code: ExitCode = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str, exit_code: ExitCode | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class InputError(LearningCityError):
+    """Input that cannot be used: a file, a query, an option value."""
+
+
+class OutputError(LearningCityError):
+    exit_code = ExitCode.IO_ERROR

@@ -1,0 +1,124 @@
+"""How files become a graph: the one place that reads RDF.
+
+Files are parsed by Oxigraph (strict, fast) into an in-memory `pyoxigraph.Dataset`, which keeps
+every literal exactly as written (a `pyoxigraph.Store` rewrites `1e3` to `1000`, so it is built
+from the dataset only where SPARQL needs it, in `learningcity.query`). Nothing is
+fetched from the network: DATA must be a local file or stdin, and Oxigraph's JSON-LD parser
+refuses remote `@context` documents and its RDF/XML parser refuses external entities.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from learningcity.errors import InputError
+from learningcity.formats import RdfSyntax, syntax_for_path, syntax_named
+
+STDIN = "-"
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_OXIGRAPH_POSITION = re.compile(
+    r"^(?:Parser error at line (?P<line>\d+) "
+    r"(?:between columns (?P<col>\d+) and \d+|column (?P<col1>\d+))"
+    r"|error at (?P<line2>\d+):(?P<col2>\d+)(?:-\d+:\d+)?)\s*:?\s*"
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One DATA argument: a local file, or stdin when `path` is None."""
+
+    path: Path | None
+    syntax: RdfSyntax
+
+    @property
+    def display(self) -> str:
+        return "<stdin>" if self.path is None else str(self.path)
+
+    @property
+    def base_iri(self) -> str | None:
+        return None if self.path is None else self.path.resolve().as_uri()
+
+    def read(self) -> bytes:
+        if self.path is None:
+            return sys.stdin.buffer.read()
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{self.path}: no such file; check the path") from None
+        except IsADirectoryError:
+            raise InputError(f"{self.path}: is a directory; give an RDF file") from None
+        except PermissionError:
+            raise InputError(f"{self.path}: permission denied; make the file readable") from None
+        except OSError as error:
+            raise InputError(f"{self.path}: cannot read ({error.strerror})") from None
+        if self.path.suffix.lower() == ".gz":
+            try:
+                return gzip.decompress(raw)
+            except (OSError, EOFError) as error:
+                raise InputError(f"{self.path}: not a readable gzip file ({error})") from None
+        return raw
+
+
+def resolve_sources(arguments: Sequence[str], input_format: str | None = None) -> list[Source]:
+    """Turn DATA arguments into sources; the syntax comes from `input_format` or each extension."""
+    forced = syntax_named(input_format) if input_format else None
+    sources = []
+    for argument in arguments:
+        if _URL.match(argument):
+            raise InputError(
+                f"{argument}: DATA must be a local file or '-'; URLs are not fetched "
+                "(download the file first)"
+            )
+        if argument == STDIN:
+            if forced is None:
+                raise InputError("reading stdin ('-') needs --input-format (turtle, nt, ...)")
+            sources.append(Source(None, forced))
+            continue
+        path = Path(argument)
+        sources.append(Source(path, forced or syntax_for_path(path)))
+    return sources
+
+
+def position_message(display: str, error: SyntaxError) -> str:
+    """`file:line:column: message` from an Oxigraph SyntaxError, whatever form its text takes."""
+    text = str(error.msg if error.msg else error).strip()
+    match = _OXIGRAPH_POSITION.match(text)
+    line = error.lineno
+    column = error.offset
+    if match:
+        line = line or int(match.group("line") or match.group("line2"))
+        column = column or int(match.group("col") or match.group("col1") or match.group("col2"))
+        text = text[match.end() :]
+    text = " ".join(text.split())
+    if line is None:
+        return f"{display}: {text}"
+    return f"{display}:{line}:{column or 1}: {text}"
+
+
+def parse(source: Source) -> Iterator[ox.Quad]:
+    """The quads of one source; a syntax error becomes `file:line:column: message`."""
+    data = source.read()
+    try:
+        yield from ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri)
+    except SyntaxError as error:
+        raise InputError(position_message(source.display, error)) from None
+    except ValueError as error:
+        raise InputError(f"{source.display}: {error}") from None
+
+
+def load(sources: Iterable[Source]) -> ox.Dataset:
+    """Parse every source into one dataset (the union of their statements)."""
+    return ox.Dataset(chain.from_iterable(parse(source) for source in sources))
+
+
+def load_paths(*paths: str | Path, input_format: str | None = None) -> ox.Dataset:
+    """Library shortcut: `load_paths("data/yongsan.ttl")`."""
+    return load(resolve_sources([str(p) for p in paths], input_format))

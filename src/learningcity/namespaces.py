@@ -1,0 +1,77 @@
+"""The one prefix source: Turtle files, SPARQL queries and the JSON-LD context all take their
+prefixes from here, and a test fails when a file declares a prefix differently."""
+
+from __future__ import annotations
+
+from typing import Final
+
+VOCAB: Final = "https://w3id.org/learningcity/ontology#"
+ONTOLOGY_IRI: Final = "https://w3id.org/learningcity/ontology"
+POLICY_AREAS: Final = "https://w3id.org/learningcity/policy-area/"
+DEFAULT_DATA_BASE: Final = "https://w3id.org/learningcity/id/"
+
+#: Kinds of things the project mints IRIs for, each with its own path segment under the data base
+#: (see docs/iri-scheme.md). The prefix of a kind is its name.
+DATA_KINDS: Final = (
+    "city",
+    "person",
+    "post",
+    "membership",
+    "practice",
+    "programme",
+    "statement",
+    "dataset",
+    "organization",
+    "observation",
+    "place",
+    "interval",
+    "identifier",
+    "note",
+)
+
+STANDARD_PREFIXES: Final[dict[str, str]] = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "gn": "https://sws.geonames.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "pos": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sdg": "http://metadata.un.org/sdg/",
+    "sdmxdim": "http://purl.org/linked-data/sdmx/2009/dimension#",
+    "sdmxmeasure": "http://purl.org/linked-data/sdmx/2009/measure#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "wd": "http://www.wikidata.org/entity/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def data_prefixes(base: str = DEFAULT_DATA_BASE) -> dict[str, str]:
+    """One prefix per kind of minted IRI, so that data files read `city:kr-yongsan-gu`."""
+    return {kind: f"{base}{kind}/" for kind in DATA_KINDS}
+
+
+def prefixes(base: str = DEFAULT_DATA_BASE) -> dict[str, str]:
+    """Every prefix the project writes, sorted by name (stable output)."""
+    merged = {
+        **STANDARD_PREFIXES,
+        "lc": VOCAB,
+        "lcpa": POLICY_AREAS,
+        "lcsh": "https://w3id.org/learningcity/shapes#",
+        **data_prefixes(base),
+    }
+    return dict(sorted(merged.items()))
+
+
+def sparql_prologue(base: str = DEFAULT_DATA_BASE) -> str:
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes(base).items())

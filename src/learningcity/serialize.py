@@ -1,0 +1,152 @@
+"""Deterministic output: the same graph always gives the same bytes, in every syntax.
+
+Blank nodes get canonical labels (RDFC-1.0) and statements are sorted before any writer sees
+them, so two exports of one graph are byte-identical and diffs of the data stay reviewable.
+Turtle is written by our own writer (subjects grouped, `rdf:type` first, objects sorted, only the
+prefixes in use); the other syntaxes by Oxigraph from the sorted statements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import groupby
+
+import pyoxigraph as ox
+
+from learningcity.formats import RdfSyntax
+from learningcity.namespaces import STANDARD_PREFIXES, prefixes
+
+RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
+XSD = STANDARD_PREFIXES["xsd"]
+_SAFE_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?$")
+_BARE_LITERALS = {
+    XSD + "integer": re.compile(r"^[+-]?[0-9]+$"),
+    XSD + "decimal": re.compile(r"^[+-]?[0-9]*\.[0-9]+$"),
+    XSD + "double": re.compile(r"^[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+$"),
+    XSD + "boolean": re.compile(r"^(?:true|false)$"),
+}
+_LINE_WIDTH = 100
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Quads with canonical blank-node labels, in a stable order."""
+    quads = list(quads)
+    if any(_has_blank_node(q) for q in quads):
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        quads = list(dataset)
+    return sorted(quads, key=_quad_key)
+
+
+def _has_blank_node(quad: ox.Quad) -> bool:
+    return any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name))
+
+
+def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
+    graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+    return (graph, str(quad.subject), str(quad.predicate), str(quad.object))
+
+
+def serialize(
+    quads: Iterable[ox.Quad], syntax: RdfSyntax, namespaces: dict[str, str] | None = None
+) -> bytes:
+    """Write quads in `syntax`. Graph-only syntaxes take the default graph and refuse others."""
+    ordered = canonical_quads(quads)
+    namespaces = prefixes() if namespaces is None else namespaces
+    if syntax.holds_datasets:
+        return ox.serialize(ordered, format=syntax.oxigraph, prefixes=_used(ordered, namespaces))
+    triples = [q.triple for q in ordered if isinstance(q.graph_name, ox.DefaultGraph)]
+    if len(triples) != len(ordered):
+        from learningcity.errors import InputError
+
+        raise InputError(
+            f"the data has named graphs, which {syntax.label} cannot hold; "
+            "export as trig or nquads instead"
+        )
+    if syntax.name == "turtle":
+        return TurtleWriter(namespaces).write(triples).encode("utf-8")
+    return ox.serialize(triples, format=syntax.oxigraph, prefixes=_used(ordered, namespaces))
+
+
+def _used(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str, str]:
+    """Only the prefixes whose namespace starts some IRI of the data (short, stable headers)."""
+    iris = {
+        t.value
+        for q in quads
+        for t in (q.subject, q.predicate, q.object, q.graph_name)
+        if isinstance(t, ox.NamedNode)
+    } | {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
+    return {p: ns for p, ns in namespaces.items() if any(i.startswith(ns) for i in iris)}
+
+
+class TurtleWriter:
+    """Readable, canonical Turtle: a subject block per resource, `a` first, sorted values."""
+
+    def __init__(self, namespaces: dict[str, str]) -> None:
+        self._by_length = sorted(namespaces.items(), key=lambda item: -len(item[1]))
+        self._used: set[str] = set()
+
+    def write(self, triples: list[ox.Triple]) -> str:
+        blocks = [
+            self._block(subject, list(group))
+            for subject, group in groupby(triples, key=lambda t: t.subject)
+        ]
+        header = "".join(
+            f"@prefix {name}: <{ns}> .\n"
+            for name, ns in sorted(self._by_length)
+            if name in self._used
+        )
+        return header + ("\n" if header and blocks else "") + "\n".join(blocks)
+
+    def _block(self, subject: ox.NamedNode | ox.BlankNode, triples: list[ox.Triple]) -> str:
+        by_predicate: dict[str, list[str]] = {}
+        for triple in triples:
+            key = "a" if triple.predicate == RDF_TYPE else self.term(triple.predicate)
+            by_predicate.setdefault(key, []).append(self.term(triple.object))
+        order = sorted(by_predicate, key=lambda p: (p != "a", p))
+        lines = [self._predicate_line(p, sorted(by_predicate[p])) for p in order]
+        return self.term(subject) + "\n" + " ;\n".join(lines) + " .\n"
+
+    @staticmethod
+    def _predicate_line(predicate: str, objects: list[str]) -> str:
+        one_line = f"    {predicate} {', '.join(objects)}"
+        if len(one_line) <= _LINE_WIDTH or len(objects) == 1:
+            return one_line
+        return f"    {predicate}\n        " + ",\n        ".join(objects)
+
+    def term(self, term: Term) -> str:
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, ox.BlankNode):
+            return f"_:{term.value}"
+        if isinstance(term, ox.Literal):
+            return self.literal(term)
+        raise ValueError(f"cannot write {term!r} in Turtle")
+
+    def iri(self, iri: str) -> str:
+        for name, namespace in self._by_length:
+            if iri.startswith(namespace) and _SAFE_LOCAL.match(iri[len(namespace) :]):
+                self._used.add(name)
+                return f"{name}:{iri[len(namespace) :]}"
+        return f"<{iri}>"
+
+    def literal(self, literal: ox.Literal) -> str:
+        quoted = str(ox.Literal(literal.value))
+        if literal.language:
+            return f"{quoted}@{literal.language}"
+        datatype = literal.datatype.value
+        if datatype == XSD + "string":
+            return quoted
+        bare = _BARE_LITERALS.get(datatype)
+        if bare and bare.match(literal.value):
+            return literal.value
+        return f"{quoted}^^{self.iri(datatype)}"
+
+
+def to_turtle(quads: Iterable[ox.Quad], namespaces: dict[str, str] | None = None) -> str:
+    from learningcity.formats import syntax_named
+
+    return serialize(quads, syntax_named("turtle"), namespaces).decode("utf-8")
