@@ -103,20 +103,31 @@ def position_message(display: str, error: SyntaxError) -> str:
     return f"{display}:{line}:{column or 1}: {text}"
 
 
-def parse(source: Source) -> Iterator[ox.Quad]:
-    """The quads of one source; a syntax error becomes `file:line:column: message`."""
+def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox.Quad]:
+    """The quads of one source; a syntax error becomes `file:line:column: message`.
+    Prefixes the source declares are added to `declared` once it has been read."""
     data = source.read()
     try:
-        yield from ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri)
+        parser = ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri)
+        yield from parser
     except SyntaxError as error:
         raise InputError(position_message(source.display, error)) from None
     except ValueError as error:
         raise InputError(f"{source.display}: {error}") from None
+    if declared is not None:
+        declared.update(parser.prefixes)
 
 
 def load(sources: Iterable[Source]) -> ox.Dataset:
     """Parse every source into one dataset (the union of their statements)."""
-    return ox.Dataset(chain.from_iterable(parse(source) for source in sources))
+    return load_with_prefixes(sources)[0]
+
+
+def load_with_prefixes(sources: Iterable[Source]) -> tuple[ox.Dataset, dict[str, str]]:
+    """The dataset and the prefixes its sources declare (for writers that keep them)."""
+    declared: dict[str, str] = {}
+    dataset = ox.Dataset(chain.from_iterable(parse(source, declared) for source in sources))
+    return dataset, declared
 
 
 def load_paths(*paths: str | Path, input_format: str | None = None) -> ox.Dataset:

@@ -75,3 +75,12 @@ def prefixes(base: str = DEFAULT_DATA_BASE) -> dict[str, str]:
 
 def sparql_prologue(base: str = DEFAULT_DATA_BASE) -> str:
     return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes(base).items())
+
+
+def with_declared(declared: dict[str, str], base: str = DEFAULT_DATA_BASE) -> dict[str, str]:
+    """The project's prefixes plus those a file declares for other namespaces (the project's
+    names win, so `schema:` always means https://schema.org/)."""
+    ours = prefixes(base)
+    known = set(ours.values())
+    extra = {name: iri for name, iri in declared.items() if name not in ours and iri not in known}
+    return dict(sorted({**ours, **extra}.items()))

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from learningcity.errors import ExitCode
+from learningcity.formatting import format_files
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 and list files to rewrite.")
+def fmt(files: tuple[Path, ...], check: bool) -> int:
+    """Rewrite Turtle FILES in canonical form: prefixes from the project's one prefix list,
+    one block per subject, `a` first, predicates and values sorted, canonical blank-node labels.
+
+    Comments are not kept (put explanations in rdfs:comment). Files are written atomically, and
+    none is written if any fails to parse.
+
+    \b
+    Examples:
+      learningcity fmt data/yongsan.ttl
+      learningcity fmt --check ontology/*.ttl shapes/*.ttl data/*.ttl
+    """
+    results = format_files(files, check=check)
+    changed = [r.path for r in results if r.changed]
+    for path in changed:
+        click.echo(f"{'would rewrite' if check else 'rewrote'} {path}", err=check)
+    if check and changed:
+        click.echo(
+            f"{len(changed)} of {len(results)} files are not canonical; run learningcity fmt",
+            err=True,
+        )
+        return ExitCode.FAILED
+    if not changed:
+        click.echo(f"{len(results)} files already canonical", err=True)
+    return ExitCode.OK

@@ -1,0 +1,44 @@
+"""Canonical formatting of Turtle files, so that committed data diffs line by line.
+
+Formatting is a parse and a canonical rewrite (`learningcity.serialize`): comments are not kept,
+which is why explanations belong in `rdfs:comment` or `skos:note`, where they are data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from learningcity.atomic import write_atomically
+from learningcity.errors import InputError
+from learningcity.load import load_with_prefixes, resolve_sources
+from learningcity.namespaces import with_declared
+from learningcity.serialize import to_turtle
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    path: Path
+    changed: bool
+
+
+def canonical_text(path: Path) -> str:
+    source = resolve_sources([str(path)])[0]
+    if source.syntax.name != "turtle":
+        raise InputError(f"{path}: fmt rewrites Turtle files only (.ttl)")
+    dataset, declared = load_with_prefixes([source])
+    return to_turtle(dataset, with_declared(declared))
+
+
+def format_files(paths: Iterable[Path], *, check: bool = False) -> list[FormatResult]:
+    """Rewrite each file in canonical form (unless `check`); every file is parsed before any
+    is written, so a syntax error in one leaves all of them untouched."""
+    planned = [(path, canonical_text(path)) for path in paths]
+    results = []
+    for path, text in planned:
+        changed = path.read_bytes() != text.encode("utf-8")
+        if changed and not check:
+            write_atomically(path, text.encode("utf-8"))
+        results.append(FormatResult(path, changed))
+    return results
