@@ -89,6 +89,10 @@ class TurtleWriter:
         self._by_length = sorted(namespaces.items(), key=lambda item: -len(item[1]))
         self._used: set[str] = set()
 
+    @property
+    def used_prefixes(self) -> set[str]:
+        return set(self._used)
+
     def write(self, triples: list[ox.Triple]) -> str:
         blocks = [
             self._block(subject, list(group))

@@ -1,0 +1,66 @@
+"""Side-by-side timing of whole commands: runs are interleaved (A, B, A, B, ...) so that a noisy,
+shared machine slows every contender alike, and results are medians with their ratio."""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    command: Sequence[str]
+    seconds: list[float]
+    peak_rss_mib: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def run_once(command: Sequence[str]) -> tuple[float, float]:
+    """Wall seconds and the child's peak resident memory (MiB) of one whole-process run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(after, before) / 1024
+
+
+def compare(commands: Mapping[str, Sequence[str]], runs: int = 7) -> list[Timing]:
+    for command in commands.values():
+        run_once(command)  # warm the file cache and byte-code before measuring
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
+    for _ in range(runs):
+        for name, command in commands.items():
+            elapsed, peak = run_once(command)
+            seconds[name].append(elapsed)
+            peaks[name] = max(peaks[name], peak)
+    return [Timing(name, commands[name], seconds[name], peaks[name]) for name in commands]
+
+
+def report(title: str, timings: list[Timing], baseline: str, target: float | None = None) -> str:
+    """A Markdown table: median, ratio to the baseline, and whether the target ratio is met."""
+    base = next(t for t in timings if t.name == baseline).median
+    lines = [
+        f"### {title}",
+        "",
+        "| command | median (s) | ratio to " + baseline + " |",
+        "|---|---:|---:|",
+    ]
+    for timing in timings:
+        lines.append(
+            f"| `{' '.join(timing.command)}` | {timing.median:.3f} | {timing.median / base:.2f} |"
+        )
+    if target is not None:
+        ours = timings[0].median / base
+        verdict = "met" if ours <= target else "not met"
+        lines += ["", f"Target: ≤ {target}× {baseline}; measured {ours:.2f}× — **{verdict}**."]
+    return "\n".join(lines) + "\n"
