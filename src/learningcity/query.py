@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -29,6 +34,7 @@ from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES, syntax_named
 from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
+from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
 
 Form = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -115,10 +121,11 @@ def _significant(tokens: list[Token]) -> Iterator[Token]:
     return (t for t in tokens if t.kind not in ("ws", "comment"))
 
 
-def _check_tokens(text: str, allow_service: bool, source: str) -> Form:
-    """The query form, after refusing updates and (unless allowed) SERVICE."""
+def _check_tokens(text: str, allow_service: bool, source: str, prefixes: bool) -> Form:
+    """The query form, after refusing updates, SERVICE (unless allowed) and unknown prefixes."""
+    tokens = tokenize(text, source)
     form: str | None = None
-    for token in _significant(tokenize(text, source)):
+    for token in _significant(tokens):
         keyword = token.keyword
         if keyword in UPDATE_KEYWORDS:
             raise InputError(
@@ -136,7 +143,24 @@ def _check_tokens(text: str, allow_service: bool, source: str) -> Form:
         raise InputError(
             f"{source}: not a SPARQL query; expected SELECT, ASK, CONSTRUCT or DESCRIBE"
         )
+    _check_prefixes(tokens, set(_default_prefixes()) if prefixes else set(), source)
     return form  # type: ignore[return-value]
+
+
+def _check_prefixes(tokens: list[Token], known: set[str], source: str) -> None:
+    """Name an undeclared prefix plainly (Oxigraph lists every character it expected)."""
+    _, declared = _prefix_names(tokens)
+    previous: Token | None = None
+    for token in _significant(tokens):
+        if token.kind == "pname" and not token.text.startswith("_:"):
+            prefix = token.text.split(":", 1)[0]
+            is_declaration = previous is not None and previous.keyword == "PREFIX"
+            if not is_declaration and prefix not in declared and prefix not in known:
+                raise InputError(
+                    f"{source}:{token.line}:{token.column}: unknown prefix '{prefix}:'; "
+                    f"declare it with PREFIX {prefix}: <...>"
+                )
+        previous = token
 
 
 def _has_service(text: str) -> bool:
@@ -153,7 +177,7 @@ def inspect_query(
     empty store; a query that may use SERVICE is not parsed here, because Oxigraph would already
     send the request: its syntax is checked when it runs.
     """
-    form = _check_tokens(text, allow_service, source)
+    form = _check_tokens(text, allow_service, source, prefixes)
     if not _has_service(text):
         _evaluate(ox.Store(), text, source, prefixes=prefixes)
     return form
@@ -246,7 +270,7 @@ def run_query(
     value can never change the query's structure. `prefixes` makes the project's prefixes
     (`schema:`, `lc:`, `city:` ...) usable without PREFIX lines.
     """
-    form = _check_tokens(text, allow_service, source)
+    form = _check_tokens(text, allow_service, source, prefixes)
     result = _evaluate(store, text, source, prefixes=prefixes, substitutions=substitutions)
     if isinstance(result, ox.QueryTriples):
         return QueryResult(form, list(result))
@@ -364,3 +388,351 @@ def render_table(
 
 def _table_line(values: list[str], widths: list[int]) -> str:
     return " | ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=True))
+
+
+# --------------------------------------------------------------------------------------------
+# Named queries (grlc-style headers) and their typed parameters
+# --------------------------------------------------------------------------------------------
+
+PARAM_TYPES: tuple[str, ...] = (
+    "iri",
+    "string",
+    "lang-string",
+    "integer",
+    "decimal",
+    "date",
+    "year",
+    "boolean",
+)
+_HEADER = re.compile(r"^#\+\s*(?P<key>[\w-]+)\s*:\s*(?P<value>.*?)\s*$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>[\w-]+)(?:\s*=\s*(?P<default>.+))?$")
+_LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: bound to the query variable of the same name."""
+
+    name: str
+    type: str
+    default: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+
+    def bind(self, values: Mapping[str, str]) -> dict[str, Term]:
+        """RDF terms for `--param` values (and defaults), each checked against its type."""
+        declared = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            known = ", ".join(declared) or "none"
+            raise InputError(
+                f"--param {unknown[0]}: query {self.name!r} has no such parameter "
+                f"(parameters: {known})"
+            )
+        bindings = {}
+        for param in self.params:
+            value = values.get(param.name, param.default)
+            if value is None:
+                raise InputError(
+                    f"--param {param.name}: query {self.name!r} needs it "
+                    f"({param.type}); give --param {param.name}=VALUE"
+                )
+            bindings[param.name] = parse_param(param, value)
+        return bindings
+
+
+def parse_param(param: Param, value: str) -> Term:
+    """Turn a `--param` string into an RDF term of the declared type, or say what is wrong."""
+    try:
+        return _PARSERS[param.type](value.strip())
+    except (ValueError, KeyError) as error:
+        raise InputError(
+            f"--param {param.name}={value}: not a valid {param.type} ({_PARAM_HINTS[param.type]})"
+            + (f": {error}" if str(error) and not isinstance(error, KeyError) else "")
+        ) from None
+
+
+def _iri(value: str) -> ox.NamedNode:
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    name, colon, local = value.partition(":")
+    known = _default_prefixes()
+    if colon and name in known and not local.startswith("//"):
+        value = known[name] + local
+    if not _ABSOLUTE_IRI.match(value):
+        raise ValueError("")
+    return ox.NamedNode(value)
+
+
+def _lang_string(value: str) -> ox.Literal:
+    text, at, language = value.rpartition("@")
+    if not at or not _LANG.match(language):
+        raise ValueError("")
+    return ox.Literal(text, language=language.lower())
+
+
+def _typed(pattern: str, datatype: str) -> Callable[[str], ox.Literal]:
+    def parse(value: str) -> ox.Literal:
+        if not re.fullmatch(pattern, value):
+            raise ValueError("")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
+
+    return parse
+
+
+def _date(value: str) -> ox.Literal:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("")
+    date.fromisoformat(value)
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+
+
+def _boolean(value: str) -> ox.Literal:
+    if value.lower() not in ("true", "false"):
+        raise ValueError("")
+    return ox.Literal(value.lower(), datatype=ox.NamedNode(XSD + "boolean"))
+
+
+_PARSERS = {
+    "iri": _iri,
+    "string": ox.Literal,
+    "lang-string": _lang_string,
+    "integer": _typed(r"[+-]?[0-9]+", "integer"),
+    "decimal": _typed(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", "decimal"),
+    "date": _date,
+    "year": _typed(r"[0-9]{4}", "gYear"),
+    "boolean": _boolean,
+}
+_PARAM_HINTS = {
+    "iri": "an absolute IRI or a known prefixed name like city:kr-yongsan-gu",
+    "string": "any text",
+    "lang-string": "text@lang, like 용산구@ko",
+    "integer": "a whole number like 2016",
+    "decimal": "a number like 2.5",
+    "date": "YYYY-MM-DD, like 2016-10-01",
+    "year": "four digits, like 2016",
+    "boolean": "true or false",
+}
+
+
+def read_named_query(path: Path) -> NamedQuery:
+    """Read one `.rq` file and its `#+ key: value` header (title, description, params)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    title = description = ""
+    params: list[Param] = []
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if not match:
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        key, value = match.group("key").lower(), match.group("value")
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = f"{description} {value}".strip()
+        elif key == "param":
+            params.append(_declared_param(path, value))
+    for param in params:
+        if param.default is not None:
+            parse_param(param, param.default)
+    return NamedQuery(path.stem, path, title, description, tuple(params), text)
+
+
+def _declared_param(path: Path, declaration: str) -> Param:
+    match = _PARAM.match(declaration)
+    if not match or match.group("type") not in PARAM_TYPES:
+        raise InputError(
+            f"{path}: '#+ param: {declaration}' should read 'NAME TYPE [= DEFAULT]' "
+            f"with TYPE one of {', '.join(PARAM_TYPES)}"
+        )
+    return Param(match.group("name"), match.group("type"), match.group("default"))
+
+
+def list_named_queries(directory: Path | None = None) -> list[NamedQuery]:
+    """The bundled named queries (or those in `directory`), sorted by name."""
+    folder = queries_dir() if directory is None else directory
+    return [read_named_query(path) for path in sorted(folder.glob("*.rq"))]
+
+
+def named_query(name: str, directory: Path | None = None) -> NamedQuery:
+    folder = queries_dir() if directory is None else directory
+    path = folder / f"{name}.rq"
+    if re.fullmatch(r"[\w.-]+", name) and path.is_file():
+        return read_named_query(path)
+    names = ", ".join(q.name for q in list_named_queries(directory)) or "none"
+    raise InputError(f"--name {name}: no such named query (available: {names}); see --list")
+
+
+# --------------------------------------------------------------------------------------------
+# Remote endpoints (SPARQL 1.1 Protocol)
+# --------------------------------------------------------------------------------------------
+
+SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+
+
+def substitute_text(text: str, bindings: Mapping[str, Term], source: str = "query") -> str:
+    """The query with each bound variable replaced by its term, written as SPARQL syntax.
+
+    Used for remote endpoints, which have no substitution API. Only variable tokens are replaced
+    and each value is written by Oxigraph as an N-Triples term (quotes and newlines escaped), so
+    a value cannot end a string or add a clause. In a SELECT clause `?x` becomes `(term AS ?x)`,
+    so the variable stays in the results as it does with local substitution.
+    """
+    out: list[str] = []
+    in_projection = False
+    depth = 0
+    previous: str | None = None
+    for token in tokenize(text, source):
+        keyword = token.keyword
+        if keyword == "SELECT":
+            in_projection, depth = True, 0
+        elif keyword == "WHERE" or token.text == "{":
+            in_projection = False
+        elif token.text in "()" and token.kind == "punct":
+            depth += 1 if token.text == "(" else -1
+        name = token.text[1:] if token.kind == "var" else None
+        if name in bindings:
+            if previous == "AS":
+                raise InputError(
+                    f"{source}:{token.line}:{token.column}: parameter ?{name} cannot be the "
+                    "target of AS"
+                )
+            term = str(bindings[name])
+            out.append(f"({term} AS {token.text})" if in_projection and depth == 0 else term)
+        else:
+            out.append(token.text)
+        if token.kind not in ("ws", "comment"):
+            previous = keyword
+    return "".join(out)
+
+
+def with_prologue(text: str, namespaces: Mapping[str, str] | None = None) -> str:
+    """The query with PREFIX lines for the project prefixes it uses but does not declare.
+
+    A remote endpoint does not know our prefixes; only those in use are added, so the query
+    stays short and a prefix the query declares itself is left alone.
+    """
+    namespaces = _default_prefixes() if namespaces is None else namespaces
+    used, declared = _prefix_names(tokenize(text))
+    missing = sorted((used - declared) & set(namespaces))
+    return "".join(f"PREFIX {name}: <{namespaces[name]}>\n" for name in missing) + text
+
+
+def _prefix_names(tokens: list[Token]) -> tuple[set[str], set[str]]:
+    used: set[str] = set()
+    declared: set[str] = set()
+    previous: Token | None = None
+    for token in _significant(tokens):
+        if token.kind == "pname" and not token.text.startswith("_:"):
+            prefix = token.text.split(":", 1)[0]
+            (declared if previous and previous.keyword == "PREFIX" else used).add(prefix)
+        previous = token
+    return used, declared
+
+
+@dataclass(frozen=True)
+class RemoteResponse:
+    media_type: str
+    body: bytes
+
+
+def run_remote(
+    endpoint_url: str, text: str, accept: str = SPARQL_JSON, *, timeout: float = 60.0
+) -> RemoteResponse:
+    """POST a query to a SPARQL 1.1 Protocol endpoint (form-encoded) and return its answer.
+
+    Failures become one line naming the request and the HTTP status or the network error.
+    """
+    if not re.match(r"^https?://", endpoint_url):
+        raise InputError(f"--endpoint {endpoint_url}: give an http:// or https:// URL")
+    request = urllib.request.Request(
+        endpoint_url,
+        data=urllib.parse.urlencode({"query": text}).encode("utf-8"),
+        headers={
+            "Accept": accept,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "User-Agent": "learningcity",
+        },
+        method="POST",
+    )
+    where = f"POST {endpoint_url}"
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            media_type = response.headers.get_content_type()
+            return RemoteResponse(media_type, response.read())
+    except urllib.error.HTTPError as error:
+        detail = " ".join(error.read(300).decode("utf-8", "replace").split())
+        raise InputError(
+            f"{where}: HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
+        ) from None
+    except urllib.error.URLError as error:
+        raise InputError(f"{where}: cannot connect ({error.reason})") from None
+    except TimeoutError:
+        raise InputError(f"{where}: no answer within {timeout:g} s") from None
+
+
+def query_remote(
+    endpoint_url: str,
+    text: str,
+    *,
+    allow_service: bool = False,
+    substitutions: Mapping[str, Term] | None = None,
+    prefixes: bool = True,
+    source: str = "query",
+    timeout: float = 60.0,
+) -> QueryResult:
+    """Run a query on a remote endpoint and read its answer into a `QueryResult`.
+
+    The same checks as `run_query` apply; results are requested as SPARQL JSON or N-Triples and
+    parsed, so every output format and the ASK exit code work as for local data.
+    """
+    form = _check_tokens(text, allow_service, source, prefixes)
+    if substitutions:
+        text = substitute_text(text, substitutions, source)
+    if prefixes:
+        text = with_prologue(text)
+    if form in ("SELECT", "ASK"):
+        response = run_remote(endpoint_url, text, SPARQL_JSON, timeout=timeout)
+        return QueryResult(form, _parse_results(endpoint_url, response))
+    response = run_remote(endpoint_url, text, N_TRIPLES, timeout=timeout)
+    return QueryResult(form, _parse_triples(endpoint_url, response))
+
+
+def _parse_results(
+    endpoint_url: str, response: RemoteResponse
+) -> ox.QuerySolutions | ox.QueryBoolean:
+    results_format = ox.QueryResultsFormat.from_media_type(response.media_type)
+    if results_format is None:
+        raise InputError(f"POST {endpoint_url}: unexpected answer of type {response.media_type}")
+    try:
+        return ox.parse_query_results(response.body, format=results_format)
+    except (SyntaxError, ValueError) as error:
+        raise InputError(f"POST {endpoint_url}: unreadable results ({error})") from None
+
+
+def _parse_triples(endpoint_url: str, response: RemoteResponse) -> list[ox.Triple]:
+    rdf_format = ox.RdfFormat.from_media_type(response.media_type)
+    if rdf_format is None:
+        raise InputError(f"POST {endpoint_url}: unexpected answer of type {response.media_type}")
+    try:
+        return [q.triple for q in ox.parse(response.body, format=rdf_format)]
+    except (SyntaxError, ValueError) as error:
+        raise InputError(f"POST {endpoint_url}: unreadable graph ({error})") from None
