@@ -105,8 +105,14 @@ def position_message(display: str, error: SyntaxError) -> str:
 
 def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox.Quad]:
     """The quads of one source; a syntax error becomes `file:line:column: message`.
-    Prefixes the source declares are added to `declared` once it has been read."""
+    Prefixes the source declares are added to `declared` once it has been read.
+    JSON-LD that names our published context IRI gets the bundled copy inlined first, since
+    Oxigraph refuses remote contexts (and the network is never used)."""
     data = source.read()
+    if source.syntax.name == "jsonld":
+        from learningcity.jsonld import inline_bundled_context
+
+        data = inline_bundled_context(data)
     try:
         parser = ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri)
         yield from parser

@@ -1,0 +1,72 @@
+"""Export a dataset in every RDF syntax the project knows, deterministically.
+
+JSON-LD goes through our compacting writer (`learningcity.jsonld`), the other syntaxes through
+`learningcity.serialize`; both sort the statements and label blank nodes canonically, so two
+exports of one graph are byte-identical and every file parses back to an isomorphic graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from learningcity.atomic import write_atomically
+from learningcity.errors import InputError, OutputError
+from learningcity.formats import SYNTAXES, RdfSyntax, syntax_named
+from learningcity.jsonld import write_jsonld
+from learningcity.serialize import serialize
+
+
+def export(
+    dataset: Iterable[ox.Quad],
+    syntax: RdfSyntax | str,
+    *,
+    frame: bool = False,
+    inline_context: bool = False,
+) -> bytes:
+    """The dataset in `syntax` (a `learningcity.formats` name or syntax).
+
+    `frame` (nest the profile under the city) and `inline_context` (embed the context instead of
+    referencing its published IRI) shape JSON-LD only, and are refused for other syntaxes.
+    """
+    syntax = syntax_named(syntax) if isinstance(syntax, str) else syntax
+    if syntax.name == "jsonld":
+        return write_jsonld(dataset, frame=frame, inline_context=inline_context)
+    if frame or inline_context:
+        option = "--frame" if frame else "--inline-context"
+        raise InputError(f"{option} applies to JSON-LD only; add --format jsonld or drop it")
+    return serialize(dataset, syntax)
+
+
+def export_all(
+    dataset: Iterable[ox.Quad],
+    directory: Path,
+    *,
+    stem: str = "data",
+    frame: bool = False,
+    inline_context: bool = False,
+) -> list[Path]:
+    """Write `<stem>.<ext>` in `directory` for every syntax; return the paths written.
+
+    Every export is made before the first file is written, so data that one syntax cannot hold
+    (named graphs in Turtle) fails with nothing changed; each file is then written atomically.
+    """
+    quads = list(dataset)
+    outputs = {
+        directory / f"{stem}.{syntax.extension}": export(
+            quads,
+            syntax,
+            frame=frame and syntax.name == "jsonld",
+            inline_context=inline_context and syntax.name == "jsonld",
+        )
+        for syntax in SYNTAXES
+    }
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{directory}: cannot create the folder ({error.strerror})") from None
+    for path, content in outputs.items():
+        write_atomically(path, content)
+    return list(outputs)

@@ -1,0 +1,373 @@
+"""Our own JSON-LD writer: deterministic, compacted against the published context, no network.
+
+Why not a JSON-LD processor? pyld's compaction is slow, needs the context fetched, and its output
+order depends on input order; Oxigraph writes expanded JSON-LD only. Writing the compact form
+directly from sorted, canonically labelled quads is fast and gives byte-identical output. Every
+choice below keeps the document unambiguous, so any JSON-LD 1.1 processor reads back exactly the
+graph we wrote:
+
+- a term coerced to `"@type": "@id"` is used only for IRI and blank-node values; a literal value
+  of the same property goes under the compact IRI key (`lc:population`), never the term;
+- plain strings are `xsd:string` only; language-tagged strings are `{"@value", "@language"}` and
+  other literals `{"@value", "@type"}`, keeping the lexical form (`"1e3"`, `"0123"`) as written;
+- an IRI whose scheme is also a term of the context (`geo:37.5,127.0`) would be expanded as a
+  compact IRI, so such terms are switched off with a local `{"geo": null}` context entry.
+
+The written `@context` is the published context IRI (`CONTEXT_IRI`), which web developers
+reference; `inline_context=True` embeds the bundled file instead. Reading our JSON-LD back never
+fetches it: `document_loader` serves the bundled copy to pyld, and `inline_bundled_context`
+prepares documents for Oxigraph's parser, which has no loader hook (used by `learningcity.load`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+
+from learningcity import __version__
+from learningcity.errors import InputError
+from learningcity.namespaces import STANDARD_PREFIXES, VOCAB
+from learningcity.resources import context_path
+from learningcity.serialize import RDF_TYPE, canonical_quads
+
+CONTEXT_IRI = f"https://w3id.org/learningcity/context/{__version__}.jsonld"
+LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
+XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
+_GEN_DELIMS = tuple(":/?#[]@")
+
+Node = ox.NamedNode | ox.BlankNode
+Json = Any
+
+
+@dataclass(frozen=True)
+class Context:
+    """What compaction needs to know of a JSON-LD context, and what `@context` to write.
+
+    `prefixes` maps prefix name to namespace; `terms` maps a property or class IRI to its term;
+    `id_terms` holds the terms coerced to `"@type": "@id"`.
+    """
+
+    reference: Json
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+    terms: Mapping[str, str] = field(default_factory=dict)
+    id_terms: frozenset[str] = frozenset()
+    vocab: str | None = None
+
+    @property
+    def names(self) -> set[str]:
+        return set(self.prefixes) | set(self.terms.values())
+
+    def without(self, names: set[str]) -> Context:
+        """This context with `names` switched off by a local `{name: null}` entry."""
+        if not names:
+            return self
+        local = {name: None for name in sorted(names)}
+        reference = [*_as_list(self.reference), local]
+        return Context(
+            reference,
+            {p: ns for p, ns in self.prefixes.items() if p not in names},
+            {iri: t for iri, t in self.terms.items() if t not in names},
+            self.id_terms - names,
+            self.vocab,
+        )
+
+    def compact_iri(self, iri: str) -> str:
+        """The shortest `prefix:local` form, for `@id` values; terms do not apply there."""
+        best = iri
+        for name, namespace in self.prefixes.items():
+            local = iri[len(namespace) :]
+            if iri.startswith(namespace) and not local.startswith("//"):
+                candidate = f"{name}:{local}"
+                if len(candidate) < len(best):
+                    best = candidate
+        return best
+
+    def vocab_iri(self, iri: str) -> str:
+        """A term, a vocabulary-relative name or a compact IRI, for keys and `@type` values."""
+        if iri in self.terms:
+            return self.terms[iri]
+        if self.vocab and iri.startswith(self.vocab):
+            local = iri[len(self.vocab) :]
+            if local and ":" not in local and local not in self.names:
+                return local
+        return self.compact_iri(iri)
+
+
+def context_document() -> dict[str, Json]:
+    """The bundled context file (`context/learningcity.jsonld`), parsed."""
+    return _context_document()
+
+
+@cache
+def _context_document() -> dict[str, Json]:
+    try:
+        return json.loads(context_path().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(
+            f"{context_path()}: the JSON-LD context is missing; run scripts/build_context.py"
+        ) from None
+
+
+def published_context(*, inline: bool = False) -> Context:
+    """The project's context: referenced by its IRI, or inlined from the bundled file."""
+    definitions = context_document()["@context"]
+    reference = definitions if inline else CONTEXT_IRI
+    return parse_context(definitions, reference)
+
+
+def parse_context(definitions: Mapping[str, Json], reference: Json) -> Context:
+    """Read prefixes and terms from a context map of the simple form our build script writes."""
+    raw = {k: v for k, v in definitions.items() if not k.startswith("@")}
+    prefixes = {
+        name: value
+        for name, value in raw.items()
+        if isinstance(value, str) and ":" not in name and value.endswith(_GEN_DELIMS)
+    }
+    terms: dict[str, str] = {}
+    id_terms = set()
+    for name, value in sorted(raw.items()):
+        if name in prefixes or value is None:
+            continue
+        target = value if isinstance(value, str) else value["@id"]
+        terms[_expand(target, prefixes)] = name
+        if isinstance(value, dict) and value.get("@type") == "@id":
+            id_terms.add(name)
+    return Context(reference, prefixes, terms, frozenset(id_terms), definitions.get("@vocab"))
+
+
+def _expand(value: str, prefixes: Mapping[str, str]) -> str:
+    prefix, _, local = value.partition(":")
+    if prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    return value
+
+
+def _as_list(value: Json) -> list[Json]:
+    return value if isinstance(value, list) else [value]
+
+
+def to_jsonld(
+    quads: Iterable[ox.Quad],
+    context: Context | None = None,
+    *,
+    frame: bool = False,
+    roots: Iterable[Node] | None = None,
+) -> dict[str, Json]:
+    """The quads as one compact JSON-LD document (a dict; see `dumps` for the bytes).
+
+    With `frame`, each node referenced exactly once is nested under its referrer, starting from
+    `roots` (by default every `lc:LearningCity`); everything else stays top-level in `@graph`.
+    """
+    ordered = canonical_quads(quads)
+    context = context or published_context()
+    context = context.without(_schemes(ordered) & context.names)
+    by_graph: dict[Node | None, list[ox.Quad]] = defaultdict(list)
+    for quad in ordered:
+        graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
+        by_graph[graph].append(quad)
+    graph_names = {name for name in by_graph if name is not None}
+    top = _GraphWriter(context, by_graph.pop(None, []), frame, roots, graph_names).nodes()
+    for name, graph_quads in by_graph.items():
+        writer = _GraphWriter(context, graph_quads, frame, roots, graph_names)
+        members = _sorted_nodes(writer.nodes())
+        container = top.setdefault(name, {"@id": _id(context, name)})
+        container["@graph"] = members
+    return {"@context": context.reference, "@graph": _sorted_nodes(top)}
+
+
+def dumps(document: Json) -> bytes:
+    """Stable bytes: sorted keys, two-space indent, UTF-8 (Korean stays readable), final newline."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+    return (text + "\n").encode("utf-8")
+
+
+def write_jsonld(
+    quads: Iterable[ox.Quad], *, frame: bool = False, inline_context: bool = False
+) -> bytes:
+    """The quads as JSON-LD compacted against the published context."""
+    context = published_context(inline=inline_context)
+    return dumps(to_jsonld(quads, context, frame=frame))
+
+
+def _schemes(quads: list[ox.Quad]) -> set[str]:
+    """URI schemes of every IRI in the quads (to find IRIs a context term would misread)."""
+    iris = {
+        t.value
+        for q in quads
+        for t in (q.subject, q.predicate, q.object, q.graph_name)
+        if isinstance(t, ox.NamedNode)
+    } | {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
+    return {iri.partition(":")[0] for iri in iris}
+
+
+def _sorted_nodes(nodes: dict[Node, dict[str, Json]]) -> list[dict[str, Json]]:
+    return [nodes[key] for key in sorted(nodes, key=str)]
+
+
+def _id(context: Context, node: Node) -> str:
+    if isinstance(node, ox.BlankNode):
+        return f"_:{node.value}"
+    return context.compact_iri(node.value)
+
+
+class _GraphWriter:
+    """Node objects of one graph, optionally nested (framed) from the roots."""
+
+    def __init__(
+        self,
+        context: Context,
+        quads: list[ox.Quad],
+        frame: bool,
+        roots: Iterable[Node] | None,
+        graph_names: set[Node],
+    ) -> None:
+        self._context = context
+        self._by_subject: dict[Node, list[ox.Quad]] = defaultdict(list)
+        references: dict[Node, int] = defaultdict(int)
+        for quad in quads:
+            self._by_subject[quad.subject].append(quad)
+            if isinstance(quad.object, ox.NamedNode | ox.BlankNode) and quad.predicate != RDF_TYPE:
+                references[quad.object] += 1
+        self._embedded: dict[Node, Node] = {}
+        if frame:
+            self._plan_embedding(references, roots, graph_names)
+
+    def _plan_embedding(
+        self, references: dict[Node, int], roots: Iterable[Node] | None, graph_names: set[Node]
+    ) -> None:
+        """Choose which node goes under which referrer: depth first from the roots.
+
+        A node that names a graph stays top-level, where its `@graph` is attached.
+        """
+        if roots is None:
+            roots = [s for s, qs in self._by_subject.items() if _is_learning_city(qs)]
+        roots = [r for r in sorted(roots, key=str) if r in self._by_subject]
+        stack = list(reversed(roots))
+        seen = set(roots)
+        while stack:
+            referrer = stack.pop()
+            for quad in self._by_subject[referrer]:
+                child = quad.object
+                if (
+                    quad.predicate != RDF_TYPE
+                    and child in self._by_subject
+                    and child not in seen
+                    and child not in graph_names
+                    and references.get(child) == 1
+                ):
+                    seen.add(child)
+                    self._embedded[child] = referrer
+                    stack.append(child)
+
+    def nodes(self) -> dict[Node, dict[str, Json]]:
+        """Top-level node objects by subject; embedded nodes sit inside their referrers."""
+        return {s: self._node(s) for s in self._by_subject if s not in self._embedded}
+
+    def _node(self, subject: Node) -> dict[str, Json]:
+        node: dict[str, Json] = {}
+        if not (isinstance(subject, ox.BlankNode) and subject in self._embedded):
+            node["@id"] = _id(self._context, subject)
+        values: dict[str, list[Json]] = defaultdict(list)
+        for quad in self._by_subject[subject]:
+            key, value = self._entry(quad)
+            values[key].append(value)
+        for key, items in values.items():
+            items.sort(key=_sort_key)
+            node[key] = items[0] if len(items) == 1 else items
+        return node
+
+    def _entry(self, quad: ox.Quad) -> tuple[str, Json]:
+        context = self._context
+        predicate, value = quad.predicate.value, quad.object
+        if isinstance(value, ox.Literal):
+            key = context.vocab_iri(predicate)
+            if key in context.id_terms:
+                key = context.compact_iri(predicate)
+            return key, _literal(context, value)
+        if not isinstance(value, ox.NamedNode | ox.BlankNode):
+            raise InputError(f"cannot write {value} in JSON-LD (RDF 1.2 triple terms)")
+        if quad.predicate == RDF_TYPE:
+            return "@type", context.vocab_iri(value.value) if isinstance(
+                value, ox.NamedNode
+            ) else _id(context, value)
+        key = context.vocab_iri(predicate)
+        if self._embedded.get(value) == quad.subject:
+            return key, self._node(value)
+        reference = _id(context, value)
+        return key, reference if key in context.id_terms else {"@id": reference}
+
+
+def _is_learning_city(quads: list[ox.Quad]) -> bool:
+    return any(q.predicate == RDF_TYPE and q.object == LEARNING_CITY for q in quads)
+
+
+def _literal(context: Context, literal: ox.Literal) -> Json:
+    if literal.language:
+        return {"@language": literal.language, "@value": literal.value}
+    if literal.datatype.value == XSD_STRING:
+        return literal.value
+    return {"@type": context.compact_iri(literal.datatype.value), "@value": literal.value}
+
+
+def _sort_key(value: Json) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def inline_bundled_context(data: bytes) -> bytes:
+    """A JSON-LD document with every reference to `CONTEXT_IRI` replaced by the bundled context.
+
+    Oxigraph's parser refuses remote contexts and has no loader hook, so our own JSON-LD is made
+    self-contained before parsing. Other documents, and text that is not JSON (left for the
+    parser to report with its position), come back unchanged.
+    """
+    if CONTEXT_IRI.encode() not in data:
+        return data
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return data
+    return json.dumps(_inline(document), ensure_ascii=False).encode("utf-8")
+
+
+def _inline(value: Json) -> Json:
+    if isinstance(value, list):
+        return [_inline(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    inlined = {key: _inline(item) for key, item in value.items()}
+    if "@context" in value:
+        contexts = [
+            context_document()["@context"] if item == CONTEXT_IRI else item
+            for item in _as_list(value["@context"])
+        ]
+        inlined["@context"] = contexts if isinstance(value["@context"], list) else contexts[0]
+    return inlined
+
+
+def document_loader(url: str, options: Mapping[str, Json] | None = None) -> dict[str, Json]:
+    """A pyld document loader that serves only the bundled context and refuses every other URL.
+
+    Use it as `pyld.jsonld.expand(doc, {"documentLoader": document_loader})`: reading our
+    JSON-LD then needs no network, and no document can make pyld fetch anything.
+    """
+    if url == CONTEXT_IRI:
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": context_document(),
+        }
+    from pyld.jsonld import JsonLdError
+
+    raise JsonLdError(
+        f"refusing to load {url}: only the bundled context {CONTEXT_IRI} is served",
+        "jsonld.LoadDocumentError",
+        {"url": url},
+        code="loading document failed",
+    )
