@@ -1,0 +1,132 @@
+"""`learningcity validate`: a thin layer over `learningcity.validation`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from learningcity import validation
+from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
+from learningcity.errors import ExitCode
+from learningcity.load import load, resolve_sources
+
+REPORT_FORMATS = ("text", "json", "turtle")
+
+EPILOG = """\b
+Examples:
+  learningcity validate                      # data/yongsan.ttl, bundled shapes and ontology
+  learningcity validate city.ttl more.nt --strict
+  learningcity validate city.ttl --shapes my.shapes.ttl --ontology my.owl.ttl
+  learningcity validate city.ttl --format json -o report.jsonld
+  cat city.ttl | learningcity validate - --input-format turtle
+
+\b
+Exit codes:
+  0  the data conforms (warnings and infos allowed; with --strict, warnings count)
+  1  the data does not conform
+  2  unusable input: unreadable file, parse error (file:line:column: message), bad shapes
+  3  the report could not be written"""
+
+
+@click.command(epilog=EPILOG, context_settings={"max_content_width": 100})
+@data_arguments
+@click.option(
+    "--shapes",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SHACL shapes file (default: the bundled shapes/learningcity.shapes.ttl).",
+)
+@click.option(
+    "--ontology",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ontology mixed into the data, as `pyshacl -e` (default: the bundled ontology).",
+)
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(REPORT_FORMATS, case_sensitive=False),
+    default="text",
+    show_default=True,
+    help="text: grouped by focus node; json: the W3C report as JSON-LD; turtle: the report graph.",
+)
+@click.option("--strict", is_flag=True, help="Warnings make the data fail too (exit 1).")
+@output_option
+def validate(
+    data: tuple[str, ...],
+    input_format: str | None,
+    shapes: Path | None,
+    ontology: Path | None,
+    report_format: str,
+    strict: bool,
+    output: Path | None,
+) -> None:
+    """Check DATA against the SHACL shapes and report every result.
+
+    DATA is one or more RDF files (any syntax, by extension or --input-format) or '-' for stdin;
+    all are validated together as one graph. Infos never fail the data.
+    """
+    sources = resolve_sources(data_or_default(data), input_format)
+    with TerminalProgress.for_stderr() as progress:
+        progress(f"parsing {', '.join(s.display for s in sources)}")
+        dataset = load(sources)
+        outcome = validation.validate(dataset, shapes, ontology, strict=strict, progress=progress)
+    color = report_format == "text" and output is None and _colour_wanted(sys.stdout)
+    emit(validation.render(outcome, report_format, color=color).encode("utf-8"), output)
+    click.get_current_context().exit(ExitCode.OK if outcome.conforms else ExitCode.FAILED)
+
+
+def _colour_wanted(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+class TerminalProgress:
+    """One progress line on a terminal's stderr, shown only once a run has lasted `delay` seconds.
+
+    Short runs print nothing, and nothing is ever written when stderr is not a terminal (logs and
+    pipes stay clean). The line is erased before the report is printed.
+    """
+
+    def __init__(self, stream: TextIO | None, delay: float = 1.0) -> None:
+        self._stream = stream
+        self._stage = ""
+        self._shown = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(delay, self._show)
+        self._timer.daemon = True
+
+    @classmethod
+    def for_stderr(cls) -> TerminalProgress:
+        return cls(sys.stderr if sys.stderr.isatty() else None)
+
+    def __enter__(self) -> TerminalProgress:
+        if self._stream is not None:
+            self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            if self._shown and self._stream is not None:
+                self._stream.write("\r\033[K")
+                self._stream.flush()
+            self._shown = False
+
+    def __call__(self, stage: str) -> None:
+        with self._lock:
+            self._stage = stage
+            if self._shown:
+                self._write()
+
+    def _show(self) -> None:
+        with self._lock:
+            self._shown = True
+            self._write()
+
+    def _write(self) -> None:
+        assert self._stream is not None
+        self._stream.write(f"\r\033[Klearningcity: {self._stage}…")
+        self._stream.flush()

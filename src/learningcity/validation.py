@@ -1,0 +1,523 @@
+"""SHACL validation: data parsed by Oxigraph, checked by pyshacl, reported three ways.
+
+Why this shape: Oxigraph parses strictly and ~15x faster than rdflib, but pyshacl validates rdflib
+graphs, so the parsed dataset is handed over term by term (never re-serialized and re-parsed).
+Shapes and ontology go through `learningcity.load` too, so every parse error in any input reads
+`file:line:column: message`. pyshacl is imported here only, and only when `validate()` runs, so
+other commands and `--help` do not pay its ~0.2 s import.
+
+Validation sees the union of all statements of the data (named graphs included) as one graph, with
+the ontology mixed in the way `pyshacl -e` does it (its class and property axioms are copied, so
+`sh:targetClass` reaches subclasses), no inference and no `owl:imports`. Infos never fail the data;
+warnings fail it only with `strict`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from learningcity import resources
+from learningcity.errors import InputError
+from learningcity.load import load_paths
+from learningcity.namespaces import STANDARD_PREFIXES, prefixes
+from learningcity.serialize import TurtleWriter, canonical_quads, to_turtle
+
+if TYPE_CHECKING:
+    import rdflib
+
+SH = STANDARD_PREFIXES["sh"]
+RDF = STANDARD_PREFIXES["rdf"]
+XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
+XSD_BOOLEAN = STANDARD_PREFIXES["xsd"] + "boolean"
+VIOLATION = ox.NamedNode(SH + "Violation")
+WARNING = ox.NamedNode(SH + "Warning")
+INFO = ox.NamedNode(SH + "Info")
+_SEVERITY_RANK = {VIOLATION: 0, WARNING: 1, INFO: 2}
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: Called with a short description of each step (`parsing shapes`, `validating`, ...).
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ComplexPath:
+    """A SHACL path other than a single predicate; `kind` is the SHACL name without `sh:`."""
+
+    kind: str  # sequence, alternative, inverse, zeroOrMore, oneOrMore, zeroOrOne
+    parts: tuple[ShaclPath, ...]
+
+
+ShaclPath = ox.NamedNode | ComplexPath
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One `sh:ValidationResult`, in the terms of the W3C report."""
+
+    focus_node: Term
+    path: ShaclPath | None
+    value: Term | None
+    severity: ox.NamedNode
+    source_shape: Term
+    component: ox.NamedNode
+    source_constraint: Term | None
+    messages: tuple[Message, ...]  # sorted: English first, then by language tag
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """What a validation found; `report` is the whole W3C report graph (canonical blank nodes)."""
+
+    conforms: bool
+    strict: bool
+    results: tuple[ValidationResult, ...]  # in report order: focus node, severity, path, value
+    report: tuple[ox.Quad, ...]
+
+    def count(self, severity: ox.NamedNode) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    @property
+    def focus_nodes(self) -> int:
+        return len({r.focus_node for r in self.results})
+
+
+def validate(
+    dataset: ox.Dataset,
+    shapes: Path | None = None,
+    ontology: Path | None = None,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> ValidationOutcome:
+    """Validate `dataset` against `shapes` (default: the bundled shapes), with `ontology` mixed in.
+
+    Raises `InputError` for unusable shapes or ontology (parse errors as `file:line:column: ...`).
+    """
+    step = progress or (lambda _stage: None)
+    shapes = shapes or resources.shapes_path()
+    ontology = ontology or resources.ontology_path()
+    step(f"parsing {shapes}")
+    shapes_dataset = load_paths(shapes)
+    step(f"parsing {ontology}")
+    ontology_dataset = load_paths(ontology)
+    step("loading pyshacl")
+    import pyshacl
+    from pyshacl.errors import ReportableRuntimeError
+    from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
+
+    step(f"converting {len(dataset)} statements for pyshacl")
+    data_graph = to_rdflib(dataset)
+    ontology_graph = to_rdflib(ontology_dataset)
+    rdflib_bool_patch()  # read the shapes as pyshacl reads them: literals as written
+    try:
+        shapes_graph = to_rdflib(shapes_dataset)
+    finally:
+        rdflib_bool_unpatch()
+    step(f"validating {len(dataset)} statements")
+    try:
+        conforms, report_graph, _ = pyshacl.validate(
+            data_graph,
+            shacl_graph=shapes_graph,
+            ont_graph=ontology_graph,
+            inference="none",
+            inplace=True,  # the converted graph is ours: mix the ontology in without a copy
+            allow_infos=True,
+            allow_warnings=not strict,
+            do_owl_imports=False,
+        )
+    except ReportableRuntimeError as error:
+        raise InputError(f"{shapes}: {' '.join(str(error.message).split())}") from None
+    if not hasattr(report_graph, "triples"):  # pyshacl returns a ValidationFailure instead
+        raise InputError(f"{shapes}: validation failed: {report_graph}")
+    return outcome_from_report(from_rdflib(report_graph), bool(conforms), strict)
+
+
+def outcome_from_report(
+    report: Iterable[ox.Quad], conforms: bool, strict: bool = False
+) -> ValidationOutcome:
+    """Read the results out of a W3C report graph (any blank-node labels; made canonical here)."""
+    quads = canonical_quads(report)
+    index = _Index(quads)
+    results = [
+        _result(index, node)
+        for node in index.subjects_of_type(ox.NamedNode(SH + "ValidationResult"))
+    ]
+    results.sort(key=_result_sort_key)
+    return ValidationOutcome(conforms, strict, tuple(results), tuple(quads))
+
+
+class _Index:
+    """subject -> predicate -> objects, over a small graph (the report)."""
+
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        self.edges: dict[Any, dict[str, list[Any]]] = {}
+        for quad in quads:
+            by_predicate = self.edges.setdefault(quad.subject, {})
+            by_predicate.setdefault(quad.predicate.value, []).append(quad.object)
+
+    def objects(self, subject: Any, predicate: str) -> list[Any]:
+        return self.edges.get(subject, {}).get(predicate, [])
+
+    def one(self, subject: Any, predicate: str) -> Any | None:
+        found = self.objects(subject, predicate)
+        return found[0] if found else None
+
+    def subjects_of_type(self, cls: ox.NamedNode) -> list[Any]:
+        return [s for s, edges in self.edges.items() if cls in edges.get(RDF + "type", [])]
+
+    def rdf_list(self, head: Any) -> list[Any]:
+        items = []
+        while head != ox.NamedNode(RDF + "nil") and head is not None:
+            items.append(self.one(head, RDF + "first"))
+            head = self.one(head, RDF + "rest")
+        return items
+
+
+_PATH_KINDS = ("inverse", "zeroOrMore", "oneOrMore", "zeroOrOne", "alternative")
+
+
+def _path(index: _Index, node: Any) -> ShaclPath | None:
+    if node is None or isinstance(node, ox.NamedNode):
+        return node
+    for kind in _PATH_KINDS:
+        target = index.one(node, f"{SH}{kind}Path")
+        if target is None:
+            continue
+        if kind == "alternative":
+            return ComplexPath(kind, tuple(_path(index, p) for p in index.rdf_list(target)))
+        return ComplexPath(kind, (_path(index, target),))
+    return ComplexPath("sequence", tuple(_path(index, p) for p in index.rdf_list(node)))
+
+
+def _result(index: _Index, node: Any) -> ValidationResult:
+    messages = [Message(m.value, m.language) for m in index.objects(node, SH + "resultMessage")]
+    messages.sort(key=lambda m: (m.language != "en", m.language or "", m.text))
+    return ValidationResult(
+        focus_node=index.one(node, SH + "focusNode"),
+        path=_path(index, index.one(node, SH + "resultPath")),
+        value=index.one(node, SH + "value"),
+        severity=index.one(node, SH + "resultSeverity"),
+        source_shape=index.one(node, SH + "sourceShape"),
+        component=index.one(node, SH + "sourceConstraintComponent"),
+        source_constraint=index.one(node, SH + "sourceConstraint"),
+        messages=tuple(messages),
+    )
+
+
+def _result_sort_key(result: ValidationResult) -> tuple[str | int, ...]:
+    return (
+        str(result.focus_node),
+        _SEVERITY_RANK.get(result.severity, 3),
+        _path_key(result.path),
+        str(result.value or ""),
+        str(result.component),
+        str(result.source_shape),
+        str(result.source_constraint or ""),
+        str(result.messages),
+    )
+
+
+def _path_key(path: ShaclPath | None) -> str:
+    if path is None:
+        return ""
+    if isinstance(path, ox.NamedNode):
+        return str(path)
+    return f"{path.kind}({','.join(_path_key(p) for p in path.parts)})"
+
+
+# --- Oxigraph <-> rdflib, term by term --------------------------------------------------------
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """One rdflib graph holding every statement (graph names dropped), built term by term.
+
+    Terms repeat (predicates, classes, common values), so each distinct one is built once; an
+    `xsd:string` literal becomes a plain rdflib literal, as rdflib's own parsers make it.
+    """
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    graph = Graph(bind_namespaces="none")
+    for name, namespace in prefixes().items():
+        graph.bind(name, namespace)
+    cache: dict[Any, Any] = {}
+
+    def convert(term: Any) -> Any:
+        converted = cache.get(term)
+        if converted is not None:
+            return converted
+        if isinstance(term, ox.NamedNode):
+            converted = URIRef(term.value)
+        elif isinstance(term, ox.BlankNode):
+            converted = BNode(term.value)
+        elif isinstance(term, ox.Literal):
+            datatype = term.datatype.value
+            if term.language:
+                converted = Literal(term.value, lang=term.language)
+            elif datatype == XSD_STRING:
+                converted = Literal(term.value)
+            else:
+                converted = Literal(term.value, datatype=URIRef(datatype))
+        else:
+            raise InputError(f"cannot validate the RDF 1.2 triple term {term}; pyshacl lacks them")
+        cache[term] = converted
+        return converted
+
+    graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads)
+    return graph
+
+
+def from_rdflib(graph: rdflib.Graph) -> list[ox.Quad]:
+    """The statements of an rdflib graph as Oxigraph quads in the default graph."""
+    from rdflib import BNode, Literal, URIRef
+
+    def convert(term: Any) -> Term:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+        raise ValueError(f"unexpected term {term!r} in the report")
+
+    return [ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph]
+
+
+# --- Renderers ---------------------------------------------------------------------------------
+
+_STYLES = {VIOLATION: "\033[31m", WARNING: "\033[33m", INFO: "\033[36m"}
+_BOLD, _DIM, _RESET, _GREEN, _RED = "\033[1m", "\033[2m", "\033[0m", "\033[32m", "\033[31m"
+
+
+def render(outcome: ValidationOutcome, format: str, *, color: bool = False) -> str:
+    """The report as `text`, `json` (JSON-LD) or `turtle`."""
+    if format == "json":
+        return render_json(outcome)
+    if format == "turtle":
+        return render_turtle(outcome)
+    return render_text(outcome, color=color)
+
+
+def render_text(outcome: ValidationOutcome, *, color: bool = False) -> str:
+    """Results grouped by focus node, each with severity, path, value and messages; a summary."""
+    writer = TurtleWriter(prefixes())
+
+    def paint(style: str, text: str) -> str:
+        return f"{style}{text}{_RESET}" if color else text
+
+    lines: list[str] = []
+    focus = None
+    for result in outcome.results:
+        if result.focus_node != focus:
+            focus = result.focus_node
+            lines.append(("\n" if lines else "") + paint(_BOLD, writer.term(focus)))
+        severity = _local_name(result.severity)
+        path = path_text(result.path, writer) if result.path else "—"
+        head = f"  {paint(_STYLES.get(result.severity, ''), f'{severity:<9}')}  {path}"
+        if result.value is not None:
+            head += f"  {paint(_DIM, 'value')} {writer.term(result.value)}"
+        lines.append(head)
+        lines.extend(
+            f"    {m.language + ': ' if m.language else ''}{m.text}" for m in result.messages
+        )
+    lines.append(("\n" if lines else "") + summary_line(outcome, color=color))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(outcome: ValidationOutcome, *, color: bool = False) -> str:
+    """`Conforms: no — 2 violations, 1 warning, 0 infos in 3 focus nodes`."""
+    verdict = "yes" if outcome.conforms else "no"
+    if color:
+        verdict = f"{_GREEN if outcome.conforms else _RED}{verdict}{_RESET}"
+    counts = ", ".join(
+        _plural(outcome.count(severity), _local_name(severity).lower())
+        for severity in (VIOLATION, WARNING, INFO)
+    )
+    strict = " (strict: warnings count)" if outcome.strict else ""
+    return f"Conforms: {verdict} — {counts} in {_plural(outcome.focus_nodes, 'focus node')}{strict}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _local_name(iri: ox.NamedNode) -> str:
+    return iri.value[len(SH) :] if iri.value.startswith(SH) else iri.value
+
+
+def path_text(path: ShaclPath, writer: TurtleWriter) -> str:
+    """A SHACL path in SPARQL property-path syntax with prefixed names: `lc:mayor/schema:name`."""
+    if isinstance(path, ox.NamedNode):
+        return writer.term(path)
+    parts = [path_text(p, writer) for p in path.parts]
+    parts = [f"({p})" if _needs_brackets(p) else p for p in parts]
+    if path.kind == "sequence":
+        return "/".join(parts)
+    if path.kind == "alternative":
+        return "|".join(parts)
+    if path.kind == "inverse":
+        return "^" + parts[0]
+    return parts[0] + {"zeroOrMore": "*", "oneOrMore": "+", "zeroOrOne": "?"}[path.kind]
+
+
+def _needs_brackets(text: str) -> bool:
+    return any(c in text for c in "/|") and not text.startswith("(")
+
+
+def render_turtle(outcome: ValidationOutcome) -> str:
+    """The whole report graph as canonical Turtle (sorted, stable prefixes)."""
+    return to_turtle(outcome.report)
+
+
+# --- JSON-LD ------------------------------------------------------------------------------------
+
+#: Readable names for the report's own terms; IRIs of `@id` terms are written as compact strings.
+_JSONLD_TERMS: dict[str, tuple[str, bool]] = {
+    "ValidationReport": ("ValidationReport", False),
+    "ValidationResult": ("ValidationResult", False),
+    "conforms": ("conforms", False),
+    "result": ("result", False),
+    "focusNode": ("focusNode", True),
+    "resultPath": ("resultPath", True),
+    "value": ("value", False),
+    "resultSeverity": ("resultSeverity", True),
+    "sourceShape": ("sourceShape", True),
+    "sourceConstraintComponent": ("sourceConstraintComponent", True),
+    "sourceConstraint": ("sourceConstraint", True),
+    "resultMessage": ("resultMessage", False),
+    "detail": ("detail", False),
+}
+_SETS = {"result", "resultMessage", "detail"}
+
+
+def render_json(outcome: ValidationOutcome) -> str:
+    """The whole report graph as JSON-LD 1.1 with a readable context, nested and deterministic.
+
+    The top-level object is the `sh:ValidationReport` (`conforms`, `result` ...); blank nodes used
+    once are nested where they are used, RDF lists become `@list`, and any other node sits in
+    `@graph`. Parsed by any JSON-LD processor it gives back exactly the report graph.
+    """
+    writer = _JsonLdWriter(outcome.report)
+    return json.dumps(writer.document(), ensure_ascii=False, indent=2) + "\n"
+
+
+class _JsonLdWriter:
+    def __init__(self, quads: Iterable[ox.Quad]) -> None:
+        self.index = _Index(quads)
+        self.references: dict[Any, int] = {}
+        for edges in self.index.edges.values():
+            for objects in edges.values():
+                for o in objects:
+                    self.references[o] = self.references.get(o, 0) + 1
+        self.names = prefixes()
+        self.used: set[str] = set()
+
+    def document(self) -> dict[str, Any]:
+        roots = [s for s in self.index.edges if not self._nested(s)]
+        nodes = sorted((self.node(s) for s in roots), key=_json_key)
+        body: dict[str, Any] = nodes[0] if len(nodes) == 1 else {"@graph": nodes}
+        return {"@context": self.context(), **body}
+
+    def context(self) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            name: self.names[name] for name in sorted(self.used | {"sh", "xsd"})
+        }
+        for term, (local, is_id) in _JSONLD_TERMS.items():
+            definition: dict[str, str] = {"@id": f"sh:{local}"}
+            if is_id:
+                definition["@type"] = "@id"
+            if term in _SETS:
+                definition["@container"] = "@set"
+            context[term] = definition if len(definition) > 1 else definition["@id"]
+        return context
+
+    def _nested(self, node: Any) -> bool:
+        return isinstance(node, ox.BlankNode) and self.references.get(node, 0) == 1
+
+    def node(self, subject: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if isinstance(subject, ox.NamedNode) or self.references.get(subject, 0) > 1:
+            out["@id"] = self.iri(subject) if isinstance(subject, ox.NamedNode) else str(subject)
+        edges = self.index.edges.get(subject, {})
+        types = sorted(self.type_name(t) for t in edges.get(RDF + "type", []))
+        if types:
+            out["@type"] = types[0] if len(types) == 1 else types
+        properties = sorted(
+            (self.key(p), objects) for p, objects in edges.items() if p != RDF + "type"
+        )
+        for key, objects in properties:
+            coerced = key in _JSONLD_TERMS and _JSONLD_TERMS[key][1]
+            values = sorted((self.value(o, coerced) for o in objects), key=_json_key)
+            out[key] = values if len(values) > 1 or key in _SETS else values[0]
+        return out
+
+    def key(self, predicate: str) -> str:
+        if predicate.startswith(SH) and predicate[len(SH) :] in _JSONLD_TERMS:
+            return predicate[len(SH) :]
+        return self.iri(ox.NamedNode(predicate))
+
+    def type_name(self, cls: Any) -> str:
+        if isinstance(cls, ox.NamedNode) and cls.value[len(SH) :] in _JSONLD_TERMS:
+            return cls.value[len(SH) :]
+        return self.iri(cls) if isinstance(cls, ox.NamedNode) else str(cls)
+
+    def iri(self, node: ox.NamedNode) -> str:
+        for name, namespace in sorted(self.names.items(), key=lambda item: -len(item[1])):
+            local = node.value[len(namespace) :]
+            if node.value.startswith(namespace) and local and not local.startswith("/"):
+                self.used.add(name)
+                return f"{name}:{local}"
+        return node.value
+
+    def value(self, term: Any, coerced: bool) -> Any:
+        if isinstance(term, ox.Literal):
+            return self.literal(term, coerced)
+        if self._is_list(term):
+            return {"@list": [self.value(item, False) for item in self.index.rdf_list(term)]}
+        if self._nested(term):
+            return self.node(term)
+        reference = self.iri(term) if isinstance(term, ox.NamedNode) else str(term)
+        return reference if coerced else {"@id": reference}
+
+    def _is_list(self, term: Any) -> bool:
+        """A well-formed RDF list of blank nodes, each used once, holding only first and rest."""
+        while term != ox.NamedNode(RDF + "nil"):
+            if not self._nested(term) or set(self.index.edges.get(term, {})) != {
+                RDF + "first",
+                RDF + "rest",
+            }:
+                return False
+            if len(self.index.objects(term, RDF + "first")) != 1:
+                return False
+            term = self.index.one(term, RDF + "rest")
+        return True
+
+    def literal(self, literal: ox.Literal, coerced: bool) -> Any:
+        """A JSON string or boolean where that reads back the same, else a value object."""
+        if literal.language:
+            return {"@value": literal.value, "@language": literal.language}
+        datatype = literal.datatype.value
+        if datatype == XSD_STRING:
+            return {"@value": literal.value} if coerced else literal.value
+        if datatype == XSD_BOOLEAN and literal.value in ("true", "false"):
+            return literal.value == "true"
+        return {"@value": literal.value, "@type": self.iri(literal.datatype)}
+
+
+def _json_key(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
