@@ -326,7 +326,8 @@ def write_result(
             f"--format {format_name}: a {query_result.form} result is written as "
             f"table, {', '.join(RESULTS_FORMATS)}; RDF syntaxes are for CONSTRUCT and DESCRIBE"
         )
-    return result.serialize(format=RESULTS_FORMATS[format_name])
+    written = result.serialize(format=RESULTS_FORMATS[format_name])
+    return written if written.endswith(b"\n") else written + b"\n"
 
 
 def display_width(text: str) -> int:

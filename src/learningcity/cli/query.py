@@ -1,0 +1,242 @@
+"""`learningcity query`: SPARQL over local files or a remote endpoint (a thin layer over
+`learningcity.query`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
+from learningcity.errors import ExitCode, InputError
+from learningcity.load import load_with_prefixes, resolve_sources
+from learningcity.namespaces import with_declared
+from learningcity.query import (
+    OUTPUT_FORMATS,
+    NamedQuery,
+    Param,
+    QueryResult,
+    Term,
+    display_width,
+    list_named_queries,
+    named_query,
+    query_remote,
+    run_query,
+    store_for,
+    write_result,
+)
+
+#: `-o FILE` extensions that choose the format when --format is not given.
+_EXTENSION_FORMATS = {
+    "csv": "csv",
+    "tsv": "tsv",
+    "json": "json",
+    "srj": "json",
+    "srx": "xml",
+    "xml": "xml",
+    "txt": "table",
+    "ttl": "turtle",
+    "nt": "nt",
+    "nq": "nquads",
+    "trig": "trig",
+    "jsonld": "jsonld",
+    "n3": "n3",
+    "rdf": "xml",
+}
+
+
+@click.command(context_settings={"max_content_width": 100})
+@click.argument("query_text", metavar="[QUERY]", required=False)
+@data_arguments
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the query from this file ('-' for stdin).",
+)
+@click.option("-n", "--name", help="Run the named query NAME from queries/ (see --list).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the named query, checked against its declared type (repeatable).",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the named queries and exit.")
+@click.option(
+    "--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint, not on DATA."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(OUTPUT_FORMATS, case_sensitive=False),
+    help="Output format. Default: table on a terminal, else json (SELECT, ASK) or turtle "
+    "(CONSTRUCT, DESCRIBE), or the format the -o extension names.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE, which makes the query engine send HTTP requests.",
+)
+@output_option
+def query(
+    query_text: str | None,
+    data: tuple[str, ...],
+    input_format: str | None,
+    query_file: Path | None,
+    name: str | None,
+    params: tuple[str, ...],
+    list_only: bool,
+    endpoint: str | None,
+    output_format: str | None,
+    allow_service: bool,
+    output: Path | None,
+) -> ExitCode:
+    """Run a read-only SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on DATA
+    (default: data/yongsan.ttl) or on a remote endpoint.
+
+    The project's prefixes (schema:, lc:, city:, ...) need no PREFIX lines. Updates are refused;
+    SERVICE is refused unless --allow-service. An ASK query exits 0 when true, 1 when false.
+
+    \b
+    Examples:
+      learningcity query 'SELECT ?name { ?city a schema:City ; schema:name ?name }'
+      learningcity query -f my-query.rq data/yongsan.ttl --format csv
+      learningcity query --list
+      learningcity query --name mayor
+      learningcity query --name practices-by-sdg --param sdg=4 --format json
+      learningcity query 'ASK { ?s lc:memberSince ?y }' && echo yes
+      learningcity query --name mayor --endpoint http://localhost:7878/query
+    """
+    if list_only:
+        emit(_listing(list_named_queries(), output_format), output)
+        return ExitCode.OK
+    text, source, bindings, data = _query_and_data(query_text, data, query_file, name, params)
+    if endpoint:
+        if data:
+            raise InputError("give DATA or --endpoint, not both")
+        result = query_remote(
+            endpoint, text, allow_service=allow_service, substitutions=bindings, source=source
+        )
+        namespaces = None
+    else:
+        dataset, declared = load_with_prefixes(resolve_sources(data_or_default(data), input_format))
+        result = run_query(
+            store_for(dataset),
+            text,
+            allow_service=allow_service,
+            substitutions=bindings,
+            source=source,
+        )
+        namespaces = with_declared(declared)
+    chosen = _format(output_format, output, result)
+    emit(write_result(result, chosen, namespaces), output)
+    if result.form == "ASK" and not result.boolean:
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def _query_and_data(
+    query_text: str | None,
+    data: tuple[str, ...],
+    query_file: Path | None,
+    name: str | None,
+    params: tuple[str, ...],
+) -> tuple[str, str, dict[str, Term], tuple[str, ...]]:
+    """The query text, its name for messages, parameter bindings, and the DATA arguments.
+
+    With -f or --name, a first positional argument is DATA, not a query.
+    """
+    if sum(x is not None for x in (query_file, name)) > 1:
+        raise InputError("give one of QUERY, -f FILE or --name NAME")
+    if params and name is None:
+        raise InputError("--param is for named queries; use it with --name")
+    if query_file is None and name is None:
+        if query_text is None:
+            raise InputError("give a QUERY, -f FILE or --name NAME (see --list)")
+        return query_text, "query", {}, data
+    if query_text is not None:
+        data = (query_text, *data)
+    if name is not None:
+        named = named_query(name)
+        return named.text, str(named.path), named.bind(_param_values(params)), data
+    assert query_file is not None
+    return _read_query_file(query_file, data), str(query_file), {}, data
+
+
+def _read_query_file(path: Path, data: tuple[str, ...]) -> str:
+    if str(path) == "-":
+        if "-" in data:
+            raise InputError("stdin ('-') can hold the query or DATA, not both")
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path of -f") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read the query ({error})") from None
+
+
+def _param_values(params: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for param in params:
+        key, equals, value = param.partition("=")
+        if not equals or not key.strip():
+            raise InputError(f"--param {param}: write it as KEY=VALUE")
+        if key.strip() in values:
+            raise InputError(f"--param {key.strip()}: given twice")
+        values[key.strip()] = value
+    return values
+
+
+def _format(output_format: str | None, output: Path | None, result: QueryResult) -> str:
+    if output_format:
+        return output_format.lower()
+    if output is not None:
+        guessed = _EXTENSION_FORMATS.get(output.suffix.lstrip(".").lower())
+        if guessed:
+            return guessed
+    elif sys.stdout.isatty():
+        return "table"
+    return "turtle" if result.is_graph else "json"
+
+
+def _listing(queries: list[NamedQuery], output_format: str | None) -> bytes:
+    """The named queries as an aligned list (or JSON with --format json)."""
+    if output_format == "json":
+        entries = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "params": [
+                    {"name": p.name, "type": p.type, "default": p.default} for p in q.params
+                ],
+            }
+            for q in queries
+        ]
+        return (json.dumps(entries, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    rows = [(q.name, " ".join(_param_usage(p) for p in q.params), q.title) for q in queries]
+    widths = [max([0, *(display_width(row[i]) for row in rows)]) for i in range(2)]
+    lines = [
+        "  ".join(
+            [
+                *(
+                    cell + " " * (w - display_width(cell))
+                    for cell, w in zip(row[:2], widths, strict=True)
+                ),
+                row[2],
+            ]
+        ).rstrip()
+        for row in rows
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _param_usage(param: Param) -> str:
+    usage = f"{param.name}={param.type.upper()}"
+    return usage if param.required else f"[{usage}]"
