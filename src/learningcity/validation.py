@@ -458,7 +458,8 @@ class _JsonLdWriter:
         if types:
             out["@type"] = types[0] if len(types) == 1 else types
         properties = sorted(
-            (self.key(p), objects) for p, objects in edges.items() if p != RDF + "type"
+            ((self.key(p), objects) for p, objects in edges.items() if p != RDF + "type"),
+            key=lambda item: item[0],
         )
         for key, objects in properties:
             coerced = key in _JSONLD_TERMS and _JSONLD_TERMS[key][1]
