@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
+from learningcity.errors import InputError
+from learningcity.export import export as export_dataset
+from learningcity.export import export_all
+from learningcity.formats import SYNTAX_NAMES, syntax_for_path, syntax_named
+from learningcity.load import load, resolve_sources
+
+
+@click.command()
+@data_arguments
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(SYNTAX_NAMES, case_sensitive=False),
+    help="Output syntax. Default: from the -o extension, else turtle.",
+)
+@click.option("--frame", is_flag=True, help="JSON-LD: nest the profile under the city.")
+@click.option(
+    "--inline-context",
+    is_flag=True,
+    help="JSON-LD: embed the context instead of referencing its published IRI.",
+)
+@output_option
+@click.option(
+    "--all",
+    "all_directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write DATA in every syntax to this folder, as <stem>.<ext>.",
+)
+def export(
+    data: tuple[str, ...],
+    input_format: str | None,
+    output_format: str | None,
+    frame: bool,
+    inline_context: bool,
+    output: Path | None,
+    all_directory: Path | None,
+) -> None:
+    """Write DATA in another RDF syntax: turtle, nt, nquads, trig, xml, jsonld or n3.
+
+    Output is deterministic (statements sorted, canonical blank-node labels), so two runs give
+    identical bytes. JSON-LD is compacted against the project's published context and names it
+    by IRI (https://w3id.org/learningcity/context/<version>.jsonld); `learningcity` reads it
+    back without the network.
+
+    \b
+    Examples:
+      learningcity export --format jsonld
+      learningcity export data/yongsan.ttl --format jsonld --frame -o dist/yongsan.jsonld
+      learningcity export data/yongsan.ttl -o dist/yongsan.nt
+      learningcity export data/yongsan.ttl --all dist/
+    """
+    arguments = data_or_default(data)
+    dataset = load(resolve_sources(arguments, input_format))
+    if all_directory is not None:
+        if output is not None or output_format is not None:
+            raise InputError("--all writes every format; drop -o and --format")
+        stem = "data" if arguments[0] == "-" else Path(arguments[0]).name.split(".")[0]
+        for path in export_all(
+            dataset, all_directory, stem=stem, frame=frame, inline_context=inline_context
+        ):
+            click.echo(f"wrote {path}", err=True)
+        return
+    syntax = syntax_named(output_format or _format_of(output))
+    emit(export_dataset(dataset, syntax, frame=frame, inline_context=inline_context), output)
+
+
+def _format_of(output: Path | None) -> str:
+    if output is None:
+        return "turtle"
+    try:
+        return syntax_for_path(output).name
+    except InputError:
+        raise InputError(
+            f"{output}: cannot tell the output format from the extension; give --format "
+            f"({', '.join(SYNTAX_NAMES)})"
+        ) from None

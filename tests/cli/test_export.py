@@ -1,0 +1,132 @@
+"""`learningcity export`: formats, -o, --all, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from learningcity.cli import cli
+from learningcity.errors import ExitCode
+from learningcity.export import export
+from learningcity.formats import SYNTAXES
+from learningcity.jsonld import CONTEXT_IRI
+from learningcity.load import load_paths
+from support import FIXTURES
+
+LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
+TRICKY = str(FIXTURES / "export" / "tricky-literals.ttl")
+NAMED = str(FIXTURES / "export" / "named-graphs.trig")
+
+
+def run(*arguments: str, seed: str = "0") -> subprocess.CompletedProcess[bytes]:
+    environment = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run([LEARNINGCITY, *arguments], capture_output=True, env=environment)
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess[bytes], code: ExitCode) -> str:
+    assert done.returncode == code, done.stderr
+    message = done.stderr.decode()
+    assert message.count("\n") == 1
+    assert message.startswith("learningcity: error: ")
+    assert "Traceback" not in message
+    return message
+
+
+def test_jsonld_to_stdout_references_the_published_context() -> None:
+    result = CliRunner().invoke(cli, ["export", TRICKY, "--format", "jsonld"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["@context"][0] == CONTEXT_IRI
+
+
+def test_inline_context_and_frame_options() -> None:
+    result = CliRunner().invoke(
+        cli, ["export", TRICKY, "--format", "jsonld", "--frame", "--inline-context"]
+    )
+    document = json.loads(result.output)
+    assert isinstance(document["@context"][0], dict)
+    city = next(n for n in document["@graph"] if n["@id"] == "city:kr-yongsan-gu")
+    assert city["org:hasMembership"]["@type"] == "org:Membership"
+
+
+def test_default_format_is_turtle() -> None:
+    result = CliRunner().invoke(cli, ["export", TRICKY])
+    assert result.output.encode() == export(load_paths(TRICKY), "turtle")
+
+
+def test_output_file_format_comes_from_its_extension(tmp_path) -> None:
+    target = tmp_path / "out.nt"
+    result = CliRunner().invoke(cli, ["export", TRICKY, "-o", str(target)])
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert target.read_bytes() == export(load_paths(TRICKY), "nt")
+
+
+def test_all_writes_every_syntax_named_after_the_data(tmp_path) -> None:
+    result = CliRunner().invoke(cli, ["export", TRICKY, "--all", str(tmp_path / "dist")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "dist").iterdir())
+    assert names == sorted(f"tricky-literals.{s.extension}" for s in SYNTAXES)
+
+
+def test_reads_stdin_with_input_format() -> None:
+    with Path(TRICKY).open("rb") as stream:
+        done = subprocess.run(
+            [LEARNINGCITY, "export", "-", "--input-format", "turtle", "--format", "nt"],
+            stdin=stream,
+            capture_output=True,
+        )
+    assert done.returncode == ExitCode.OK
+    assert done.stdout == export(load_paths(TRICKY), "nt")
+
+
+def test_two_processes_write_identical_bytes_for_every_syntax() -> None:
+    for syntax in SYNTAXES:
+        first = run("export", TRICKY, "--format", syntax.name, seed="1")
+        second = run("export", TRICKY, "--format", syntax.name, seed="2")
+        assert first.returncode == ExitCode.OK
+        assert first.stdout == second.stdout, syntax.name
+
+
+def test_missing_file_is_bad_input() -> None:
+    message = assert_one_line_error(run("export", "nope.ttl"), ExitCode.BAD_INPUT)
+    assert "nope.ttl: no such file" in message
+
+
+def test_frame_with_turtle_is_bad_input() -> None:
+    message = assert_one_line_error(run("export", TRICKY, "--frame"), ExitCode.BAD_INPUT)
+    assert "--frame applies to JSON-LD only" in message
+
+
+def test_unknown_output_extension_asks_for_format(tmp_path) -> None:
+    done = run("export", TRICKY, "-o", str(tmp_path / "out.txt"))
+    assert "give --format" in assert_one_line_error(done, ExitCode.BAD_INPUT)
+
+
+def test_all_with_output_is_bad_input(tmp_path) -> None:
+    done = run("export", TRICKY, "--all", str(tmp_path), "-o", str(tmp_path / "x.ttl"))
+    assert "--all writes every format" in assert_one_line_error(done, ExitCode.BAD_INPUT)
+
+
+def test_failed_export_leaves_the_previous_output_unchanged(tmp_path) -> None:
+    target = tmp_path / "out.ttl"
+    target.write_bytes(b"previous\n")
+    done = run("export", NAMED, "-o", str(target))
+    assert "named graphs" in assert_one_line_error(done, ExitCode.BAD_INPUT)
+    assert target.read_bytes() == b"previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_unwritable_output_is_an_io_error(tmp_path) -> None:
+    done = run("export", TRICKY, "-o", str(tmp_path / "missing" / "out.ttl"))
+    assert "cannot write" in assert_one_line_error(done, ExitCode.IO_ERROR)
+
+
+def test_help_shows_examples() -> None:
+    result = CliRunner().invoke(cli, ["export", "--help"])
+    assert "Examples:" in result.output
+    assert "--all dist/" in result.output

@@ -1,0 +1,192 @@
+"""The JSON-LD writer, the published context and reading our JSON-LD back without network."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+from pyld import jsonld as pyld
+from pyld.jsonld import JsonLdError
+
+from learningcity import __version__
+from learningcity.jsonld import (
+    CONTEXT_IRI,
+    context_document,
+    document_loader,
+    dumps,
+    inline_bundled_context,
+    parse_context,
+    to_jsonld,
+    write_jsonld,
+)
+from learningcity.load import load_paths
+from rdfcompare import canonical, from_nquads
+from support import FIXTURES, REPO
+
+TRICKY = FIXTURES / "export" / "tricky-literals.ttl"
+NAMED = FIXTURES / "export" / "named-graphs.trig"
+LOADER = {"documentLoader": document_loader}
+
+
+def read_with_pyld(document: bytes) -> list[ox.Quad]:
+    nquads = pyld.to_rdf(json.loads(document), {"format": "application/n-quads", **LOADER})
+    return from_nquads(nquads)
+
+
+def read_with_learningcity(document: bytes, tmp_path) -> ox.Dataset:
+    path = tmp_path / "out.jsonld"
+    path.write_bytes(document)
+    return load_paths(path)
+
+
+def nodes_by_id(document: bytes) -> dict[str, dict]:
+    return {node.get("@id"): node for node in json.loads(document)["@graph"]}
+
+
+def test_committed_context_is_what_the_build_script_writes() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_context.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout
+
+
+def test_context_iri_carries_the_package_version() -> None:
+    assert CONTEXT_IRI.endswith(f"/context/{__version__}.jsonld")
+
+
+def test_every_context_term_expands_to_an_absolute_iri_with_pyld() -> None:
+    definitions = context_document()["@context"]
+    for term in definitions:
+        node = {"@context": CONTEXT_IRI, "@id": "city:x", term: {"@id": "city:y"}}
+        expanded = pyld.expand(node, LOADER)
+        assert expanded[0]["@id"] == "https://w3id.org/learningcity/id/city/x"
+        (key,) = (k for k in expanded[0] if k != "@id")
+        assert key.startswith(("http://", "https://")), term
+
+
+def test_only_object_properties_are_coerced_to_iris() -> None:
+    definitions = context_document()["@context"]
+    for term, value in definitions.items():
+        if isinstance(value, dict):
+            assert value == {"@id": value["@id"], "@type": "@id"}, term
+
+
+def test_loader_serves_only_the_bundled_context() -> None:
+    assert document_loader(CONTEXT_IRI)["document"] == context_document()
+    with pytest.raises(JsonLdError):
+        pyld.expand({"@context": "https://schema.org/", "name": "x"}, LOADER)
+
+
+@pytest.mark.parametrize("frame", [False, True])
+def test_round_trips_through_pyld_and_learningcity_load(frame: bool, tmp_path) -> None:
+    original = load_paths(TRICKY)
+    document = write_jsonld(original, frame=frame)
+    assert canonical(read_with_learningcity(document, tmp_path)) == canonical(original)
+    assert canonical(read_with_pyld(document), double_values=True) == canonical(
+        original, double_values=True
+    )
+
+
+def test_literals_keep_lexical_form_language_and_datatype() -> None:
+    city = nodes_by_id(write_jsonld(load_paths(TRICKY)))["city:kr-yongsan-gu"]
+    assert {"@type": "xsd:double", "@value": "1e3"} in city["lc:score"]
+    assert {"@type": "xsd:integer", "@value": "0123"} in city["lc:score"]
+    assert {"@language": "ko", "@value": "용산구"} in city["rdfs:label"]
+    assert "용산" in city["skos:altLabel"]
+
+
+def test_korean_is_written_as_utf8_not_escapes() -> None:
+    document = write_jsonld(load_paths(TRICKY))
+    assert "용산구".encode() in document
+    assert b"\\u" not in document
+
+
+def test_output_is_byte_identical_whatever_the_input_order() -> None:
+    quads = list(load_paths(TRICKY))
+    first = write_jsonld(quads, frame=True)
+    random.Random(7).shuffle(quads)
+    assert write_jsonld(quads, frame=True) == first
+    assert write_jsonld(load_paths(TRICKY), frame=True) == first
+
+
+def test_nodes_and_values_are_sorted() -> None:
+    graph = json.loads(write_jsonld(load_paths(TRICKY)))["@graph"]
+    ids = [node["@id"] for node in graph]
+    assert ids == ["city:kr-seoul", "city:kr-yongsan-gu", "_:c14n0", "_:c14n1", "_:c14n2"]
+    types = graph[1]["@type"]
+    assert types == sorted(types)
+
+
+def test_an_iri_in_a_scheme_named_like_a_prefix_switches_that_prefix_off() -> None:
+    document = json.loads(write_jsonld(load_paths(TRICKY)))
+    assert document["@context"] == [CONTEXT_IRI, {"geo": None}]
+    city = nodes_by_id(dumps(document))["city:kr-yongsan-gu"]
+    assert city["schema:geo"] == {"@id": "geo:37.533873,126.981132"}
+
+
+def test_a_coerced_term_is_used_for_iris_and_the_compact_iri_for_literals() -> None:
+    definitions = {
+        "dcterms": "http://purl.org/dc/terms/",
+        "city": "https://w3id.org/learningcity/id/city/",
+        "source": {"@id": "dcterms:source", "@type": "@id"},
+    }
+    context = parse_context(definitions, definitions)
+    original = load_paths(TRICKY)
+    document = to_jsonld(original, context)
+    city = next(n for n in document["@graph"] if n["@id"] == "city:kr-yongsan-gu")
+    assert city["source"] == "https://www.uil.unesco.org/en/learning-cities/yongsan-gu"
+    assert city["dcterms:source"] == "UIL profile"
+    assert canonical(read_with_pyld(dumps(document)), double_values=True) == canonical(
+        original, double_values=True
+    )
+
+
+def test_frame_nests_nodes_referenced_once_under_the_city() -> None:
+    graph = json.loads(write_jsonld(load_paths(TRICKY), frame=True))["@graph"]
+    city = next(n for n in graph if n["@id"] == "city:kr-yongsan-gu")
+    membership = city["org:hasMembership"]
+    assert membership["@type"] == "org:Membership"
+    assert "@id" not in membership
+    assert membership["org:memberDuring"]["lc:start"]["@value"] == "2019-01-01"
+    assert city["lc:note"] == {"@id": "_:c14n2"}, "a node referenced twice stays top-level"
+    assert len(graph) == 3
+
+
+def test_named_graphs_become_jsonld_named_graphs(tmp_path) -> None:
+    original = load_paths(NAMED)
+    document = write_jsonld(original)
+    nodes = nodes_by_id(document)
+    assert "dcterms:issued" in nodes["dataset:uil-2019"]
+    assert nodes["dataset:uil-2019"]["@graph"][0]["@id"] == "city:kr-yongsan-gu"
+    assert set(nodes["dataset:press-2018"]) == {"@id", "@graph"}
+    assert canonical(read_with_learningcity(document, tmp_path)) == canonical(original)
+    assert canonical(read_with_pyld(document)) == canonical(original)
+
+
+def test_inline_context_needs_no_loader() -> None:
+    original = load_paths(TRICKY)
+    document = write_jsonld(original, inline_context=True)
+    assert json.loads(document)["@context"][0] == context_document()["@context"]
+    parsed = ox.parse(document, format=ox.RdfFormat.JSON_LD)
+    assert canonical(parsed) == canonical(original)
+
+
+def test_inlining_leaves_other_documents_alone() -> None:
+    other = b'{"@context": {"@vocab": "https://schema.org/"}, "name": "x"}'
+    assert inline_bundled_context(other) == other
+    broken = b'{"@context": "' + CONTEXT_IRI.encode() + b'", '
+    assert inline_bundled_context(broken) == broken
+
+
+def test_inlining_replaces_the_context_iri_wherever_it_appears() -> None:
+    document = {"@context": [CONTEXT_IRI], "@graph": [{"@context": CONTEXT_IRI, "@id": "city:a"}]}
+    inlined = json.loads(inline_bundled_context(json.dumps(document).encode()))
+    bundled = context_document()["@context"]
+    assert inlined["@context"] == [bundled]
+    assert inlined["@graph"][0]["@context"] == bundled
