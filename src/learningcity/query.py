@@ -310,6 +310,11 @@ def write_result(
         if format_name == "table":
             rows = [[t.subject, t.predicate, t.object] for t in sorted(triples, key=str)]
             return render_table(["subject", "predicate", "object"], rows, namespaces)
+        if format_name in ("csv", "tsv"):
+            raise InputError(
+                f"--format {format_name}: a {query_result.form} result is a graph; "
+                f"write it as table or an RDF syntax ({', '.join(SYNTAX_NAMES)})"
+            )
         syntax = syntax_named(_GRAPH_ALIASES.get(format_name, format_name))
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
         return serialize(quads, syntax, namespaces)

@@ -1,0 +1,436 @@
+"""The query library: read-only checks on tokens, results in every format, typed parameters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+
+import pyoxigraph as ox
+import pytest
+
+from learningcity.errors import InputError
+from learningcity.formats import SYNTAXES
+from learningcity.load import load_paths
+from learningcity.query import (
+    OUTPUT_FORMATS,
+    PARAM_TYPES,
+    Param,
+    display_width,
+    inspect_query,
+    list_named_queries,
+    named_query,
+    parse_param,
+    read_named_query,
+    run_query,
+    run_remote,
+    store_for,
+    substitute_text,
+    tokenize,
+    with_prologue,
+)
+from support import FIXTURES
+
+QUERY_FIXTURES = FIXTURES / "query"
+QUERIES = QUERY_FIXTURES / "queries"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+YONGSAN = ox.NamedNode("https://w3id.org/learningcity/id/city/kr-yongsan-gu")
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    return store_for(load_paths(QUERY_FIXTURES / "city.ttl"))
+
+
+# --- the tokenizer decides what is a keyword --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * { ?s ?p "SERVICE" }',
+        "SELECT * { ?s ?p 'SERVICE <http://x/> { }' }",
+        'SELECT * { ?s ?p """a\nSERVICE <http://x/> { ?a ?b ?c }\n""" }',
+        "SELECT * { ?s ?p '''it's\nSERVICE'''}",
+        'SELECT * { ?s ?p "say \\"SERVICE\\"" }',
+        "SELECT * { ?s <http://example.org/SERVICE> ?o }",
+        "SELECT * { ?s <http://example.org/x#SERVICE> ?o }",
+        "SELECT * { ?s ?p ?o } # SERVICE <http://example.org/> { }",
+        "PREFIX ex: <http://example.org/> SELECT * { ?s ex:SERVICE ?o }",
+        "PREFIX : <http://example.org/> SELECT * { ?s :SERVICE ?o }",
+        "PREFIX service: <http://example.org/> SELECT * { ?s service:x ?o }",
+        "SELECT ?service { ?service ?p ?o }",
+        "SELECT $SERVICE { $SERVICE ?p ?o }",
+        'SELECT * { ?s ?p "x"@service }',
+        'SELECT * { ?s ?p "INSERT DATA { <a> <b> <c> }" }',
+        "SELECT ?delete ?drop ?load { ?delete ?drop ?load }",
+        "PREFIX ex: <http://example.org/> ASK { ex:insert ex:add ex:clear }",
+    ],
+)
+def test_keywords_inside_other_tokens_are_harmless(text: str) -> None:
+    assert inspect_query(text) in ("SELECT", "ASK")
+
+
+@pytest.mark.parametrize("keyword", ["SERVICE", "service", "Service", "SERVICE SILENT"])
+def test_the_service_keyword_in_any_case_is_refused(keyword: str) -> None:
+    text = f"SELECT * {{\n  {keyword} <http://127.0.0.1:9/sparql> {{ ?s ?p ?o }}\n}}"
+    with pytest.raises(InputError) as refused:
+        inspect_query(text)
+    assert str(refused.value) == (
+        "query:2:3: SERVICE would make a network request; pass --allow-service to allow it"
+    )
+
+
+def test_service_is_accepted_when_allowed() -> None:
+    text = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    assert inspect_query(text, allow_service=True) == "SELECT"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "delete where { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "CREATE GRAPH <http://g>",
+        "DROP ALL",
+        "COPY DEFAULT TO <http://g>",
+        "MOVE DEFAULT TO <http://g>",
+        "ADD DEFAULT TO <http://g>",
+        "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "SELECT * { ?s ?p ?o } ; DROP ALL",
+    ],
+)
+def test_updates_are_refused(text: str) -> None:
+    with pytest.raises(InputError, match="this is read-only; updates are refused"):
+        inspect_query(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT"),
+        ("# a comment with ASK\nBASE <http://example.org/>\nask { ?s ?p ?o }", "ASK"),
+        ("PREFIX ex: <http://example.org/>\nCONSTRUCT WHERE { ?s ex:p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <http://example.org/a>", "DESCRIBE"),
+        ("SELECT * { { SELECT ?s { ?s ?p ?o } } }", "SELECT"),
+    ],
+)
+def test_the_form_is_reported(text: str, form: str) -> None:
+    assert inspect_query(text) == form
+
+
+def test_a_syntax_error_names_line_and_column() -> None:
+    with pytest.raises(InputError) as error:
+        inspect_query("SELECT *\nWHERE { ?s ?p }", source="q.rq")
+    assert str(error.value).startswith("q.rq:2:16: expected")
+
+
+def test_an_unknown_prefix_is_named() -> None:
+    with pytest.raises(InputError) as error:
+        inspect_query("SELECT * {\n  ?s nope:p ?o }")
+    assert (
+        str(error.value) == "query:2:6: unknown prefix 'nope:'; declare it with PREFIX nope: <...>"
+    )
+
+
+def test_project_prefixes_need_no_declaration_unless_turned_off() -> None:
+    assert inspect_query("SELECT * { ?s schema:name ?o }") == "SELECT"
+    with pytest.raises(InputError, match="unknown prefix 'schema:'"):
+        inspect_query("SELECT * { ?s schema:name ?o }", prefixes=False)
+
+
+def test_an_unterminated_string_is_reported_before_anything_runs() -> None:
+    with pytest.raises(InputError, match=r"^query:1:18: unterminated string"):
+        inspect_query("SELECT * { ?s ?p 'SERVICE <x> }")
+
+
+def test_not_a_query() -> None:
+    with pytest.raises(InputError, match="not a SPARQL query"):
+        inspect_query("PREFIX ex: <http://example.org/>")
+
+
+def test_tokens_cover_the_text_with_positions() -> None:
+    text = 'SELECT ?x\n# c\nWHERE { ?x <http://a#b> """é\n""" }'
+    tokens = tokenize(text)
+    assert "".join(t.text for t in tokens) == text
+    where = next(t for t in tokens if t.keyword == "WHERE")
+    assert (where.line, where.column) == (3, 1)
+
+
+# --- running and writing ------------------------------------------------------------------------
+
+
+def test_a_store_canonicalizes_numbers(store: ox.Store) -> None:
+    result = run_query(store, "SELECT ?p { city:zz-example schema:population ?p }")
+    (solution,) = list(result.result)
+    assert solution["p"] == ox.Literal("1000", datatype=ox.NamedNode(XSD + "double"))
+
+
+SELECT_NAMES = "SELECT ?thing ?name { ?thing schema:name ?name } ORDER BY ?thing ?name"
+
+
+@pytest.mark.parametrize("name", ["json", "xml", "tsv"])
+def test_select_results_parse_back(store: ox.Store, name: str) -> None:
+    written = run_query(store, SELECT_NAMES).write(name)
+    parsed = ox.parse_query_results(written, format=getattr(ox.QueryResultsFormat, name.upper()))
+    expected = list(run_query(store, SELECT_NAMES).result)
+    assert [list(s) for s in parsed] == [list(s) for s in expected]
+
+
+def test_select_csv_is_rfc4180_with_plain_values(store: ox.Store) -> None:
+    written = run_query(store, SELECT_NAMES).write("csv").decode("utf-8")
+    rows = list(csv.reader(io.StringIO(written)))
+    assert rows[0] == ["thing", "name"]
+    assert ["https://w3id.org/learningcity/id/city/kr-yongsan-gu", "용산구"] in rows
+
+
+@pytest.mark.parametrize("name", ["json", "xml", "tsv"])
+def test_ask_parses_back(store: ox.Store, name: str) -> None:
+    for text, answer in (
+        ("ASK { ?s schema:leader ?o }", True),
+        ("ASK { ?s a ?nothing . FILTER(false) }", False),
+    ):
+        written = run_query(store, text).write(name)
+        parsed = ox.parse_query_results(
+            written, format=getattr(ox.QueryResultsFormat, name.upper())
+        )
+        assert bool(parsed) is answer
+
+
+def test_ask_as_table_and_csv(store: ox.Store) -> None:
+    assert run_query(store, "ASK { ?s schema:leader ?o }").write("table") == b"true\n"
+    assert run_query(store, "ASK { ?s schema:foo ?o }").write("csv") == b"false\n"
+
+
+@pytest.mark.parametrize("syntax", SYNTAXES, ids=lambda s: s.name)
+def test_graph_results_parse_back_in_every_syntax(store: ox.Store, syntax: object) -> None:
+    text = "CONSTRUCT WHERE { city:kr-yongsan-gu ?p ?o }"
+    expected = set(run_query(store, text).result)
+    written = run_query(store, text).write(syntax.name)
+    parsed = {q.triple for q in ox.parse(written, format=syntax.oxigraph)}
+    assert parsed == expected
+    assert written == run_query(store, text).write(syntax.name)
+
+
+def test_graph_json_means_json_ld_and_xml_means_rdf_xml(store: ox.Store) -> None:
+    text = "DESCRIBE city:kr-yongsan-gu"
+    assert run_query(store, text).write("json") == run_query(store, text).write("jsonld")
+    assert run_query(store, text).write("xml").startswith(b"<?xml")
+
+
+def test_results_formats_do_not_take_rdf_syntaxes(store: ox.Store) -> None:
+    with pytest.raises(InputError, match="--format turtle: a SELECT result"):
+        run_query(store, SELECT_NAMES).write("turtle")
+
+
+def test_every_output_format_works_for_its_forms(store: ox.Store) -> None:
+    for name in OUTPUT_FORMATS:
+        if name in ("csv", "tsv"):
+            with pytest.raises(InputError, match=f"--format {name}: a DESCRIBE result is a graph"):
+                run_query(store, "DESCRIBE city:kr-yongsan-gu").write(name)
+        else:
+            assert run_query(store, "DESCRIBE city:kr-yongsan-gu").write(name)
+        if name in ("table", "json", "xml", "csv", "tsv"):
+            assert run_query(store, SELECT_NAMES).write(name)
+
+
+def test_the_table_aligns_korean_by_display_width(store: ox.Store) -> None:
+    lines = run_query(store, SELECT_NAMES).write("table").decode("utf-8").splitlines()
+    assert lines[-1] == "5 rows"
+    bar_columns = {
+        display_width(line[: line.index(" | ")]) for line in lines[2:-1] if " | " in line
+    }
+    assert len(bar_columns) == 1
+    assert lines[0].startswith("thing ")
+    assert "city:kr-yongsan-gu" in lines[2] and "용산구@ko" in "".join(lines)
+    assert display_width("용산구") == 6
+
+
+def test_the_table_keeps_one_line_per_row(store: ox.Store) -> None:
+    text = "SELECT ?d { city:kr-yongsan-gu schema:description ?d }"
+    table = run_query(store, text).write("table").decode("utf-8")
+    assert "A district of Seoul.\\nSecond line.@en" in table
+    assert table.count("\n") == 4
+
+
+def test_the_table_shows_datatypes_that_are_not_plain(store: ox.Store) -> None:
+    text = (
+        "SELECT ?date ?pop "
+        "{ city:kr-yongsan-gu schema:foundingDate ?date ; schema:population ?pop }"
+    )
+    table = run_query(store, text).write("table").decode("utf-8")
+    assert "1944-10-23^^xsd:date | 217194" in table
+
+
+def test_output_is_deterministic(store: ox.Store) -> None:
+    for name in ("table", "json", "csv"):
+        assert run_query(store, SELECT_NAMES).write(name) == run_query(store, SELECT_NAMES).write(
+            name
+        )
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "term"),
+    [
+        ("iri", "city:kr-yongsan-gu", YONGSAN),
+        ("iri", "<https://example.org/a>", ox.NamedNode("https://example.org/a")),
+        ("string", 'a "quoted" value', ox.Literal('a "quoted" value')),
+        ("lang-string", "용산구@ko", ox.Literal("용산구", language="ko")),
+        (
+            "lang-string",
+            "e-mail@example.org@en-GB",
+            ox.Literal("e-mail@example.org", language="en-gb"),
+        ),
+        ("integer", "-42", ox.Literal("-42", datatype=ox.NamedNode(XSD + "integer"))),
+        ("decimal", "2.5", ox.Literal("2.5", datatype=ox.NamedNode(XSD + "decimal"))),
+        ("date", "2016-10-01", ox.Literal("2016-10-01", datatype=ox.NamedNode(XSD + "date"))),
+        ("year", "2016", ox.Literal("2016", datatype=ox.NamedNode(XSD + "gYear"))),
+        ("boolean", "False", ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean"))),
+    ],
+)
+def test_parameters_become_typed_terms(kind: str, value: str, term: object) -> None:
+    assert parse_param(Param("x", kind), value) == term
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("iri", "not an iri"),
+        ("iri", ":thing"),
+        ("iri", "http://exa mple.org/"),
+        ("iri", "relative/path"),
+        ("lang-string", "no language"),
+        ("lang-string", "text@not a tag"),
+        ("integer", "1.5"),
+        ("integer", "ten"),
+        ("decimal", "1e3"),
+        ("date", "2016-02-30"),
+        ("date", "01/10/2016"),
+        ("year", "16"),
+        ("boolean", "yes"),
+    ],
+)
+def test_wrong_parameters_are_refused_naming_the_parameter(kind: str, value: str) -> None:
+    with pytest.raises(InputError, match=rf"^--param since={value}: not a valid {kind} \("):
+        parse_param(Param("since", kind), value)
+
+
+def test_every_parameter_type_has_a_parser() -> None:
+    assert set(PARAM_TYPES) == {
+        "iri",
+        "string",
+        "lang-string",
+        "integer",
+        "decimal",
+        "date",
+        "year",
+        "boolean",
+    }
+
+
+def test_named_query_headers() -> None:
+    names = read_named_query(QUERIES / "names.rq")
+    assert names.title == "Names of a thing"
+    assert names.description == "Every name of one resource, in every language."
+    assert names.params == (
+        Param("thing", "iri", "city:kr-yongsan-gu"),
+        Param("lang", "string", "en"),
+    )
+    assert [q.name for q in list_named_queries(QUERIES)] == [
+        "bigger-than",
+        "names",
+        "typed",
+        "with-name",
+    ]
+
+
+def test_binding_uses_defaults_and_checks_names() -> None:
+    names = named_query("names", QUERIES)
+    assert names.bind({}) == {"thing": YONGSAN, "lang": ox.Literal("en")}
+    with pytest.raises(InputError, match=r"^--param colour: query 'names' has no such parameter"):
+        names.bind({"colour": "red"})
+    with pytest.raises(InputError, match=r"^--param name: query 'with-name' needs it"):
+        named_query("with-name", QUERIES).bind({})
+
+
+def test_an_unknown_named_query_lists_the_known_ones() -> None:
+    with pytest.raises(InputError, match=r"no such named query \(available: bigger-than, names,"):
+        named_query("nope", QUERIES)
+    with pytest.raises(InputError, match="no such named query"):
+        named_query("../city", QUERIES)
+
+
+def test_a_bad_param_declaration_names_the_file(tmp_path: object) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text("#+ param: since when\nSELECT * {}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.rq: '#\+ param: since when' should read"):
+        read_named_query(path)
+
+
+def test_parameters_are_bound_locally(store: ox.Store) -> None:
+    query = named_query("bigger-than", QUERIES)
+    result = run_query(store, query.text, substitutions=query.bind({"min": "5000"}))
+    assert [s["place"] for s in result.result] == [YONGSAN]
+
+
+HOSTILE = 'x" } UNION { ?thing ?p ?name } #'
+
+
+def test_substitution_is_injection_safe_locally(store: ox.Store) -> None:
+    query = named_query("with-name", QUERIES)
+    value = HOSTILE + "@en"
+    result = run_query(store, query.text, substitutions=query.bind({"name": value}))
+    assert list(result.result) == []
+
+
+def test_textual_substitution_writes_terms_not_text(store: ox.Store) -> None:
+    query = named_query("with-name", QUERIES)
+    bindings = query.bind({"name": HOSTILE + "\nDROP ALL@en"})
+    text = substitute_text(query.text, bindings)
+    assert inspect_query(text) == "SELECT"
+    assert list(run_query(store, text).result) == []
+    assert "(" + str(bindings["name"]) + " AS ?name)" in text
+
+
+def test_textual_and_local_substitution_agree(store: ox.Store) -> None:
+    for query in list_named_queries(QUERIES):
+        values = {"name": "용산구@ko"} if query.name == "with-name" else {}
+        bindings = query.bind(values)
+        local = run_query(store, query.text, substitutions=bindings).write("json")
+        textual = run_query(store, substitute_text(query.text, bindings)).write("json")
+        assert local == textual, query.name
+
+
+def test_a_parameter_cannot_be_an_as_target() -> None:
+    with pytest.raises(InputError, match=r"parameter \?x cannot be the target of AS"):
+        substitute_text("SELECT (1 AS ?x) {}", {"x": ox.Literal("a")})
+
+
+def test_the_prologue_adds_only_used_undeclared_prefixes() -> None:
+    text = "PREFIX city: <http://other/>\nSELECT * { city:a schema:name ?n ; lc:x _:b }"
+    assert with_prologue(text) == (
+        "PREFIX lc: <https://w3id.org/learningcity/ontology#>\n"
+        "PREFIX schema: <https://schema.org/>\n" + text
+    )
+
+
+# --- remote errors (the endpoint itself is exercised in tests/cli/test_query.py) --------------
+
+
+def test_an_unreachable_endpoint_is_one_line() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/query"
+    with pytest.raises(InputError, match=rf"^POST {url}: cannot connect \("):
+        run_remote(url, "ASK {}", timeout=5)
+
+
+def test_an_endpoint_must_be_http() -> None:
+    with pytest.raises(InputError, match="give an http:// or https:// URL"):
+        run_remote("file:///etc/passwd", "ASK {}")
