@@ -428,10 +428,16 @@ class _JsonLdWriter:
         self.used: set[str] = set()
 
     def document(self) -> dict[str, Any]:
-        roots = [s for s in self.index.edges if not self._nested(s)]
+        roots = [s for s in self.index.edges if self._is_root(s)]
         nodes = sorted((self.node(s) for s in roots), key=_json_key)
+        shared = {str(s): self.node(s) for s in self.index.edges if self.references.get(s, 0) > 1}
+        _embed_at_first_use(nodes, shared)
+        nodes += sorted(shared.values(), key=_json_key)  # only blank-node cycles no root reaches
         body: dict[str, Any] = nodes[0] if len(nodes) == 1 else {"@graph": nodes}
         return {"@context": self.context(), **body}
+
+    def _is_root(self, subject: Any) -> bool:
+        return isinstance(subject, ox.NamedNode) or self.references.get(subject, 0) == 0
 
     def context(self) -> dict[str, Any]:
         context: dict[str, Any] = {
@@ -492,8 +498,9 @@ class _JsonLdWriter:
             return {"@list": [self.value(item, False) for item in self.index.rdf_list(term)]}
         if self._nested(term):
             return self.node(term)
-        reference = self.iri(term) if isinstance(term, ox.NamedNode) else str(term)
-        return reference if coerced else {"@id": reference}
+        if isinstance(term, ox.BlankNode):
+            return {"@id": str(term)}  # shared: `_embed_at_first_use` fills in the first one
+        return self.iri(term) if coerced else {"@id": self.iri(term)}
 
     def _is_list(self, term: Any) -> bool:
         """A well-formed RDF list of blank nodes, each used once, holding only first and rest."""
@@ -518,6 +525,22 @@ class _JsonLdWriter:
         if datatype == XSD_BOOLEAN and literal.value in ("true", "false"):
             return literal.value == "true"
         return {"@value": literal.value, "@type": self.iri(literal.datatype)}
+
+
+def _embed_at_first_use(tree: Any, shared: dict[str, dict[str, Any]]) -> None:
+    """Replace the first reference to each shared blank node, in document order, by the node.
+
+    A blank node used by several results (pyshacl shares one list for a sequence path) is then
+    written once, inside the first result, and referenced by its `@id` from the others.
+    """
+    if isinstance(tree, list):
+        for item in tree:
+            _embed_at_first_use(item, shared)
+    elif isinstance(tree, dict):
+        if tree.keys() == {"@id"} and tree["@id"] in shared:
+            tree.update(shared.pop(tree["@id"]))
+        for value in list(tree.values()):
+            _embed_at_first_use(value, shared)
 
 
 def _json_key(value: Any) -> str:
