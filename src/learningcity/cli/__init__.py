@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "embed": ("learningcity.cli.embed", "embed", "Print a schema.org JSON-LD block for a page."),
     "info": ("learningcity.cli.info", "info", "Summarise the data: size, classes, metadata."),
     "fmt": ("learningcity.cli.fmt", "fmt", "Rewrite Turtle files in canonical form."),
+    "serve": ("learningcity.cli.serve", "serve", "Serve the data as linked data and SPARQL."),
 }
 
 EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(

@@ -1,0 +1,84 @@
+"""`learningcity serve`: the linked-data server (a thin wrapper over `learningcity.server`)."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from learningcity.cli.common import data_arguments, data_or_default
+from learningcity.load import load_paths
+from learningcity.namespaces import DEFAULT_DATA_BASE
+
+
+@click.command()
+@data_arguments
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--base",
+    default=DEFAULT_DATA_BASE,
+    show_default=True,
+    metavar="IRI",
+    help="Base IRI of the things in DATA (ends in /id/).",
+)
+@click.option(
+    "--public-base",
+    metavar="IRI",
+    help="Publish the data under this base instead (default: http://HOST:PORT/id/).",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a SPARQL query may run before it is stopped (503).",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes (each query that times out costs one restart).",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Most rows (or triples) a SPARQL answer carries.",
+)
+def serve(
+    data: tuple[str, ...],
+    input_format: str | None,
+    host: str,
+    port: int,
+    base: str,
+    public_base: str | None,
+    timeout: float,
+    workers: int,
+    max_rows: int,
+) -> None:
+    """Serve DATA as linked data: a page and RDF for every IRI, and a SPARQL endpoint.
+
+    \b
+    Examples:
+      learningcity serve
+      learningcity serve data/yongsan.ttl --port 8080 --timeout 5
+      curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/city/kr-yongsan-gu
+    """
+    import uvicorn
+
+    from learningcity.server import Limits, create_app
+
+    dataset = load_paths(*data_or_default(data), input_format=input_format)
+    address = f"[{host}]" if ":" in host else host
+    app = create_app(
+        dataset,
+        base=base,
+        public_base=public_base or f"http://{address}:{port}/id/",
+        limits=Limits(timeout=timeout, workers=workers, max_rows=max_rows),
+    )
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    click.echo(f"serving {len(dataset)} statements at http://{address}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")

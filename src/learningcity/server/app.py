@@ -1,0 +1,406 @@
+"""The ASGI application: dereferenceable IRIs, content negotiation, SPARQL, VoID, health.
+
+`create_app` prepares everything that depends only on the data once, at start-up (the rebased
+dataset, the SPARQL store, the data hash behind every ETag, the VoID), and caches rendered
+representations, since the data cannot change while the server runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from learningcity import __version__
+from learningcity.load import load_paths
+from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
+from learningcity.query import list_named_queries, store_for
+from learningcity.resources import ontology_path, queries_dir
+from learningcity.serialize import serialize
+from learningcity.server import sparql
+from learningcity.server.access import AccessLogMiddleware
+from learningcity.server.caching import (
+    CACHE_CONTROL,
+    GzipETagMiddleware,
+    data_hash,
+    http_date,
+    matching_tag,
+    not_modified_since,
+)
+from learningcity.server.conneg import choose_language, choose_media_type
+from learningcity.server.describe import description, is_known, last_modified
+from learningcity.server.iris import IriScheme, rebase
+from learningcity.server.labels import LANGUAGES
+from learningcity.server.pages import ExampleQuery, PageRenderer
+from learningcity.server.representations import (
+    HTML,
+    MEDIA_TYPES,
+    REPRESENTATIONS,
+    Representation,
+    by_extension,
+    by_media_type,
+    by_name,
+)
+from learningcity.server.void import service_description, void_quads
+from learningcity.server.workers import QueryPool
+
+STATIC_DIR = Path(__file__).parent / "static"
+RDF_MEDIA_TYPES = tuple(m for m in MEDIA_TYPES if m != HTML.media_type)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Protection for the SPARQL endpoint: wall-clock seconds, result rows, request bytes."""
+
+    timeout: float = 10.0
+    workers: int = 2
+    max_rows: int = 10_000
+    max_request_bytes: int = 64 * 1024
+
+
+class LinkedDataSite:
+    """The request handlers, over data prepared once."""
+
+    def __init__(
+        self,
+        dataset: ox.Dataset,
+        scheme: IriScheme,
+        vocabulary: ox.Dataset | None,
+        queries: list[ExampleQuery],
+        limits: Limits,
+    ) -> None:
+        self.graph = dataset
+        self.scheme = scheme
+        self.limits = limits
+        self.namespaces = prefixes(scheme.base)
+        self.store = store_for(dataset)
+        self.renderer = PageRenderer(dataset, scheme, vocabulary, queries)
+        self.tag = data_hash(dataset)
+        self.modified = last_modified(dataset)
+        self.known = sorted(
+            {q.subject.value for q in dataset if isinstance(q.subject, ox.NamedNode)}
+        )
+        self.pool: QueryPool | None = None
+        self.render = lru_cache(maxsize=4096)(self._render)
+        self.index_page = lru_cache(maxsize=len(LANGUAGES))(self.renderer.index)
+
+    # -- shared HTTP plumbing --------------------------------------------------------------
+
+    def etag(self, *variant: str) -> str:
+        return '"' + "-".join((self.tag, *variant)) + '"'
+
+    def validators(self, etag: str) -> dict[str, str]:
+        headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+        if self.modified is not None:
+            headers["Last-Modified"] = http_date(self.modified)
+        return headers
+
+    def conditional(self, request: Request, etag: str, headers: dict[str, str]) -> Response | None:
+        """A 304 when the client's copy is current (its own tag echoed back), else None."""
+        tag = matching_tag(request, etag)
+        if tag is not None:
+            return Response(status_code=304, headers={**headers, "ETag": tag})
+        if not_modified_since(request, self.modified):
+            return Response(status_code=304, headers=headers)
+        return None
+
+    def language(self, request: Request) -> str:
+        wanted = request.query_params.get("lang")
+        if wanted in LANGUAGES:
+            return wanted
+        return choose_language(request.headers.get("accept-language"), LANGUAGES)
+
+    # -- documents -------------------------------------------------------------------------
+
+    def _render(self, thing: str, representation: Representation, language: str) -> bytes:
+        resource = ox.NamedNode(thing)
+        if representation.syntax is None:
+            return self.renderer.resource(resource, language).encode()
+        return serialize(description(self.graph, resource), representation.syntax, self.namespaces)
+
+    def link_header(self, thing: str) -> str:
+        doc = self.scheme.doc_for(thing) or thing
+        return ", ".join(
+            f'<{doc}.{r.extension}>; rel="alternate"; type="{r.media_type}"'
+            for r in REPRESENTATIONS
+        )
+
+    def choose(self, request: Request, path: str) -> tuple[str, Representation | None, str]:
+        """(thing IRI, representation or None when nothing fits, Vary) for a request path."""
+        stem, dot, extension = path.rpartition(".")
+        fixed = by_extension(extension) if dot and "/" not in extension else None
+        if fixed is not None:
+            return self.scheme.thing_for_path(stem), fixed, ""
+        thing = self.scheme.thing_for_path(path)
+        override = request.query_params.get("format")
+        if override:
+            return thing, by_name(override), ""
+        media = choose_media_type(request.headers.get("accept"), MEDIA_TYPES)
+        return thing, (by_media_type(media) if media else None), "Accept"
+
+    async def thing(self, request: Request) -> Response:
+        """/id/... names a thing, not a document: 303 See Other to the document about it."""
+        path = "id/" + request.path_params["path"]
+        thing, representation, vary = self.choose(request, path)
+        if not is_known(self.graph, ox.NamedNode(thing)):
+            return self.not_found(request, thing)
+        if representation is None:
+            return self.not_acceptable(vary)
+        doc_path = self.scheme.path_of(self.scheme.doc_for(thing) or thing)
+        if representation is not HTML:
+            doc_path += "." + representation.extension
+        if request.url.query:
+            doc_path += "?" + request.url.query
+        headers = {"Location": doc_path, "Cache-Control": CACHE_CONTROL}
+        if vary:
+            headers["Vary"] = vary
+        return Response(status_code=303, headers=headers)
+
+    async def document(self, request: Request) -> Response:
+        path = "doc/" + request.path_params["path"]
+        thing, representation, vary = self.choose(request, path)
+        if not is_known(self.graph, ox.NamedNode(thing)):
+            return self.not_found(request, thing)
+        if representation is None:
+            return self.not_acceptable(vary)
+        variant = [representation.name]
+        headers = {"Link": self.link_header(thing)}
+        if representation is HTML:
+            language = self.language(request)
+            variant.append(language)
+            headers["Content-Language"] = language
+            if "lang" not in request.query_params:
+                vary = ", ".join(v for v in (vary, "Accept-Language") if v)
+        else:
+            language = LANGUAGES[0]
+        if vary:
+            headers["Vary"] = vary
+        etag = self.etag(*variant)
+        headers.update(self.validators(etag))
+        unchanged = self.conditional(request, etag, headers)
+        if unchanged is not None:
+            return unchanged
+        body = self.render(thing, representation, language)
+        return Response(body, headers=headers, media_type=representation.content_type)
+
+    def not_acceptable(self, vary: str) -> Response:
+        offered = ", ".join(MEDIA_TYPES)
+        headers = {"Vary": vary} if vary else {}
+        return PlainTextResponse(
+            f"406 Not Acceptable: this document is offered as {offered}; "
+            "or add an extension (.ttl, .jsonld, ...) or ?format=",
+            status_code=406,
+            headers=headers,
+        )
+
+    def not_found(self, request: Request, iri: str) -> Response:
+        if choose_media_type(request.headers.get("accept"), (HTML.media_type, "text/plain")) == (
+            HTML.media_type
+        ):
+            page = self.renderer.not_found(iri, self.language(request), self.known)
+            return HTMLResponse(page, status_code=404)
+        return PlainTextResponse(
+            f"404 Not Found: {iri} is not in the data; see {self.scheme.root} for what is",
+            status_code=404,
+        )
+
+    # -- other pages -----------------------------------------------------------------------
+
+    async def index(self, request: Request) -> Response:
+        language = self.language(request)
+        etag = self.etag("index", language)
+        headers = {**self.validators(etag), "Content-Language": language}
+        if "lang" not in request.query_params:
+            headers["Vary"] = "Accept-Language"
+        unchanged = self.conditional(request, etag, headers)
+        if unchanged is not None:
+            return unchanged
+        return HTMLResponse(self.index_page(language), headers=headers)
+
+    async def void(self, request: Request) -> Response:
+        representation = self._rdf_representation(request)
+        if representation is None:
+            return self.not_acceptable("Accept")
+        etag = self.etag("void", representation.name)
+        headers = {**self.validators(etag), "Vary": "Accept"}
+        unchanged = self.conditional(request, etag, headers)
+        if unchanged is not None:
+            return unchanged
+        body = serialize(
+            void_quads(self.graph, self.scheme), representation.syntax, self.namespaces
+        )
+        return Response(body, headers=headers, media_type=representation.content_type)
+
+    def _rdf_representation(self, request: Request) -> Representation | None:
+        override = request.query_params.get("format")
+        if override:
+            chosen = by_name(override)
+            return chosen if chosen is not None and chosen.syntax is not None else None
+        media = choose_media_type(request.headers.get("accept"), RDF_MEDIA_TYPES)
+        return by_media_type(media) if media else None
+
+    async def health(self, request: Request) -> Response:
+        workers = self.pool.size if self.pool else 0
+        status = 200 if workers == self.limits.workers else 503
+        return JSONResponse(
+            {
+                "status": "ok" if status == 200 else "degraded",
+                "version": __version__,
+                "triples": len(self.graph),
+                "query_workers": workers,
+            },
+            status_code=status,
+            headers={"Cache-Control": "no-store"},
+        )
+
+    # -- SPARQL ----------------------------------------------------------------------------
+
+    async def sparql(self, request: Request) -> Response:
+        try:
+            return await self._sparql(request)
+        except sparql.ProtocolError as error:
+            return sparql.error_response(error)
+
+    async def _sparql(self, request: Request) -> Response:
+        protocol = await sparql.read_request(request, self.limits.max_request_bytes)
+        if protocol.query is None:
+            if request.method == "POST":
+                raise sparql.ProtocolError(400, "no query given; send query=...")
+            return self._service(request)
+        language = self.language(request)
+        try:
+            form = sparql.check_query(protocol.query)
+            name, media = sparql.choose_format(form, request.headers.get("accept"), protocol.format)
+            body, truncated = await sparql.answer(
+                self.pool, protocol.query, name, self.limits.max_rows
+            )
+        except sparql.ProtocolError as error:
+            wants_page = protocol.format == "html" or (
+                protocol.format is None
+                and choose_media_type(
+                    request.headers.get("accept"), (HTML.media_type, "text/plain")
+                )
+                == HTML.media_type
+            )
+            if wants_page and error.status in (400, 503):
+                page = self.renderer.query_page(language, protocol.query, error=str(error))
+                return HTMLResponse(page, status_code=error.status)
+            raise
+        headers = {"Vary": "Accept"}
+        if truncated:
+            headers["X-SPARQL-MaxRows"] = str(self.limits.max_rows)
+        if name == "html":
+            head, rows = sparql.json_rows(body)
+            values = [[self.renderer.cell(t, language) for t in row] for row in rows]
+            page = self.renderer.query_page(
+                language,
+                protocol.query,
+                head,
+                values,
+                self.limits.max_rows if truncated else None,
+            )
+            return HTMLResponse(page, headers=headers)
+        media_type = media if not media.startswith("text/") else f"{media}; charset=utf-8"
+        return Response(body, headers=headers, media_type=media_type)
+
+    def _service(self, request: Request) -> Response:
+        """GET /sparql with no query: the query page for browsers, else the service description."""
+        offers = (*RDF_MEDIA_TYPES, HTML.media_type)
+        override = request.query_params.get("format")
+        media = choose_media_type(request.headers.get("accept"), offers)
+        if override == "html" or (override is None and media == HTML.media_type):
+            page = self.renderer.query_page(self.language(request))
+            return HTMLResponse(page, headers={"Vary": "Accept"})
+        representation = self._rdf_representation(request)
+        if representation is None:
+            return self.not_acceptable("Accept")
+        quads = service_description(self.graph, self.scheme)
+        body = serialize(quads, representation.syntax, self.namespaces)
+        return Response(body, headers={"Vary": "Accept"}, media_type=representation.content_type)
+
+
+def example_queries(scheme: IriScheme, data_base: str) -> list[ExampleQuery]:
+    """The bundled named queries, their IRIs moved to where this server publishes the data."""
+    folder = queries_dir()
+    if not folder.is_dir():
+        return []
+    return [
+        ExampleQuery(q.name, q.title or q.name, q.text.replace(data_base, scheme.base))
+        for q in list_named_queries(folder)
+    ]
+
+
+def load_vocabulary() -> ox.Dataset | None:
+    """The bundled ontology (labels of properties and classes), when the install has one."""
+    path = ontology_path()
+    return load_paths(path) if path.is_file() else None
+
+
+def create_app(
+    dataset: ox.Dataset,
+    *,
+    base: str = DEFAULT_DATA_BASE,
+    public_base: str | None = None,
+    limits: Limits | None = None,
+    vocabulary: ox.Dataset | None = None,
+) -> Starlette:
+    """The linked-data server for `dataset` (from `learningcity.load`).
+
+    `base` is the data's base IRI (ending in `/id/`); `public_base` the address the server
+    answers at (e.g. `http://127.0.0.1:8000/id/`), under which every IRI of the data is
+    published; by default the data is served under its own base. Query workers are forked when
+    the application starts (its lifespan) and killed when it stops.
+    """
+    limits = limits or Limits()
+    scheme = IriScheme.for_base(public_base or base)
+    IriScheme.for_base(base)
+    graph = rebase(dataset, base, scheme.base)
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
+    site = LinkedDataSite(graph, scheme, vocabulary, example_queries(scheme, base), limits)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        site.pool = QueryPool(site.store, site.namespaces, limits.workers, limits.timeout)
+        try:
+            yield
+        finally:
+            site.pool.close()
+
+    routes = [
+        Route("/", site.index, methods=["GET"]),
+        Route("/id/{path:path}", site.thing, methods=["GET"]),
+        Route("/doc/{path:path}", site.document, methods=["GET"]),
+        Route("/sparql", site.sparql, methods=["GET", "POST"]),
+        Route("/.well-known/void", site.void, methods=["GET"]),
+        Route("/health", site.health, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    middleware = [
+        Middleware(AccessLogMiddleware),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Last-Modified", "Link", "Vary", "X-SPARQL-MaxRows"],
+            max_age=86400,
+        ),
+        Middleware(GzipETagMiddleware),
+        Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.site = site
+    return app

@@ -1,0 +1,82 @@
+"""HTTP validators and caching: strong ETags from the data, Last-Modified, 304, gzip-aware tags.
+
+The data never changes while the server runs, so one hash of its canonical N-Quads, computed at
+start-up, validates every representation; each representation's tag adds its variant (format,
+language). A gzip-encoded body is a different representation, so its tag gets `-gzip`
+(as Apache does) and either form is accepted back in `If-None-Match`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+import pyoxigraph as ox
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from learningcity.formats import syntax_named
+from learningcity.serialize import serialize
+
+GZIP_SUFFIX = "-gzip"
+CACHE_CONTROL = "public, max-age=300"
+
+
+def data_hash(dataset: ox.Dataset) -> str:
+    """A short hash of the canonical serialization: equal data, equal tag, across restarts."""
+    canonical = serialize(dataset, syntax_named("nquads"), {})
+    return hashlib.blake2b(canonical, digest_size=12).hexdigest()
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment, usegmt=True)
+
+
+def matching_tag(request: Request, etag: str) -> str | None:
+    """The tag of `If-None-Match` that names this representation (weak comparison), if any."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return None
+    if header.strip() == "*":
+        return etag
+    for candidate in header.split(","):
+        tag = candidate.strip().removeprefix("W/")
+        if tag in (etag, etag[:-1] + GZIP_SUFFIX + '"'):
+            return tag
+    return None
+
+
+def not_modified_since(request: Request, last_modified: datetime | None) -> bool:
+    """`If-Modified-Since` holds: only asked when `If-None-Match` is absent (RFC 9110 §13.2.2)."""
+    header = request.headers.get("if-modified-since")
+    if header is None or last_modified is None or "if-none-match" in request.headers:
+        return False
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return False
+    return since is not None and last_modified.replace(microsecond=0) <= since
+
+
+class GzipETagMiddleware:
+    """Sits outside GZipMiddleware: a compressed body's strong tag gets `-gzip`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def tag(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                etag = headers.get("etag")
+                if etag and headers.get("content-encoding") == "gzip":
+                    headers["etag"] = etag[:-1] + GZIP_SUFFIX + '"'
+            await send(message)
+
+        await self.app(scope, receive, tag)

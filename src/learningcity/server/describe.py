@@ -1,0 +1,77 @@
+"""What the server says about a resource, read from the in-memory dataset (literals exact).
+
+The description of a resource is every statement with it as subject, plus the statements of
+the blank nodes those lead to, so that no value is left dangling (a Concise Bounded Description
+without reification). Statements are flattened into the default graph: a document describes a
+resource, wherever its statements were kept.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pyoxigraph as ox
+
+from learningcity.namespaces import STANDARD_PREFIXES
+
+RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
+DCAT_DATASET = ox.NamedNode(STANDARD_PREFIXES["dcat"] + "Dataset")
+DCTERMS = STANDARD_PREFIXES["dcterms"]
+
+
+def description(graph: ox.Dataset, resource: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
+    quads: set[ox.Quad] = set()
+    pending = [resource]
+    seen = {resource}
+    while pending:
+        subject = pending.pop()
+        for quad in graph.quads_for_subject(subject):
+            quads.add(ox.Quad(quad.subject, quad.predicate, quad.object))
+            if isinstance(quad.object, ox.BlankNode) and quad.object not in seen:
+                seen.add(quad.object)
+                pending.append(quad.object)
+    return sorted(quads, key=str)
+
+
+def incoming(graph: ox.Dataset, resource: ox.NamedNode) -> list[ox.Quad]:
+    """Statements that point at the resource (shown on its page, not in its RDF)."""
+    unique = {ox.Quad(q.subject, q.predicate, q.object) for q in graph.quads_for_object(resource)}
+    return sorted(unique, key=str)
+
+
+def is_known(graph: ox.Dataset, resource: ox.NamedNode) -> bool:
+    """A resource exists for the server when the data mentions it as subject or object."""
+    return any(True for _ in graph.quads_for_subject(resource)) or any(
+        True for _ in graph.quads_for_object(resource)
+    )
+
+
+def dataset_node(graph: ox.Dataset) -> ox.NamedNode | None:
+    """The dcat:Dataset that describes the data (title, description, modification date)."""
+    nodes = sorted(
+        (q.subject for q in graph.quads_for_object(DCAT_DATASET) if q.predicate == RDF_TYPE),
+        key=str,
+    )
+    return next((n for n in nodes if isinstance(n, ox.NamedNode)), None)
+
+
+def last_modified(graph: ox.Dataset) -> datetime | None:
+    """`dcterms:modified` of the dataset, as an aware UTC datetime (Last-Modified)."""
+    node = dataset_node(graph)
+    if node is None:
+        return None
+    modified = ox.NamedNode(DCTERMS + "modified")
+    values = [q.object.value for q in graph.quads_for_subject(node) if q.predicate == modified]
+    stamps = [_parse_date(v) for v in values]
+    stamps = [s for s in stamps if s is not None]
+    return max(stamps) if stamps else None
+
+
+def _parse_date(text: str) -> datetime | None:
+    try:
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return stamp.astimezone(timezone.utc)

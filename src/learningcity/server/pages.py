@@ -1,0 +1,308 @@
+"""HTML pages from Jinja2 templates: a resource page, the dataset index, the query page, 404.
+
+Rendering is a pure function of the graph, the resource, the language and the IRI scheme, so
+the same `PageRenderer` can later write a static site; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pyoxigraph as ox
+
+from learningcity.formats import syntax_named
+from learningcity.namespaces import prefixes
+from learningcity.serialize import serialize
+from learningcity.server.describe import RDF_TYPE, dataset_node, description, incoming
+from learningcity.server.iris import IriScheme
+from learningcity.server.labels import LANGUAGES, Labeller, Text, choose, pick
+from learningcity.server.representations import REPRESENTATIONS
+
+#: Index entries shown per class; the rest are one SPARQL query away (linked from the page).
+INDEX_LIMIT = 50
+_S = "http://purl.org/dc/terms/"
+_LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
+UI: dict[str, dict[str, str]] = {
+    "en": {
+        "site": "Learning cities",
+        "skip": "Skip to content",
+        "nav": "Site",
+        "languages": "Language",
+        "iri": "IRI",
+        "types": "Type",
+        "properties": "Statements",
+        "incoming": "Referred to by",
+        "formats": "Other formats",
+        "resources": "Resources",
+        "more": "more",
+        "queries": "Example queries",
+        "run": "Run",
+        "query": "SPARQL query",
+        "format": "Result format",
+        "results": "Results",
+        "no_results": "No results.",
+        "not_found": "Not found",
+        "not_found_text": "There is no resource with this IRI in the data.",
+        "did_you_mean": "Did you mean",
+        "home": "Home",
+        "missing": "translation missing",
+        "endpoint": "SPARQL endpoint",
+        "truncated": "Only the first {n} rows are shown.",
+    },
+    "ko": {
+        "site": "학습도시",
+        "skip": "본문으로 건너뛰기",
+        "nav": "사이트",
+        "languages": "언어",
+        "iri": "IRI",
+        "types": "유형",
+        "properties": "진술",
+        "incoming": "참조하는 자원",
+        "formats": "다른 형식",
+        "resources": "자원",
+        "more": "더 보기",
+        "queries": "예제 질의",
+        "run": "실행",
+        "query": "SPARQL 질의",
+        "format": "결과 형식",
+        "results": "결과",
+        "no_results": "결과가 없습니다.",
+        "not_found": "찾을 수 없음",
+        "not_found_text": "데이터에 이 IRI를 가진 자원이 없습니다.",
+        "did_you_mean": "혹시 이것을 찾으셨나요",
+        "home": "처음",
+        "missing": "번역 없음",
+        "endpoint": "SPARQL 엔드포인트",
+        "truncated": "처음 {n}개 행만 표시합니다.",
+    },
+}
+
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    text: Text
+    href: str | None
+    iri: str
+
+
+@dataclass(frozen=True)
+class Value:
+    """An object shown on a page: a link, or a literal with its datatype's short name."""
+
+    link: Link | None = None
+    text: Text | None = None
+    datatype: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    predicate: Link
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    name: str
+    title: str
+    text: str
+
+
+def embedded_json(data: bytes) -> str:
+    """JSON text safe inside `<script>`: no `</script>` or `<!--` can end the element early."""
+    compact = json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":"))
+    return compact.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class PageRenderer:
+    """Renders pages about `graph`; `vocabulary` (the ontology) supplies property labels."""
+
+    def __init__(
+        self,
+        graph: ox.Dataset,
+        scheme: IriScheme,
+        vocabulary: ox.Dataset | None = None,
+        queries: Sequence[ExampleQuery] = (),
+    ) -> None:
+        self.graph = graph
+        self.scheme = scheme
+        self.namespaces = prefixes(scheme.base)
+        graphs = [graph] if vocabulary is None else [graph, vocabulary]
+        self.labels = Labeller(graphs, self.namespaces)
+        self.queries = tuple(queries)
+
+    # -- building blocks -------------------------------------------------------------------
+
+    def href(self, iri: str) -> str | None:
+        """Local things link to their document (no 303 hop); other IRIs link to themselves."""
+        doc = self.scheme.doc_for(iri)
+        if doc is not None:
+            return doc
+        return iri if iri.startswith(("http://", "https://")) else None
+
+    def link(self, term: ox.NamedNode | ox.BlankNode, language: str) -> Link:
+        text = self.labels.label(term, language)
+        if isinstance(term, ox.BlankNode):
+            return Link(text, None, f"_:{term.value}")
+        return Link(text, self.href(term.value), term.value)
+
+    def literal(self, literal: ox.Literal, fallback: bool = False) -> Value:
+        datatype = None if literal.language else self.labels.short(literal.datatype)
+        if datatype == "xsd:string":
+            datatype = None
+        return Value(text=Text(literal.value, literal.language, fallback), datatype=datatype)
+
+    def cell(
+        self, term: ox.NamedNode | ox.BlankNode | ox.Literal | None, language: str
+    ) -> Value | None:
+        """A result-table cell: a link for IRIs, the value for literals, nothing when unbound."""
+        if term is None:
+            return None
+        if isinstance(term, ox.Literal):
+            return self.literal(term)
+        return Value(link=self.link(term, language))
+
+    def statements(self, quads: list[ox.Quad], language: str) -> list[Statement]:
+        by_predicate: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
+        for quad in quads:
+            by_predicate[quad.predicate].append(quad)
+        rows = []
+        for predicate, group in by_predicate.items():
+            literals = [q.object for q in group if isinstance(q.object, ox.Literal)]
+            values = [
+                Value(link=self.link(q.object, language))
+                for q in group
+                if not isinstance(q.object, ox.Literal)
+            ] + [self.literal(lit, fallback) for lit, fallback in choose(literals, language)]
+            rows.append(Statement(self.link(predicate, language), values))
+        return sorted(rows, key=lambda s: s.predicate.text.value.lower())
+
+    def alternates(self, thing: str) -> list[dict[str, str]]:
+        doc = self.scheme.doc_for(thing) or thing
+        return [
+            {"label": r.label, "href": f"{doc}.{r.extension}", "media_type": r.media_type}
+            for r in REPRESENTATIONS
+        ]
+
+    def _page(self, template: str, language: str, **context: object) -> str:
+        languages = [(code, _LANGUAGE_NAMES[code]) for code in LANGUAGES]
+        return _ENVIRONMENT.get_template(template).render(
+            lang=language,
+            ui=UI[language],
+            root=self.scheme.root,
+            languages=languages,
+            **context,
+        )
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def resource(self, resource: ox.NamedNode, language: str, jsonld: bytes | None = None) -> str:
+        """The page of one resource; `jsonld` (else its own description) is embedded."""
+        quads = description(self.graph, resource)
+        own = [q for q in quads if q.subject == resource]
+        types = [self.link(q.object, language) for q in own if q.predicate == RDF_TYPE]
+        statements = self.statements([q for q in own if q.predicate != RDF_TYPE], language)
+        if jsonld is None:
+            jsonld = serialize(quads, syntax_named("jsonld"), self.namespaces)
+        pointing = [
+            (self.link(q.subject, language), self.link(q.predicate, language))
+            for q in incoming(self.graph, resource)
+        ]
+        return self._page(
+            "resource.html",
+            language,
+            title=self.labels.label(resource, language),
+            iri=resource.value,
+            types=types,
+            statements=statements,
+            incoming=pointing,
+            alternates=self.alternates(resource.value),
+            jsonld=embedded_json(jsonld) if quads else None,
+        )
+
+    def index(self, language: str) -> str:
+        """The dataset's page: its title and description, resources by class, example queries."""
+        node = dataset_node(self.graph)
+        title = self.labels.label(node, language) if node else Text(UI[language]["site"])
+        description_text = self._literals(node, _S + "description", language) if node else []
+        return self._page(
+            "index.html",
+            language,
+            title=title,
+            description=description_text,
+            dataset=self.link(node, language) if node else None,
+            classes=self._classes(language),
+            queries=self.queries,
+            alternates=[],
+        )
+
+    def _literals(self, node: ox.NamedNode, predicate: str, language: str) -> list[Text]:
+        wanted = ox.NamedNode(predicate)
+        literals = [
+            q.object
+            for q in self.graph.quads_for_subject(node)
+            if q.predicate == wanted and isinstance(q.object, ox.Literal)
+        ]
+        return pick(literals, language)
+
+    def _classes(self, language: str) -> list[dict[str, object]]:
+        members: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
+        for quad in self.graph.quads_for_predicate(RDF_TYPE):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+                members[quad.object].add(quad.subject)
+        classes = []
+        for cls, subjects in members.items():
+            links = sorted(
+                (self.link(s, language) for s in subjects), key=lambda k: k.text.value.lower()
+            )
+            classes.append(
+                {
+                    "link": self.link(cls, language),
+                    "count": len(links),
+                    "members": links[:INDEX_LIMIT],
+                    "query": f"SELECT ?resource WHERE {{ ?resource a <{cls.value}> }}",
+                }
+            )
+        return sorted(classes, key=lambda c: str(c["link"].text.value).lower())
+
+    def not_found(self, iri: str, language: str, known: Sequence[str]) -> str:
+        """A 404 page that names the IRI and suggests close matches from the data."""
+        suggestions = difflib.get_close_matches(iri, known, n=5, cutoff=0.6)
+        links = [self.link(ox.NamedNode(s), language) for s in suggestions]
+        return self._page("not_found.html", language, iri=iri, suggestions=links, alternates=[])
+
+    def query_page(
+        self,
+        language: str,
+        query: str = "",
+        head: Sequence[str] = (),
+        rows: Sequence[Sequence[Value | None]] | None = None,
+        truncated_at: int | None = None,
+        error: str | None = None,
+    ) -> str:
+        """The query form, with results as a table when a query was run from it."""
+        return self._page(
+            "query.html",
+            language,
+            query=query,
+            head=head,
+            rows=rows,
+            truncated_at=truncated_at,
+            error=error,
+            queries=self.queries,
+            alternates=[],
+        )

@@ -1,0 +1,193 @@
+"""The SPARQL 1.1 Protocol at /sparql: GET, POST form and POST direct, read-only, time-bounded.
+
+A query is checked in the server process first (`learningcity.query.inspect_query`: updates and
+SERVICE refused, syntax errors with their position), so only a well-formed read-only query
+reaches a worker process; the worker's answer is already serialized.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from learningcity.errors import InputError
+from learningcity.query import inspect_query
+from learningcity.server.conneg import choose_media_type
+from learningcity.server.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES
+from learningcity.server.results import RESULT_MEDIA_TYPES
+from learningcity.server.workers import Job, PoolBusy, QueryPool, QueryTimeout
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+
+#: media type -> writer name, for SELECT and ASK; the first is the default.
+RESULT_OFFERS: dict[str, str] = {
+    **{media: name for name, media in RESULT_MEDIA_TYPES.items()},
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    HTML_MEDIA_TYPE: "html",
+}
+#: media type -> syntax name, for CONSTRUCT and DESCRIBE; Turtle is the default.
+GRAPH_OFFERS: dict[str, str] = {
+    **{s.media_type: s.name for s in SERVED_SYNTAXES},
+    "application/json": "jsonld",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    HTML_MEDIA_TYPE: "html",
+}
+#: `format=`/`output=` values clients send (SPARQLWrapper sends `format=json`).
+RESULT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "html": "html"}
+GRAPH_NAMES = {
+    **{s.name: s.name for s in SERVED_SYNTAXES},
+    **{alias: s.name for s in SERVED_SYNTAXES for alias in s.aliases},
+    "json": "jsonld",
+    "json-ld": "jsonld",
+    "n3": "turtle",
+    "html": "html",
+}
+
+
+Cell = ox.NamedNode | ox.BlankNode | ox.Literal | None
+
+
+class ProtocolError(Exception):
+    """A request the protocol cannot answer; `status` and a one-line message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SparqlRequest:
+    query: str | None
+    format: str | None
+
+
+async def read_request(request: Request, max_bytes: int) -> SparqlRequest:
+    """The query and a format override from a GET, a form POST or a direct POST."""
+    params = {k: v for k, v in parse_qs(request.url.query).items()}
+    if request.method == "POST":
+        body = await _bounded_body(request, max_bytes)
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type == FORM_TYPE:
+            params.update(parse_qs(body.decode("utf-8", errors="replace")))
+        elif media_type == QUERY_TYPE:
+            params["query"] = [body.decode("utf-8", errors="replace")]
+        else:
+            raise ProtocolError(
+                415, f"POST a query as {QUERY_TYPE} or as a {FORM_TYPE} form (query=...)"
+            )
+    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "update"):
+        if name in params:
+            raise ProtocolError(
+                400,
+                f"{name} is not supported: this endpoint is read-only and queries its one dataset",
+            )
+    queries = params.get("query", [])
+    if len(queries) > 1:
+        raise ProtocolError(400, "give exactly one query parameter")
+    query = queries[0] if queries else None
+    if query is not None and len(query.encode()) > max_bytes:
+        raise ProtocolError(413, f"the query is longer than {max_bytes} bytes")
+    overrides = params.get("format") or params.get("output") or [None]
+    return SparqlRequest(query, overrides[0])
+
+
+async def _bounded_body(request: Request, max_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_query(query: str) -> str:
+    """The query form; an update, SERVICE or a syntax error is a 400 with the parser's words."""
+    try:
+        return inspect_query(query, allow_service=False)
+    except InputError as error:
+        raise ProtocolError(400, str(error)) from None
+
+
+def choose_format(form: str, accept: str | None, override: str | None) -> tuple[str, str]:
+    """(writer name, media type) for the query form, from `format=` or else `Accept`."""
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    offers = GRAPH_OFFERS if graph else RESULT_OFFERS
+    if override:
+        names = GRAPH_NAMES if graph else RESULT_NAMES
+        name = names.get(override.strip().lower())
+        if name is None and override in offers:
+            name = offers[override]
+        if name is None:
+            raise ProtocolError(
+                400, f"format={override}: a {form} answer is one of {', '.join(sorted(names))}"
+            )
+        return name, next(media for media, n in offers.items() if n == name)
+    media = choose_media_type(accept, list(offers))
+    if media is None:
+        raise ProtocolError(406, f"a {form} answer is offered as: {', '.join(offers)}")
+    return offers[media], media
+
+
+async def answer(pool: QueryPool, query: str, name: str, max_rows: int) -> tuple[bytes, bool]:
+    """Run the query in the pool: (body, truncated); timeouts and bad queries as ProtocolError."""
+    try:
+        result = await pool.run(Job(query, name, max_rows))
+    except QueryTimeout:
+        raise ProtocolError(
+            503,
+            f"the query ran longer than {pool.timeout:g} s and was stopped; "
+            "narrow it down (LIMIT, more specific patterns)",
+        ) from None
+    except PoolBusy:
+        raise ProtocolError(
+            503, f"every query worker stayed busy for {pool.timeout:g} s; try again shortly"
+        ) from None
+    if result.error:
+        raise ProtocolError(400, result.error)
+    return result.body, result.truncated
+
+
+def error_response(error: ProtocolError) -> Response:
+    headers = {"Retry-After": "5"} if error.status == 503 else {}
+    return PlainTextResponse(str(error), status_code=error.status, headers=headers)
+
+
+def json_rows(
+    body: bytes,
+) -> tuple[list[str], list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]]:
+    """Rows of a SPARQL JSON document as terms (for the HTML table); ASK gives one cell."""
+    document = json.loads(body)
+    if "boolean" in document:
+        return ["ASK"], [[ox.Literal(str(document["boolean"]).lower())]]
+    variables = document["head"]["vars"]
+    rows = [
+        [_term(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]
+    ]
+    return variables, rows
+
+
+def _term(cell: dict[str, str] | None) -> Cell:
+    if cell is None:
+        return None
+    if cell["type"] == "uri":
+        return ox.NamedNode(cell["value"])
+    if cell["type"] == "bnode":
+        return ox.BlankNode(cell["value"])
+    if "xml:lang" in cell:
+        return ox.Literal(cell["value"], language=cell["xml:lang"])
+    datatype = cell.get("datatype")
+    return ox.Literal(cell["value"], datatype=ox.NamedNode(datatype) if datatype else None)
