@@ -20,6 +20,7 @@ from learningcity.query import (
     QueryResult,
     Term,
     display_width,
+    inspect_query,
     list_named_queries,
     named_query,
     query_remote,
@@ -124,6 +125,7 @@ def query(
         )
         namespaces = None
     else:
+        inspect_query(text, allow_service=allow_service, source=source)
         dataset, declared = load_with_prefixes(resolve_sources(data_or_default(data), input_format))
         result = run_query(
             store_for(dataset),
