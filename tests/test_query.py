@@ -11,6 +11,7 @@ import pytest
 
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAXES
+from learningcity.jsonld import CONTEXT_IRI, inline_bundled_context
 from learningcity.load import load_paths
 from learningcity.query import (
     OUTPUT_FORMATS,
@@ -209,7 +210,8 @@ def test_graph_results_parse_back_in_every_syntax(store: ox.Store, syntax: objec
     text = "CONSTRUCT WHERE { city:kr-yongsan-gu ?p ?o }"
     expected = set(run_query(store, text).result)
     written = run_query(store, text).write(syntax.name)
-    parsed = {q.triple for q in ox.parse(written, format=syntax.oxigraph)}
+    readable = inline_bundled_context(written) if syntax.name == "jsonld" else written
+    parsed = {q.triple for q in ox.parse(readable, format=syntax.oxigraph)}
     assert parsed == expected
     assert written == run_query(store, text).write(syntax.name)
 
@@ -217,6 +219,7 @@ def test_graph_results_parse_back_in_every_syntax(store: ox.Store, syntax: objec
 def test_graph_json_means_json_ld_and_xml_means_rdf_xml(store: ox.Store) -> None:
     text = "DESCRIBE city:kr-yongsan-gu"
     assert run_query(store, text).write("json") == run_query(store, text).write("jsonld")
+    assert CONTEXT_IRI in run_query(store, text).write("jsonld").decode("utf-8")
     assert run_query(store, text).write("xml").startswith(b"<?xml")
 
 

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES, syntax_named
+from learningcity.jsonld import write_jsonld
 from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.resources import queries_dir
@@ -301,7 +302,8 @@ def write_result(
 ) -> bytes:
     """Serialize a result: SELECT/ASK in table, json, xml, csv, tsv; graphs in RDF syntaxes.
 
-    For CONSTRUCT/DESCRIBE, `json` means JSON-LD and `xml` RDF/XML; `table` lists the triples.
+    For CONSTRUCT/DESCRIBE, `json` means JSON-LD (compacted against the project's context, as
+    `learningcity export` writes it) and `xml` RDF/XML; `table` lists the triples.
     """
     namespaces = _default_prefixes() if namespaces is None else namespaces
     if query_result.is_graph:
@@ -317,6 +319,8 @@ def write_result(
             )
         syntax = syntax_named(_GRAPH_ALIASES.get(format_name, format_name))
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        if syntax.name == "jsonld":
+            return write_jsonld(quads)
         return serialize(quads, syntax, namespaces)
     result = query_result.result
     assert isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
