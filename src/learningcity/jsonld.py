@@ -164,7 +164,7 @@ def to_jsonld(
     With `frame`, each node referenced exactly once is nested under its referrer, starting from
     `roots` (by default every `lc:LearningCity`); everything else stays top-level in `@graph`.
     """
-    ordered = canonical_quads(quads)
+    ordered = canonical_quads(dict.fromkeys(quads))
     context = context or published_context()
     context = context.without(_schemes(ordered) & context.names)
     by_graph: dict[Node | None, list[ox.Quad]] = defaultdict(list)
