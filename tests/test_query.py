@@ -82,6 +82,17 @@ def test_the_service_keyword_in_any_case_is_refused(keyword: str) -> None:
     )
 
 
+def test_comparisons_are_not_mistaken_for_iris_that_hide_keywords() -> None:
+    assert inspect_query("SELECT * { ?a ?b ?c FILTER(?a<?b&&?c>?d) }") == "SELECT"
+    with pytest.raises(InputError, match="SERVICE would make"):
+        inspect_query("SELECT * { ?a ?b ?c FILTER(?a<?b) SERVICE<http://127.0.0.1:9/>{} }")
+
+
+def test_escaped_keywords_are_not_keywords_to_oxigraph_either() -> None:
+    with pytest.raises(InputError, match=r"^query:1:20: expected"):
+        inspect_query("SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+
+
 def test_service_is_accepted_when_allowed() -> None:
     text = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     assert inspect_query(text, allow_service=True) == "SELECT"
