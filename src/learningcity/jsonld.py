@@ -45,7 +45,7 @@ Node = ox.NamedNode | ox.BlankNode
 Json = Any
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
     """What compaction needs to know of a JSON-LD context, and what `@context` to write.
 
@@ -58,12 +58,18 @@ class Context:
     terms: Mapping[str, str] = field(default_factory=dict)
     id_terms: frozenset[str] = frozenset()
     vocab: str | None = None
+    names: frozenset[str] = field(init=False)
+    _by_namespace: dict[str, str] = field(init=False, repr=False)
+    _compacted: dict[str, str] = field(init=False, repr=False)
 
-    @property
-    def names(self) -> set[str]:
-        return set(self.prefixes) | set(self.terms.values())
+    def __post_init__(self) -> None:
+        self.names = frozenset(self.prefixes) | frozenset(self.terms.values())
+        self._by_namespace = {}
+        for name, namespace in sorted(self.prefixes.items(), key=lambda i: (len(i[0]), i[0])):
+            self._by_namespace.setdefault(namespace, name)
+        self._compacted = {}
 
-    def without(self, names: set[str]) -> Context:
+    def without(self, names: frozenset[str]) -> Context:
         """This context with `names` switched off by a local `{name: null}` entry."""
         if not names:
             return self
@@ -78,14 +84,22 @@ class Context:
         )
 
     def compact_iri(self, iri: str) -> str:
-        """The shortest `prefix:local` form, for `@id` values; terms do not apply there."""
+        """The shortest `prefix:local` form, for `@id` values; terms do not apply there.
+
+        Every prefix namespace ends with a gen-delim character, so only the cuts after such a
+        character can be namespaces: a few dictionary look-ups instead of a scan of all prefixes.
+        """
+        cached = self._compacted.get(iri)
+        if cached is not None:
+            return cached
         best = iri
-        for name, namespace in self.prefixes.items():
-            local = iri[len(namespace) :]
-            if iri.startswith(namespace) and not local.startswith("//"):
-                candidate = f"{name}:{local}"
-                if len(candidate) < len(best):
-                    best = candidate
+        for cut in (i + 1 for i, char in enumerate(iri) if char in _GEN_DELIMS):
+            name = self._by_namespace.get(iri[:cut])
+            local = iri[cut:]
+            shorter = len(name or "") + 1 + len(local) < len(best)
+            if name is not None and shorter and not local.startswith("//"):
+                best = f"{name}:{local}"
+        self._compacted[iri] = best
         return best
 
     def vocab_iri(self, iri: str) -> str:
@@ -166,7 +180,7 @@ def to_jsonld(
     """
     ordered = canonical_quads(dict.fromkeys(quads))
     context = context or published_context()
-    context = context.without(_schemes(ordered) & context.names)
+    context = context.without(context.names & _schemes(ordered))
     by_graph: dict[Node | None, list[ox.Quad]] = defaultdict(list)
     for quad in ordered:
         graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
@@ -278,7 +292,8 @@ class _GraphWriter:
             key, value = self._entry(quad)
             values[key].append(value)
         for key, items in values.items():
-            items.sort(key=_sort_key)
+            if len(items) > 1:
+                items.sort(key=_sort_key)
             node[key] = items[0] if len(items) == 1 else items
         return node
 
