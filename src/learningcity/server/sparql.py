@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -116,10 +117,19 @@ async def _bounded_body(request: Request, max_bytes: int) -> bytes:
 
 def check_query(query: str) -> str:
     """The query form; an update, SERVICE or a syntax error is a 400 with the parser's words."""
+    form_or_error = _inspect(query)
+    if isinstance(form_or_error, InputError):
+        raise ProtocolError(400, str(form_or_error))
+    return form_or_error
+
+
+@lru_cache(maxsize=1024)
+def _inspect(query: str) -> str | InputError:
+    """Checking a query costs a tokenizer pass and a parse; clients repeat their queries."""
     try:
         return inspect_query(query, allow_service=False)
     except InputError as error:
-        raise ProtocolError(400, str(error)) from None
+        return error
 
 
 def choose_format(form: str, accept: str | None, override: str | None) -> tuple[str, str]:
