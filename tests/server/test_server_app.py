@@ -17,7 +17,7 @@ from learningcity.server.iris import IriScheme
 from learningcity.server.pages import PageRenderer, embedded_json
 
 with warnings.catch_warnings():  # Starlette 1.x prefers httpx2, which is not a dependency
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 DATA = Path(__file__).parent / "fixtures" / "city.ttl"
