@@ -1,0 +1,48 @@
+"""The docs are generated or executed: the CLI reference matches `--help`, and every
+`$ learningcity …` example in docs/ and the README runs with the exit code it shows."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+from build_cli_reference import REFERENCE, render
+
+LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
+EXAMPLE = re.compile(r"^\$ (learningcity .+?)(?:\s+# exit (\d+))?$", re.MULTILINE)
+DOCUMENTS = sorted([REPO / "README.md", *(REPO / "docs").glob("*.md")])
+
+
+def test_cli_reference_is_generated_from_help() -> None:
+    assert REFERENCE.read_text(encoding="utf-8") == render()
+
+
+def _examples() -> list[tuple[str, str, int]]:
+    found = []
+    for document in DOCUMENTS:
+        for match in EXAMPLE.finditer(document.read_text(encoding="utf-8")):
+            found.append((document.name, match.group(1), int(match.group(2) or 0)))
+    return found
+
+
+def test_docs_have_examples() -> None:
+    assert len(_examples()) >= 5
+
+
+@pytest.mark.parametrize(("document", "command", "expected"), _examples())
+def test_documented_example_runs(
+    document: str, command: str, expected: int, tmp_path: Path
+) -> None:
+    argv = shlex.split(command)
+    argv[0] = LEARNINGCITY
+    done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == expected, f"{document}: {command}\n{done.stderr}"
+    assert "Traceback" not in done.stderr
