@@ -1,32 +1,57 @@
-"""Issue 4 speed figures: `learningcity serve` on a synthetic network of cities, over loopback.
+"""Issue 4 speed figures: `learningcity serve` beside `oxigraph serve` and rdflib-endpoint.
 
-Latency (p50/p99) and throughput of a 10-row SELECT, an HTML and a Turtle dereference, at 1 and
-4 concurrent clients. Each client is its own process with a keep-alive connection and sends a
-fixed number of requests, so a run is bounded; the server listens on 127.0.0.1 only.
+All three serve the same synthetic network of cities on 127.0.0.1 and are driven by the same
+load generator, `wrk` (C, epoll; one thread drives every connection, so the client is never the
+bottleneck the way a Python client is). Each cell runs for a fixed duration at 1 and at 4
+keep-alive connections; cells are interleaved server by server and repeated over rounds, so a
+noisy machine slows every contender alike, and the figures are the medians over rounds.
 
-Run: .venv/bin/python benchmarks/bench_server.py [--cities 1000] [--requests 2000]
-(prints Markdown for docs/performance.md)
+Requests:
+- a 10-row SELECT, the same query text every time (what a dashboard or a page embed sends; our
+  server answers repeats from its result cache, as the data cannot change while it serves);
+- the same SELECT with a distinct query text per request (a counter in a comment), which
+  defeats every cache: the honest cost of running a query;
+- an HTML and a Turtle dereference of one city (`learningcity serve` only: the peers have no
+  dereferencing).
+
+Run: .venv/bin/python benchmarks/bench_server.py [--cities 1000] [--duration 5] [--rounds 3]
+     [--json benchmarks/.work/server.json] [--plot docs/performance-server.png]
+Needs `wrk` (Debian: apt-get install wrk), the `oxigraph` CLI (pip package `oxigraph`) and
+`rdflib-endpoint[cli]` in the same environment. Prints Markdown for docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import json
+import os
+import platform
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
 BIN = Path(sys.executable).parent
+PREFIXES = (
+    "PREFIX lc: <https://w3id.org/learningcity/ontology#> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+)
 SELECT = (
-    "SELECT ?city ?label WHERE { ?city a lc:LearningCity ; rdfs:label ?label "
+    PREFIXES + "SELECT ?city ?label WHERE { ?city a lc:LearningCity ; rdfs:label ?label "
     'FILTER(lang(?label) = "en") } LIMIT 10'
 )
+JSON_RESULTS = "application/sparql-results+json"
+CONNECTIONS = (1, 4)
 
 
 def synthetic_network(cities: int) -> str:
@@ -51,41 +76,77 @@ def synthetic_network(cities: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _client(root: str, path: str, headers: dict[str, str], count: int, queue) -> None:  # noqa: ANN001
-    latencies = []
-    with httpx.Client(base_url=root, headers=headers, timeout=30) as client:
-        for _ in range(count):
-            start = time.perf_counter()
-            response = client.get(path)
-            latencies.append(time.perf_counter() - start)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
-    queue.put(latencies)
+# -- the load generator ------------------------------------------------------------------------
+
+#: wrk calls `done` once at the end; latencies are in microseconds.
+_DONE = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.status,
+    e.connect + e.read + e.write + e.timeout))
+end
+"""
 
 
-def measure(root: str, path: str, headers: dict[str, str], clients: int, requests: int) -> dict:
-    """Warm up, then `requests` requests split over `clients` processes: p50, p99, req/s."""
-    httpx.get(root + path, headers=headers).raise_for_status()
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    per_client = requests // clients
-    workers = [
-        context.Process(target=_client, args=(root, path, headers, per_client, queue))
-        for _ in range(clients)
-    ]
-    start = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    latencies = [value for _ in workers for value in queue.get(timeout=600)]
-    elapsed = time.perf_counter() - start
-    for worker in workers:
-        worker.join(timeout=30)
-    latencies.sort()
-    return {
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "rps": len(latencies) / elapsed,
-    }
+def wrk_script(headers: dict[str, str], distinct_path: str | None = None) -> str:
+    """A Lua script: fixed headers, and optionally a distinct path (a counter) per request."""
+    lines = [f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items()]
+    if distinct_path is not None:
+        lines += [
+            "counter = 0",
+            "request = function()",
+            "  counter = counter + 1",
+            f'  return wrk.format("GET", "{distinct_path}" .. counter)',
+            "end",
+        ]
+    return "\n".join(lines) + "\n" + _DONE
+
+
+@dataclass
+class Cell:
+    """One (request, server, connections) measurement: medians over rounds."""
+
+    request: str
+    server: str
+    connections: int
+    rps: list[float] = field(default_factory=list)
+    p50_ms: list[float] = field(default_factory=list)
+    p99_ms: list[float] = field(default_factory=list)
+
+    def median(self, name: str) -> float:
+        return statistics.median(getattr(self, name))
+
+
+def run_wrk(
+    url: str, script: Path, connections: int, duration: float
+) -> tuple[float, float, float]:
+    """(req/s, p50 ms, p99 ms) of one wrk run; any failed request fails the benchmark."""
+    completed = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration:g}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    )
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))
+    requests, micros, p50, p99, bad_status, broken = (int(x) for x in line.split()[1:])
+    if bad_status or broken:
+        raise RuntimeError(f"{url}: {bad_status} error statuses, {broken} socket errors")
+    return requests / (micros / 1e6), p50 / 1000, p99 / 1000
+
+
+# -- the servers -------------------------------------------------------------------------------
 
 
 def _free_port() -> int:
@@ -94,58 +155,303 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cities", type=int, default=1000)
-    parser.add_argument("--requests", type=int, default=2000)
-    arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "network.ttl"
-        data.write_text(synthetic_network(arguments.cities), encoding="utf-8")
-        port = _free_port()
-        root = f"http://127.0.0.1:{port}/"
-        server = subprocess.Popen(
-            [str(BIN / "learningcity"), "serve", str(data), "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            _wait(root)
-            scenarios = {
-                "10-row SELECT (JSON)": (
-                    "sparql?" + httpx.QueryParams({"query": SELECT}).__str__(),
-                    {"Accept": "application/sparql-results+json"},
-                ),
-                "dereference, HTML": ("doc/city/c42", {"Accept": "text/html"}),
-                "dereference, Turtle": ("doc/city/c42", {"Accept": "text/turtle"}),
-            }
-            print(
-                f"`learningcity serve`, {arguments.cities} cities, loopback, "
-                f"{arguments.requests} requests per cell\n"
-            )
-            print("| request | clients | p50 ms | p99 ms | req/s |")
-            print("|---|---:|---:|---:|---:|")
-            for name, (path, headers) in scenarios.items():
-                for clients in (1, 4):
-                    figures = measure(root, path, headers, clients, arguments.requests)
-                    print(
-                        f"| {name} | {clients} | {figures['p50']:.2f} | {figures['p99']:.2f} "
-                        f"| {figures['rps']:,.0f} |"
-                    )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-
-
-def _wait(root: str) -> None:
+def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
         try:
-            if httpx.get(root + "health", timeout=1).status_code == 200:
+            if httpx.get(url, timeout=2).status_code < 500:
                 return
         except httpx.TransportError:
             time.sleep(0.2)
-    raise RuntimeError("the server did not start")
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def running(command: list[str], ready_url: str) -> Iterator[None]:
+    """A server process, up before the body runs and always stopped after it."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(ready_url, process)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    command: list[str]
+    root: str  # ends in /
+    sparql: str  # path of the SPARQL endpoint
+    dereferences: bool = False
+
+
+def servers(data: Path, store: Path, processes: int) -> list[Server]:
+    ours, oxi, rdfe = (_free_port() for _ in range(3))
+    subprocess.run(
+        [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(data)],
+        check=True,
+        capture_output=True,
+    )
+    return [
+        Server(
+            "learningcity serve",
+            [
+                str(BIN / "learningcity"),
+                "serve",
+                str(data),
+                "--port",
+                str(ours),
+                *(["--processes", str(processes)] if processes > 1 else []),
+            ],
+            f"http://127.0.0.1:{ours}/",
+            "sparql",
+            dereferences=True,
+        ),
+        Server(
+            "oxigraph serve",
+            [
+                str(BIN / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(store),
+                "--bind",
+                f"127.0.0.1:{oxi}",
+            ],
+            f"http://127.0.0.1:{oxi}/",
+            "query",
+        ),
+        Server(
+            "rdflib-endpoint",
+            [
+                str(BIN / "rdflib-endpoint"),
+                "serve",
+                str(data),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(rdfe),
+            ],
+            f"http://127.0.0.1:{rdfe}/",
+            "",  # rdflib-endpoint answers SPARQL at its root
+        ),
+    ]
+
+
+# -- the matrix --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    name: str
+    kind: str  # "sparql", "sparql-distinct" or "deref"
+    path: str  # a dereference path; SPARQL paths are built per server
+    headers: dict[str, str]
+
+
+REQUESTS = (
+    Request("10-row SELECT, repeated", "sparql", "", {"Accept": JSON_RESULTS}),
+    Request("10-row SELECT, distinct texts", "sparql-distinct", "", {"Accept": JSON_RESULTS}),
+    Request("dereference, HTML", "deref", "doc/city/c42", {"Accept": "text/html"}),
+    Request("dereference, Turtle", "deref", "doc/city/c42", {"Accept": "text/turtle"}),
+)
+
+
+def measure_all(
+    all_servers: list[Server], folder: Path, duration: float, rounds: int
+) -> list[Cell]:
+    """Every cell, each round visiting the servers one after another (one server up at a time,
+    so no idle server competes for the two cores)."""
+    cells: dict[tuple[str, str, int], Cell] = {}
+    for round_number in range(rounds):
+        for server in all_servers:
+            ready = server.root + server.sparql + "?query=" + quote("ASK {}")
+            with running(server.command, ready):
+                for request in REQUESTS:
+                    if request.kind == "deref" and not server.dereferences:
+                        continue
+                    url, script = _plan(server, request, folder)
+                    httpx.get(url, headers=request.headers, timeout=30).raise_for_status()
+                    for connections in CONNECTIONS:
+                        rps, p50, p99 = run_wrk(url, script, connections, duration)
+                        key = (request.name, server.name, connections)
+                        cell = cells.setdefault(key, Cell(*key))
+                        cell.rps.append(rps)
+                        cell.p50_ms.append(p50)
+                        cell.p99_ms.append(p99)
+                        print(
+                            f"round {round_number + 1}: {request.name} | {server.name} | "
+                            f"{connections} conn: {rps:,.0f} req/s, p50 {p50:.2f} ms, "
+                            f"p99 {p99:.2f} ms",
+                            file=sys.stderr,
+                        )
+    return list(cells.values())
+
+
+def _plan(server: Server, request: Request, folder: Path) -> tuple[str, Path]:
+    script = folder / f"{abs(hash((server.name, request.name)))}.lua"
+    if request.kind == "deref":
+        url = server.root + request.path
+        script.write_text(wrk_script(request.headers))
+    elif request.kind == "sparql":
+        url = server.root + server.sparql + "?query=" + quote(SELECT)
+        script.write_text(wrk_script(request.headers))
+    else:
+        url = server.root + server.sparql + "?query=" + quote(SELECT + "\n# request ")
+        path = "/" + url.split("/", 3)[3]
+        script.write_text(wrk_script(request.headers, distinct_path=path))
+    return url, script
+
+
+# -- reporting ---------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    with Path("/proc/cpuinfo").open(encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return {
+        "cpu": f"{model}, {os.cpu_count()} cores",
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "wrk": (wrk.stdout or wrk.stderr).split("[")[0].strip(),
+        "oxigraph": _version("oxigraph"),
+        "rdflib-endpoint": _version("rdflib-endpoint"),
+        "uvicorn": _version("uvicorn"),
+        "uvloop": _version("uvloop"),
+        "httptools": _version("httptools"),
+    }
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def markdown(cells: list[Cell], arguments: argparse.Namespace, info: dict[str, str]) -> str:
+    lines = [
+        f"{arguments.cities} cities; wrk, 1 thread, {arguments.duration:g} s per cell, "
+        f"median of {arguments.rounds} rounds; `learningcity serve --processes "
+        f"{arguments.processes}`.",
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()) + ".",
+        "",
+        "| request | server | conn | p50 ms | p99 ms | req/s |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for cell in cells:
+        lines.append(
+            f"| {cell.request} | {cell.server} | {cell.connections} | "
+            f"{cell.median('p50_ms'):.2f} | {cell.median('p99_ms'):.2f} | "
+            f"{cell.median('rps'):,.0f} |"
+        )
+    lines += [
+        "",
+        "| request | conn | ours ÷ oxigraph | ours ÷ rdflib-endpoint |",
+        "|---|---:|---:|---:|",
+    ]
+    by_key = {(c.request, c.server, c.connections): c for c in cells}
+    for request in REQUESTS:
+        if request.kind == "deref":
+            continue
+        for connections in CONNECTIONS:
+            ours = by_key[(request.name, "learningcity serve", connections)].median("rps")
+            oxi = by_key[(request.name, "oxigraph serve", connections)].median("rps")
+            rdfe = by_key[(request.name, "rdflib-endpoint", connections)].median("rps")
+            lines.append(
+                f"| {request.name} | {connections} | {ours / oxi:.2f}× | {ours / rdfe:.2f}× |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def plot(cells: list[Cell], path: Path) -> None:
+    """Grouped bars of req/s at 4 connections (log scale), one group per request."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [r.name for r in REQUESTS]
+    server_names = ["learningcity serve", "oxigraph serve", "rdflib-endpoint"]
+    colours = ["#1b6ca8", "#d1495b", "#66a182"]
+    by_key = {(c.request, c.server, c.connections): c for c in cells}
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    for axis, connections in zip(axes, CONNECTIONS, strict=True):
+        width = 0.26
+        for offset, (server, colour) in enumerate(zip(server_names, colours, strict=True)):
+            xs, ys = [], []
+            for index, name in enumerate(names):
+                cell = by_key.get((name, server, connections))
+                if cell is not None:
+                    xs.append(index + (offset - 1) * width)
+                    ys.append(cell.median("rps"))
+            bars = axis.bar(xs, ys, width, label=server, color=colour)
+            axis.bar_label(
+                bars, labels=[f"{y:,.0f}" for y in ys], fontsize=7, rotation=90, padding=2
+            )
+        axis.axhline(2000, color="grey", linestyle=":", linewidth=1)
+        axis.set_xticks(range(len(names)), [n.replace(", ", ",\n") for n in names], fontsize=8)
+        axis.set_yscale("log")
+        axis.set_ylim(100, 200_000)
+        axis.set_title(f"{connections} connection{'s' if connections > 1 else ''}")
+    axes[0].set_ylabel("requests per second (log scale, median of rounds)")
+    axes[0].legend(fontsize=8, loc="upper right")
+    figure.suptitle(
+        "learningcity serve vs peers, 1,000 cities, loopback, wrk (dotted: 2,000 req/s)"
+    )
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cities", type=int, default=1000)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per cell")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--processes", type=int, default=2, help="learningcity serve processes")
+    parser.add_argument("--json", type=Path, help="write the raw figures here")
+    parser.add_argument("--plot", type=Path, help="write a PNG bar chart here")
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        data = folder / "network.ttl"
+        data.write_text(synthetic_network(arguments.cities), encoding="utf-8")
+        all_servers = servers(data, folder / "oxigraph", arguments.processes)
+        cells = measure_all(all_servers, folder, arguments.duration, arguments.rounds)
+    info = machine()
+    if arguments.json:
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
+        arguments.json.write_text(
+            json.dumps(
+                {
+                    "machine": info,
+                    "arguments": vars(arguments) | {"json": None, "plot": None},
+                    "cells": [c.__dict__ for c in cells],
+                },
+                indent=1,
+            )
+        )
+    if arguments.plot:
+        plot(cells, arguments.plot)
+    print(markdown(cells, arguments, info))
 
 
 if __name__ == "__main__":

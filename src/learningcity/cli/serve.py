@@ -48,6 +48,13 @@ from learningcity.namespaces import DEFAULT_DATA_BASE
     type=click.IntRange(1),
     help="Most rows (or triples) a SPARQL answer carries.",
 )
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Serving processes sharing the port (one per core in a deployment).",
+)
 def serve(
     data: tuple[str, ...],
     input_format: str | None,
@@ -58,6 +65,7 @@ def serve(
     timeout: float,
     workers: int,
     max_rows: int,
+    processes: int,
 ) -> None:
     """Serve DATA as linked data: a page and RDF for every IRI, and a SPARQL endpoint.
 
@@ -65,11 +73,11 @@ def serve(
     Examples:
       learningcity serve
       learningcity serve data/yongsan.ttl --port 8080 --timeout 5
+      learningcity serve --processes 2   # one serving process per core
       curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/city/kr-yongsan-gu
     """
-    import uvicorn
-
     from learningcity.server import Limits, create_app
+    from learningcity.server.run import serve as run_server
 
     dataset = load_paths(*data_or_default(data), input_format=input_format)
     address = f"[{host}]" if ":" in host else host
@@ -80,5 +88,9 @@ def serve(
         limits=Limits(timeout=timeout, workers=workers, max_rows=max_rows),
     )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    click.echo(f"serving {len(dataset)} statements at http://{address}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+    click.echo(
+        f"serving {len(dataset)} statements at http://{address}:{port}/"
+        + (f" ({processes} processes)" if processes > 1 else ""),
+        err=True,
+    )
+    run_server(app, host, port, processes)

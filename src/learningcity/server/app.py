@@ -93,6 +93,7 @@ class LinkedDataSite:
             {q.subject.value for q in dataset if isinstance(q.subject, ox.NamedNode)}
         )
         self.pool: QueryPool | None = None
+        self.results = sparql.ResultCache()
         self.render = lru_cache(maxsize=4096)(self._render)
         self.index_page = lru_cache(maxsize=len(LANGUAGES))(self.renderer.index)
 
@@ -284,7 +285,7 @@ class LinkedDataSite:
             form = sparql.check_query(protocol.query)
             name, media = sparql.choose_format(form, request.headers.get("accept"), protocol.format)
             body, truncated = await sparql.answer(
-                self.pool, protocol.query, name, self.limits.max_rows
+                self.pool, protocol.query, name, self.limits.max_rows, self.results
             )
         except sparql.ProtocolError as error:
             wants_page = protocol.format == "html" or (

@@ -8,6 +8,7 @@ reaches a worker process; the worker's answer is already serialized.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qs
@@ -152,8 +153,50 @@ def choose_format(form: str, accept: str | None, override: str | None) -> tuple[
     return offers[media], media
 
 
-async def answer(pool: QueryPool, query: str, name: str, max_rows: int) -> tuple[bytes, bool]:
-    """Run the query in the pool: (body, truncated); timeouts and bad queries as ProtocolError."""
+class ResultCache:
+    """Serialized answers of successful queries, by (query text, format, row cap).
+
+    The data cannot change while the server runs, so an answer once computed stays right, and
+    clients (dashboards, embeds, the example queries) repeat the same queries; a repeat then
+    costs no round trip to a worker process. Memory is bounded by a byte budget: the least
+    recently used answers go first, and an answer larger than a tenth of it is not kept.
+    Timeouts and errors are never cached.
+    """
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._answers: OrderedDict[tuple[str, str, int], tuple[bytes, bool]] = OrderedDict()
+
+    def get(self, key: tuple[str, str, int]) -> tuple[bytes, bool] | None:
+        found = self._answers.get(key)
+        if found is not None:
+            self._answers.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str, int], value: tuple[bytes, bool]) -> None:
+        cost = len(value[0]) + len(key[0])
+        if cost > self.max_bytes // 10 or key in self._answers:
+            return
+        self._answers[key] = value
+        self.size += cost
+        while self.size > self.max_bytes:
+            (query, _, _), (body, _) = self._answers.popitem(last=False)
+            self.size -= len(body) + len(query)
+
+
+async def answer(
+    pool: QueryPool, query: str, name: str, max_rows: int, cache: ResultCache | None = None
+) -> tuple[bytes, bool]:
+    """Run the query in the pool: (body, truncated); timeouts and bad queries as ProtocolError.
+
+    A repeated query is answered from `cache` when one is given.
+    """
+    key = (query, name, max_rows)
+    if cache is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     try:
         result = await pool.run(Job(query, name, max_rows))
     except QueryTimeout:
@@ -168,6 +211,8 @@ async def answer(pool: QueryPool, query: str, name: str, max_rows: int) -> tuple
         ) from None
     if result.error:
         raise ProtocolError(400, result.error)
+    if cache is not None:
+        cache.put(key, (result.body, result.truncated))
     return result.body, result.truncated
 
 

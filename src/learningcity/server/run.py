@@ -1,0 +1,123 @@
+"""Running the application: one uvicorn process, or several sharing one listening socket.
+
+One Python process answers on one core. A deployment on a machine with N cores runs N
+processes behind one port, as gunicorn does: the parent loads the data and builds the
+application once, binds the socket, then forks the serving processes, which inherit the
+prepared data copy-on-write (nothing is loaded twice) and accept connections from the shared
+socket (the kernel spreads them). Each serving process forks its own SPARQL workers when its
+application starts. The parent only supervises: it replaces a serving process that dies, and
+on SIGTERM or SIGINT stops them all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import sys
+import time
+
+import uvicorn
+from starlette.types import ASGIApp
+
+PR_SET_PDEATHSIG = 1
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+    # Our own access log (learningcity.access) has sizes and timings; uvicorn's is off.
+    # `loop`/`http` "auto" pick uvloop and httptools when installed (uvicorn[standard]).
+    return uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning")
+
+
+def serve(app: ASGIApp, host: str, port: int, processes: int = 1) -> None:
+    """Serve `app` on host:port with `processes` serving processes; returns when stopped."""
+    if processes <= 1:
+        uvicorn.Server(_config(app, host, port)).run()
+        return
+    listener = _listen(host, port)
+    children: set[int] = set()
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stop  # interrupts the blocking waitpid (PEP 475 would otherwise retry it)
+
+    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}
+    try:
+        for _ in range(processes):
+            children.add(_fork_server(app, host, port, listener))
+        while children:
+            pid, _ = os.waitpid(-1, 0)
+            if pid in children:
+                children.discard(pid)
+                time.sleep(0.5)  # a process that dies at once must not spin the parent
+                children.add(_fork_server(app, host, port, listener))
+    except (_Stop, ChildProcessError):
+        pass
+    finally:
+        _stop_all(children)
+        listener.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class _Stop(Exception):
+    """SIGTERM or SIGINT reached the supervising parent."""
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    return listener
+
+
+def _fork_server(app: ASGIApp, host: str, port: int, listener: socket.socket) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    # The serving process: die with the parent, default signal handling (uvicorn installs
+    # its own graceful-shutdown handlers), then serve until told to stop.
+    code = 0
+    try:
+        _die_with_parent()
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_DFL)
+        uvicorn.Server(_config(app, host, port)).run(sockets=[listener])
+    except BaseException:  # a forked child must never return into the parent's code
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this process when the parent dies, even by SIGKILL (no orphans)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _stop_all(children: set[int]) -> None:
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while children and time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid:
+            children.discard(pid)
+        else:
+            time.sleep(0.05)
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
