@@ -35,7 +35,7 @@ from learningcity.formats import SYNTAX_NAMES, syntax_named
 from learningcity.jsonld import write_jsonld
 from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
-from learningcity.resources import queries_dir
+from learningcity.resources import ontology_path, queries_dir
 from learningcity.serialize import serialize
 
 Form = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -414,6 +414,8 @@ PARAM_TYPES: tuple[str, ...] = (
     "year",
     "boolean",
 )
+#: Bundled graphs a named query may ask for with `#+ uses:`, and where they are.
+USABLE_GRAPHS: dict[str, Callable[[], Path]] = {"ontology": ontology_path}
 _HEADER = re.compile(r"^#\+\s*(?P<key>[\w-]+)\s*:\s*(?P<value>.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>[\w-]+)(?:\s*=\s*(?P<default>.+))?$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
@@ -441,6 +443,9 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    #: Bundled graphs the query reads besides the data (`#+ uses: ontology` for the policy-area
+    #: labels and SDG mapping, which live in the ontology, not in each city's data).
+    uses: tuple[str, ...] = ()
 
     def bind(self, values: Mapping[str, str]) -> dict[str, Term]:
         """RDF terms for `--param` values (and defaults), each checked against its type."""
@@ -546,6 +551,7 @@ def read_named_query(path: Path) -> NamedQuery:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     title = description = ""
     params: list[Param] = []
+    uses: list[str] = []
     for line in text.splitlines():
         match = _HEADER.match(line)
         if not match:
@@ -559,10 +565,23 @@ def read_named_query(path: Path) -> NamedQuery:
             description = f"{description} {value}".strip()
         elif key == "param":
             params.append(_declared_param(path, value))
+        elif key == "uses":
+            uses.extend(_declared_uses(path, value))
     for param in params:
         if param.default is not None:
             parse_param(param, param.default)
-    return NamedQuery(path.stem, path, title, description, tuple(params), text)
+    return NamedQuery(path.stem, path, title, description, tuple(params), text, tuple(uses))
+
+
+def _declared_uses(path: Path, value: str) -> list[str]:
+    names = value.replace(",", " ").split()
+    unknown = [name for name in names if name not in USABLE_GRAPHS]
+    if unknown:
+        raise InputError(
+            f"{path}: '#+ uses: {value}' names {unknown[0]!r}; "
+            f"use one of {', '.join(USABLE_GRAPHS)}"
+        )
+    return names
 
 
 def _declared_param(path: Path, declaration: str) -> Param:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -15,6 +16,7 @@ from learningcity.load import load_with_prefixes, resolve_sources
 from learningcity.namespaces import with_declared
 from learningcity.query import (
     OUTPUT_FORMATS,
+    USABLE_GRAPHS,
     NamedQuery,
     Param,
     QueryResult,
@@ -109,30 +111,37 @@ def query(
       learningcity query -f my-query.rq data/yongsan.ttl --format csv
       learningcity query --list
       learningcity query --name mayor
-      learningcity query --name practices-by-sdg --param sdg=4 --format json
-      learningcity query 'ASK { ?s lc:memberSince ?y }' && echo yes
+      learningcity query --name practices-for-sdg --param goal=4 --format csv
+      learningcity query --name mayor --param lang=ko
+      learningcity query 'ASK { ?post org:role lc:mayorRole }' && echo has a mayor
       learningcity query --name mayor --endpoint http://localhost:7878/query
     """
     if list_only:
         emit(_listing(list_named_queries(), output_format), output)
         return ExitCode.OK
-    text, source, bindings, data = _query_and_data(query_text, data, query_file, name, params)
+    request = _request(query_text, data, query_file, name, params)
     if endpoint:
-        if data:
+        if request.data:
             raise InputError("give DATA or --endpoint, not both")
         result = query_remote(
-            endpoint, text, allow_service=allow_service, substitutions=bindings, source=source
+            endpoint,
+            request.text,
+            allow_service=allow_service,
+            substitutions=request.bindings,
+            source=request.source,
         )
         namespaces = None
     else:
-        inspect_query(text, allow_service=allow_service, source=source)
-        dataset, declared = load_with_prefixes(resolve_sources(data_or_default(data), input_format))
+        inspect_query(request.text, allow_service=allow_service, source=request.source)
+        sources = resolve_sources(data_or_default(request.data), input_format)
+        sources += resolve_sources([str(USABLE_GRAPHS[use]()) for use in request.uses])
+        dataset, declared = load_with_prefixes(sources)
         result = run_query(
             store_for(dataset),
-            text,
+            request.text,
             allow_service=allow_service,
-            substitutions=bindings,
-            source=source,
+            substitutions=request.bindings,
+            source=request.source,
         )
         namespaces = with_declared(declared)
     chosen = _format(output_format, output, result)
@@ -142,32 +151,42 @@ def query(
     return ExitCode.OK
 
 
-def _query_and_data(
+@dataclass(frozen=True)
+class _Request:
+    """What to run: the query text, its name in messages, bound parameters, DATA, and the
+    bundled graphs a named query reads besides DATA."""
+
+    text: str
+    source: str
+    data: tuple[str, ...]
+    bindings: dict[str, Term] = field(default_factory=dict)
+    uses: tuple[str, ...] = ()
+
+
+def _request(
     query_text: str | None,
     data: tuple[str, ...],
     query_file: Path | None,
     name: str | None,
     params: tuple[str, ...],
-) -> tuple[str, str, dict[str, Term], tuple[str, ...]]:
-    """The query text, its name for messages, parameter bindings, and the DATA arguments.
-
-    With -f or --name, a first positional argument is DATA, not a query.
-    """
-    if sum(x is not None for x in (query_file, name)) > 1:
+) -> _Request:
+    """Sort out the arguments. With -f or --name, a first positional argument is DATA."""
+    if query_file is not None and name is not None:
         raise InputError("give one of QUERY, -f FILE or --name NAME")
     if params and name is None:
         raise InputError("--param is for named queries; use it with --name")
     if query_file is None and name is None:
         if query_text is None:
             raise InputError("give a QUERY, -f FILE or --name NAME (see --list)")
-        return query_text, "query", {}, data
+        return _Request(query_text, "query", data)
     if query_text is not None:
         data = (query_text, *data)
     if name is not None:
         named = named_query(name)
-        return named.text, str(named.path), named.bind(_param_values(params)), data
+        bindings = named.bind(_param_values(params))
+        return _Request(named.text, str(named.path), data, bindings, named.uses)
     assert query_file is not None
-    return _read_query_file(query_file, data), str(query_file), {}, data
+    return _Request(_read_query_file(query_file, data), str(query_file), data)
 
 
 def _read_query_file(path: Path, data: tuple[str, ...]) -> str:
