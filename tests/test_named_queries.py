@@ -1,0 +1,261 @@
+"""The bundled named queries (`queries/*.rq`), each run on data/yongsan.ttl with its answer."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from learningcity.cli import cli
+from learningcity.load import load_paths
+from learningcity.namespaces import prefixes
+from learningcity.query import (
+    USABLE_GRAPHS,
+    NamedQuery,
+    QueryResult,
+    inspect_query,
+    list_named_queries,
+    named_query,
+    run_query,
+    store_for,
+    substitute_text,
+    term_text,
+)
+from support import REPO
+
+DATA = REPO / "data" / "yongsan.ttl"
+QUERIES = list_named_queries()
+UIL = "<https://www.uil.unesco.org/en/learning-cities/yongsan-gu>"
+WOF = (
+    "<https://github.com/whosonfirst-data/whosonfirst-data-admin-kr/blob/"
+    "f8c990228a00ab55869e58268b563b822ca7daf8/data/890/475/295/890475295.geojson>"
+)
+CITY = "city:kr-yongsan-gu"
+
+
+@pytest.fixture(scope="module")
+def stores() -> dict[tuple[str, ...], ox.Store]:
+    """One store per set of bundled graphs a query uses (the data alone, data + ontology)."""
+    needs = {query.uses for query in QUERIES}
+    return {
+        uses: store_for(load_paths(DATA, *(USABLE_GRAPHS[use]() for use in uses))) for uses in needs
+    }
+
+
+def answer(stores: dict[tuple[str, ...], ox.Store], name: str, **params: str) -> QueryResult:
+    query = named_query(name)
+    return run_query(stores[query.uses], query.text, substitutions=query.bind(params))
+
+
+def rows(
+    stores: dict[tuple[str, ...], ox.Store], name: str, **params: str
+) -> list[tuple[str, ...]]:
+    """The answer as rows of short texts (prefixed names, `value@lang`), as the table shows."""
+    result = answer(stores, name, **params)
+    names = [v.value for v in result.result.variables]
+    return [tuple(term_text(s[n], prefixes()) for n in names) for s in result.result]
+
+
+def test_at_least_eight_named_queries() -> None:
+    assert len(QUERIES) >= 8
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_named_query_is_documented_read_only_and_ordered(query: NamedQuery) -> None:
+    assert query.title and query.description
+    form = inspect_query(query.text, prefixes=False, source=str(query.path))
+    if form == "SELECT":
+        assert "ORDER BY" in query.text, "rows must come in a stable order"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_named_queries_declare_prefixes_as_the_project_does(query: NamedQuery) -> None:
+    declared = re.findall(r"^PREFIX\s+(\S*):\s*<([^>]*)>", query.text, flags=re.MULTILINE)
+    for name, iri in declared:
+        assert prefixes().get(name) == iri, f"{query.name}: PREFIX {name}: <{iri}>"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_named_query_answers_something(
+    stores: dict[tuple[str, ...], ox.Store], query: NamedQuery
+) -> None:
+    result = run_query(stores[query.uses], query.text, substitutions=query.bind({}))
+    if result.is_graph:
+        assert result.result
+    else:
+        assert json.loads(result.write("json"))["results"]["bindings"]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_remote_style_substitution_gives_the_same_answer(
+    stores: dict[tuple[str, ...], ox.Store], query: NamedQuery
+) -> None:
+    store = stores[query.uses]
+    bindings = query.bind({})
+    local = run_query(store, query.text, substitutions=bindings).write("json")
+    textual = run_query(store, substitute_text(query.text, bindings)).write("json")
+    assert local == textual
+
+
+def test_mayor(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    mayor = "person:kr-yongsan-gu.hee-young-park"
+    assert rows(stores, "mayor") == [
+        (CITY, mayor, "Hee Young Park@en", "2022-07^^xsd:gYearMonth", UIL, "en")
+    ]
+    assert rows(stores, "mayor", lang="ko")[0][2] == "박희영@ko"
+
+
+def test_membership(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    assert rows(stores, "membership") == [
+        (
+            CITY,
+            "organization:gnlc",
+            "UNESCO Global Network of Learning Cities@en",
+            "2019^^xsd:gYear",
+            UIL,
+        )
+    ]
+
+
+def test_joined_in(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    assert rows(stores, "joined-in") == [(CITY, "Yongsan-gu@en", "2019^^xsd:gYear")]
+    assert rows(stores, "joined-in", year="2018") == []
+
+
+def test_practices_with_policy_area_and_sdgs(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    festival = ("practice:kr-yongsan-gu.yongsan-lifelong-education-festival",)
+    talent = ("practice:kr-yongsan-gu.talent-sharing-project",)
+    area = ("lcpa:equity-and-inclusion", "Equity and Inclusion@en")
+    sdgs = ("sdg:10", "sdg:11", "sdg:4.5", "sdg:4.6")
+    assert rows(stores, "practices") == [
+        *((CITY, *talent, "Talent Sharing project@en", *area, sdg) for sdg in sdgs),
+        *((CITY, *festival, "Yongsan Lifelong Education Festival@en", *area, sdg) for sdg in sdgs),
+    ]
+
+
+def test_practices_for_an_sdg(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    for_sdg_4 = rows(stores, "practices-for-sdg")
+    assert [(row[2], row[3]) for row in for_sdg_4] == [
+        ("Talent Sharing project@en", "sdg:4.5"),
+        ("Talent Sharing project@en", "sdg:4.6"),
+        ("Yongsan Lifelong Education Festival@en", "sdg:4.5"),
+        ("Yongsan Lifelong Education Festival@en", "sdg:4.6"),
+    ]
+    assert [row[3] for row in rows(stores, "practices-for-sdg", goal="10")] == ["sdg:10"] * 2
+    assert rows(stores, "practices-for-sdg", goal="8") == []
+
+
+def test_population_and_who_says_so(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    assert rows(stores, "population") == [
+        (CITY, "229770", "", UIL, "UNESCO Institute for Lifelong Learning@en")
+    ]
+
+
+def test_sources(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    by_source = {row[0]: row[1:] for row in rows(stores, "sources")}
+    assert rows(stores, "sources")[0] == (UIL, "11", "0")
+    assert by_source[WOF] == ("8", "3")
+    assert len(by_source) == 11
+
+
+def test_enrichments(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    found = rows(stores, "enrichments")
+    assert len(found) == 13
+    assert (
+        "note:kr-yongsan-gu.korean-name",
+        "Korean name of Yongsan-gu@en",
+        "schema:name",
+    ) in found
+    assert {row[0] for row in found} == {
+        f"note:kr-yongsan-gu.{name}"
+        for name in (
+            "coordinates",
+            "identifiers",
+            "korean-name",
+            "mayor-korean-name",
+            "mayor-start",
+            "places",
+            "practice-policy-areas",
+        )
+    }
+
+
+def test_focal_point(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    assert rows(stores, "focal-point") == [
+        (CITY, "person:kr-yongsan-gu.eunsung-heo", "Ms.", "Eunsung Heo@en", UIL)
+    ]
+
+
+def test_vision(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    ((city, vision),) = rows(stores, "vision")
+    assert city == CITY
+    assert vision.startswith("Yongsan-gu continues its efforts in promoting citizens’ learning")
+    assert vision.endswith("strengthens citizens’ lifelong learning ability.@en")
+
+
+def test_policy_statements(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    found = rows(stores, "policy-statements")
+    assert [(row[2], row[4]) for row in found] == [
+        ("Decent Work and Entrepreneurship@en", "3"),
+        ("Equity and Inclusion@en", "0"),
+        ("Sustainability and Health@en", "0"),
+    ]
+    assert found[0][3].startswith("Yongsan is running a vocational education programme")
+
+
+def test_identifiers_and_same_as(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    found = [row[1:3] for row in rows(stores, "identifiers")]
+    assert found == [
+        ("GeoNames ID", "1832311"),
+        ("KOSTAT statistical area code", "11030"),
+        ("Korean administrative standard code (si/gun/gu)", "11170"),
+        ("Who's On First ID", "890475295"),
+        ("Wikidata item", "Q50429"),
+        ("sameAs", "wd:Q50429"),
+        ("sameAs", "<https://sws.geonames.org/1832311/>"),
+    ]
+    seoul = rows(stores, "identifiers", resource="place:kr-seoul")
+    assert [row[2] for row in seoul] == ["wd:Q8684", "<https://sws.geonames.org/1835847/>"]
+
+
+def test_discrepancies(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    assert [row[:4] for row in rows(stores, "discrepancies")] == [
+        (
+            "note:kr-yongsan-gu.mayor-after-2026-election",
+            "post:kr-yongsan-gu.mayor",
+            "org:heldBy",
+            "",
+        ),
+        (
+            "note:kr-yongsan-gu.membership-year",
+            "membership:kr-yongsan-gu.gnlc",
+            "time:inXSDgYear",
+            "2018^^xsd:gYear",
+        ),
+    ]
+
+
+def test_describe(stores: dict[tuple[str, ...], ox.Store]) -> None:
+    triples = answer(stores, "describe", resource="place:kr").result
+    assert {
+        (term_text(t.predicate, prefixes()), term_text(t.object, prefixes())) for t in triples
+    } == {
+        ("rdf:type", "schema:Country"),
+        ("schema:name", "Republic of Korea@en"),
+        ("schema:name", "대한민국@ko"),
+        ("schema:sameAs", "<https://sws.geonames.org/1835841/>"),
+        ("schema:sameAs", "wd:Q884"),
+    }
+
+
+def test_the_command_runs_a_named_query_with_its_ontology() -> None:
+    result = CliRunner().invoke(cli, ["query", "--name", "practices", str(DATA), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("http://metadata.un.org/sdg/") == 8
+    korean = CliRunner().invoke(
+        cli, ["query", "--name", "mayor", "--param", "lang=ko", str(DATA), "--format", "tsv"]
+    )
+    assert '"박희영"@ko' in korean.output
