@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +29,6 @@ import pyoxigraph as ox
 
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES, syntax_named
-from learningcity.jsonld import write_jsonld
 from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.resources import ontology_path, queries_dir
@@ -320,6 +316,8 @@ def write_result(
         syntax = syntax_named(_GRAPH_ALIASES.get(format_name, format_name))
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
         if syntax.name == "jsonld":
+            from learningcity.jsonld import write_jsonld  # only JSON-LD output pays its import
+
             return write_jsonld(quads)
         return serialize(quads, syntax, namespaces)
     result = query_result.result
@@ -692,6 +690,11 @@ def run_remote(
     """
     if not re.match(r"^https?://", endpoint_url):
         raise InputError(f"--endpoint {endpoint_url}: give an http:// or https:// URL")
+    # Imported here, not at the top: urllib.request costs every local query ~20 ms of start-up.
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
     request = urllib.request.Request(
         endpoint_url,
         data=urllib.parse.urlencode({"query": text}).encode("utf-8"),
