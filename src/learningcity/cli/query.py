@@ -108,7 +108,7 @@ def query(
     \b
     Examples:
       learningcity query 'SELECT ?name { ?city a schema:City ; schema:name ?name }'
-      learningcity query -f my-query.rq data/yongsan.ttl --format csv
+      learningcity query -f queries/vision.rq data/yongsan.ttl --format csv
       learningcity query --list
       learningcity query --name mayor
       learningcity query --name practices-for-sdg --param goal=4 --format csv
