@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -244,17 +245,17 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """One rdflib graph holding every statement (graph names dropped), built term by term.
 
     Terms repeat (predicates, classes, common values), so each distinct one is built once; an
-    `xsd:string` literal becomes a plain rdflib literal, as rdflib's own parsers make it.
+    `xsd:string` literal becomes a plain rdflib literal, as rdflib's own parsers make it. The
+    graph binds no prefixes (rdflib would bind them again for every query pyshacl runs) and
+    prepares each distinct SPARQL text once (see `_preparing_graph_class`).
     """
-    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib import BNode, Literal, URIRef
 
-    graph = Graph(bind_namespaces="none")
-    for name, namespace in prefixes().items():
-        graph.bind(name, namespace)
-    cache: dict[Any, Any] = {}
+    graph = _preparing_graph_class()(bind_namespaces="none")
+    converted_terms: dict[Any, Any] = {}
 
     def convert(term: Any) -> Any:
-        converted = cache.get(term)
+        converted = converted_terms.get(term)
         if converted is not None:
             return converted
         if isinstance(term, ox.NamedNode):
@@ -271,11 +272,51 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
                 converted = Literal(term.value, datatype=URIRef(datatype))
         else:
             raise InputError(f"cannot validate the RDF 1.2 triple term {term}; pyshacl lacks them")
-        cache[term] = converted
+        converted_terms[term] = converted
         return converted
 
     graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads)
     return graph
+
+
+@cache
+def _preparing_graph_class() -> type[rdflib.Graph]:
+    """An rdflib Graph that parses each distinct SPARQL text once, then reuses the prepared query.
+
+    pyshacl sends a SHACL-SPARQL constraint's same text once per focus node, with `$this` as an
+    initial binding; rdflib would parse it every time (pyparsing: ~10 ms a query, most of the run
+    on large data). A prepared query is what `rdflib.plugins.sparql.prepareQuery` returns and is
+    made to be evaluated many times, so results do not change.
+    """
+    from rdflib import Graph
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.sparql import Query
+
+    @lru_cache(maxsize=1024)
+    def prepare(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
+        return translateQuery(parseQuery(text), base, dict(namespaces))
+
+    class PreparingGraph(Graph):
+        def query(  # type: ignore[override]
+            self,
+            query_object: Any,
+            processor: Any = "sparql",
+            result: Any = "sparql",
+            initNs: Any = None,
+            initBindings: Any = None,
+            use_store_provided: bool = True,
+            **kwargs: Any,
+        ) -> Any:
+            if isinstance(query_object, str) and processor == "sparql":
+                namespaces = initNs or dict(self.namespaces())
+                key = tuple(sorted((k, str(v)) for k, v in namespaces.items()))
+                query_object = prepare(query_object, kwargs.get("base"), key)
+            return super().query(
+                query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+            )
+
+    return PreparingGraph
 
 
 def from_rdflib(graph: rdflib.Graph) -> list[ox.Quad]:
