@@ -27,6 +27,7 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _OXIGRAPH_POSITION = re.compile(
     r"^(?:Parser error at line (?P<line>\d+) "
     r"(?:between columns (?P<col>\d+) and \d+|column (?P<col1>\d+))"
+    r"|Parser error between line (?P<line3>\d+) column (?P<col3>\d+) and line \d+ column \d+"
     r"|error at (?P<line2>\d+):(?P<col2>\d+)(?:-\d+:\d+)?)\s*:?\s*"
 )
 
@@ -94,8 +95,10 @@ def position_message(display: str, error: SyntaxError) -> str:
     line = error.lineno
     column = error.offset
     if match:
-        line = line or int(match.group("line") or match.group("line2"))
-        column = column or int(match.group("col") or match.group("col1") or match.group("col2"))
+        line = line or int(match.group("line") or match.group("line2") or match.group("line3"))
+        column = column or int(
+            match.group("col") or match.group("col1") or match.group("col2") or match.group("col3")
+        )
         text = text[match.end() :]
     text = " ".join(text.split())
     if line is None:

@@ -63,7 +63,7 @@ def test_syntax_error_is_an_input_error_with_file_line_column() -> None:
     result = run(str(broken))
     assert isinstance(result.exception, InputError)
     assert result.exception.exit_code == ExitCode.BAD_INPUT
-    assert str(result.exception).startswith(f"{broken}:5:26: ")
+    assert str(result.exception) == f"{broken}:5:26: Unexpected end of file"
     assert result.stdout == ""
 
 
@@ -190,7 +190,7 @@ def test_installed_command_exit_codes_and_clean_stderr(data: str, code: ExitCode
     if code == ExitCode.BAD_INPUT:
         assert done.stdout == ""
         assert done.stderr.count("\n") == 1
-        assert done.stderr.startswith(f"learningcity: error: {HERE / data}:5:26: ")
+        assert done.stderr == f"learningcity: error: {HERE / data}:5:26: Unexpected end of file\n"
         assert "Traceback" not in done.stderr
     else:
         assert done.stderr == ""  # no progress line when stderr is not a terminal
