@@ -291,3 +291,23 @@ REAL_DATA = REPO / "data" / "yongsan.ttl"
 def test_bundled_defaults_are_the_repository_files() -> None:
     assert resources.shapes_path() == REAL_SHAPES
     assert resources.ontology_path() == REPO / "ontology" / "learningcity.ttl"
+
+
+def test_the_real_data_conforms_with_the_bundled_shapes_and_ontology() -> None:
+    outcome = validate(load_paths(REAL_DATA))
+    assert outcome.conforms, render_text(outcome)
+    assert outcome.count(VIOLATION) == 0
+
+
+def test_the_real_files_give_the_same_verdict_and_results_as_plain_pyshacl() -> None:
+    conforms, graph, _ = pyshacl.validate(
+        str(REAL_DATA),
+        shacl_graph=str(REAL_SHAPES),
+        ont_graph=str(REPO / "ontology" / "learningcity.ttl"),
+        inference="none",
+        allow_infos=True,
+        allow_warnings=True,
+    )
+    theirs = outcome_from_report(from_rdflib(graph), conforms)
+    ours = validate(load_paths(REAL_DATA))
+    assert (ours.conforms, ours.results) == (theirs.conforms, theirs.results)
