@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,8 +137,11 @@ class PageRenderer:
         scheme: IriScheme,
         vocabulary: ox.Dataset | None = None,
         queries: Sequence[ExampleQuery] = (),
+        notice: str | None = None,
     ) -> None:
         self.graph = graph
+        #: A warning shown atop every page (the static site's "not validated" banner).
+        self.notice = notice
         self.scheme = scheme
         self.namespaces = prefixes(scheme.base)
         graphs = [graph] if vocabulary is None else [graph, vocabulary]
@@ -198,19 +201,35 @@ class PageRenderer:
             for r in REPRESENTATIONS
         ]
 
-    def _page(self, template: str, language: str, **context: object) -> str:
-        languages = [(code, _LANGUAGE_NAMES[code]) for code in LANGUAGES]
+    def _page(
+        self,
+        template: str,
+        language: str,
+        language_links: Mapping[str, str] | None = None,
+        **context: object,
+    ) -> str:
+        """`language_links` (code -> href) name each translation of the page; the server's
+        default is `?lang=`, a static site links its per-language files instead."""
+        links = language_links or {code: f"?lang={code}" for code in LANGUAGES}
+        languages = [(code, _LANGUAGE_NAMES[code], links[code]) for code in LANGUAGES]
         return _ENVIRONMENT.get_template(template).render(
             lang=language,
             ui=UI[language],
             root=self.scheme.root,
             languages=languages,
+            notice=self.notice,
             **context,
         )
 
     # -- pages -----------------------------------------------------------------------------
 
-    def resource(self, resource: ox.NamedNode, language: str, jsonld: bytes | None = None) -> str:
+    def resource(
+        self,
+        resource: ox.NamedNode,
+        language: str,
+        jsonld: bytes | None = None,
+        language_links: Mapping[str, str] | None = None,
+    ) -> str:
         """The page of one resource; `jsonld` (else its own description) is embedded."""
         quads = description(self.graph, resource)
         own = [q for q in quads if q.subject == resource]
@@ -225,6 +244,7 @@ class PageRenderer:
         return self._page(
             "resource.html",
             language,
+            language_links,
             title=self.labels.label(resource, language),
             iri=resource.value,
             types=types,
@@ -234,20 +254,29 @@ class PageRenderer:
             jsonld=embedded_json(jsonld) if quads else None,
         )
 
-    def index(self, language: str) -> str:
-        """The dataset's page: its title and description, resources by class, example queries."""
+    def index(
+        self,
+        language: str,
+        language_links: Mapping[str, str] | None = None,
+        template: str = "index.html",
+        **extra: object,
+    ) -> str:
+        """The dataset's page: its title and description, resources by class, example queries.
+        A static site extends the template (`template`, `extra`) with its downloads."""
         node = dataset_node(self.graph)
         title = self.labels.label(node, language) if node else Text(UI[language]["site"])
         description_text = self._literals(node, _S + "description", language) if node else []
         return self._page(
-            "index.html",
+            template,
             language,
+            language_links,
             title=title,
             description=description_text,
             dataset=self.link(node, language) if node else None,
             classes=self._classes(language),
             queries=self.queries,
             alternates=[],
+            **extra,
         )
 
     def _literals(self, node: ox.NamedNode, predicate: str, language: str) -> list[Text]:
