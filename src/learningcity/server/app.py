@@ -41,6 +41,7 @@ from learningcity.server.caching import (
 )
 from learningcity.server.conneg import choose_language, choose_media_type
 from learningcity.server.describe import description, is_known, last_modified
+from learningcity.server.fastpath import ResponseCacheMiddleware
 from learningcity.server.iris import IriScheme, rebase
 from learningcity.server.labels import LANGUAGES
 from learningcity.server.pages import ExampleQuery, PageRenderer
@@ -391,6 +392,7 @@ def create_app(
     ]
     middleware = [
         Middleware(AccessLogMiddleware),
+        Middleware(ResponseCacheMiddleware),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

@@ -22,14 +22,24 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
+from learningcity.server.protocol import protocol_class
+
 PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
     # Our own access log (learningcity.access) has sizes and timings; uvicorn's is off.
-    # `loop`/`http` "auto" pick uvloop and httptools when installed (uvicorn[standard]).
-    return uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning")
+    # `loop="auto"` picks uvloop when installed (uvicorn[standard]); the protocol is httptools
+    # (or h11) with one write per response (learningcity.server.protocol).
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=protocol_class(),
+        access_log=False,
+        log_level="warning",
+    )
 
 
 def serve(app: ASGIApp, host: str, port: int, processes: int = 1) -> None:
