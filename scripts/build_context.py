@@ -5,12 +5,12 @@ with the ontology, and a hand-kept copy drifts. The output is deterministic (sor
 `tests/test_jsonld.py` can check that the committed file equals what this script writes.
 
 Terms: every prefix; a short term (the local name) for each class and property of our vocabulary
-declared in `ontology/learningcity.ttl`, and for each standard class and property that
+declared in `ontology/learningcity.ttl`, and for each class and property (ours or standard) that
 `data/yongsan.ttl` uses. Only object properties get `"@type": "@id"` coercion: those the ontology
 declares `owl:ObjectProperty`, and undeclared ones whose every value in the data is an IRI or a
-blank node. When two IRIs share a local name, our vocabulary wins, then the prefix that sorts
-first; the other keeps its compact IRI (`schema:name`). Missing input files are skipped, so the
-context can be built from the prefixes alone.
+blank node. When two IRIs share a local name, our vocabulary wins, then the IRI the data uses
+most, then the prefix that sorts first; the other keeps its compact IRI (`dcterms:description`).
+Missing input files are skipped, so the context can be built from the prefixes alone.
 
     python scripts/build_context.py          # write context/learningcity.jsonld
     python scripts/build_context.py --check  # exit 1 when the committed file is stale
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -69,49 +69,60 @@ def declared(ontology: list[ox.Triple]) -> tuple[set[str], dict[str, set[str]]]:
     return terms, kinds
 
 
-def used(data: list[ox.Triple]) -> tuple[set[str], set[str]]:
-    """Classes and properties the data uses (ours and standard ones), and the properties whose
-    every value is a node."""
+def used(data: list[ox.Triple]) -> tuple[Counter[str], set[str]]:
+    """How often the data uses each class and property (ours and standard ones), and the
+    properties whose every value is a node."""
     known = (VOCAB, *STANDARD_PREFIXES.values())
-    iris: set[str] = set()
+    uses: Counter[str] = Counter()
     literal_valued: set[str] = set()
     for triple in data:
-        if triple.predicate == RDF_TYPE:
-            if isinstance(triple.object, ox.NamedNode):
-                iris.add(triple.object.value)
-            continue
-        iris.add(triple.predicate.value)
-        if isinstance(triple.object, ox.Literal):
-            literal_valued.add(triple.predicate.value)
+        if triple.predicate != RDF_TYPE:
+            uses[triple.predicate.value] += 1
+            if isinstance(triple.object, ox.Literal):
+                literal_valued.add(triple.predicate.value)
+        elif isinstance(triple.object, ox.NamedNode):
+            uses[triple.object.value] += 1
     properties = {t.predicate.value for t in data if t.predicate != RDF_TYPE}
-    return {i for i in iris if i.startswith(known)}, properties - literal_valued
+    return Counter({i: n for i, n in uses.items() if i.startswith(known)}), (
+        properties - literal_valued
+    )
 
 
-def term_names(iris: set[str], namespaces: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """Term name -> (prefix, local) for each IRI that gets a short term (see module docstring)."""
-    ranked = sorted(namespaces.items(), key=lambda item: (item[1] != VOCAB, item[0]))
-    names: dict[str, tuple[str, str]] = {}
-    for prefix, namespace in ranked:
-        for iri in sorted(i for i in iris if i.startswith(namespace)):
-            local = iri[len(namespace) :]
-            if _SIMPLE_TERM.match(local) and local not in namespaces and local not in names:
-                names[local] = (prefix, local)
+def term_names(own: set[str], uses: Counter[str], namespaces: dict[str, str]) -> dict[str, str]:
+    """Term name -> IRI for each IRI that gets a short term: when several IRIs share a local
+    name, ours wins, then the one the data uses most, then the one whose prefix sorts first."""
+    by_namespace = sorted(namespaces.items(), key=lambda item: -len(item[1]))
+    candidates = []
+    for iri in own | set(uses):
+        prefix, namespace = next((p, ns) for p, ns in by_namespace if iri.startswith(ns))
+        local = iri[len(namespace) :]
+        if _SIMPLE_TERM.match(local) and local not in namespaces:
+            candidates.append((iri not in own, -uses[iri], prefix, local, iri))
+    names: dict[str, str] = {}
+    for *_, local, iri in sorted(candidates):
+        names.setdefault(local, iri)
     return names
 
 
 def build(ontology: list[ox.Triple], data: list[ox.Triple]) -> dict[str, object]:
     namespaces = prefixes()
     own, kinds = declared(ontology)
-    in_data, node_valued = used(data)
+    uses, node_valued = used(data)
     coerced = {iri for iri, kind in kinds.items() if OBJECT_PROPERTY in kind} | {
         iri for iri in node_valued if DATATYPE_PROPERTY not in kinds[iri]
     }
     definitions: dict[str, object] = dict(namespaces)
-    for name, (prefix, local) in term_names(own | in_data, namespaces).items():
-        compact = f"{prefix}:{local}"
-        iri = namespaces[prefix] + local
+    for name, iri in term_names(own, uses, namespaces).items():
+        compact = _compact(iri, namespaces)
         definitions[name] = {"@id": compact, "@type": "@id"} if iri in coerced else compact
     return {"@context": dict(sorted(definitions.items(), key=_context_order))}
+
+
+def _compact(iri: str, namespaces: dict[str, str]) -> str:
+    prefix, namespace = max(
+        ((p, ns) for p, ns in namespaces.items() if iri.startswith(ns)), key=lambda i: len(i[1])
+    )
+    return f"{prefix}:{iri[len(namespace) :]}"
 
 
 def _context_order(item: tuple[str, object]) -> tuple[int, str]:
