@@ -11,10 +11,11 @@ from learningcity.export import export, export_all
 from learningcity.formats import SYNTAX_NAMES, SYNTAXES, syntax_named
 from learningcity.load import load_paths
 from rdfcompare import canonical
-from support import FIXTURES
+from support import FIXTURES, REPO
 
 TRICKY = FIXTURES / "export" / "tricky-literals.ttl"
 NAMED = FIXTURES / "export" / "named-graphs.trig"
+YONGSAN = REPO / "data" / "yongsan.ttl"
 DATASET_SYNTAXES = [s.name for s in SYNTAXES if s.holds_datasets]
 GRAPH_SYNTAXES = [s.name for s in SYNTAXES if not s.holds_datasets]
 
@@ -28,6 +29,12 @@ def reload(content: bytes, syntax_name: str, tmp_path):
 @pytest.mark.parametrize("syntax", SYNTAX_NAMES)
 def test_every_syntax_round_trips_to_an_isomorphic_graph(syntax: str, tmp_path) -> None:
     original = load_paths(TRICKY)
+    assert canonical(reload(export(original, syntax), syntax, tmp_path)) == canonical(original)
+
+
+@pytest.mark.parametrize("syntax", SYNTAX_NAMES)
+def test_the_yongsan_profile_round_trips_in_every_syntax(syntax: str, tmp_path) -> None:
+    original = load_paths(YONGSAN)
     assert canonical(reload(export(original, syntax), syntax, tmp_path)) == canonical(original)
 
 
@@ -52,8 +59,9 @@ def test_two_exports_are_byte_identical_whatever_the_input_order(syntax: str) ->
     assert export(load_paths(TRICKY), syntax) == first
 
 
-def test_framed_jsonld_round_trips(tmp_path) -> None:
-    original = load_paths(TRICKY)
+@pytest.mark.parametrize("path", [TRICKY, YONGSAN], ids=["tricky", "yongsan"])
+def test_framed_jsonld_round_trips(path, tmp_path) -> None:
+    original = load_paths(path)
     framed = export(original, "jsonld", frame=True)
     assert framed != export(original, "jsonld")
     assert canonical(reload(framed, "jsonld", tmp_path)) == canonical(original)

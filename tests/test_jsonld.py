@@ -31,6 +31,7 @@ from support import FIXTURES, REPO
 
 TRICKY = FIXTURES / "export" / "tricky-literals.ttl"
 NAMED = FIXTURES / "export" / "named-graphs.trig"
+YONGSAN = REPO / "data" / "yongsan.ttl"
 LOADER = {"documentLoader": document_loader}
 
 
@@ -198,3 +199,18 @@ def test_inlining_replaces_the_context_iri_wherever_it_appears() -> None:
     bundled = context_document()["@context"]
     assert inlined["@context"] == [bundled]
     assert inlined["@graph"][0]["@context"] == bundled
+
+
+@pytest.mark.parametrize("frame", [False, True])
+def test_the_yongsan_profile_reads_back_with_pyld(frame: bool) -> None:
+    original = load_paths(YONGSAN)
+    document = write_jsonld(original, frame=frame)
+    assert canonical(read_with_pyld(document)) == canonical(original)
+
+
+def test_framed_profile_nests_the_identifiers_under_the_city() -> None:
+    graph = json.loads(write_jsonld(load_paths(YONGSAN), frame=True))["@graph"]
+    city = next(n for n in graph if n["@id"] == "city:kr-yongsan-gu")
+    identifiers = city[key("schema:identifier")]
+    assert all(isinstance(i, dict) and "@type" in i for i in identifiers)
+    assert not any(n["@id"].startswith("identifier:") for n in graph)
