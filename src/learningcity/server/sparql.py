@@ -18,7 +18,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from learningcity.errors import InputError
-from learningcity.query import inspect_query
+from learningcity.namespaces import prefixes
+from learningcity.query import UPDATE_KEYWORDS, inspect_query
 from learningcity.server.conneg import choose_media_type
 from learningcity.server.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES
 from learningcity.server.results import RESULT_MEDIA_TYPES
@@ -118,10 +119,45 @@ async def _bounded_body(request: Request, max_bytes: int) -> bytes:
 
 def check_query(query: str) -> str:
     """The query form; an update, SERVICE or a syntax error is a 400 with the parser's words."""
+    form = _quick_form(query)
+    if form is not None:
+        return form
     form_or_error = _inspect(query)
     if isinstance(form_or_error, InputError):
         raise ProtocolError(400, str(form_or_error))
     return form_or_error
+
+
+#: Words whose presence anywhere in a query sends it to the full check (tokens, positions).
+_FULL_CHECK_WORDS = tuple(word.lower() for word in (*UPDATE_KEYWORDS, "SERVICE"))
+_EMPTY_STORE = ox.Store()
+_DEFAULT_PREFIXES = prefixes()
+
+
+def _quick_form(query: str) -> str | None:
+    """SELECT or ASK for a query that certainly passes the full check, else None.
+
+    The full check (`inspect_query`) tokenizes the query twice in Python to find update
+    keywords and SERVICE with their positions, then parses it; profiling put it at about
+    0.8 ms, three times the cost of answering a 10-row SELECT, and on the serving process's
+    event loop. A query in which none of those words occurs even as a substring, and which
+    Oxigraph parses (as `inspect_query` does: over an empty store, with the same prefixes),
+    passes that check for certain; its form is read off the result's type. Anything else
+    (a CONSTRUCT or DESCRIBE, a suspicious word, a syntax error) takes the full check, which
+    words the message.
+    """
+    lowered = query.lower()
+    if any(word in lowered for word in _FULL_CHECK_WORDS):
+        return None
+    try:
+        result = _EMPTY_STORE.query(query, prefixes=_DEFAULT_PREFIXES)
+    except (SyntaxError, RuntimeError, ValueError):
+        return None
+    if isinstance(result, ox.QuerySolutions):
+        return "SELECT"
+    if isinstance(result, ox.QueryBoolean):
+        return "ASK"
+    return None
 
 
 @lru_cache(maxsize=1024)
