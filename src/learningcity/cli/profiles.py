@@ -1,0 +1,250 @@
+"""`learningcity import` and `learningcity new`: thin layers over `learningcity.profiles`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from learningcity import profiles
+from learningcity.atomic import write_atomically
+from learningcity.cli.common import emit, output_option
+from learningcity.errors import ExitCode, InputError, OutputError
+from learningcity.iris import Minter
+from learningcity.load import load_paths
+from learningcity.namespaces import DEFAULT_DATA_BASE
+from learningcity.serialize import to_turtle
+
+IMPORT_EPILOG = """\b
+Examples:
+  learningcity import yongsan-gu.txt --source-url https://www.uil.unesco.org/en/learning-cities/yongsan-gu
+  learningcity import page.html --read-on 2026-11-24 -o city.ttl
+  learningcity import a.txt b.html c.txt --out-dir cities/      # one file per city
+  learningcity import a.txt b.html -o network.ttl               # one dataset
+  learningcity import yongsan-gu.txt --source-url URL --read-on 2026-11-24 \\
+      --enrich data/enrichments/yongsan.ttl \\
+      --retract data/enrichments/yongsan.retracted.ttl -o data/yongsan.ttl
+
+\b
+Warnings (one line each, naming the field) and a summary of what each profile yielded go to
+stderr, then the validation verdict for each output (the full report when it does not conform).
+
+\b
+Exit codes:
+  0  imported; every output conforms to the shapes (warnings allowed)
+  1  imported, but an output does not conform (it is written all the same, to be fixed)
+  2  unusable input: unreadable profile, no title line, bad option value
+  3  an output could not be written"""
+
+NEW_EPILOG = """\b
+Examples:
+  learningcity new "Springfield, United States of America"
+  learningcity new "Suwon, Republic of Korea" -o suwon.txt
+
+\b
+Exit codes:
+  0  written
+  2  the title is not "City, Country" with a known country, or FILE exists (use --force)
+  3  FILE could not be written"""
+
+
+@dataclass(frozen=True)
+class _Output:
+    target: Path | None  # None: stdout
+    quads: list[ox.Quad]
+
+
+@click.command("import", epilog=IMPORT_EPILOG, context_settings={"max_content_width": 100})
+@click.argument("profile_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "profile_format",
+    type=click.Choice(profiles.FORMATS, case_sensitive=False),
+    help="How PROFILE is written (default: by extension, .html/.htm, else by its first bytes).",
+)
+@click.option(
+    "--source-url",
+    help="Address of the profile page, for provenance (one PROFILE only; default: the page's "
+    "canonical link or Source field, else the network's address pattern, with a warning).",
+)
+@click.option(
+    "--read-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date the page was read, YYYY-MM-DD (default: today).",
+)
+@click.option(
+    "--base",
+    default=DEFAULT_DATA_BASE,
+    show_default=True,
+    help="Base IRI of the minted IRIs (city/, person/, post/ ... are added to it).",
+)
+@click.option(
+    "--enrich",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Curated statements to add on top of the import (repeatable; see docs/import.md).",
+)
+@click.option(
+    "--retract",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Imported statements the curated layer replaces (repeatable; each must be imported).",
+)
+@output_option
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one Turtle file per city into this folder (named by the city's IRI key).",
+)
+def import_profiles(
+    profile_files: tuple[Path, ...],
+    profile_format: str | None,
+    source_url: str | None,
+    read_on: dt.datetime | None,
+    base: str,
+    enrich: tuple[Path, ...],
+    retract: tuple[Path, ...],
+    output: Path | None,
+    out_dir: Path | None,
+) -> ExitCode:
+    """Turn learning-city profile pages into validated RDF in the project's vocabulary.
+
+    Each PROFILE is a profile page as plain text (copied from the page) or as its HTML. The
+    importer finds its parts (title line, introduction, City population, Member since, Mayor,
+    Focal point, Vision, Policies, plan and implementation, Good practices), writes them with
+    provenance to the page, validates the result with the bundled shapes, and reports what it
+    could not find. Several profiles make one dataset (-o, or stdout) or one file per city
+    (--out-dir).
+    """
+    _check_options(profile_files, source_url, output, out_dir, enrich or retract)
+    date = read_on.date() if read_on else dt.date.today()
+    if not base.endswith(("/", "#")):
+        raise InputError(f"--base {base}: the base IRI must end with '/' or '#'")
+    results = []
+    for path in profile_files:
+        profile = profiles.read_profile(path, profile_format)
+        result = profiles.import_profile(profile, date, source_url, base)
+        for notice in result.notices:
+            click.echo(f"{path}: warning: {notice}", err=True)
+        click.echo(f"{path}: {_summary(result)}", err=True)
+        results.append(result)
+    outputs = _outputs(results, out_dir, output, enrich, retract, base)
+    conforming = [_validate(o) for o in outputs]
+    for item in outputs:
+        _write(item)
+    return ExitCode.OK if all(conforming) else ExitCode.FAILED
+
+
+def _check_options(
+    files: tuple[Path, ...],
+    source_url: str | None,
+    output: Path | None,
+    out_dir: Path | None,
+    layered: tuple[Path, ...],
+) -> None:
+    if output and out_dir:
+        raise InputError("give either -o FILE (one dataset) or --out-dir DIR (a file per city)")
+    if source_url and len(files) > 1:
+        raise InputError("--source-url names one page; with several profiles, give each a Source")
+    if layered and out_dir:
+        raise InputError("--enrich/--retract apply to one dataset; use -o, not --out-dir")
+    if source_url and not source_url.startswith(("http://", "https://")):
+        raise InputError(f"--source-url {source_url}: give an http(s) address")
+
+
+def _summary(result: profiles.ImportResult) -> str:
+    """What one profile yielded, in one line."""
+    p = result.profile
+    parts = [
+        f"{len(result.quads)} statements",
+        "population" if p.population else "no population",
+        f"member since {p.member_since}" if p.member_since else "no membership year",
+        "mayor" if p.mayor else "no mayor",
+        _count(len(p.focal_points), "focal point"),
+        _count(len(p.policies), "policy statement"),
+        _count(len(p.practices), "good practice"),
+        _count(len(p.others), "other part"),
+        _count(len(result.notices), "warning"),
+    ]
+    return f"{p.title} — " + ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _outputs(
+    results: list[profiles.ImportResult],
+    out_dir: Path | None,
+    output: Path | None,
+    enrich: tuple[Path, ...],
+    retract: tuple[Path, ...],
+    base: str,
+) -> list[_Output]:
+    if out_dir is not None:
+        return _per_city(results, out_dir, base)
+    imported = [q for r in results for q in r.quads]
+    if enrich or retract:
+        additions = list(load_paths(*enrich)) if enrich else []
+        retractions = list(load_paths(*retract)) if retract else []
+        imported = profiles.apply_layers(imported, additions, retractions)
+    return [_Output(output, imported)]
+
+
+def _per_city(results: list[profiles.ImportResult], out_dir: Path, base: str) -> list[_Output]:
+    outputs: dict[Path, _Output] = {}
+    for result in results:
+        key = Minter.city_key(result.profile.country_code, result.profile.city)
+        target = out_dir / f"{key}.ttl"
+        if target in outputs:
+            raise InputError(f"two profiles describe {result.profile.title}; import them apart")
+        outputs[target] = _Output(target, result.quads)
+    return list(outputs.values())
+
+
+def _validate(item: _Output) -> bool:
+    """Validate one output against the bundled shapes; the verdict (or report) to stderr."""
+    from learningcity import validation
+
+    outcome = validation.validate(ox.Dataset(item.quads))
+    name = str(item.target) if item.target else "output"
+    if outcome.conforms:
+        click.echo(f"{name}: {validation.summary_line(outcome)}", err=True)
+    else:
+        click.echo(f"{name}: {validation.render_text(outcome)}", err=True, nl=False)
+    return outcome.conforms
+
+
+def _write(item: _Output) -> None:
+    content = to_turtle(item.quads).encode("utf-8")
+    if item.target is not None and item.target.parent != Path():
+        try:
+            item.target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"{item.target.parent}: cannot create ({error.strerror})") from None
+    emit(content, item.target)
+
+
+@click.command("new", epilog=NEW_EPILOG, context_settings={"max_content_width": 100})
+@click.argument("title")
+@output_option
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def new(title: str, output: Path | None, force: bool) -> ExitCode:
+    """Write a blank profile for the city TITLE ("City, Country") for its focal point to fill.
+
+    The file has the parts of a profile page, each with a comment saying what to write;
+    once filled, `learningcity import FILE` reads it and the result validates.
+    """
+    text = profiles.scaffold(title)
+    if output is None:
+        sys.stdout.write(text)
+        return ExitCode.OK
+    if output.exists() and not force:
+        raise InputError(f"{output}: exists; give another file name or --force")
+    write_atomically(output, text.encode("utf-8"))
+    click.echo(f"{output}: blank profile of {title.strip()} written; fill in every <...>", err=True)
+    return ExitCode.OK

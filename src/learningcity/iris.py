@@ -1,0 +1,67 @@
+"""Minting the IRIs of the data: one pattern per kind of thing, under a configurable base.
+
+Why one module: the profile importer, the curated data and any generator of synthetic networks
+must mint the same IRI for the same thing, or their graphs would not join. The patterns are the
+ones `data/yongsan.ttl` uses (`city:kr-yongsan-gu`, `post:kr-yongsan-gu.mayor` ...): a city key
+`<country code>-<slug of the name>`, then `.<local slug>` for things that belong to the city.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from learningcity.namespaces import DATA_KINDS, DEFAULT_DATA_BASE
+
+_NOT_SLUG = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile(r"['’ʼ`]")
+
+
+def slug(text: str) -> str:
+    """Lower-case words joined by `-`; accents dropped, other scripts kept (IRIs are Unicode).
+
+    `Talent Sharing project` -> `talent-sharing-project`, `São Paulo` -> `sao-paulo`,
+    `서울` -> `서울`. Apostrophes vanish (`Women's` -> `womens`) rather than split a word.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = unicodedata.normalize("NFC", _APOSTROPHES.sub("", stripped)).casefold()
+    return _NOT_SLUG.sub("-", stripped).replace("_", "-").strip("-")
+
+
+@dataclass(frozen=True)
+class Minter:
+    """IRIs for one data base; `Minter("https://example.org/id/").city("kr-yongsan-gu")`."""
+
+    base: str = DEFAULT_DATA_BASE
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith(("/", "#")):
+            raise ValueError(f"the data base IRI must end with '/' or '#': {self.base}")
+
+    def of(self, kind: str, local: str) -> str:
+        if kind not in DATA_KINDS:
+            raise ValueError(f"unknown kind of IRI: {kind}")
+        return f"{self.base}{kind}/{local}"
+
+    @staticmethod
+    def city_key(country_code: str | None, name: str) -> str:
+        """`kr-yongsan-gu`; without a known country, the slug of the name alone."""
+        return f"{country_code}-{slug(name)}" if country_code else slug(name)
+
+    def city(self, key: str) -> str:
+        return self.of("city", key)
+
+    def dataset(self, key: str) -> str:
+        return self.of("dataset", key)
+
+    def country(self, country_code: str) -> str:
+        return self.of("place", country_code)
+
+    def part(self, kind: str, key: str, local: str) -> str:
+        """Something that belongs to a city: `post`, `kr-yongsan-gu`, `mayor`."""
+        return self.of(kind, f"{key}.{local}")
+
+    def organization(self, local: str) -> str:
+        return self.of("organization", local)

@@ -1,0 +1,27 @@
+"""A line of a profile page: its text with whitespace tidied, and its heading level if known."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_SPACE = re.compile(r"\s+")
+_COMMENT = re.compile(r"^#(?:\s|$)")
+
+
+@dataclass(frozen=True)
+class Line:
+    """`level` is 1-6 for an HTML heading, 0 otherwise (plain text has no levels)."""
+
+    text: str
+    level: int = 0
+
+    def __post_init__(self) -> None:
+        tidy = _SPACE.sub(" ", unicodedata.normalize("NFC", self.text)).strip()
+        object.__setattr__(self, "text", tidy)
+
+
+def text_lines(text: str) -> list[Line]:
+    """Lines of a plain-text profile; `# ...` lines are comments (the `new` scaffold's help)."""
+    return [Line(raw) for raw in text.splitlines() if not _COMMENT.match(raw.strip())]
