@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "info": ("learningcity.cli.info", "info", "Summarise the data: size, classes, metadata."),
     "fmt": ("learningcity.cli.fmt", "fmt", "Rewrite Turtle files in canonical form."),
     "serve": ("learningcity.cli.serve", "serve", "Serve the data as linked data and SPARQL."),
+    "publish": ("learningcity.cli.publish", "publish", "Write a static linked-data site."),
     "import": ("learningcity.cli.profiles", "import_profiles", "Turn profile pages into RDF."),
     "new": ("learningcity.cli.profiles", "new", "Write a blank profile for a new city."),
 }

@@ -1,0 +1,78 @@
+"""`learningcity publish`: a static linked-data site that refuses data failing its own shapes.
+
+The data is validated first (`learningcity.validation`); a violation stops the publication unless
+`force`, and then every page says so (a banner) and so does the dataset description
+(`skos:editorialNote`, no `dcterms:conformsTo` the shapes). The site is built in memory
+(`learningcity.publish.site`, no clock, so publishes are byte-identical) and swapped in whole
+(`learningcity.publish.swap`), so a failed publish leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from learningcity import resources, validation
+from learningcity.load import load_paths
+from learningcity.namespaces import DEFAULT_DATA_BASE
+from learningcity.publish.documents import Gate
+from learningcity.publish.site import Inputs, build_site
+from learningcity.publish.swap import write_site
+from learningcity.server.iris import IriScheme, rebase
+
+#: The model picture, drawn from the ontology by the model's own tooling (docs/model.svg).
+MODEL_SVG = resources.bundled_root() / "docs" / "model.svg"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a publish did: whether the data conformed, and how many files the site holds."""
+
+    outcome: validation.ValidationOutcome
+    written: bool
+    files: int
+
+
+def gate_for(outcome: validation.ValidationOutcome) -> Gate:
+    return Gate(
+        conforms=outcome.conforms,
+        violations=outcome.count(validation.VIOLATION),
+        report_turtle=validation.render(outcome, "turtle").encode("utf-8"),
+        report_text=validation.render(outcome, "text").encode("utf-8"),
+    )
+
+
+def publish(
+    dataset: ox.Dataset,
+    out: Path,
+    *,
+    base: str = DEFAULT_DATA_BASE,
+    force: bool = False,
+    shapes: Path | None = None,
+    ontology: Path | None = None,
+) -> Published:
+    """Validate `dataset`, then write the site for it to `out` unless it has violations.
+
+    `base` is where the site is published (ending in `/id/`); the data's IRIs under the
+    project's base are moved under it, as `learningcity serve --base` does.
+    """
+    scheme = IriScheme.for_base(base)
+    outcome = validation.validate(dataset, shapes, ontology)
+    if not outcome.conforms and not force:
+        return Published(outcome, written=False, files=0)
+    shapes_path = shapes or resources.shapes_path()
+    ontology_path = ontology or resources.ontology_path()
+    inputs = Inputs(
+        data=rebase(dataset, DEFAULT_DATA_BASE, scheme.base),
+        ontology=load_paths(ontology_path),
+        shapes=load_paths(shapes_path),
+        scheme=scheme,
+        data_base=DEFAULT_DATA_BASE,
+        gate=gate_for(outcome),
+        model_svg=MODEL_SVG.read_bytes() if MODEL_SVG.is_file() else None,
+    )
+    files = build_site(inputs)
+    write_site(out, files)
+    return Published(outcome, written=True, files=len(files))

@@ -1,0 +1,222 @@
+"""The data part of the site: a page and every RDF alternate per resource, the dataset's dumps,
+its DCAT/VoID description, the index, the query placeholder, sitemap.xml and robots.txt.
+
+Every file is made in memory from the data alone (no clock, no environment), so two publishes of
+the same data give the same bytes. File names follow the IRIs: the document about a thing
+`{root}id/K/X` is `{root}doc/K/X`, written as `doc/K/X.html` (English), `doc/K/X.ko.html`
+(Korean) and `doc/K/X.ttl`, `.nt`, ... (the server's `{doc}.{ext}` alternates).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from learningcity import __version__
+from learningcity.export import export
+from learningcity.formats import RdfSyntax
+from learningcity.jsonld import CONTEXT_IRI
+from learningcity.namespaces import STANDARD_PREFIXES, prefixes
+from learningcity.resources import context_path
+from learningcity.serialize import serialize
+from learningcity.server.describe import RDF_TYPE, dataset_node, description
+from learningcity.server.iris import IriScheme
+from learningcity.server.labels import LANGUAGES
+from learningcity.server.pages import PageRenderer
+from learningcity.server.representations import REPRESENTATIONS, SERVED_SYNTAXES
+from learningcity.server.void import void_quads
+
+#: Where the project's own IRIs live (ontology, shapes, policy areas, context), whatever --base.
+PROJECT_ROOT = "https://w3id.org/learningcity/"
+DUMP_STEM = "dump/data"
+_S = STANDARD_PREFIXES
+_DCAT = _S["dcat"]
+_DCT = _S["dcterms"]
+_VOID = _S["void"]
+_IANA = "https://www.iana.org/assignments/media-types/"
+SHAPES_IRI = PROJECT_ROOT + "shapes"
+
+Files = dict[str, bytes]
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def html_name(stem: str, language: str) -> str:
+    """`stem.html` for the first language, `stem.ko.html` for the others."""
+    return f"{stem}.html" if language == LANGUAGES[0] else f"{stem}.{language}.html"
+
+
+def page_stem(path: str) -> str:
+    """The file stem of a page at `path` under the root: a folder's page is its index."""
+    return path + "index" if path == "" or path.endswith("/") else path
+
+
+def language_links(root: str, path: str) -> dict[str, str]:
+    """Each translation of the page at `path` (static files, not `?lang=`)."""
+    return {code: root + html_name(page_stem(path), code) for code in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What validation said, as the site shows it: a banner and metadata when not validated."""
+
+    conforms: bool
+    violations: int
+    report_turtle: bytes
+    report_text: bytes
+
+    @property
+    def notice(self) -> str | None:
+        if self.conforms:
+            return None
+        return (
+            f"Not validated: published with --force although the data has {self.violations} "
+            "violation(s) of the shapes; see validation.txt."
+        )
+
+
+def resource_files(renderer: PageRenderer, iri: str, path: str) -> Files:
+    """The page (each language) and every RDF alternate of one resource at `path`."""
+    resource = _n(iri)
+    files: Files = {}
+    links = language_links(renderer.scheme.root, path)
+    for language in LANGUAGES:
+        page = renderer.resource(resource, language, language_links=links)
+        files[html_name(page_stem(path), language)] = page.encode("utf-8")
+    quads = description(renderer.graph, resource)
+    for representation in REPRESENTATIONS:
+        if representation.syntax is not None:
+            body = serialize(quads, representation.syntax, renderer.namespaces)
+            files[f"{path}.{representation.extension}"] = body
+    return files
+
+
+def local_resources(graph: ox.Dataset, scheme: IriScheme) -> list[str]:
+    """Every IRI under the base that the data mentions as subject or object (as the server)."""
+    iris = {
+        term.value
+        for quad in graph
+        for term in (quad.subject, quad.object)
+        if isinstance(term, ox.NamedNode) and term.value.startswith(scheme.base)
+    }
+    return sorted(iris)
+
+
+def data_files(renderer: PageRenderer) -> Files:
+    scheme = renderer.scheme
+    files: Files = {}
+    for iri in local_resources(renderer.graph, scheme):
+        doc = scheme.doc_for(iri)
+        assert doc is not None
+        files.update(resource_files(renderer, iri, doc[len(scheme.root) :]))
+    return files
+
+
+def _flat(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    return list(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object) for q in quads))
+
+
+def dumps(graph: ox.Dataset) -> Files:
+    """The whole dataset in every served syntax, plain and gzipped (gzip with no time stamp).
+    Syntaxes without named graphs get the union of the graphs."""
+    files: Files = {}
+    quads = list(graph)
+    for syntax in SERVED_SYNTAXES:
+        body = export(quads if syntax.holds_datasets else _flat(quads), syntax)
+        name = f"{DUMP_STEM}.{syntax.extension}"
+        files[name] = body
+        files[name + ".gz"] = gzip.compress(body, compresslevel=9, mtime=0)
+    return files
+
+
+def context_files() -> Files:
+    """The JSON-LD context, under its short name and its versioned, published IRI."""
+    body = context_path().read_bytes()
+    return {"context/learningcity.jsonld": body, CONTEXT_IRI[len(PROJECT_ROOT) :]: body}
+
+
+def _distribution(
+    root: str, node: ox.NamedNode, syntax: RdfSyntax, files: Files, gz: bool
+) -> list[ox.Quad]:
+    name = f"{DUMP_STEM}.{syntax.extension}" + (".gz" if gz else "")
+    dist = _n(root + name)
+    size = ox.Literal(str(len(files[name])), datatype=_n(_S["xsd"] + "nonNegativeInteger"))
+    title = f"{syntax.label} dump" + (", gzipped" if gz else "")
+    quads = [
+        ox.Quad(node, _n(_DCAT + "distribution"), dist),
+        ox.Quad(node, _n(_VOID + "dataDump"), dist),
+        ox.Quad(dist, RDF_TYPE, _n(_DCAT + "Distribution")),
+        ox.Quad(dist, _n(_DCAT + "downloadURL"), dist),
+        ox.Quad(dist, _n(_DCAT + "mediaType"), _n(_IANA + syntax.media_type)),
+        ox.Quad(dist, _n(_DCAT + "byteSize"), size),
+        ox.Quad(dist, _n(_DCT + "title"), ox.Literal(title, language="en")),
+    ]
+    if gz:
+        quads.append(ox.Quad(dist, _n(_DCAT + "compressFormat"), _n(_IANA + "application/gzip")))
+    return quads
+
+
+def description_quads(
+    graph: ox.Dataset, scheme: IriScheme, dump_files: Files, gate: Gate
+) -> list[ox.Quad]:
+    """VoID (as the server's /.well-known/void, without the SPARQL endpoint a static site lacks)
+    plus a DCAT distribution per dump, and what validation said."""
+    endpoint = _n(_VOID + "sparqlEndpoint")
+    quads = [q for q in void_quads(graph, scheme) if q.predicate != endpoint]
+    node = dataset_node(graph) or _n(scheme.root + ".well-known/void#dataset")
+    for syntax in SERVED_SYNTAXES:
+        for gz in (False, True):
+            quads += _distribution(scheme.root, node, syntax, dump_files, gz)
+    quads.append(ox.Quad(node, _n(_S["rdfs"] + "seeAlso"), _n(scheme.root + "validation.ttl")))
+    if gate.conforms:
+        quads.append(ox.Quad(node, _n(_DCT + "conformsTo"), _n(SHAPES_IRI)))
+    else:
+        note = ox.Literal(gate.notice or "", language="en")
+        quads.append(ox.Quad(node, _n(_S["skos"] + "editorialNote"), note))
+    return quads
+
+
+def description_files(quads: list[ox.Quad], scheme: IriScheme) -> Files:
+    namespaces = prefixes(scheme.base)
+    return {
+        f".well-known/void.{r.extension}": serialize(quads, r.syntax, namespaces)
+        for r in REPRESENTATIONS
+        if r.syntax is not None
+    }
+
+
+def sitemap(urls: Iterable[str]) -> bytes:
+    entries = "".join(f"<url><loc>{_xml_escape(u)}</loc></url>\n" for u in sorted(set(urls)))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{entries}</urlset>\n"
+    ).encode()
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def robots(root: str) -> bytes:
+    return f"User-agent: *\nAllow: /\nSitemap: {root}sitemap.xml\n".encode()
+
+
+def page_urls(files: Files, root: str) -> list[str]:
+    """The canonical (extension-less, first-language) URL of every HTML page of the site."""
+    urls = []
+    for name in files:
+        if not name.endswith(".html") or any(name.endswith(f".{c}.html") for c in LANGUAGES[1:]):
+            continue
+        stem = name[: -len(".html")]
+        urls.append(root + (stem[: -len("index")] if stem.endswith("index") else stem))
+    return urls
+
+
+def generator_note() -> str:
+    return f"learningcity {__version__}"

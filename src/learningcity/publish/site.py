@@ -1,0 +1,319 @@
+"""The whole site as a mapping of relative paths to bytes, built in memory from the inputs alone.
+
+Nothing here reads the clock or writes a file: `build_site` is a pure function of the data, the
+ontology, the shapes, the validation outcome and the base, which is what makes two publishes of the
+same data byte-identical. `learningcity.publish.swap` writes the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from learningcity.jsonld import Context, dumps, to_jsonld
+from learningcity.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES, prefixes
+from learningcity.publish import documents, hosting
+from learningcity.publish.documents import PROJECT_ROOT, Files, Gate, html_name, language_links
+from learningcity.publish.shapes import ShapeDoc, shape_docs
+from learningcity.publish.vocabulary import Section, documented_terms, sections
+from learningcity.serialize import serialize
+from learningcity.server.app import STATIC_DIR, example_queries
+from learningcity.server.iris import IriScheme
+from learningcity.server.labels import LANGUAGES, Text
+from learningcity.server.pages import PageRenderer, embedded_json
+from learningcity.server.representations import REPRESENTATIONS
+
+_S = STANDARD_PREFIXES
+SCHEMA = _S["schema"]
+#: As `learningcity embed`: schema.org terms by `@vocab`, no remote context to fetch.
+SCHEMA_CONTEXT = {"@vocab": SCHEMA}
+RDF_TYPE = ox.NamedNode(_S["rdf"] + "type")
+VOCABULARY_PAGE = "ontology"
+SHAPES_PAGE = "shapes"
+TITLES = {
+    "vocabulary": {"en": "The learningcity vocabulary", "ko": "learningcity 어휘"},
+    "shapes": {"en": "The learningcity shapes", "ko": "learningcity 형태 제약"},
+    "sparql": {"en": "Querying this data", "ko": "이 데이터 질의하기"},
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a site is made of; `data` is already under the publishing base."""
+
+    data: ox.Dataset
+    ontology: ox.Dataset
+    shapes: ox.Dataset
+    scheme: IriScheme
+    data_base: str
+    gate: Gate
+    model_svg: bytes | None = None
+
+
+class SiteRenderer(PageRenderer):
+    """The server's renderer plus the pages only a static site has (same templates, same base)."""
+
+    def page(self, template: str, language: str, path: str, **context: object) -> str:
+        return self._page(template, language, language_links(self.scheme.root, path), **context)
+
+
+def build_site(inputs: Inputs) -> Files:
+    scheme = inputs.scheme
+    queries = example_queries(scheme, inputs.data_base)
+    notice = inputs.gate.notice
+    renderer = SiteRenderer(inputs.data, scheme, inputs.ontology, queries, notice=notice)
+    files: Files = {}
+    files.update(documents.data_files(renderer))
+    files.update(vocabulary_files(inputs, renderer))
+    dump_files = documents.dumps(inputs.data)
+    files.update(dump_files)
+    files.update(documents.context_files())
+    description = documents.description_quads(inputs.data, scheme, dump_files, inputs.gate)
+    files.update(documents.description_files(description, scheme))
+    files["validation.ttl"] = inputs.gate.report_turtle
+    files["validation.txt"] = inputs.gate.report_text
+    files.update(_static_files())
+    if inputs.model_svg is not None:
+        files["model.svg"] = inputs.model_svg
+    for language in LANGUAGES:
+        files[html_name("index", language)] = _index(renderer, language, inputs).encode()
+        files[html_name("sparql", language)] = _sparql_page(renderer, language).encode()
+    files["sitemap.xml"] = documents.sitemap(documents.page_urls(files, scheme.root))
+    files["robots.txt"] = documents.robots(scheme.root)
+    files.update(hosting.host_configs(scheme, sorted(files)))
+    return files
+
+
+def _static_files() -> Files:
+    return {f"static/{p.name}": p.read_bytes() for p in sorted(STATIC_DIR.iterdir()) if p.is_file()}
+
+
+def _downloads(root: str) -> list[dict[str, str]]:
+    rows = [
+        {"label": r.label, "href": f"{root}{documents.DUMP_STEM}.{r.extension}"}
+        for r in REPRESENTATIONS
+        if r.syntax is not None
+    ]
+    return [*rows, *({"label": f"{r['label']} (gzip)", "href": r["href"] + ".gz"} for r in rows)]
+
+
+def _index(renderer: SiteRenderer, language: str, inputs: Inputs) -> str:
+    root = inputs.scheme.root
+    return renderer.index(
+        language,
+        language_links(root, ""),
+        template="site_index.html",
+        downloads=_downloads(root),
+        vocabulary=root + VOCABULARY_PAGE,
+        shapes=root + SHAPES_PAGE,
+        context=root + "context/learningcity.jsonld",
+        description_href=root + ".well-known/void",
+        validation=root + "validation.txt",
+        validated=inputs.gate.conforms,
+    )
+
+
+def _sparql_page(renderer: SiteRenderer, language: str) -> str:
+    root = renderer.scheme.root
+    return renderer.page(
+        "site_sparql.html",
+        language,
+        "sparql",
+        title=Text(TITLES["sparql"][language], language),
+        queries=renderer.queries,
+        downloads=_downloads(root),
+        alternates=[],
+    )
+
+
+# -- vocabulary and shapes ----------------------------------------------------------------------
+
+
+def vocabulary_files(inputs: Inputs, renderer: SiteRenderer) -> Files:
+    """The vocabulary and shapes pages, their RDF, and a page per concept of the ontology."""
+    vocab_renderer = SiteRenderer(
+        inputs.ontology, inputs.scheme, inputs.ontology, notice=renderer.notice
+    )
+    vocab_renderer.labels = renderer.labels  # labels of data terms too (examples, incoming)
+    files: Files = {}
+    term_sections = sections(renderer, inputs.ontology, inputs.data)
+    docs = shape_docs(renderer, inputs.shapes)
+    namespaces = prefixes(inputs.scheme.base)
+    for representation in REPRESENTATIONS:
+        if representation.syntax is not None:
+            ext = representation.extension
+            files[f"{VOCABULARY_PAGE}.{ext}"] = serialize(
+                inputs.ontology, representation.syntax, namespaces
+            )
+            files[f"{SHAPES_PAGE}.{ext}"] = serialize(
+                inputs.shapes, representation.syntax, namespaces
+            )
+    for language in LANGUAGES:
+        page = _vocabulary_page(renderer, language, inputs, term_sections)
+        files[html_name(VOCABULARY_PAGE, language)] = page.encode()
+        page = _shapes_page(renderer, language, docs)
+        files[html_name(SHAPES_PAGE, language)] = page.encode()
+    for node in documented_terms(inputs.ontology):
+        if "#" in node.value or node.value == ONTOLOGY_IRI:
+            continue
+        path = node.value[len(PROJECT_ROOT) :]
+        files.update(documents.resource_files(vocab_renderer, node.value, path))
+    return files
+
+
+def _alternates(root: str, stem: str) -> list[dict[str, str]]:
+    return [
+        {"label": r.label, "href": f"{root}{stem}.{r.extension}", "media_type": r.media_type}
+        for r in REPRESENTATIONS
+    ]
+
+
+def _literals(dataset: ox.Dataset, node: ox.NamedNode, predicate: str) -> list[ox.Literal]:
+    wanted = ox.NamedNode(predicate)
+    return sorted(
+        (
+            q.object
+            for q in dataset.quads_for_subject(node)
+            if q.predicate == wanted and isinstance(q.object, ox.Literal)
+        ),
+        key=lambda lit: (lit.language or "", lit.value),
+    )
+
+
+def _vocabulary_page(
+    renderer: SiteRenderer, language: str, inputs: Inputs, term_sections: list[Section]
+) -> str:
+    root = inputs.scheme.root
+    ontology = ox.NamedNode(ONTOLOGY_IRI)
+    metadata = {
+        "iri": ONTOLOGY_IRI,
+        "version": [
+            lit.value for lit in _literals(inputs.ontology, ontology, _S["owl"] + "versionInfo")
+        ],
+        "version_iri": [
+            q.object.value
+            for q in inputs.ontology.quads_for_subject(ontology)
+            if q.predicate.value == _S["owl"] + "versionIRI"
+        ],
+        "description": [
+            Text(lit.value, lit.language)
+            for lit in _literals(inputs.ontology, ontology, _S["dcterms"] + "description")
+        ],
+    }
+    jsonld = vocabulary_jsonld(inputs.ontology, term_sections, renderer)
+    return renderer.page(
+        "vocab_ontology.html",
+        language,
+        VOCABULARY_PAGE,
+        title=Text(TITLES["vocabulary"][language], language),
+        metadata=metadata,
+        sections=term_sections,
+        model=root + "model.svg" if inputs.model_svg is not None else None,
+        shapes=root + SHAPES_PAGE,
+        alternates=_alternates(root, VOCABULARY_PAGE),
+        jsonld=embedded_json(jsonld),
+    )
+
+
+def _shapes_page(renderer: SiteRenderer, language: str, docs: list[ShapeDoc]) -> str:
+    root = renderer.scheme.root
+    return renderer.page(
+        "vocab_shapes.html",
+        language,
+        SHAPES_PAGE,
+        title=Text(TITLES["shapes"][language], language),
+        shapes=docs,
+        vocabulary=root + VOCABULARY_PAGE,
+        alternates=_alternates(root, SHAPES_PAGE),
+        jsonld=embedded_json(shapes_jsonld(docs)),
+    )
+
+
+# -- schema.org descriptions embedded in the documentation pages --------------------------------
+
+
+def _schema(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SCHEMA + name)
+
+
+def vocabulary_schema_quads(
+    ontology: ox.Dataset, term_sections: list[Section], renderer: PageRenderer
+) -> list[ox.Quad]:
+    """The vocabulary as a schema:DefinedTermSet of schema:DefinedTerms (names in en and ko)."""
+    node = ox.NamedNode(ONTOLOGY_IRI)
+    quads = [ox.Quad(node, RDF_TYPE, _schema("DefinedTermSet"))]
+    quads += [
+        ox.Quad(node, _schema("name"), ox.Literal(text, language=code))
+        for code, text in (("en", TITLES["vocabulary"]["en"]), ("ko", TITLES["vocabulary"]["ko"]))
+    ]
+    for predicate, target in (
+        (_S["dcterms"] + "description", "description"),
+        (_S["owl"] + "versionInfo", "version"),
+    ):
+        quads += [
+            ox.Quad(node, _schema(target), lit) for lit in _literals(ontology, node, predicate)
+        ]
+    for section in term_sections:
+        for term in section.terms:
+            iri = ox.NamedNode(term.iri)
+            quads += [
+                ox.Quad(node, _schema("hasDefinedTerm"), iri),
+                ox.Quad(iri, RDF_TYPE, _schema("DefinedTerm")),
+                ox.Quad(iri, _schema("termCode"), ox.Literal(term.name)),
+                ox.Quad(iri, _schema("inDefinedTermSet"), node),
+            ]
+            quads += [
+                ox.Quad(iri, _schema("name"), ox.Literal(t.value, language=t.language))
+                for t in term.labels.values()
+                if t is not None and t.language
+            ]
+            quads += [
+                ox.Quad(iri, _schema("description"), ox.Literal(t.value, language=t.language))
+                for kind, t in term.notes
+                if kind == "definition" and t.language
+            ]
+    return quads
+
+
+def shapes_schema_quads(docs: list[ShapeDoc]) -> list[ox.Quad]:
+    """The shapes as a schema:DefinedTermSet: each shape a term, its messages the description."""
+    node = ox.NamedNode(PROJECT_ROOT + SHAPES_PAGE)
+    quads = [ox.Quad(node, RDF_TYPE, _schema("DefinedTermSet"))]
+    quads += [
+        ox.Quad(node, _schema("name"), ox.Literal(TITLES["shapes"][code], language=code))
+        for code in LANGUAGES
+    ]
+    for doc in docs:
+        iri = ox.NamedNode(doc.iri)
+        quads += [
+            ox.Quad(node, _schema("hasDefinedTerm"), iri),
+            ox.Quad(iri, RDF_TYPE, _schema("DefinedTerm")),
+            ox.Quad(iri, _schema("termCode"), ox.Literal(doc.name)),
+        ]
+        quads += [
+            ox.Quad(iri, _schema("description"), ox.Literal(m.value, language=m.language))
+            for m in doc.messages
+            if m.language
+        ]
+    return quads
+
+
+def schema_jsonld(quads: list[ox.Quad]) -> bytes:
+    context = Context(SCHEMA_CONTEXT, vocab=SCHEMA)
+    return dumps(to_jsonld(quads, context))
+
+
+def vocabulary_jsonld(
+    ontology: ox.Dataset, term_sections: list[Section], renderer: PageRenderer
+) -> bytes:
+    return schema_jsonld(vocabulary_schema_quads(ontology, term_sections, renderer))
+
+
+def shapes_jsonld(docs: list[ShapeDoc]) -> bytes:
+    return schema_jsonld(shapes_schema_quads(docs))
+
+
+def read_model_svg(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None

@@ -1,0 +1,77 @@
+"""A site is written whole or not at all: built in a temporary folder beside `--out`, then
+swapped in.
+
+The temporary folder is on the same file system as the target, so the swap is two renames; the
+previous site is moved aside first and removed only once the new one is in place. A publish that
+fails or is interrupted before the swap leaves the previous site exactly as it was and removes its
+temporary folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from learningcity.errors import OutputError
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> None:
+    """Replace the folder `out` by one holding `files` (relative path -> content)."""
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.", suffix=".new"))
+    except OSError as error:
+        raise OutputError(f"{out}: cannot create the site folder ({error.strerror})") from None
+    try:
+        _write_files(staging, files)
+        _swap(staging, out)
+    except BaseException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise OutputError(
+                f"{out}: cannot write the site ({error.strerror}: {error.filename}); "
+                "the previous site is unchanged"
+            ) from None
+        raise
+
+
+def _write_files(staging: Path, files: Mapping[str, bytes]) -> None:
+    mode = 0o666 & ~_umask()
+    for relative, content in sorted(files.items()):
+        path = staging / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        path.chmod(mode)
+    for directory in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
+        directory.chmod(0o777 & ~_umask())
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` at `out`; the old site, if any, is moved aside and then removed."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file; --out names a folder")
+    previous = None
+    if out.exists():
+        previous = Path(tempfile.mkdtemp(dir=staging.parent, prefix=f".{out.name}.", suffix=".old"))
+        previous.rmdir()
+        out.rename(previous)
+    try:
+        staging.rename(out)
+    except BaseException:
+        if previous is not None:
+            with contextlib.suppress(OSError):
+                previous.rename(out)
+        raise
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
