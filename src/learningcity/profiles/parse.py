@@ -279,15 +279,16 @@ def _read_head(lines: list[Line], reader: _Reader) -> None:
 
 
 def _values(lines: list[Line], index: int, inline: str | None) -> tuple[int, list[str]]:
-    """The value lines of a field: the inline value, or the next line whatever it says, then
-    more lines until a blank line or another label."""
-    values = [inline] if inline else []
-    if not values:
-        while index < len(lines) and not lines[index].text:
-            index += 1
-        if index < len(lines) and not _is_exact_label(lines[index].text):
-            values.append(lines[index].text)
-            index += 1
+    """The value lines of a field: the value on the label's line alone, or the next line
+    whatever it says, then more lines until a blank line or another label."""
+    if inline:
+        return index, [inline]
+    values = []
+    while index < len(lines) and not lines[index].text:
+        index += 1
+    if index < len(lines) and not _is_exact_label(lines[index].text):
+        values.append(lines[index].text)
+        index += 1
     while index < len(lines) and lines[index].text and not _field_of(lines[index].text):
         values.append(lines[index].text)
         index += 1
@@ -489,7 +490,7 @@ def _read_policies(heading: str, preamble: str, blocks: list[Block], reader: _Re
         taken = {s.area for s in statements}
         if area is None or area in taken or not block.text:
             why = (
-                "not a known policy area"
+                "is not a known policy area"
                 if area is None
                 else "has no text"
                 if not block.text

@@ -1,0 +1,283 @@
+"""The parser on crafted variants of the Yongsan source: exactly what is extracted, exactly what
+is warned (one notice per field it could not read or did not know)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from learningcity.errors import InputError
+from learningcity.profiles import parse_text, read_profile
+from learningcity.profiles.model import (
+    Block,
+    Mayor,
+    Notice,
+    OtherPart,
+    Person,
+    PolicyStatement,
+    Population,
+    Profile,
+)
+from support import FIXTURES, SHARED
+
+PROFILES = FIXTURES / "profiles"
+YONGSAN_URL = "https://www.uil.unesco.org/en/learning-cities/yongsan-gu"
+
+
+def test_the_committed_source_is_the_shared_source() -> None:
+    source = SHARED / "source" / "yongsan-gnlc-profile.txt"
+    assert (PROFILES / "yongsan-gu.txt").read_bytes() == source.read_bytes()
+
+
+def test_yongsan_source_every_part() -> None:
+    profile = read_profile(PROFILES / "yongsan-gu.txt")
+    source = (PROFILES / "yongsan-gu.txt").read_text(encoding="utf-8")
+    assert profile.title == "Yongsan-gu, Republic of Korea"
+    assert (profile.city, profile.country, profile.country_code) == (
+        "Yongsan-gu",
+        "Republic of Korea",
+        "kr",
+    )
+    assert profile.population == Population(229770, False, "229,770")
+    assert profile.member_since == 2019
+    assert profile.mayor == Mayor("Mayor of Yongsan-gu", Person("Hee Young Park", "Ms"))
+    assert profile.focal_points == (Person("Eunsung Heo", "Ms."),)
+    assert [s.area for s in profile.policies] == [
+        "sustainability-and-health",
+        "equity-and-inclusion",
+        "decent-work-and-entrepreneurship",
+    ]
+    assert [p.heading for p in profile.practices] == [
+        "Yongsan Lifelong Education Festival",
+        "Talent Sharing project",
+    ]
+    prose = [profile.introduction, profile.vision]
+    prose += [s.text for s in profile.policies] + [p.text for p in profile.practices]
+    for paragraph in prose:
+        assert paragraph in source  # verbatim
+    assert (profile.others, profile.notices, profile.source_url) == ((), (), None)
+
+
+def test_html_page_reads_as_the_text_with_entities_icons_and_chrome_removed() -> None:
+    text = read_profile(PROFILES / "yongsan-gu.txt")
+    html = read_profile(PROFILES / "yongsan-gu.html")
+    assert html.source_url == YONGSAN_URL  # the page's canonical link
+    assert "’" in html.vision  # &rsquo; and &#8217;
+    # `Equity &amp; Inclusion` is written with an ampersand on the page, and kept as written
+    assert html.policies[1] == PolicyStatement(
+        "equity-and-inclusion", "Equity & Inclusion", text.policies[1].text
+    )
+    same = {"policies": text.policies, "source_url": None}
+    assert Profile(**{**html.__dict__, **same}) == text
+
+
+def test_missing_sections_are_each_warned() -> None:
+    profile = read_profile(PROFILES / "missing-sections.txt")
+    assert profile == Profile(
+        title="Bremen, Germany",
+        city="Bremen",
+        country="Germany",
+        country_code="de",
+        introduction="Bremen is a city on the Weser.",
+        population=Population(570000, True, "about 570,000"),
+        notices=tuple(
+            Notice(field, "not found")
+            for field in (
+                "Member since",
+                "Mayor",
+                "Focal point",
+                "Vision",
+                "Policies, plan and implementation",
+                "Good practices",
+            )
+        ),
+    )
+
+
+def test_renamed_and_extra_headings_several_focal_points_other_scripts() -> None:
+    profile = read_profile(PROFILES / "renamed-headings.txt")
+    policies = "Policies, plans and implementation"
+    assert profile == Profile(
+        title="Sample-shi, Republic of Korea",
+        city="Sample-shi",
+        country="Republic of Korea",
+        country_code="kr",
+        introduction="Sample-shi lies on a river.",  # stray spaces and blank lines tidied
+        population=Population(229770, False, "229 770"),
+        member_since=2016,
+        mayor=Mayor(None, Person("Jane Doe", "Dr.")),
+        focal_points=(
+            Person("Kim Min-su", "Prof."),
+            Person("Ünal Çelik", "Mr"),
+            Person("박영희"),
+        ),
+        vision="Learning for all, everywhere.",
+        policies=(
+            PolicyStatement(
+                "sustainability-and-health",
+                "Health & Sustainability",
+                "The city greens its schools.",
+            ),
+            PolicyStatement(
+                "equity-and-inclusion", "Equity and Inclusion", "Evening classes reach everyone."
+            ),
+        ),
+        practices=(
+            Block("River School", "A school on a boat teaches the river’s ecology."),
+            Block("Empty Practice", ""),
+        ),
+        others=(
+            OtherPart("Profile", "Area", "21.87 km²"),
+            OtherPart(policies, "Literacy", "The city runs reading circles."),
+        ),
+        notices=(
+            Notice("Mayor", "no title of the post given; labelled 'Mayor of Sample-shi'"),
+            Notice("Area", "not a known field; kept as a generic statement"),
+            Notice(policies, "'Literacy' is not a known policy area; kept as a generic statement"),
+            Notice("Best practices", "'Empty Practice' has no description"),
+        ),
+    )
+
+
+def test_unknown_country_unreadable_year_and_a_mayor_without_title() -> None:
+    profile = read_profile(PROFILES / "unknown-country.txt")
+    assert profile == Profile(
+        title="Springfield, Atlantis",
+        city="Springfield",
+        country="Atlantis",
+        country_code=None,
+        introduction="Springfield is a town.",
+        population=Population(1200000, True, "about 1.2 million"),
+        mayor=Mayor(None, Person("Joe Quimby")),
+        focal_points=(Person("Lisa Simpson", "Ms"),),
+        vision="To learn.",
+        notices=(
+            Notice("country", "'Atlantis' is not a known country name; IRIs use no country code"),
+            Notice("Member since", "could not read one year in 'the early years'"),
+            Notice("Mayor", "no title of the post given; labelled 'Mayor of Springfield'"),
+            Notice("Policies, plan and implementation", "not found"),
+            Notice("Good practices", "not found"),
+        ),
+    )
+
+
+def _head(population: str) -> str:
+    return f"Bremen, Germany\n\nA city.\nCity population\n{population}\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("229,770", Population(229770, False, "229,770")),
+        ("229 770", Population(229770, False, "229 770")),
+        ("229\u00a0770", Population(229770, False, "229 770")),
+        ("229.770", Population(229770, False, "229.770")),
+        ("229770 inhabitants", Population(229770, False, "229770 inhabitants")),
+        ("about 230,000", Population(230000, True, "about 230,000")),
+        ("approx. 230.000", Population(230000, True, "approx. 230.000")),
+        ("1.2 million", Population(1200000, True, "1.2 million")),
+    ],
+)
+def test_population_forms(written: str, expected: Population) -> None:
+    profile = parse_text(_head(written), "text")
+    assert profile.population == expected
+    assert "City population" not in {n.field for n in profile.notices}
+
+
+@pytest.mark.parametrize(
+    ("written", "notice"),
+    [
+        ("many", "could not read a number in 'many'"),
+        ("229.77", "'229.77' is not a whole number of inhabitants"),
+        ("0", "'0' is not a positive number"),
+    ],
+)
+def test_unreadable_population_is_warned_not_guessed(written: str, notice: str) -> None:
+    profile = parse_text(_head(written), "text")
+    assert profile.population is None
+    assert Notice("City population", notice) in profile.notices
+
+
+def test_trailing_words_after_the_population_are_warned() -> None:
+    profile = parse_text(_head("229,770 (2020 census)"), "text")
+    assert profile.population == Population(229770, False, "229,770 (2020 census)")
+    assert (
+        Notice("City population", "'(2020 census)' after the number is kept only in the note")
+        in profile.notices
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Mayor of Bremen Mr Andreas Bovenschulte",
+            Mayor("Mayor of Bremen", Person("Andreas Bovenschulte", "Mr")),
+        ),
+        (
+            "Lord Mayor of Bremen, Mrs. A. Example",
+            Mayor("Lord Mayor of Bremen", Person("A. Example", "Mrs.")),
+        ),
+        (
+            "Mayor of Bremen Andreas Bovenschulte",
+            Mayor("Mayor of Bremen", Person("Andreas Bovenschulte")),
+        ),
+        (
+            "Mayor of Bremen Prof. Dr. Anna Beispiel",
+            Mayor("Mayor of Bremen", Person("Anna Beispiel", "Prof. Dr.")),
+        ),
+    ],
+)
+def test_mayor_lines(line: str, expected: Mayor) -> None:
+    profile = parse_text(f"Bremen, Germany\n\nA city.\nMayor\n{line}\n", "text")
+    assert profile.mayor == expected
+    assert "Mayor" not in {n.field for n in profile.notices}
+
+
+def test_title_with_a_comma_in_the_country_name() -> None:
+    profile = parse_text("Suwon, Korea, Republic of\n\nA city.\n", "text")
+    assert (profile.city, profile.country, profile.country_code) == (
+        "Suwon",
+        "Korea, Republic of",
+        "kr",
+    )
+
+
+def test_title_without_a_country_is_warned() -> None:
+    profile = parse_text("Somewhere\n\nA city.\n", "text")
+    assert (profile.city, profile.country) == ("Somewhere", None)
+    assert profile.notices[0] == Notice("title", "no 'City, Country' in the title line 'Somewhere'")
+
+
+def test_an_introduction_sentence_starting_with_a_label_word_stays_introduction() -> None:
+    profile = parse_text(
+        "Bremen, Germany\n\nPopulation growth made Bremen a port.\nCity population\n500\n", "text"
+    )
+    assert profile.introduction == "Population growth made Bremen a port."
+    assert profile.population == Population(500, False, "500")
+
+
+def test_unknown_html_section_is_kept_with_its_parts() -> None:
+    page = (
+        "<h1>Bremen, Germany</h1><p>A city.</p><h2>Vision</h2><p>To learn.</p>"
+        "<h2>Partners &amp; networks</h2><h3>Universities</h3><p>Two universities help.</p>"
+    )
+    profile = parse_text(page, "html")
+    assert profile.vision == "To learn."
+    assert profile.others == (
+        OtherPart("Partners & networks", "Universities", "Two universities help."),
+    )
+    assert (
+        Notice(
+            "Partners & networks", "not a known section; its parts are kept as generic statements"
+        )
+        in profile.notices
+    )
+
+
+def test_empty_file_is_an_input_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n  \ngroups\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty\.txt: no text found"):
+        read_profile(empty)
