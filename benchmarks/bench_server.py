@@ -15,6 +15,7 @@ Requests:
   dereferencing).
 
 Run: .venv/bin/python benchmarks/bench_server.py [--cities 1000] [--duration 5] [--rounds 3]
+     [--processes 2 1] [--before DIR]
      [--json benchmarks/.work/server.json] [--plot docs/performance-server.png]
 Needs `wrk` (Debian: apt-get install wrk), the `oxigraph` CLI (pip package `oxigraph`) and
 `rdflib-endpoint[cli]` in the same environment. Prints Markdown for docs/performance.md.
@@ -169,9 +170,16 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running(command: list[str], ready_url: str) -> Iterator[None]:
+def running(
+    command: list[str], ready_url: str, env: dict[str, str] | None = None
+) -> Iterator[None]:
     """A server process, up before the body runs and always stopped after it."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env} if env else None,
+    )
     try:
         _wait(ready_url, process)
         yield
@@ -191,30 +199,66 @@ class Server:
     root: str  # ends in /
     sparql: str  # path of the SPARQL endpoint
     dereferences: bool = False
+    env: dict[str, str] | None = None
 
 
-def servers(data: Path, store: Path, processes: int) -> list[Server]:
-    ours, oxi, rdfe = (_free_port() for _ in range(3))
+OURS = "learningcity serve"
+PEERS = ("oxigraph serve", "rdflib-endpoint")
+#: `learningcity serve` run from another source tree (the code before a change), 1 process.
+BEFORE = "learningcity serve, before"
+
+
+def servers(
+    data: Path, store: Path, processes: tuple[int, ...], before: Path | None
+) -> list[Server]:
     subprocess.run(
         [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(data)],
         check=True,
         capture_output=True,
     )
+    ours = []
+    for count in processes:
+        port = _free_port()
+        ours.append(
+            Server(
+                f"{OURS} --processes {count}",
+                [
+                    str(BIN / "learningcity"),
+                    "serve",
+                    str(data),
+                    "--port",
+                    str(port),
+                    "--processes",
+                    str(count),
+                ],
+                f"http://127.0.0.1:{port}/",
+                "sparql",
+                dereferences=True,
+            )
+        )
+    if before is not None:
+        port = _free_port()
+        ours.append(
+            Server(
+                BEFORE,
+                [
+                    sys.executable,
+                    "-c",
+                    "from learningcity.cli import main; main()",
+                    "serve",
+                    str(data),
+                    "--port",
+                    str(port),
+                ],
+                f"http://127.0.0.1:{port}/",
+                "sparql",
+                dereferences=True,
+                env={"PYTHONPATH": str(before)},
+            )
+        )
+    oxi, rdfe = _free_port(), _free_port()
     return [
-        Server(
-            "learningcity serve",
-            [
-                str(BIN / "learningcity"),
-                "serve",
-                str(data),
-                "--port",
-                str(ours),
-                *(["--processes", str(processes)] if processes > 1 else []),
-            ],
-            f"http://127.0.0.1:{ours}/",
-            "sparql",
-            dereferences=True,
-        ),
+        *ours,
         Server(
             "oxigraph serve",
             [
@@ -273,7 +317,7 @@ def measure_all(
     for round_number in range(rounds):
         for server in all_servers:
             ready = server.root + server.sparql + "?query=" + quote("ASK {}")
-            with running(server.command, ready):
+            with running(server.command, ready, server.env):
                 for request in REQUESTS:
                     if request.kind == "deref" and not server.dereferences:
                         continue
@@ -346,15 +390,14 @@ def _version(package: str) -> str:
 def markdown(cells: list[Cell], arguments: argparse.Namespace, info: dict[str, str]) -> str:
     lines = [
         f"{arguments.cities} cities; wrk, 1 thread, {arguments.duration:g} s per cell, "
-        f"median of {arguments.rounds} rounds; `learningcity serve --processes "
-        f"{arguments.processes}`.",
+        f"median of {arguments.rounds} rounds.",
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()) + ".",
         "",
         "| request | server | conn | p50 ms | p99 ms | req/s |",
         "|---|---|---:|---:|---:|---:|",
     ]
-    for cell in cells:
+    for cell in sorted(cells, key=lambda c: (_order(c.request), c.connections, _rank(c.server))):
         lines.append(
             f"| {cell.request} | {cell.server} | {cell.connections} | "
             f"{cell.median('p50_ms'):.2f} | {cell.median('p99_ms'):.2f} | "
@@ -362,57 +405,75 @@ def markdown(cells: list[Cell], arguments: argparse.Namespace, info: dict[str, s
         )
     lines += [
         "",
-        "| request | conn | ours ÷ oxigraph | ours ÷ rdflib-endpoint |",
-        "|---|---:|---:|---:|",
+        "| request | server | conn | ÷ oxigraph serve | ÷ rdflib-endpoint |",
+        "|---|---|---:|---:|---:|",
     ]
     by_key = {(c.request, c.server, c.connections): c for c in cells}
+    ours = sorted({c.server for c in cells if c.server.startswith(OURS)}, key=_rank)
     for request in REQUESTS:
         if request.kind == "deref":
             continue
         for connections in CONNECTIONS:
-            ours = by_key[(request.name, "learningcity serve", connections)].median("rps")
-            oxi = by_key[(request.name, "oxigraph serve", connections)].median("rps")
-            rdfe = by_key[(request.name, "rdflib-endpoint", connections)].median("rps")
-            lines.append(
-                f"| {request.name} | {connections} | {ours / oxi:.2f}× | {ours / rdfe:.2f}× |"
-            )
+            oxi = by_key[(request.name, PEERS[0], connections)].median("rps")
+            rdfe = by_key[(request.name, PEERS[1], connections)].median("rps")
+            for server in ours:
+                mine = by_key[(request.name, server, connections)].median("rps")
+                lines.append(
+                    f"| {request.name} | {server} | {connections} | {mine / oxi:.2f}× "
+                    f"| {mine / rdfe:.2f}× |"
+                )
     return "\n".join(lines) + "\n"
 
 
+def _order(request: str) -> int:
+    return [r.name for r in REQUESTS].index(request)
+
+
+def _rank(server: str) -> tuple[int, str]:
+    """Ours first (most processes first), then the peers, then the before-figures."""
+    if server == BEFORE:
+        return (3, server)
+    if server.startswith(OURS):
+        return (0, chr(0x7F - int(server.rsplit(" ", 1)[1])))
+    return (1 + PEERS.index(server), server) if server in PEERS else (2, server)
+
+
 def plot(cells: list[Cell], path: Path) -> None:
-    """Grouped bars of req/s at 4 connections (log scale), one group per request."""
+    """Grouped bars of req/s (log scale), one panel per connection count, one group per request."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     names = [r.name for r in REQUESTS]
-    server_names = ["learningcity serve", "oxigraph serve", "rdflib-endpoint"]
-    colours = ["#1b6ca8", "#d1495b", "#66a182"]
+    server_names = sorted({c.server for c in cells}, key=_rank)
+    palette = ["#1b6ca8", "#5fa8d3", "#d1495b", "#66a182", "#aaaaaa"]
     by_key = {(c.request, c.server, c.connections): c for c in cells}
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True)
+    width = 0.8 / len(server_names)
     for axis, connections in zip(axes, CONNECTIONS, strict=True):
-        width = 0.26
-        for offset, (server, colour) in enumerate(zip(server_names, colours, strict=True)):
+        for offset, server in enumerate(server_names):
             xs, ys = [], []
             for index, name in enumerate(names):
                 cell = by_key.get((name, server, connections))
                 if cell is not None:
-                    xs.append(index + (offset - 1) * width)
+                    xs.append(index - 0.4 + width * (offset + 0.5))
                     ys.append(cell.median("rps"))
-            bars = axis.bar(xs, ys, width, label=server, color=colour)
+            bars = axis.bar(xs, ys, width, label=server, color=palette[offset % len(palette)])
             axis.bar_label(
-                bars, labels=[f"{y:,.0f}" for y in ys], fontsize=7, rotation=90, padding=2
+                bars, labels=[f"{y:,.0f}" for y in ys], fontsize=6, rotation=90, padding=2
             )
         axis.axhline(2000, color="grey", linestyle=":", linewidth=1)
         axis.set_xticks(range(len(names)), [n.replace(", ", ",\n") for n in names], fontsize=8)
         axis.set_yscale("log")
-        axis.set_ylim(100, 200_000)
+        axis.set_ylim(100, 300_000)
         axis.set_title(f"{connections} connection{'s' if connections > 1 else ''}")
-    axes[0].set_ylabel("requests per second (log scale, median of rounds)")
-    axes[0].legend(fontsize=8, loc="upper right")
+    axes[0].set_ylabel("requests per second (log scale; median of rounds)")
+    axes[0].legend(fontsize=7, loc="upper left")
     figure.suptitle(
-        "learningcity serve vs peers, 1,000 cities, loopback, wrk (dotted: 2,000 req/s)"
+        "learningcity serve beside its peers: 1,000 cities, 127.0.0.1, wrk "
+        "(dotted: the 2,000 req/s dereference target)",
+        fontsize=10,
     )
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -424,7 +485,19 @@ def main() -> None:
     parser.add_argument("--cities", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per cell")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--processes", type=int, default=2, help="learningcity serve processes")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[2, 1],
+        help="learningcity serve process counts to measure (each its own server)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also measure `learningcity serve` run from this source tree (PYTHONPATH), e.g. "
+        "an older commit's src/ from `git archive`",
+    )
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     parser.add_argument("--plot", type=Path, help="write a PNG bar chart here")
     arguments = parser.parse_args()
@@ -434,7 +507,9 @@ def main() -> None:
         folder = Path(name)
         data = folder / "network.ttl"
         data.write_text(synthetic_network(arguments.cities), encoding="utf-8")
-        all_servers = servers(data, folder / "oxigraph", arguments.processes)
+        all_servers = servers(
+            data, folder / "oxigraph", tuple(arguments.processes), arguments.before
+        )
         cells = measure_all(all_servers, folder, arguments.duration, arguments.rounds)
     info = machine()
     if arguments.json:
