@@ -55,6 +55,16 @@ class Inputs:
 class SiteRenderer(PageRenderer):
     """The server's renderer plus the pages only a static site has (same templates, same base)."""
 
+    def alternates(self, thing: str) -> list[dict[str, str]]:
+        """As the server's, but a folder IRI's HTML is its `index.html` (a static host's rule)."""
+        rows = super().alternates(thing)
+        return [
+            {**row, "href": row["href"][: -len(".html")] + "index.html"}
+            if row["href"].endswith("/.html")
+            else row
+            for row in rows
+        ]
+
     def page(self, template: str, language: str, path: str, **context: object) -> str:
         return self._page(template, language, language_links(self.scheme.root, path), **context)
 
