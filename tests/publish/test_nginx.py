@@ -1,0 +1,191 @@
+"""Debian's nginx serves a published site with the GENERATED configuration, on 127.0.0.1, and
+answers as the live server (`learningcity serve`) does: 303 from a thing to its document in the
+asked-for format, Vary on negotiated answers, the right Content-Type, 406 when nothing fits.
+
+The test owns nginx's prefix, pid, logs and temp folders; nginx is always stopped. CI installs
+nginx (`apt-get install nginx`); without it this test fails with that instruction, never skips.
+"""
+
+from __future__ import annotations
+
+import getpass
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from learningcity.load import load_paths
+from learningcity.publish import publish
+from learningcity.server.representations import REPRESENTATIONS
+from support import REPO
+
+CITY = "city/kr-yongsan-gu"
+PRACTICE = "practice/kr-yongsan-gu.talent-sharing-project"  # a key with a dot in it
+RDF = [r for r in REPRESENTATIONS if r.syntax is not None]
+START_SECONDS = 10
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if Path(p).exists()), None
+    )
+    if found is None:
+        pytest.fail(
+            "nginx is not installed: this test serves the published site with Debian's nginx "
+            "(apt-get install -y nginx; .ci/run installs it)",
+            pytrace=False,
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def configuration(prefix: Path, site: Path, port: int) -> str:
+    """A main nginx.conf owned by the test that includes the site's generated files."""
+    hosting = site / "_hosting" / "nginx"
+    temp = "\n".join(
+        f"    {name}_temp_path {prefix / name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""
+user {getpass.getuser()};
+worker_processes 1;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} info;
+events {{ worker_connections 64; }}
+http {{
+    access_log {prefix / "access.log"};
+{temp}
+    include {hosting / "http.conf"};
+    server {{
+        listen 127.0.0.1:{port};
+        server_name 127.0.0.1;
+        root {site};
+        include {hosting / "server.conf"};
+    }}
+}}
+"""
+
+
+def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"nginx exited: {log.read_text() if log.exists() else ''}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"nginx did not listen on {port}: {log.read_text() if log.exists() else ''}")
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    binary = nginx_binary()
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    site = prefix / "site"
+    publish(load_paths(REPO / "data" / "yongsan.ttl"), site, base=f"http://127.0.0.1:{port}/id/")
+    conf = prefix / "nginx.conf"
+    conf.write_text(configuration(prefix, site, port))
+    check = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True)
+    assert check.returncode == 0, check.stderr.decode()
+    process = subprocess.Popen(
+        [binary, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_for(port, process, prefix / "error.log")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
+            yield client
+    finally:
+        process.send_signal(signal.SIGQUIT)  # graceful stop of master and workers
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize("representation", RDF, ids=lambda r: r.name)
+def test_a_thing_redirects_to_its_document_in_the_asked_format(nginx, representation):
+    response = nginx.get(f"/id/{CITY}", headers={"Accept": representation.media_type})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/doc/{CITY}.{representation.extension}"
+    assert "Accept" in response.headers["vary"]
+
+
+def test_a_browser_is_redirected_to_the_html_document(nginx):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = nginx.get(f"/id/{PRACTICE}", headers={"Accept": accept})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/doc/{PRACTICE}"
+    assert response.headers["vary"] == "Accept"
+
+
+def test_a_thing_with_an_extension_redirects_without_negotiation(nginx):
+    response = nginx.get(f"/id/{CITY}.ttl", headers={"Accept": "text/html"})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/doc/{CITY}.ttl"
+
+
+@pytest.mark.parametrize("representation", RDF, ids=lambda r: r.name)
+def test_a_document_negotiates_its_representation(nginx, representation):
+    response = nginx.get(f"/doc/{CITY}", headers={"Accept": representation.media_type})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == representation.content_type
+    assert "Accept" in response.headers["vary"]
+    assert 'rel="alternate"' in response.headers["link"]
+    quads = list(ox.parse(response.content, format=representation.syntax.oxigraph))
+    assert any(q.subject.value.endswith(f"/id/{CITY}") for q in quads)
+
+
+def test_following_the_redirect_gives_turtle_about_the_thing(nginx):
+    response = nginx.get(f"/id/{CITY}", headers={"Accept": "text/turtle"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert response.history[0].status_code == 303
+
+
+def test_html_by_accept_language(nginx):
+    english = nginx.get(f"/doc/{CITY}", headers={"Accept": "text/html"})
+    korean = nginx.get(f"/doc/{CITY}", headers={"Accept": "text/html", "Accept-Language": "ko-KR"})
+    assert english.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<html lang="en">' in english.text and english.headers["content-language"] == "en"
+    assert '<html lang="ko">' in korean.text and korean.headers["content-language"] == "ko"
+    assert "Accept-Language" in korean.headers["vary"]
+
+
+def test_nothing_acceptable_is_406_and_unknown_is_404(nginx):
+    assert nginx.get(f"/id/{CITY}", headers={"Accept": "image/png"}).status_code == 406
+    assert nginx.get(f"/doc/{CITY}", headers={"Accept": "image/png"}).status_code == 406
+    assert nginx.get("/id/city/nowhere", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+def test_explicit_files_the_vocabulary_and_the_description(nginx):
+    jsonld = nginx.get(f"/doc/{CITY}.jsonld")
+    assert jsonld.headers["content-type"] == "application/ld+json; charset=utf-8"
+    vocabulary = nginx.get("/ontology", headers={"Accept": "text/turtle"})
+    assert vocabulary.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert nginx.get("/ontology", headers={"Accept": "text/html"}).text.count("<article") > 10
+    void = nginx.get("/.well-known/void", headers={"Accept": "application/n-triples"})
+    assert void.headers["content-type"] == "application/n-triples; charset=utf-8"
+    assert nginx.get("/").headers["content-type"] == "text/html; charset=utf-8"
+    dump = nginx.get("/dump/data.ttl.gz")
+    assert dump.headers["content-type"] == "application/gzip"
+    assert nginx.get("/sitemap.xml").status_code == 200
+    assert nginx.get(f"/doc/{CITY}").headers["access-control-allow-origin"] == "*"
