@@ -1,10 +1,23 @@
 """Sites published once per test session: the Yongsan data with the bundled shapes and ontology
-(the default base), and a small fixture city with the fixture shapes (the gate tests)."""
+at the default base (`site`), and the same data published for and served by Debian's nginx on
+127.0.0.1 with the site's GENERATED configuration (`nginx`).
+
+The nginx fixture owns nginx's prefix, pid, logs and temp folders, and always stops it. CI
+installs nginx (`apt-get install nginx`); without it the tests fail with that instruction.
+"""
 
 from __future__ import annotations
 
+import getpass
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from learningcity.load import load_paths
@@ -20,3 +33,95 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = publish(load_paths(DATA), out)
     assert result.written, "data/yongsan.ttl must pass the bundled shapes to be published"
     return out
+
+
+START_SECONDS = 10
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if Path(p).exists()), None
+    )
+    if found is None:
+        pytest.fail(
+            "nginx is not installed: this test serves the published site with Debian's nginx "
+            "(apt-get install -y nginx; .ci/run installs it)",
+            pytrace=False,
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def configuration(prefix: Path, site: Path, port: int) -> str:
+    """A main nginx.conf owned by the test that includes the site's generated files."""
+    hosting = site / "_hosting" / "nginx"
+    temp = "\n".join(
+        f"    {name}_temp_path {prefix / name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""
+user {getpass.getuser()};
+worker_processes 1;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} info;
+events {{ worker_connections 64; }}
+http {{
+    access_log {prefix / "access.log"};
+{temp}
+    include {hosting / "http.conf"};
+    server {{
+        listen 127.0.0.1:{port};
+        server_name 127.0.0.1;
+        root {site};
+        include {hosting / "server.conf"};
+    }}
+}}
+"""
+
+
+def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"nginx exited: {log.read_text() if log.exists() else ''}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    pytest.fail(f"nginx did not listen on {port}: {log.read_text() if log.exists() else ''}")
+
+
+@pytest.fixture(scope="session")
+def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    binary = nginx_binary()
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    site = prefix / "site"
+    publish(load_paths(REPO / "data" / "yongsan.ttl"), site, base=f"http://127.0.0.1:{port}/id/")
+    conf = prefix / "nginx.conf"
+    conf.write_text(configuration(prefix, site, port))
+    check = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True)
+    assert check.returncode == 0, check.stderr.decode()
+    process = subprocess.Popen(
+        [binary, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_for(port, process, prefix / "error.log")
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
+            yield client
+    finally:
+        process.send_signal(signal.SIGQUIT)  # graceful stop of master and workers
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,124 +1,19 @@
 """Debian's nginx serves a published site with the GENERATED configuration, on 127.0.0.1, and
 answers as the live server (`learningcity serve`) does: 303 from a thing to its document in the
-asked-for format, Vary on negotiated answers, the right Content-Type, 406 when nothing fits.
-
-The test owns nginx's prefix, pid, logs and temp folders; nginx is always stopped. CI installs
-nginx (`apt-get install nginx`); without it this test fails with that instruction, never skips.
+asked-for format, Vary on negotiated answers, the right Content-Type, 406 when nothing fits
+(the server and its configuration: conftest.py, `nginx`).
 """
 
 from __future__ import annotations
 
-import getpass
-import shutil
-import signal
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
-import httpx
 import pyoxigraph as ox
 import pytest
 
-from learningcity.load import load_paths
-from learningcity.publish import publish
 from learningcity.server.representations import REPRESENTATIONS
-from support import REPO
 
 CITY = "city/kr-yongsan-gu"
 PRACTICE = "practice/kr-yongsan-gu.talent-sharing-project"  # a key with a dot in it
 RDF = [r for r in REPRESENTATIONS if r.syntax is not None]
-START_SECONDS = 10
-
-
-def nginx_binary() -> str:
-    found = shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if Path(p).exists()), None
-    )
-    if found is None:
-        pytest.fail(
-            "nginx is not installed: this test serves the published site with Debian's nginx "
-            "(apt-get install -y nginx; .ci/run installs it)",
-            pytrace=False,
-        )
-    return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def configuration(prefix: Path, site: Path, port: int) -> str:
-    """A main nginx.conf owned by the test that includes the site's generated files."""
-    hosting = site / "_hosting" / "nginx"
-    temp = "\n".join(
-        f"    {name}_temp_path {prefix / name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return f"""
-user {getpass.getuser()};
-worker_processes 1;
-pid {prefix / "nginx.pid"};
-error_log {prefix / "error.log"} info;
-events {{ worker_connections 64; }}
-http {{
-    access_log {prefix / "access.log"};
-{temp}
-    include {hosting / "http.conf"};
-    server {{
-        listen 127.0.0.1:{port};
-        server_name 127.0.0.1;
-        root {site};
-        include {hosting / "server.conf"};
-    }}
-}}
-"""
-
-
-def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"nginx exited: {log.read_text() if log.exists() else ''}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    pytest.fail(f"nginx did not listen on {port}: {log.read_text() if log.exists() else ''}")
-
-
-@pytest.fixture(scope="module")
-def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    binary = nginx_binary()
-    prefix = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    site = prefix / "site"
-    publish(load_paths(REPO / "data" / "yongsan.ttl"), site, base=f"http://127.0.0.1:{port}/id/")
-    conf = prefix / "nginx.conf"
-    conf.write_text(configuration(prefix, site, port))
-    check = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True)
-    assert check.returncode == 0, check.stderr.decode()
-    process = subprocess.Popen(
-        [binary, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        wait_for(port, process, prefix / "error.log")
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
-            yield client
-    finally:
-        process.send_signal(signal.SIGQUIT)  # graceful stop of master and workers
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.mark.parametrize("representation", RDF, ids=lambda r: r.name)
