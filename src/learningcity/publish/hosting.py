@@ -39,6 +39,7 @@ TYPES: tuple[tuple[str, str, bool], ...] = (
     ("json", "application/json", True),
     ("gz", "application/gzip", False),
 )
+OTHER_EXTENSIONS = "|".join(ext for ext, _, _ in TYPES if ext not in EXTENSIONS.split("|"))
 NOT_ACCEPTABLE = (
     "406 Not Acceptable: this document is offered as "
     + ", ".join(r.media_type for r in REPRESENTATIONS)
@@ -346,6 +347,11 @@ def headers(scheme: IriScheme) -> str:
 """
 
 
+#: Where the site is hosted behind https://w3id.org/learningcity/ (the project's GitHub Pages);
+#: docs/w3id/.htaccess is `w3id_htaccess(W3ID_TARGET)`, checked by tests/publish/test_w3id.py.
+W3ID_TARGET = "https://learningcity.github.io/learningcity/"
+
+
 # -- w3id.org -----------------------------------------------------------------------------------
 
 
@@ -379,7 +385,9 @@ RewriteEngine on
 # A thing named with an extension: that representation of its document.
 RewriteRule ^id/(.+)\\.({EXTENSIONS})$ {target}doc/$1.$2 [R=303,L]
 # A thing: 303 See Other to its document in the representation Accept asks for.
-{things}# A document, the vocabulary or the shapes without extension: the file for Accept.
+{things}# A file named with its extension: as it is.
+RewriteRule ^(.+\\.({EXTENSIONS}|{OTHER_EXTENSIONS}))$ {target}$1 [R=302,L]
+# A document, the vocabulary or the shapes without extension: the file for Accept.
 {documents}# HTML: Korean by Accept-Language, else English.
 {languages}RewriteRule ^id/(.+)$ {target}doc/$1.html [R=303,L]
 RewriteRule ^{DOCUMENTS}$ {target}$1.html [R=302,L]
