@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from learningcity.errors import InputError
 from learningcity.profiles.countries import country_code
@@ -174,7 +175,11 @@ class _Reader:
 
     city: str
     notices: list[Notice] = field(default_factory=list)
-    values: dict[str, object] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)  # labelled fields by name
+    introduction: str | None = None
+    vision: str | None = None
+    policies: list[PolicyStatement] = field(default_factory=list)
+    practices: list[Block] = field(default_factory=list)
     others: list[OtherPart] = field(default_factory=list)
 
     def warn(self, field_name: str, message: str) -> None:
@@ -196,22 +201,21 @@ def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
     first_section = next((i for i, line in enumerate(rest) if _starts_section(line)), len(rest))
     _read_head(rest[:first_section], reader)
     _read_sections(rest[first_section:], reader)
-    source = reader.values.get("source") or page_url
     profile = Profile(
         title=title,
         city=city,
         country=country,
         country_code=code,
-        introduction=reader.values.get("introduction"),  # type: ignore[arg-type]
-        population=reader.values.get("population"),  # type: ignore[arg-type]
-        member_since=reader.values.get("member_since"),  # type: ignore[arg-type]
-        mayor=reader.values.get("mayor"),  # type: ignore[arg-type]
-        focal_points=tuple(reader.values.get("focal_points", ())),  # type: ignore[arg-type]
-        vision=reader.values.get("vision"),  # type: ignore[arg-type]
-        policies=tuple(reader.values.get("policies", ())),  # type: ignore[arg-type]
-        practices=tuple(reader.values.get("practices", ())),  # type: ignore[arg-type]
+        introduction=reader.introduction,
+        population=reader.fields.get("population"),
+        member_since=reader.fields.get("member_since"),
+        mayor=reader.fields.get("mayor"),
+        focal_points=tuple(reader.fields.get("focal_points", ())),
+        vision=reader.vision,
+        policies=tuple(reader.policies),
+        practices=tuple(reader.practices),
         others=tuple(reader.others),
-        source_url=source,  # type: ignore[arg-type]
+        source_url=reader.fields.get("source") or page_url,
     )
     _report_missing(profile, reader)
     return Profile(**{**profile.__dict__, "notices": tuple(reader.notices)})
@@ -262,7 +266,7 @@ def _read_head(lines: list[Line], reader: _Reader) -> None:
             paragraphs.append(lines[index].text)
         index += 1
     if paragraphs:
-        reader.values["introduction"] = "\n\n".join(paragraphs)
+        reader.introduction = "\n\n".join(paragraphs)
     unknown: list[str] = []
     while index < len(lines):
         line = lines[index]
@@ -305,14 +309,14 @@ def _store_field(name: str, values: list[str], reader: _Reader) -> None:
     if not values:
         reader.warn(label, "label found but no value after it")
         return
-    if name in reader.values:
+    if name in reader.fields:
         reader.warn(label, "given twice; the first value is kept, the second kept as a statement")
         reader.others.append(OtherPart("Profile", label, " ".join(values)))
         return
     if name == "focal_points":
         people = [p for value in values for p in _people(value, label, reader)]
         if people:
-            reader.values[name] = people
+            reader.fields[name] = people
         return
     first, extra = values[0], values[1:]
     for line in extra:
@@ -326,7 +330,7 @@ def _store_field(name: str, values: list[str], reader: _Reader) -> None:
     }[name]
     value = reader_of(first, label, reader)
     if value is not None:
-        reader.values[name] = value
+        reader.fields[name] = value
 
 
 def _keep_unknown_fields(unknown: list[str], reader: _Reader) -> None:
@@ -474,14 +478,14 @@ def _blocks(lines: list[Line]) -> tuple[str, list[Block]]:
 
 def _read_vision(heading: str, preamble: str, blocks: list[Block], reader: _Reader) -> None:
     if preamble:
-        reader.values["vision"] = preamble
+        reader.vision = preamble
     for block in blocks:
         reader.warn(heading, f"heading '{block.heading}' kept as a generic statement")
         reader.others.append(OtherPart(heading, block.heading, block.text))
 
 
 def _read_policies(heading: str, preamble: str, blocks: list[Block], reader: _Reader) -> None:
-    statements: list[PolicyStatement] = reader.values.setdefault("policies", [])  # type: ignore[assignment]
+    statements = reader.policies
     if preamble:
         reader.warn(heading, "text before the first policy area kept as a generic statement")
         reader.others.append(OtherPart(heading, heading, preamble))
@@ -503,7 +507,7 @@ def _read_policies(heading: str, preamble: str, blocks: list[Block], reader: _Re
 
 
 def _read_practices(heading: str, preamble: str, blocks: list[Block], reader: _Reader) -> None:
-    practices: list[Block] = reader.values.setdefault("practices", [])  # type: ignore[assignment]
+    practices = reader.practices
     if preamble:
         reader.warn(heading, "text before the first practice title kept as a generic statement")
         reader.others.append(OtherPart(heading, heading, preamble))
