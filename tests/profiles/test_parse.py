@@ -3,12 +3,15 @@ is warned (one notice per field it could not read or did not know)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from learningcity.errors import InputError
-from learningcity.profiles import parse_text, read_profile
+from learningcity.profiles import import_profile, parse_text, read_profile
 from learningcity.profiles.model import (
     Block,
     Mayor,
@@ -22,6 +25,23 @@ from learningcity.profiles.model import (
 from support import FIXTURES, SHARED
 
 PROFILES = FIXTURES / "profiles"
+_LINE_PIECES = [
+    "Yongsan-gu, Republic of Korea",
+    "City population",
+    "Member since",
+    "Mayor",
+    "Focal point",
+    "Vision",
+    "Policies, plan and implementation",
+    "Good practices",
+    "groups",
+    "about 230,000",
+    "Ms. Eunsung Heo",
+    "Equity and Inclusion",
+    "<h2>Vision</h2>",
+    "A sentence.",
+    "",
+]
 YONGSAN_URL = "https://www.uil.unesco.org/en/learning-cities/yongsan-gu"
 
 
@@ -281,3 +301,29 @@ def test_empty_file_is_an_input_error(tmp_path: Path) -> None:
     empty.write_text("\n  \ngroups\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"empty\.txt: no text found"):
         read_profile(empty)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES) | st.text(max_size=40), max_size=25))
+def test_any_text_parses_or_is_refused_in_one_line(pieces: list[str]) -> None:
+    """Pages differ in ways no fixture foresees: whatever the lines, the parser returns a profile
+    (with warnings) or refuses the page with an `InputError`, never a traceback."""
+    for format in ("text", "html"):
+        try:
+            profile = parse_text("\n".join(pieces), format)
+        except InputError:
+            continue
+        assert all("\n" not in str(notice) for notice in profile.notices)  # one line each
+        quads = import_profile(profile, dt.date(2026, 11, 24), "https://example.org/p").quads
+        assert all(
+            q.subject.value.startswith(("https://w3id.org/", "https://example.org/p"))
+            for q in quads
+        )
+
+
+def test_a_title_without_letters_is_refused_and_an_empty_name_is_warned() -> None:
+    with pytest.raises(InputError, match="names no city"):
+        parse_text("!!!, Germany\n", "text")
+    profile = parse_text("Bremen, Germany\nFocal point\nMs Anna Beispiel; ,\n", "text")
+    assert profile.focal_points == (Person("Anna Beispiel", "Ms"),)
+    assert Notice("Focal point", "no name found in ','") in profile.notices

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from learningcity.errors import InputError
+from learningcity.iris import slug
 from learningcity.profiles.countries import country_code
 from learningcity.profiles.lines import Line
 from learningcity.profiles.model import (
@@ -196,6 +197,8 @@ def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
         raise InputError("no text found; is this a profile page?")
     title = kept[start].text
     city, country, code = _title(title, notices)
+    if not slug(city):
+        raise InputError(f"the title line '{title}' names no city (no letters or digits)")
     reader = _Reader(city, notices)
     rest = kept[start + 1 :]
     first_section = next((i for i, line in enumerate(rest) if _starts_section(line)), len(rest))
@@ -392,8 +395,11 @@ def _person(text: str) -> Person:
 
 def _people(text: str, label: str, reader: _Reader) -> Iterator[Person]:
     for part in _PERSON_SEPARATOR.split(text):
-        if part.strip():
-            yield _person(part.strip())
+        person = _person(part.strip())
+        if person.name:
+            yield person
+        elif part.strip():
+            reader.warn(label, f"no name found in '{part.strip()}'")
 
 
 def _mayor(text: str, label: str, reader: _Reader) -> Mayor | None:
