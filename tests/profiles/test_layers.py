@@ -4,10 +4,11 @@ account for every other statement: data/yongsan.ttl = (import − retracted) ∪
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from learningcity.cli import cli
 from learningcity.errors import InputError
@@ -88,3 +89,34 @@ def test_a_retraction_the_import_did_not_make_is_refused(imported: list[ox.Quad]
     stale = ox.Quad(imported[0].subject, imported[0].predicate, ox.Literal("not imported"))
     with pytest.raises(InputError, match="not in the import"):
         apply_layers(imported, [], [stale])
+
+
+def _layers_cli(curated: Path, enrich: Path, retract: Path, *extra: str) -> Result:
+    args = ["import", str(SOURCE), "--source-url", URL, "--read-on", "2026-11-24"]
+    layers = ["--enrich", str(enrich), "--retract", str(retract), "-o", str(curated)]
+    return CliRunner().invoke(cli, [*args, *layers, *extra])
+
+
+def test_update_layers_derives_the_committed_layers_from_the_data(tmp_path: Path) -> None:
+    enrich, retract = tmp_path / "e.ttl", tmp_path / "r.ttl"
+    done = _layers_cli(REPO / "data" / "yongsan.ttl", enrich, retract, "--update-layers")
+    assert done.exit_code == 0, done.output
+    assert enrich.read_bytes() == ENRICHMENTS.read_bytes()
+    assert retract.read_bytes() == RETRACTED.read_bytes()
+
+
+def test_a_hand_edit_of_the_data_round_trips_through_the_layers(tmp_path: Path) -> None:
+    """Curators edit the data; --update-layers moves the edit into the layers; the import with
+    the layers then rebuilds the edited data exactly."""
+    curated = tmp_path / "yongsan.ttl"
+    text = (REPO / "data" / "yongsan.ttl").read_text(encoding="utf-8")
+    text = text.replace(
+        '    schema:name "Talent Sharing project"@en .', '    schema:name "Talent Sharing"@en .'
+    )
+    curated.write_text(text, encoding="utf-8")
+    enrich, retract = tmp_path / "e.ttl", tmp_path / "r.ttl"
+    assert _layers_cli(curated, enrich, retract, "--update-layers").exit_code == 0
+    assert '"Talent Sharing project"@en' in retract.read_text(encoding="utf-8")
+    rebuilt = tmp_path / "rebuilt.ttl"
+    assert _layers_cli(rebuilt, enrich, retract).exit_code == 0
+    assert rebuilt.read_bytes() == curated.read_bytes()

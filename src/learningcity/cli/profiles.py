@@ -28,6 +28,7 @@ Examples:
   learningcity import yongsan-gu.txt --source-url URL --read-on 2026-11-24 \\
       --enrich data/enrichments/yongsan.ttl \\
       --retract data/enrichments/yongsan.retracted.ttl -o data/yongsan.ttl
+  (the same line with --update-layers rewrites the two layers from an edited data/yongsan.ttl)
 
 \b
 Warnings (one line each, naming the field) and a summary of what each profile yielded go to
@@ -94,6 +95,12 @@ class _Output:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Imported statements the curated layer replaces (repeatable; each must be imported).",
 )
+@click.option(
+    "--update-layers",
+    is_flag=True,
+    help="Reverse the layering: read the curated -o FILE and rewrite the --enrich and --retract "
+    "files so that the import and them rebuild it (after editing the curated data by hand).",
+)
 @output_option
 @click.option(
     "--out-dir",
@@ -108,6 +115,7 @@ def import_profiles(
     base: str,
     enrich: tuple[Path, ...],
     retract: tuple[Path, ...],
+    update_layers: bool,
     output: Path | None,
     out_dir: Path | None,
 ) -> ExitCode:
@@ -132,6 +140,9 @@ def import_profiles(
             click.echo(f"{path}: warning: {notice}", err=True)
         click.echo(f"{path}: {_summary(result)}", err=True)
         results.append(result)
+    if update_layers:
+        _update_layers([q for r in results for q in r.quads], output, enrich, retract)
+        return ExitCode.OK
     outputs = _outputs(results, out_dir, output, enrich, retract, base)
     conforming = [_validate(o) for o in outputs]
     for item in outputs:
@@ -154,6 +165,24 @@ def _check_options(
         raise InputError("--enrich/--retract apply to one dataset; use -o, not --out-dir")
     if source_url and not source_url.startswith(("http://", "https://")):
         raise InputError(f"--source-url {source_url}: give an http(s) address")
+
+
+def _update_layers(
+    imported: list[ox.Quad],
+    curated_file: Path | None,
+    enrich: tuple[Path, ...],
+    retract: tuple[Path, ...],
+) -> None:
+    """Rewrite the two layer files from hand-edited curated data (docs/import.md)."""
+    if curated_file is None or len(enrich) != 1 or len(retract) != 1:
+        raise InputError("--update-layers needs -o CURATED, one --enrich and one --retract file")
+    additions, retractions = profiles.split_layers(imported, list(load_paths(curated_file)))
+    for path, quads, what in (
+        (enrich[0], additions, "added"),
+        (retract[0], retractions, "replaced"),
+    ):
+        write_atomically(path, to_turtle(quads).encode("utf-8"))
+        click.echo(f"{path}: {_count(len(quads), 'statement')} {what}", err=True)
 
 
 def _summary(result: profiles.ImportResult) -> str:

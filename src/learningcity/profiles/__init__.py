@@ -34,6 +34,7 @@ __all__ = [
     "parse_text",
     "read_profile",
     "scaffold",
+    "split_layers",
 ]
 
 FORMATS = ("text", "html")
@@ -117,3 +118,12 @@ def apply_layers(
         )
     removed = set(retractions)
     return [q for q in imported if q not in removed] + [q for q in enrichments if q not in have]
+
+
+def split_layers(
+    imported: list[ox.Quad], curated: list[ox.Quad]
+) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The layers that make `curated` from `imported`: (additions, retractions), the inverse of
+    `apply_layers`, for re-deriving them after the curated data was edited by hand."""
+    have, want = set(imported), set(curated)
+    return [q for q in curated if q not in have], [q for q in imported if q not in want]
