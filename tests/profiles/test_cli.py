@@ -226,3 +226,11 @@ def test_help_has_examples() -> None:
     for command in ("import", "new"):
         done = _run(command, "--help")
         assert done.exit_code == 0 and "Examples:" in done.stdout and "Exit codes:" in done.stdout
+
+
+def test_organizations_shared_by_several_profiles_are_written_once() -> None:
+    done = _run(
+        "import", YONGSAN, str(PROFILES / "missing-sections.txt"), "--read-on", "2026-11-24"
+    )
+    block = done.stdout.split("organization:gnlc\n", 1)[1].split("\n\n", 1)[0]
+    assert block.startswith("    a org:Organization, schema:Organization ;\n")

@@ -327,3 +327,11 @@ def test_a_title_without_letters_is_refused_and_an_empty_name_is_warned() -> Non
     profile = parse_text("Bremen, Germany\nFocal point\nMs Anna Beispiel; ,\n", "text")
     assert profile.focal_points == (Person("Anna Beispiel", "Ms"),)
     assert Notice("Focal point", "no name found in ','") in profile.notices
+
+
+def test_a_short_vision_without_a_full_stop_is_still_the_vision() -> None:
+    profile = parse_text(
+        "Bremen, Germany\n\nVision\n\nLearning for all\n\nGood practices\n", "text"
+    )
+    assert profile.vision == "Learning for all"
+    assert not [n for n in profile.notices if n.field == "Vision"]

@@ -216,7 +216,7 @@ def _outputs(
 ) -> list[_Output]:
     if out_dir is not None:
         return _per_city(results, out_dir, base)
-    imported = [q for r in results for q in r.quads]
+    imported = list(dict.fromkeys(q for r in results for q in r.quads))  # shared organizations
     if enrich or retract:
         additions = list(load_paths(*enrich)) if enrich else []
         retractions = list(load_paths(*retract)) if retract else []

@@ -483,8 +483,13 @@ def _blocks(lines: list[Line]) -> tuple[str, list[Block]]:
 
 
 def _read_vision(heading: str, preamble: str, blocks: list[Block], reader: _Reader) -> None:
-    if preamble:
-        reader.vision = preamble
+    """The section's text; a short line without a full stop is vision text too, unless text
+    follows it (then it is a sub-heading, kept as a generic statement)."""
+    paragraphs = [preamble] if preamble else []
+    while blocks and not blocks[0].text:
+        paragraphs.append(blocks.pop(0).heading)
+    if paragraphs:
+        reader.vision = "\n\n".join(paragraphs)
     for block in blocks:
         reader.warn(heading, f"heading '{block.heading}' kept as a generic statement")
         reader.others.append(OtherPart(heading, block.heading, block.text))
