@@ -143,7 +143,7 @@ def import_profiles(
     if update_layers:
         _update_layers([q for r in results for q in r.quads], output, enrich, retract)
         return ExitCode.OK
-    outputs = _outputs(results, out_dir, output, enrich, retract, base)
+    outputs = _outputs(results, out_dir, output, enrich, retract)
     conforming = [_validate(o) for o in outputs]
     for item in outputs:
         _write(item)
@@ -212,10 +212,9 @@ def _outputs(
     output: Path | None,
     enrich: tuple[Path, ...],
     retract: tuple[Path, ...],
-    base: str,
 ) -> list[_Output]:
     if out_dir is not None:
-        return _per_city(results, out_dir, base)
+        return _per_city(results, out_dir)
     imported = list(dict.fromkeys(q for r in results for q in r.quads))  # shared organizations
     if enrich or retract:
         additions = list(load_paths(*enrich)) if enrich else []
@@ -224,7 +223,7 @@ def _outputs(
     return [_Output(output, imported)]
 
 
-def _per_city(results: list[profiles.ImportResult], out_dir: Path, base: str) -> list[_Output]:
+def _per_city(results: list[profiles.ImportResult], out_dir: Path) -> list[_Output]:
     outputs: dict[Path, _Output] = {}
     for result in results:
         key = Minter.city_key(result.profile.country_code, result.profile.city)

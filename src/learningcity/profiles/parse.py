@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from learningcity.errors import InputError
@@ -221,7 +221,7 @@ def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
         source_url=reader.fields.get("source") or page_url,
     )
     _report_missing(profile, reader)
-    return Profile(**{**profile.__dict__, "notices": tuple(reader.notices)})
+    return replace(profile, notices=tuple(reader.notices))
 
 
 def _without_icons_and_placeholders(lines: list[Line]) -> list[Line | Notice]:
