@@ -179,6 +179,7 @@ def to_jsonld(
     `roots` (by default every `lc:LearningCity`); everything else stays top-level in `@graph`.
     """
     ordered = canonical_quads(dict.fromkeys(quads))
+    roots = None if roots is None else list(roots)
     context = context or published_context()
     context = context.without(context.names & _schemes(ordered))
     by_graph: dict[Node | None, list[ox.Quad]] = defaultdict(list)
@@ -307,10 +308,10 @@ class _GraphWriter:
             return key, _literal(context, value)
         if not isinstance(value, ox.NamedNode | ox.BlankNode):
             raise InputError(f"cannot write {value} in JSON-LD (RDF 1.2 triple terms)")
+        if quad.predicate == RDF_TYPE and isinstance(value, ox.NamedNode):
+            return "@type", context.vocab_iri(value.value)
         if quad.predicate == RDF_TYPE:
-            return "@type", context.vocab_iri(value.value) if isinstance(
-                value, ox.NamedNode
-            ) else _id(context, value)
+            return "@type", _id(context, value)
         key = context.vocab_iri(predicate)
         if self._embedded.get(value) == quad.subject:
             return key, self._node(value)
