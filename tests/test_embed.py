@@ -151,3 +151,9 @@ def test_data_without_a_learning_city_asks_for_resource() -> None:
     without = [q for q in load_paths(TRICKY) if "LearningCity" not in str(q.object)]
     with pytest.raises(InputError, match="--resource"):
         learning_city(without)
+
+
+def test_a_city_with_few_facts_still_gets_a_typed_object() -> None:
+    document = embed(load_paths(TRICKY), CITY)
+    assert document["@id"] == CITY
+    assert document["@type"] == ["AdministrativeArea", "GovernmentOrganization"]
