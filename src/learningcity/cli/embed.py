@@ -38,7 +38,7 @@ def embed(
     Examples:
       learningcity embed
       learningcity embed data/yongsan.ttl --json
-      learningcity embed data/yongsan.ttl -o dist/yongsan-embed.html \\
+      learningcity embed data/yongsan.ttl -o yongsan-embed.html \\
         --resource https://w3id.org/learningcity/id/city/kr-yongsan-gu
     """
     document = embed_document(load(resolve_sources(data_or_default(data), input_format)), resource)

@@ -52,8 +52,8 @@ def export(
     \b
     Examples:
       learningcity export --format jsonld
-      learningcity export data/yongsan.ttl --format jsonld --frame -o dist/yongsan.jsonld
-      learningcity export data/yongsan.ttl -o dist/yongsan.nt
+      learningcity export data/yongsan.ttl --format jsonld --frame -o yongsan.jsonld
+      learningcity export data/yongsan.ttl -o yongsan.nt
       learningcity export data/yongsan.ttl --all dist/
     """
     arguments = data_or_default(data)
