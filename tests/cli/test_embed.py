@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from help_examples import help_examples
 from learningcity.cli import cli
 from learningcity.errors import ExitCode
 from support import FIXTURES, REPO
@@ -73,3 +75,12 @@ def test_no_data_outside_the_repository_is_bad_input(tmp_path) -> None:
 def test_help_shows_examples() -> None:
     result = CliRunner().invoke(cli, ["embed", "--help"])
     assert "Examples:" in result.output
+
+
+def test_help_examples_run_in_a_fresh_checkout(tmp_path) -> None:
+    (tmp_path / "data").mkdir()
+    shutil.copy(DATA, tmp_path / "data" / "yongsan.ttl")
+    for arguments in help_examples("embed"):
+        done = run(*arguments, cwd=tmp_path)
+        assert done.returncode == ExitCode.OK, (arguments, done.stderr)
+    assert (tmp_path / "yongsan-embed.html").read_text(encoding="utf-8").startswith(SCRIPT_START)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from help_examples import help_examples
 from learningcity.cli import cli
 from learningcity.errors import ExitCode
 from learningcity.export import export
 from learningcity.formats import SYNTAXES
 from learningcity.jsonld import CONTEXT_IRI
 from learningcity.load import load_paths
-from support import FIXTURES
+from support import FIXTURES, REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 TRICKY = str(FIXTURES / "export" / "tricky-literals.ttl")
@@ -130,3 +132,12 @@ def test_help_shows_examples() -> None:
     result = CliRunner().invoke(cli, ["export", "--help"])
     assert "Examples:" in result.output
     assert "--all dist/" in result.output
+
+
+def test_help_examples_run_in_a_fresh_checkout(tmp_path) -> None:
+    (tmp_path / "data").mkdir()
+    shutil.copy(REPO / "data" / "yongsan.ttl", tmp_path / "data" / "yongsan.ttl")
+    for arguments in help_examples("export"):
+        done = subprocess.run([LEARNINGCITY, *arguments], cwd=tmp_path, capture_output=True)
+        assert done.returncode == ExitCode.OK, (arguments, done.stderr)
+    assert (tmp_path / "dist" / "yongsan.jsonld").is_file()
