@@ -9,6 +9,8 @@ import sys
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyld import jsonld as pyld
 from pyld.jsonld import JsonLdError
 
@@ -214,3 +216,54 @@ def test_framed_profile_nests_the_identifiers_under_the_city() -> None:
     identifiers = city[key("schema:identifier")]
     assert all(isinstance(i, dict) and "@type" in i for i in identifiers)
     assert not any(n["@id"].startswith("identifier:") for n in graph)
+
+
+IRIS = st.sampled_from(
+    [
+        "https://w3id.org/learningcity/id/city/",
+        "https://w3id.org/learningcity/ontology#",
+        "http://purl.org/dc/terms/",
+        "https://schema.org/",
+        "http://www.opengis.net/ont/geosparql#",
+        "geo:",
+        "urn:example:",
+        "http://example.org/a//",
+        "https://sws.geonames.org/",
+    ]
+).flatmap(lambda ns: st.from_regex(r"[A-Za-z0-9_.~-]{0,8}", fullmatch=True).map(ns.__add__))
+TERMS = st.sampled_from(
+    [
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        "http://purl.org/dc/terms/source",
+        "https://schema.org/name",
+        "https://w3id.org/learningcity/ontology#hasGoodPractice",
+        "https://w3id.org/learningcity/ontology#LearningCity",
+    ]
+)
+BLANKS = st.sampled_from(["b0", "b1", "b2"]).map(ox.BlankNode)
+NODES = st.one_of(st.one_of(IRIS, TERMS).map(ox.NamedNode), BLANKS)
+LITERALS = st.one_of(
+    st.text().map(ox.Literal),
+    st.tuples(st.text(), st.sampled_from(["en", "ko", "zh-hant", "en-gb", "x-private"])).map(
+        lambda v: ox.Literal(v[0], language=v[1])
+    ),
+    st.tuples(st.text(), IRIS).map(lambda v: ox.Literal(v[0], datatype=ox.NamedNode(v[1]))),
+)
+GRAPHS = st.one_of(st.just(ox.DefaultGraph()), IRIS.map(ox.NamedNode), BLANKS)
+QUADS = st.lists(
+    st.builds(
+        ox.Quad, NODES, st.one_of(IRIS, TERMS).map(ox.NamedNode), st.one_of(NODES, LITERALS), GRAPHS
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(quads=QUADS, frame=st.booleans())
+def test_any_dataset_round_trips_through_oxigraph_and_pyld(
+    quads: list[ox.Quad], frame: bool
+) -> None:
+    document = write_jsonld(quads, frame=frame)
+    parsed = ox.parse(inline_bundled_context(document), format=ox.RdfFormat.JSON_LD)
+    assert canonical(parsed) == canonical(quads)
+    assert canonical(read_with_pyld(document)) == canonical(quads)
