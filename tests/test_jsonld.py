@@ -267,3 +267,15 @@ def test_any_dataset_round_trips_through_oxigraph_and_pyld(
     parsed = ox.parse(inline_bundled_context(document), format=ox.RdfFormat.JSON_LD)
     assert canonical(parsed) == canonical(quads)
     assert canonical(read_with_pyld(document)) == canonical(quads)
+
+
+def test_framing_a_long_list_stops_nesting_before_the_stack_runs_out() -> None:
+    members = " ".join(f'"{i}"' for i in range(3000))
+    turtle = f"""
+        @prefix lc: <https://w3id.org/learningcity/ontology#> .
+        <https://w3id.org/learningcity/id/city/x> a lc:LearningCity ; lc:items ({members}) .
+    """
+    original = list(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE))
+    document = write_jsonld(original, frame=True)
+    parsed = ox.parse(inline_bundled_context(document), format=ox.RdfFormat.JSON_LD)
+    assert canonical(parsed) == canonical(original)

@@ -40,6 +40,7 @@ CONTEXT_IRI = f"https://w3id.org/learningcity/context/{__version__}.jsonld"
 LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
 _GEN_DELIMS = tuple(":/?#[]@")
+_MAX_DEPTH = 64
 
 Node = ox.NamedNode | ox.BlankNode
 Json = Any
@@ -258,19 +259,21 @@ class _GraphWriter:
     ) -> None:
         """Choose which node goes under which referrer: depth first from the roots.
 
-        A node that names a graph stays top-level, where its `@graph` is attached.
+        A node that names a graph stays top-level, where its `@graph` is attached; nesting stops
+        at `_MAX_DEPTH` levels, so a long chain (an `rdf:List`) cannot exhaust the stack.
         """
         if roots is None:
             roots = [s for s, qs in self._by_subject.items() if _is_learning_city(qs)]
         roots = [r for r in sorted(roots, key=str) if r in self._by_subject]
-        stack = list(reversed(roots))
+        stack = [(root, 0) for root in reversed(roots)]
         seen = set(roots)
         while stack:
-            referrer = stack.pop()
+            referrer, depth = stack.pop()
             for quad in self._by_subject[referrer]:
                 child = quad.object
                 if (
-                    quad.predicate != RDF_TYPE
+                    depth < _MAX_DEPTH
+                    and quad.predicate != RDF_TYPE
                     and child in self._by_subject
                     and child not in seen
                     and child not in graph_names
@@ -278,7 +281,7 @@ class _GraphWriter:
                 ):
                     seen.add(child)
                     self._embedded[child] = referrer
-                    stack.append(child)
+                    stack.append((child, depth + 1))
 
     def nodes(self) -> dict[Node, dict[str, Json]]:
         """Top-level node objects by subject; embedded nodes sit inside their referrers."""
