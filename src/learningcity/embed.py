@@ -17,7 +17,6 @@ pages and consumers expect while still meaning IRIs; any other IRI value is writ
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
@@ -26,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
-from learningcity.jsonld import LEARNING_CITY, Context, to_jsonld
+from learningcity.jsonld import LEARNING_CITY, Context, dumps, to_jsonld
 from learningcity.serialize import RDF_TYPE
 
 SCHEMA = "https://schema.org/"
@@ -95,7 +94,7 @@ def embed(dataset: Iterable[ox.Quad], resource: str | None = None) -> dict[str, 
 
 
 def to_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return dumps(document).decode("utf-8")
 
 
 def script_block(document: dict[str, Any]) -> str:
