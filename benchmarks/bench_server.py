@@ -15,7 +15,7 @@ Requests:
   dereferencing).
 
 Run: .venv/bin/python benchmarks/bench_server.py [--cities 1000] [--duration 5] [--rounds 3]
-     [--processes 2 1] [--before DIR]
+     [--processes 2 1] [--before DIR] [--replot JSON]
      [--json benchmarks/.work/server.json] [--plot docs/performance-server.png]
 Needs `wrk` (Debian: apt-get install wrk), the `oxigraph` CLI (pip package `oxigraph`) and
 `rdflib-endpoint[cli]` in the same environment. Prints Markdown for docs/performance.md.
@@ -466,7 +466,7 @@ def plot(cells: list[Cell], path: Path) -> None:
         axis.axhline(2000, color="grey", linestyle=":", linewidth=1)
         axis.set_xticks(range(len(names)), [n.replace(", ", ",\n") for n in names], fontsize=8)
         axis.set_yscale("log")
-        axis.set_ylim(100, 300_000)
+        axis.set_ylim(10, 300_000)
         axis.set_title(f"{connections} connection{'s' if connections > 1 else ''}")
     axes[0].set_ylabel("requests per second (log scale; median of rounds)")
     axes[0].legend(fontsize=7, loc="upper left")
@@ -500,7 +500,23 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     parser.add_argument("--plot", type=Path, help="write a PNG bar chart here")
+    parser.add_argument(
+        "--replot",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: print the Markdown (and --plot) from a --json file of a run",
+    )
     arguments = parser.parse_args()
+    if arguments.replot:
+        saved = json.loads(arguments.replot.read_text())
+        cells = [Cell(**c) for c in saved["cells"]]
+        for name in ("cities", "duration", "rounds"):
+            setattr(arguments, name, float(saved["arguments"][name]))
+        arguments.cities, arguments.rounds = int(arguments.cities), int(arguments.rounds)
+        if arguments.plot:
+            plot(cells, arguments.plot)
+        print(markdown(cells, arguments, saved["machine"]))
+        return
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     with tempfile.TemporaryDirectory() as name:
