@@ -60,7 +60,9 @@ class _Output:
 
 
 @click.command("import", epilog=IMPORT_EPILOG, context_settings={"max_content_width": 100})
-@click.argument("profile_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "profile_files", nargs=-1, required=True, metavar="PROFILE...", type=click.Path(path_type=Path)
+)
 @click.option(
     "--format",
     "profile_format",
