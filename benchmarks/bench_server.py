@@ -534,7 +534,7 @@ def main() -> None:
             json.dumps(
                 {
                     "machine": info,
-                    "arguments": vars(arguments) | {"json": None, "plot": None},
+                    "arguments": {k: str(v) for k, v in vars(arguments).items()},
                     "cells": [c.__dict__ for c in cells],
                 },
                 indent=1,
