@@ -1,0 +1,42 @@
+"""Shared helpers for the model tests: paths of the model files, parsing and mutation.
+
+Validation always runs without inference and with the ontology mixed into the data graph, exactly
+as `pyshacl -s shapes/learningcity.shapes.ttl -e ontology/learningcity.ttl -i none` does, so that
+a test result means the same as the command a focal point would run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from learningcity.namespaces import sparql_prologue
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data" / "yongsan.ttl"
+ONTOLOGY = ROOT / "ontology" / "learningcity.ttl"
+SHAPES = ROOT / "shapes" / "learningcity.shapes.ttl"
+SOURCE = ROOT.parent / "shared" / "source" / "yongsan-gnlc-profile.txt"
+SCHEMAORG = ROOT.parent / "shared" / "schemaorg" / "schemaorg-current-https.ttl"
+FIXTURES = ROOT / "tests" / "shapes"
+MODEL_FILES = (DATA, ONTOLOGY, SHAPES)
+
+
+def parse(path: Path) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+def mutated_graph(update: str) -> Graph:
+    """Data and ontology after a SPARQL Update, as an rdflib graph for pyshacl.
+
+    The update runs on the union of data and ontology because some shapes (the policy areas)
+    constrain resources that live in the ontology; pyshacl's `-e` mixes both the same way.
+    """
+    store = ox.Store()
+    for path in (DATA, ONTOLOGY):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    store.update(sparql_prologue() + update)
+    nt = ox.serialize(store, format=ox.RdfFormat.N_QUADS)
+    return Graph().parse(data=nt.decode("utf-8"), format="nt")

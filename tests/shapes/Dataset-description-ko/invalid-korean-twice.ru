@@ -1,0 +1,1 @@
+INSERT DATA { dataset:kr-yongsan-gu dcterms:description "첫째 한국어 값"@ko , "둘째 한국어 값"@ko }

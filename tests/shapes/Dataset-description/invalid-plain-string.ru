@@ -1,0 +1,1 @@
+INSERT DATA { dataset:kr-yongsan-gu dcterms:description "untagged text" }

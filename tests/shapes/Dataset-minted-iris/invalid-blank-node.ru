@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu schema:identifier _:id . _:id a schema:PropertyValue ; schema:propertyID "ISO 3166-2 of Seoul" ; schema:value "KR-11" ; dcterms:source <https://www.wikidata.org/wiki/Q8684> }

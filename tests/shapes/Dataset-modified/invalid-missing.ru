@@ -1,0 +1,1 @@
+DELETE WHERE { dataset:kr-yongsan-gu dcterms:modified ?d }

@@ -1,0 +1,2 @@
+DELETE DATA { dataset:kr-yongsan-gu dcterms:publisher organization:learningcity } ;
+INSERT DATA { dataset:kr-yongsan-gu dcterms:publisher "publisher as text" }

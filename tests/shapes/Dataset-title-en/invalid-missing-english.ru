@@ -1,0 +1,1 @@
+DELETE { dataset:kr-yongsan-gu dcterms:title ?v } WHERE { dataset:kr-yongsan-gu dcterms:title ?v FILTER(langMatches(lang(?v), "en")) }

@@ -1,0 +1,1 @@
+INSERT DATA { note:kr-yongsan-gu.coordinates lc:aboutProperty "latitude" }

@@ -1,0 +1,1 @@
+DELETE WHERE { note:kr-yongsan-gu.coordinates dcterms:source ?s }

@@ -1,0 +1,1 @@
+DELETE { practice:kr-yongsan-gu.talent-sharing-project schema:description ?v } WHERE { practice:kr-yongsan-gu.talent-sharing-project schema:description ?v FILTER(langMatches(lang(?v), "en")) }

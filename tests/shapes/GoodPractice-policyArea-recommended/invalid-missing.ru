@@ -1,0 +1,1 @@
+DELETE WHERE { practice:kr-yongsan-gu.talent-sharing-project lc:policyArea ?a }

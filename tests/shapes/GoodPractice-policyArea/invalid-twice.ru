@@ -1,0 +1,1 @@
+INSERT DATA { practice:kr-yongsan-gu.talent-sharing-project lc:policyArea lcpa:decent-work-and-entrepreneurship }

@@ -1,0 +1,1 @@
+INSERT DATA { practice:kr-yongsan-gu.talent-sharing-project dcterms:source "the UIL website" }

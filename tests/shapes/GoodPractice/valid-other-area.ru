@@ -1,0 +1,2 @@
+DELETE DATA { practice:kr-yongsan-gu.talent-sharing-project lc:policyArea lcpa:equity-and-inclusion } ;
+INSERT DATA { practice:kr-yongsan-gu.talent-sharing-project lc:policyArea lcpa:sustainability-and-health }

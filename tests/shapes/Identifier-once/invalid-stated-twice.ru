@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu schema:identifier identifier:kr-yongsan-gu.geonames-2 . identifier:kr-yongsan-gu.geonames-2 a schema:PropertyValue ; schema:propertyID "GeoNames ID" ; schema:value "1835848" ; dcterms:source <https://www.geonames.org/1835848> }

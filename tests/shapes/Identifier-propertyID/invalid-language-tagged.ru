@@ -1,0 +1,2 @@
+DELETE WHERE { identifier:kr-yongsan-gu.geonames schema:propertyID ?v } ;
+INSERT DATA { identifier:kr-yongsan-gu.geonames schema:propertyID "GeoNames ID"@en }

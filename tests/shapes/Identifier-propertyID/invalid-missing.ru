@@ -1,0 +1,1 @@
+DELETE WHERE { identifier:kr-yongsan-gu.geonames schema:propertyID ?v }

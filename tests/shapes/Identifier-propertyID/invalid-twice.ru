@@ -1,0 +1,1 @@
+INSERT DATA { identifier:kr-yongsan-gu.geonames schema:propertyID "other" }

@@ -1,0 +1,1 @@
+INSERT DATA { identifier:kr-yongsan-gu.geonames dcterms:source "the UIL website" }

@@ -1,0 +1,1 @@
+DELETE WHERE { identifier:kr-yongsan-gu.geonames dcterms:source ?s }

@@ -1,0 +1,2 @@
+DELETE WHERE { identifier:kr-yongsan-gu.geonames schema:value ?v } ;
+INSERT DATA { identifier:kr-yongsan-gu.geonames schema:value 1832311 }

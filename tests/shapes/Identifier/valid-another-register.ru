@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu schema:identifier identifier:kr-yongsan-gu.iso-3166-2 . identifier:kr-yongsan-gu.iso-3166-2 a schema:PropertyValue ; schema:propertyID "ISO 3166-2 of Seoul" ; schema:value "KR-11" ; dcterms:source <https://www.wikidata.org/wiki/Q8684> }

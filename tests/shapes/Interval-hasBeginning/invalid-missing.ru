@@ -1,0 +1,1 @@
+DELETE WHERE { interval:kr-yongsan-gu.gnlc-membership time:hasBeginning ?v }

@@ -1,0 +1,1 @@
+DELETE WHERE { interval:kr-yongsan-gu.mayor-hee-young-park time:hasEnd ?e }

@@ -1,0 +1,1 @@
+DELETE WHERE { city:kr-yongsan-gu pos:location ?v }

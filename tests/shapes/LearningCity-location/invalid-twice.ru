@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu pos:location place:kr-yongsan-gu.centroid . place:kr-yongsan-gu.centroid a pos:Point ; rdfs:label "Centroid of Yongsan-gu"@en ; pos:lat 37.534122 ; pos:long 126.981133 ; dcterms:source <https://github.com/whosonfirst-data/whosonfirst-data-admin-kr> }

@@ -1,0 +1,1 @@
+INSERT DATA { membership:kr-yongsan-gu.gnlc-2018 a org:Membership ; rdfs:label "Yongsan-gu in the network, from 2018"@en ; org:member city:kr-yongsan-gu ; org:organization organization:gnlc ; org:memberDuring interval:kr-yongsan-gu.gnlc-membership ; dcterms:source <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> }

@@ -1,0 +1,1 @@
+DELETE DATA { membership:kr-yongsan-gu.gnlc a org:Membership }

@@ -1,0 +1,1 @@
+DELETE WHERE { city:kr-yongsan-gu schema:sameAs ?v }

@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu lc:vision "A second English value"@en }

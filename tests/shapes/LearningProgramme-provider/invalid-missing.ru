@@ -1,0 +1,1 @@
+DELETE WHERE { programme:kr-yongsan-gu.yongsan-leaders-academy schema:provider ?v }

@@ -1,0 +1,1 @@
+INSERT DATA { interval:kr-yongsan-gu.gnlc-membership time:hasEnd interval:kr-yongsan-gu.gnlc-membership-end . interval:kr-yongsan-gu.gnlc-membership-end a time:Instant ; rdfs:label "End of the membership"@en ; time:inXSDgYear "2017"^^xsd:gYear }

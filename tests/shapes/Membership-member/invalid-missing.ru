@@ -1,0 +1,1 @@
+INSERT DATA { membership:kr-yongsan-gu.other a org:Membership ; rdfs:label "Another membership"@en ; org:organization organization:uil ; org:memberDuring interval:kr-yongsan-gu.gnlc-membership ; dcterms:source <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> }

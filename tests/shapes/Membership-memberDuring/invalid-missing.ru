@@ -1,0 +1,1 @@
+DELETE WHERE { membership:kr-yongsan-gu.gnlc org:memberDuring ?v }

@@ -1,0 +1,1 @@
+INSERT DATA { membership:kr-yongsan-gu.gnlc org:organization organization:uil }

@@ -1,0 +1,1 @@
+INSERT DATA { membership:kr-yongsan-gu.gnlc dcterms:source "the UIL website" }

@@ -1,0 +1,1 @@
+DELETE WHERE { membership:kr-yongsan-gu.gnlc dcterms:source ?s }

@@ -1,0 +1,1 @@
+DELETE WHERE { observation:kr-yongsan-gu.population skos:note ?n }

@@ -1,0 +1,1 @@
+INSERT DATA { observation:kr-yongsan-gu.population skos:note "A second English value"@en }

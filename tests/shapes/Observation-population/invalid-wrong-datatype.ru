@@ -1,0 +1,2 @@
+DELETE DATA { observation:kr-yongsan-gu.population lc:population 229770 } ;
+INSERT DATA { observation:kr-yongsan-gu.population lc:population 229770.0 }

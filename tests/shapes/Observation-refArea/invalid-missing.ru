@@ -1,0 +1,1 @@
+INSERT DATA { observation:kr-yongsan-gu.population-2 a qb:Observation ; rdfs:label "Another population figure"@en ; qb:dataSet dataset:kr-yongsan-gu ; lc:population 229770 ; dcterms:source <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> ; skos:note "No reference year."@en }

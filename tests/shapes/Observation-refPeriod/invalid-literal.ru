@@ -1,0 +1,1 @@
+INSERT DATA { observation:kr-yongsan-gu.population sdmxdim:refPeriod "2023" }

@@ -1,0 +1,1 @@
+DELETE { organization:gnlc schema:name ?v } WHERE { organization:gnlc schema:name ?v FILTER(langMatches(lang(?v), "en")) }

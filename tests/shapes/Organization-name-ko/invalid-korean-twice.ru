@@ -1,0 +1,1 @@
+INSERT DATA { organization:gnlc schema:name "첫째 한국어 값"@ko , "둘째 한국어 값"@ko }

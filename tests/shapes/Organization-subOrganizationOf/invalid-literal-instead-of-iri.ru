@@ -1,0 +1,1 @@
+INSERT DATA { organization:uil org:subOrganizationOf "subOrganizationOf as text" }

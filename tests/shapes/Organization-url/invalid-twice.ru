@@ -1,0 +1,1 @@
+INSERT DATA { organization:gnlc schema:url <https://www.uil.unesco.org/> }

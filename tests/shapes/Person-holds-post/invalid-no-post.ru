@@ -1,0 +1,1 @@
+INSERT DATA { person:kr-yongsan-gu.someone a schema:Person ; schema:name "Someone Else"@en }

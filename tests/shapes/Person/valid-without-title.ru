@@ -1,0 +1,1 @@
+DELETE DATA { person:kr-yongsan-gu.eunsung-heo schema:honorificPrefix "Ms." }

@@ -1,0 +1,2 @@
+DELETE WHERE { place:kr-yongsan-gu.label-point pos:lat ?v } ;
+INSERT DATA { place:kr-yongsan-gu.label-point pos:lat 90.5 }

@@ -1,0 +1,1 @@
+DELETE WHERE { place:kr-yongsan-gu.label-point pos:lat ?v }

@@ -1,0 +1,1 @@
+INSERT DATA { place:kr-yongsan-gu.label-point pos:lat -89.5 }

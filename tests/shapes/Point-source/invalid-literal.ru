@@ -1,0 +1,1 @@
+INSERT DATA { place:kr-yongsan-gu.label-point dcterms:source "the UIL website" }

@@ -1,0 +1,1 @@
+DELETE WHERE { lcpa:equity-and-inclusion lc:contributesToSdg ?g }

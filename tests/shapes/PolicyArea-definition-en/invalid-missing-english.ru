@@ -1,0 +1,1 @@
+DELETE { lcpa:equity-and-inclusion skos:definition ?v } WHERE { lcpa:equity-and-inclusion skos:definition ?v FILTER(langMatches(lang(?v), "en")) }

@@ -1,0 +1,1 @@
+INSERT DATA { lcpa:lifelong-learning a skos:Concept ; skos:inScheme <http://metadata.un.org/sdg> ; skos:prefLabel "Lifelong learning"@en , "평생학습"@ko ; skos:definition "Learning throughout life."@en ; skos:scopeNote "Mapping by the learningcity project."@en ; lc:contributesToSdg sdg:4 }

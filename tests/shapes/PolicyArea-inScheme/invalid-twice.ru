@@ -1,0 +1,1 @@
+INSERT DATA { lcpa:equity-and-inclusion skos:inScheme <http://metadata.un.org/sdg> }

@@ -1,0 +1,1 @@
+DELETE { lcpa:equity-and-inclusion skos:prefLabel ?v } WHERE { lcpa:equity-and-inclusion skos:prefLabel ?v FILTER(langMatches(lang(?v), "en")) }

@@ -1,0 +1,1 @@
+INSERT DATA { lcpa:equity-and-inclusion skos:scopeNote "untagged text" }

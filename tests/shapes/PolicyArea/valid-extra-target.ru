@@ -1,0 +1,1 @@
+INSERT DATA { lcpa:equity-and-inclusion lc:contributesToSdg sdg:4.a }

@@ -1,0 +1,1 @@
+DELETE WHERE { statement:kr-yongsan-gu.equity-and-inclusion dcterms:source ?s }

@@ -1,0 +1,1 @@
+INSERT DATA { post:kr-yongsan-gu.mayor lc:heldDuring interval:kr-yongsan-gu.gnlc-membership }

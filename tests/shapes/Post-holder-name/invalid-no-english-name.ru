@@ -1,0 +1,1 @@
+DELETE DATA { person:kr-yongsan-gu.hee-young-park schema:name "Hee Young Park"@en }

@@ -1,0 +1,2 @@
+DELETE DATA { post:kr-yongsan-gu.focal-point org:postIn city:kr-yongsan-gu } ;
+INSERT DATA { post:kr-yongsan-gu.focal-point org:postIn "Yongsan-gu" }

@@ -1,0 +1,1 @@
+DELETE WHERE { post:kr-yongsan-gu.focal-point org:postIn ?v }

@@ -1,0 +1,1 @@
+INSERT DATA { post:kr-yongsan-gu.mayor rdfs:label "A second English value"@en }

@@ -1,0 +1,1 @@
+DELETE WHERE { <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> lc:retrievedOn ?d }

@@ -1,0 +1,1 @@
+DELETE { <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> dcterms:title ?v } WHERE { <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> dcterms:title ?v FILTER(langMatches(lang(?v), "en")) }
