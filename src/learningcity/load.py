@@ -120,11 +120,48 @@ def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox
         parser = ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri)
         yield from parser
     except SyntaxError as error:
-        raise InputError(position_message(source.display, error)) from None
+        message = position_message(source.display, error)
+        if message.startswith(f"{source.display}: "):
+            message = _located(message, source, data)
+        raise InputError(message) from None
     except ValueError as error:
         raise InputError(f"{source.display}: {error}") from None
     if declared is not None:
         declared.update(parser.prefixes)
+
+
+def _located(message: str, source: Source, data: bytes) -> str:
+    """`message` with the line and column where the parser stopped, found by bisection.
+
+    Oxigraph's RDF/XML and JSON-LD parsers report errors of meaning (a bad `rdf:ID`, an invalid
+    term definition) without a position, while a cut-off input gives a positioned error or one
+    about the end of input. They stream, so a prefix raises an error without a position
+    exactly when it holds the offending construct: the shortest such prefix ends there.
+    """
+    text = message[len(source.display) + 2 :]
+    low, high = 0, len(data)
+    while low < high:
+        middle = (low + high) // 2
+        if _fails_unpositioned(data[:middle], source):
+            high = middle
+        else:
+            low = middle + 1
+    if not _fails_unpositioned(data[:low], source):
+        return message
+    before = data[: max(low - 1, 0)]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+    return f"{source.display}:{line}:{column}: {text}"
+
+
+def _fails_unpositioned(data: bytes, source: Source) -> bool:
+    try:
+        for _ in ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri):
+            pass
+    except (SyntaxError, ValueError) as error:
+        message = position_message(source.display, error)
+        return message.startswith(f"{source.display}: ") and "end of input" not in message
+    return False
 
 
 def load(sources: Iterable[Source]) -> ox.Dataset:

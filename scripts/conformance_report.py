@@ -1,0 +1,24 @@
+"""Write docs/conformance.md from a run of the W3C suites through the `learningcity` command.
+
+Usage: .venv/bin/python scripts/conformance_report.py
+The conformance tests (tests/conformance) fail when the committed file differs from their run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from conformance.report import DOC, render, run_suite
+from conformance.w3c import SUITES
+
+
+def main() -> None:
+    DOC.write_text(render({suite: run_suite(suite) for suite in SUITES}), encoding="utf-8")
+    print(f"wrote {DOC}")
+
+
+if __name__ == "__main__":
+    main()
