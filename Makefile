@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
-TURTLE := ontology/*.ttl shapes/*.ttl data/*.ttl
+TURTLE := ontology/*.ttl shapes/*.ttl data/*.ttl data/enrichments/*.ttl
+PORT ?= 8000
 
 .PHONY: help run test lint check-format bench bench-quick clean
 
@@ -21,10 +22,11 @@ $(DEV): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@ $(RUNTIME)
 
-run: $(RUNTIME) ## Set up, validate data/yongsan.ttl and write every export to dist/.
+run: $(RUNTIME) ## Set up, validate data/yongsan.ttl, write every export to dist/, then serve it.
 	$(BIN)/learningcity validate data/yongsan.ttl
 	$(BIN)/learningcity export data/yongsan.ttl --all dist/
-	@echo "exports written to dist/"
+	@echo "exports written to dist/; serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(BIN)/learningcity serve data/yongsan.ttl --host 127.0.0.1 --port $(PORT)
 
 test: $(DEV) lint check-format ## Set up and run the linters and the whole test suite.
 	$(BIN)/pytest -n 2
