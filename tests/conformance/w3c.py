@@ -71,7 +71,8 @@ class Run:
 
 def run_main(*args: str) -> Run:
     """`learningcity ARGS` in this process, through `main()` as the installed command runs it."""
-    out, err = io.StringIO(), io.StringIO()
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # commands write to stdout.buffer
+    err = io.StringIO()
     saved = sys.argv
     sys.argv = ["learningcity", *args]
     code: int | str | None = 0
@@ -83,7 +84,8 @@ def run_main(*args: str) -> Run:
                 code = exit_.code
     finally:
         sys.argv = saved
-    return Run(int(code or 0), out.getvalue(), err.getvalue())
+    out.flush()
+    return Run(int(code or 0), out.buffer.getvalue().decode("utf-8"), err.getvalue())
 
 
 # --- Manifests ---------------------------------------------------------------------------------
