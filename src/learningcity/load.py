@@ -169,6 +169,15 @@ def load(sources: Iterable[Source]) -> ox.Dataset:
     return load_with_prefixes(sources)[0]
 
 
+def load_quads(sources: Iterable[Source]) -> list[ox.Quad]:
+    """Every statement of the sources, in file order, duplicates kept.
+
+    For callers that only read the statements once (validation, streaming export): building a
+    `Dataset` indexes every statement six ways, ~4x the time of parsing at 1 million statements.
+    """
+    return list(chain.from_iterable(parse(source) for source in sources))
+
+
 def load_with_prefixes(sources: Iterable[Source]) -> tuple[ox.Dataset, dict[str, str]]:
     """The dataset and the prefixes its sources declare (for writers that keep them)."""
     declared: dict[str, str] = {}

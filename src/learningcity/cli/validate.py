@@ -13,7 +13,7 @@ import click
 from learningcity import validation
 from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
 from learningcity.errors import ExitCode
-from learningcity.load import load, resolve_sources
+from learningcity.load import load_quads, resolve_sources
 
 REPORT_FORMATS = ("text", "json", "turtle")
 
@@ -72,7 +72,7 @@ def validate(
     sources = resolve_sources(data_or_default(data), input_format)
     with TerminalProgress.for_stderr() as progress:
         progress(f"parsing {', '.join(s.display for s in sources)}")
-        dataset = load(sources)
+        dataset = load_quads(sources)
         outcome = validation.validate(dataset, shapes, ontology, strict=strict, progress=progress)
     color = report_format == "text" and output is None and _colour_wanted(sys.stdout)
     emit(validation.render(outcome, report_format, color=color).encode("utf-8"), output)
