@@ -1,0 +1,1 @@
+INSERT DATA { dataset:kr-yongsan-gu dcterms:description "texte en français"@fr }

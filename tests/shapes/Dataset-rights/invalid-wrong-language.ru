@@ -1,0 +1,1 @@
+INSERT DATA { dataset:kr-yongsan-gu dcterms:rights "texte en français"@fr }

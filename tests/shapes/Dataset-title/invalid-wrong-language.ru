@@ -1,0 +1,1 @@
+INSERT DATA { dataset:kr-yongsan-gu dcterms:title "texte en français"@fr }

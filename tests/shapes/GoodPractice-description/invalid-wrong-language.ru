@@ -1,0 +1,1 @@
+INSERT DATA { practice:kr-yongsan-gu.talent-sharing-project schema:description "texte en français"@fr }

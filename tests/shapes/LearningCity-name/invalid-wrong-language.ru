@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu schema:name "texte en français"@fr }

@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu lc:vision "texte en français"@fr }

@@ -1,0 +1,1 @@
+INSERT DATA { organization:gnlc schema:name "texte en français"@fr }

@@ -1,0 +1,1 @@
+INSERT DATA { place:kr-seoul schema:name "texte en français"@fr }

@@ -1,0 +1,1 @@
+INSERT DATA { lcpa:equity-and-inclusion skos:definition "texte en français"@fr }

@@ -1,0 +1,1 @@
+INSERT DATA { lcpa:equity-and-inclusion skos:prefLabel "texte en français"@fr }

@@ -1,0 +1,1 @@
+INSERT DATA { lcpa:equity-and-inclusion skos:scopeNote "texte en français"@fr }
