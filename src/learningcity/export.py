@@ -7,15 +7,21 @@ exports of one graph are byte-identical and every file parses back to an isomorp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from learningcity.atomic import write_atomically
 from learningcity.errors import InputError, OutputError
 from learningcity.formats import SYNTAXES, RdfSyntax, syntax_named
-from learningcity.jsonld import write_jsonld
+from learningcity.jsonld import stream_jsonld, write_jsonld
+from learningcity.namespaces import prefixes
 from learningcity.serialize import serialize
 
 
@@ -38,6 +44,52 @@ def export(
         option = "--frame" if frame else "--inline-context"
         raise InputError(f"{option} applies to JSON-LD only; add --format jsonld or drop it")
     return serialize(dataset, syntax)
+
+
+def stream_export(
+    quads: Iterable[ox.Quad],
+    syntax: RdfSyntax | str,
+    out: BinaryIO,
+    *,
+    inline_context: bool = False,
+) -> None:
+    """Write the statements to `out` as they come, in input order: constant memory, any size.
+
+    Oxigraph's writers take every syntax but JSON-LD, which our compacting writer streams node
+    by node (`learningcity.jsonld.stream_jsonld`). Nothing is sorted and blank-node labels are
+    the parser's, so the bytes are stable for a given input without blank nodes; `export` gives
+    the same graph sorted and canonical, whatever the input order.
+    """
+    syntax = syntax_named(syntax) if isinstance(syntax, str) else syntax
+    if syntax.name == "jsonld":
+        stream_jsonld(quads, out, inline_context=inline_context)
+        return
+    if inline_context:
+        raise InputError("--inline-context applies to JSON-LD only; add --format jsonld or drop it")
+    try:
+        ox.serialize(quads, out, format=syntax.oxigraph, prefixes=prefixes())
+    except ValueError as error:
+        raise InputError(f"cannot write {syntax.label}: {error}") from None
+
+
+@contextmanager
+def atomic_output(path: Path | None) -> Iterator[BinaryIO]:
+    """stdout, or a temporary file beside `path` that replaces it only once it is complete."""
+    if path is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write ({error.strerror}); check the folder") from None
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb", buffering=1 << 20) as stream:
+            yield stream
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def export_all(

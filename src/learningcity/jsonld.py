@@ -26,7 +26,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from itertools import groupby
+from operator import attrgetter
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -209,6 +211,73 @@ def write_jsonld(
     """The quads as JSON-LD compacted against the published context."""
     context = published_context(inline=inline_context)
     return dumps(to_jsonld(quads, context, frame=frame))
+
+
+def stream_jsonld(quads: Iterable[ox.Quad], out: BinaryIO, *, inline_context: bool = False) -> None:
+    """Write compact JSON-LD to `out` as the quads come: one node object per run of statements
+    about one subject, in input order, in constant memory.
+
+    For network-sized data where sorted output costs too much memory and time. A subject whose
+    statements are not together in the input gets several node objects (JSON-LD merges them);
+    only the default graph is written; an IRI whose scheme is a context term is refused (the
+    sorted writer handles it by switching the term off, which needs the whole data first).
+    """
+    context = published_context(inline=inline_context)
+    reference = json.dumps(context.reference, ensure_ascii=False)
+    out.write(f'{{"@context": {reference}, "@graph": ['.encode())
+    separator = b"\n"
+    for subject, statements in groupby(quads, key=attrgetter("subject")):
+        node = _StreamNode(context, subject)
+        for quad in statements:
+            node.add(quad)
+        out.write(separator + json.dumps(node.values, ensure_ascii=False).encode("utf-8"))
+        separator = b",\n"
+    out.write(b"\n]}\n")
+
+
+class _StreamNode:
+    """One node object built statement by statement (see `stream_jsonld`)."""
+
+    def __init__(self, context: Context, subject: Node) -> None:
+        self.context = context
+        self.values: dict[str, Json] = {"@id": self.reference(subject)}
+
+    def reference(self, node: Node) -> str:
+        if isinstance(node, ox.BlankNode):
+            return f"_:{node.value}"
+        compact = self.context.compact_iri(node.value)
+        if compact == node.value and node.value.partition(":")[0] in self.context.names:
+            raise InputError(
+                f"<{node.value}> would read as a compact IRI in JSON-LD; export without --stream"
+            )
+        return compact
+
+    def add(self, quad: ox.Quad) -> None:
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            raise InputError("--stream writes the default graph only; export without --stream")
+        value = quad.object
+        if quad.predicate == RDF_TYPE and isinstance(value, ox.NamedNode):
+            self._append("@type", self.context.vocab_iri(value.value))
+            return
+        key = self.context.vocab_iri(quad.predicate.value)
+        if isinstance(value, ox.Literal):
+            if key in self.context.id_terms:
+                key = self.context.compact_iri(quad.predicate.value)
+            self._append(key, _literal(self.context, value))
+        elif isinstance(value, ox.NamedNode | ox.BlankNode):
+            reference = self.reference(value)
+            self._append(key, reference if key in self.context.id_terms else {"@id": reference})
+        else:
+            raise InputError(f"cannot write {value} in JSON-LD (RDF 1.2 triple terms)")
+
+    def _append(self, key: str, item: Json) -> None:
+        existing = self.values.get(key)
+        if existing is None:
+            self.values[key] = item
+        elif isinstance(existing, list):
+            existing.append(item)
+        else:
+            self.values[key] = [existing, item]
 
 
 def _schemes(quads: list[ox.Quad]) -> set[str]:

@@ -169,13 +169,18 @@ def load(sources: Iterable[Source]) -> ox.Dataset:
     return load_with_prefixes(sources)[0]
 
 
-def load_quads(sources: Iterable[Source]) -> list[ox.Quad]:
-    """Every statement of the sources, in file order, duplicates kept.
+def read_quads(sources: Iterable[Source]) -> Iterator[ox.Quad]:
+    """Every statement of the sources as it is parsed, in file order, duplicates kept.
 
-    For callers that only read the statements once (validation, streaming export): building a
-    `Dataset` indexes every statement six ways, ~4x the time of parsing at 1 million statements.
+    For callers that read the statements once (validation, export): building a `Dataset` indexes
+    every statement six ways, ~4x the time of parsing at 1 million statements.
     """
-    return list(chain.from_iterable(parse(source) for source in sources))
+    return chain.from_iterable(parse(source) for source in sources)
+
+
+def load_quads(sources: Iterable[Source]) -> list[ox.Quad]:
+    """`read_quads` as a list."""
+    return list(read_quads(sources))
 
 
 def load_with_prefixes(sources: Iterable[Source]) -> tuple[ox.Dataset, dict[str, str]]:

@@ -32,13 +32,15 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Quads with canonical blank-node labels, in a stable order."""
+    """Quads with canonical blank-node labels, in a stable order, each once (parsed files may
+    repeat a statement)."""
     quads = list(quads)
     if any(_has_blank_node(q) for q in quads):
         dataset = ox.Dataset(quads)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         quads = list(dataset)
-    return sorted(quads, key=_quad_key)
+    ordered = sorted(quads, key=_quad_key)
+    return [q for i, q in enumerate(ordered) if i == 0 or q != ordered[i - 1]]  # duplicates once
 
 
 def _has_blank_node(quad: ox.Quad) -> bool:
@@ -54,6 +56,8 @@ def serialize(
     quads: Iterable[ox.Quad], syntax: RdfSyntax, namespaces: dict[str, str] | None = None
 ) -> bytes:
     """Write quads in `syntax`. Graph-only syntaxes take the default graph and refuse others."""
+    if syntax.name == "nt":
+        return _sorted_ntriples(quads)
     ordered = canonical_quads(quads)
     namespaces = prefixes() if namespaces is None else namespaces
     if syntax.holds_datasets:
@@ -69,6 +73,30 @@ def serialize(
     if syntax.name == "turtle":
         return TurtleWriter(namespaces).write(triples).encode("utf-8")
     return ox.serialize(triples, format=syntax.oxigraph, prefixes=_used(ordered, namespaces))
+
+
+def _sorted_ntriples(quads: Iterable[ox.Quad]) -> bytes:
+    """N-Triples sorted line by line, which is the order of `canonical_quads` (every term ends in
+    `>`, `"`, a tag or a datatype, followed by a space, so lines sort as their terms do).
+
+    Oxigraph writes the lines and Python sorts bytes: ~5x quicker than sorting quads by their
+    terms at 1 million statements. Blank-node labels must be canonical first, so data with blank
+    nodes (rare in this project: IRIs are minted) takes the general path.
+    """
+    quads = quads if isinstance(quads, list) else list(quads)
+    try:
+        text = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
+    except ValueError:
+        from learningcity.errors import InputError
+
+        raise InputError(
+            "the data has named graphs, which N-Triples cannot hold; "
+            "export as trig or nquads instead"
+        ) from None
+    if b"_:" in text:  # perhaps a blank node (or just those two characters in a literal)
+        return ox.serialize(canonical_quads(quads), format=ox.RdfFormat.N_TRIPLES)
+    lines = sorted(set(text.splitlines()))
+    return b"\n".join(lines) + b"\n" if lines else b""
 
 
 def _used(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str, str]:

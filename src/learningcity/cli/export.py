@@ -6,10 +6,10 @@ import click
 
 from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
 from learningcity.errors import InputError
+from learningcity.export import atomic_output, export_all, stream_export
 from learningcity.export import export as export_dataset
-from learningcity.export import export_all
 from learningcity.formats import SYNTAX_NAMES, syntax_for_path, syntax_named
-from learningcity.load import load, resolve_sources
+from learningcity.load import load, read_quads, resolve_sources
 
 
 @click.command()
@@ -26,6 +26,12 @@ from learningcity.load import load, resolve_sources
     is_flag=True,
     help="JSON-LD: embed the context instead of referencing its published IRI.",
 )
+@click.option(
+    "--stream",
+    is_flag=True,
+    help="Write statements as they are read: constant memory and fastest for large data, in "
+    "input order (not sorted), default graph only for JSON-LD.",
+)
 @output_option
 @click.option(
     "--all",
@@ -39,15 +45,18 @@ def export(
     output_format: str | None,
     frame: bool,
     inline_context: bool,
+    stream: bool,
     output: Path | None,
     all_directory: Path | None,
 ) -> None:
     """Write DATA in another RDF syntax: turtle, nt, nquads, trig, xml, jsonld or n3.
 
     Output is deterministic (statements sorted, canonical blank-node labels), so two runs give
-    identical bytes. JSON-LD is compacted against the project's published context and names it
-    by IRI (https://w3id.org/learningcity/context/<version>.jsonld); `learningcity` reads it
-    back without the network.
+    identical bytes. --stream skips the sorting for large data: same input, same bytes (when it
+    has no blank nodes), in a fraction of the time and memory. JSON-LD is compacted against the
+    project's published context and names it by IRI
+    (https://w3id.org/learningcity/context/<version>.jsonld); `learningcity` reads it back
+    without the network.
 
     \b
     Examples:
@@ -55,10 +64,19 @@ def export(
       learningcity export data/yongsan.ttl --format jsonld --frame -o yongsan.jsonld
       learningcity export data/yongsan.ttl -o yongsan.nt
       learningcity export data/yongsan.ttl --all dist/
+      learningcity export data/yongsan.ttl --format nt --stream -o yongsan.nt
     """
     arguments = data_or_default(data)
-    dataset = load(resolve_sources(arguments, input_format))
+    sources = resolve_sources(arguments, input_format)
+    if stream:
+        if frame or all_directory is not None:
+            raise InputError("--stream writes one file unframed; drop --frame and --all")
+        syntax = syntax_named(output_format or _format_of(output))
+        with atomic_output(output) as out:
+            stream_export(read_quads(sources), syntax, out, inline_context=inline_context)
+        return
     if all_directory is not None:
+        dataset = load(sources)
         if output is not None or output_format is not None:
             raise InputError("--all writes every format; drop -o and --format")
         stem = "data" if arguments[0] == "-" else Path(arguments[0]).name.split(".")[0]
@@ -68,7 +86,8 @@ def export(
             click.echo(f"wrote {path}", err=True)
         return
     syntax = syntax_named(output_format or _format_of(output))
-    emit(export_dataset(dataset, syntax, frame=frame, inline_context=inline_context), output)
+    statements = read_quads(sources)  # a Dataset is not needed to sort and write
+    emit(export_dataset(statements, syntax, frame=frame, inline_context=inline_context), output)
 
 
 def _format_of(output: Path | None) -> str:
