@@ -15,7 +15,7 @@ from pathlib import Path
 import pyshacl
 import pytest
 from model_support import DATA, FIXTURES, ONTOLOGY, SHAPES, mutated_graph, parse
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -242,3 +242,36 @@ def test_gyear_bounds_are_not_left_to_pyshacl_ordering(shapes_graph) -> None:
                 isinstance(value, Literal)
                 and value.datatype == URIRef("http://www.w3.org/2001/XMLSchema#gYear")
             )
+
+
+def superclasses(graph: Graph, cls: URIRef) -> set[URIRef]:
+    found, todo = {cls}, [cls]
+    while todo:
+        for parent in graph.objects(todo.pop(), RDFS.subClassOf):
+            if parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    return found
+
+
+def test_every_property_the_data_uses_is_constrained(
+    data_graph: Graph, ontology_graph: Graph, shapes_graph: Graph
+) -> None:
+    """Each property of each typed resource in the data has a shape on that class (or a super)."""
+    constrained: dict[URIRef, set[object]] = {}
+    for node_shape, cls in shapes_graph.subject_objects(SH.targetClass):
+        for prop_shape in shapes_graph.objects(node_shape, SH.property):
+            path = shapes_graph.value(prop_shape, SH.path)
+            alternatives = shapes_graph.value(path, SH.alternativePath) if path else None
+            paths = list(Collection(shapes_graph, alternatives)) if alternatives else [path]
+            constrained.setdefault(cls, set()).update(paths)
+    schema = data_graph + ontology_graph
+    unconstrained = set()
+    for subject, predicate, _ in data_graph:
+        types = set(data_graph.objects(subject, RDF.type))
+        if predicate == RDF.type or not types:
+            continue
+        classes = set().union(*(superclasses(schema, t) for t in types))
+        if not any(predicate in constrained.get(c, set()) for c in classes):
+            unconstrained.add((str(sorted(types)[0]), str(predicate)))
+    assert sorted(unconstrained) == []

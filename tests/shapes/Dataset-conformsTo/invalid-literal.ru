@@ -1,0 +1,1 @@
+INSERT DATA { dataset:kr-yongsan-gu dcterms:conformsTo "learningcity ontology" }

@@ -1,0 +1,2 @@
+DELETE WHERE { dataset:kr-yongsan-gu qb:structure ?s } ;
+INSERT DATA { dataset:kr-yongsan-gu qb:structure lc:censusStructure }

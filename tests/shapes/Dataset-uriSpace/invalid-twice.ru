@@ -1,0 +1,1 @@
+INSERT DATA { dataset:kr-yongsan-gu void:uriSpace "https://example.org/id/" }
