@@ -169,13 +169,16 @@ def load(sources: Iterable[Source]) -> ox.Dataset:
     return load_with_prefixes(sources)[0]
 
 
-def read_quads(sources: Iterable[Source]) -> Iterator[ox.Quad]:
-    """Every statement of the sources as it is parsed, in file order, duplicates kept.
+def read_quads(
+    sources: Iterable[Source], declared: dict[str, str] | None = None
+) -> Iterator[ox.Quad]:
+    """Every statement of the sources as it is parsed, in file order, duplicates kept; prefixes
+    the sources declare are added to `declared` as each one is read.
 
-    For callers that read the statements once (validation, export): building a `Dataset` indexes
-    every statement six ways, ~4x the time of parsing at 1 million statements.
+    For callers that read the statements once (validation, export, loading a Store): building a
+    `Dataset` indexes every statement six ways, ~4x the time of parsing at 1 million statements.
     """
-    return chain.from_iterable(parse(source) for source in sources)
+    return chain.from_iterable(parse(source, declared) for source in sources)
 
 
 def load_quads(sources: Iterable[Source]) -> list[ox.Quad]:

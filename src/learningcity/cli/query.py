@@ -12,7 +12,7 @@ import click
 
 from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
 from learningcity.errors import ExitCode, InputError
-from learningcity.load import load_with_prefixes, resolve_sources
+from learningcity.load import read_quads, resolve_sources
 from learningcity.namespaces import with_declared
 from learningcity.query import (
     OUTPUT_FORMATS,
@@ -135,9 +135,9 @@ def query(
         inspect_query(request.text, allow_service=allow_service, source=request.source)
         sources = resolve_sources(data_or_default(request.data), input_format)
         sources += resolve_sources([str(USABLE_GRAPHS[use]()) for use in request.uses])
-        dataset, declared = load_with_prefixes(sources)
+        declared: dict[str, str] = {}
         result = run_query(
-            store_for(dataset),
+            store_for(read_quads(sources, declared)),  # straight into the Store: no Dataset
             request.text,
             allow_service=allow_service,
             substitutions=request.bindings,
