@@ -8,6 +8,7 @@ fires as well or instead; a `valid-*.ru` must leave the data conforming.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -275,3 +276,28 @@ def test_every_property_the_data_uses_is_constrained(
         if not any(predicate in constrained.get(c, set()) for c in classes):
             unconstrained.add((str(sorted(types)[0]), str(predicate)))
     assert sorted(unconstrained) == []
+
+
+#: Issue 2's "Done when": each realistic editing mistake fails with a message naming the problem.
+REALISTIC_MISTAKES = [
+    ("missing value", "LearningCity-name-en/invalid-missing-english.ru", "English"),
+    ("impossible value", "Observation-population-positive/invalid-negative.ru", "positive"),
+    ("impossible date", "Membership-start-range/invalid-before-2013.ru", "2013"),
+    ("wrong datatype", "Observation-population/invalid-wrong-datatype.ru", "whole number"),
+    ("wrong language", "LearningCity-description/invalid-wrong-language.ru", "@en"),
+    ("IRI as text", "LearningProgramme-provider/invalid-literal-instead-of-iri.ru", "not text"),
+    ("outside its scheme", "PolicyStatement-policyArea/invalid-outside-scheme.ru", "lcpa:"),
+    ("stated twice", "LearningCity-population-once/invalid-stated-twice.ru", "twice"),
+    ("personal data", "Person/invalid-personal-data.ru", "personal data"),
+]
+
+
+@pytest.mark.parametrize(("mistake", "fixture", "word"), REALISTIC_MISTAKES, ids=lambda v: str(v))
+def test_realistic_mistake_fails_with_a_message_naming_it(
+    mistake: str, fixture: str, word: str, shapes_graph: Graph
+) -> None:
+    conforms, report = validate(mutated_graph((FIXTURES / fixture).read_text()), shapes_graph)
+    assert not conforms, mistake
+    messages = [str(m) for m in report.objects(None, SH.resultMessage)]
+    assert any(word in m for m in messages), (mistake, messages)
+    assert any(re.search("[가-힣]", m) for m in messages), "a Korean message too"
