@@ -116,6 +116,7 @@ def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox
         from learningcity.jsonld import inline_bundled_context
 
         data = inline_bundled_context(data)
+    _check_nesting(source, data)
     try:
         parser = ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri)
         yield from parser
@@ -128,6 +129,42 @@ def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox
         raise InputError(f"{source.display}: {error}") from None
     if declared is not None:
         declared.update(parser.prefixes)
+
+
+#: Deepest nesting of brackets (Turtle, TriG, N3, JSON-LD) or elements (RDF/XML) read. Oxigraph's
+#: parsers recurse per level and overflow the stack (the process dies with SIGSEGV) at about
+#: 20,000 levels; no real data comes near this limit.
+MAX_NESTING = 1000
+_NESTING_MARKS = {
+    "turtle": re.compile(rb"[\[(]|[\])]"),
+    "trig": re.compile(rb"[\[({]|[\])}]"),
+    "n3": re.compile(rb"[\[({]|[\])}]"),
+    "jsonld": re.compile(rb"[\[{]|[\]}]"),
+    "xml": re.compile(rb"<[^/?!]|</|/>"),
+}
+_CLOSING = frozenset((b"]", b")", b"}", b"</", b"/>"))
+
+
+def _check_nesting(source: Source, data: bytes) -> None:
+    """Refuse input nested deeper than `MAX_NESTING` before a parser recurses into it.
+
+    Brackets are counted wherever they stand (inside strings too), which can only overstate the
+    depth; data with a thousand unclosed brackets in its strings is refused with a clear message.
+    """
+    marks = _NESTING_MARKS.get(source.syntax.name)
+    if marks is None:
+        return
+    depth = 0
+    for mark in marks.finditer(data):
+        depth += -1 if mark.group() in _CLOSING else 1
+        if depth > MAX_NESTING:
+            before = data[: mark.start()]
+            line = before.count(b"\n") + 1
+            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+            raise InputError(
+                f"{source.display}:{line}:{column}: nested more than {MAX_NESTING} levels deep; "
+                "refused (the parser would overflow its stack)"
+            )
 
 
 def _located(message: str, source: Source, data: bytes) -> str:
