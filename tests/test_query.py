@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
 
 import pyoxigraph as ox
 import pytest
@@ -30,6 +29,7 @@ from learningcity.query import (
     tokenize,
     with_prologue,
 )
+from processes import free_port
 from support import FIXTURES
 
 QUERY_FIXTURES = FIXTURES / "query"
@@ -437,10 +437,7 @@ def test_the_prologue_adds_only_used_undeclared_prefixes() -> None:
 
 
 def test_an_unreachable_endpoint_is_one_line() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"
     with pytest.raises(InputError, match=rf"^POST {url}: cannot connect \("):
         run_remote(url, "ASK {}", timeout=5)
 

@@ -28,6 +28,7 @@ from learningcity.query import (
     run_query,
     store_for,
 )
+from processes import free_port, stop
 from support import FIXTURES
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -44,12 +45,6 @@ def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [LEARNINGCITY, "query", *args], capture_output=True, text=True, timeout=timeout
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- local data ---------------------------------------------------------------------------------
@@ -250,12 +245,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _wait_for_port(port, server)
         yield f"http://127.0.0.1:{port}/query"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop(server)
 
 
 def _wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:

@@ -22,6 +22,7 @@ import pytest
 
 from learningcity.load import load_paths
 from learningcity.publish import publish
+from processes import free_port
 from support import REPO
 
 DATA = REPO / "data" / "yongsan.ttl"
@@ -49,12 +50,6 @@ def nginx_binary() -> str:
             pytrace=False,
         )
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def configuration(prefix: Path, site: Path, port: int) -> str:

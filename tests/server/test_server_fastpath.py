@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 from learningcity.query import inspect_query
 from learningcity.resources import queries_dir
 from learningcity.server.sparql import ResultCache, _quick_form
+from processes import free_port
 
 COMMAND = Path(sys.executable).parent / "learningcity"
 DATA = Path(__file__).parent / "fixtures" / "city.ttl"
@@ -136,14 +136,8 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_several_processes_share_the_port_and_stop_together(tmp_path):
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     with log.open("wb") as stream:
         process = subprocess.Popen(
