@@ -12,6 +12,7 @@ import click
 from learningcity.atomic import write_atomically
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES
+from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.resources import default_data_path
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +33,31 @@ def output_option(function: F) -> F:
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
         help="Write to this file (atomically) instead of stdout.",
+    )(function)
+
+
+def shapes_options(function: F) -> F:
+    """`--shapes` and `--ontology`, the same for every command that validates."""
+    function = click.option(
+        "--ontology",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Ontology mixed into the data, as `pyshacl -e` (default: the bundled ontology).",
+    )(function)
+    return click.option(
+        "--shapes",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="SHACL shapes file (default: the bundled shapes/learningcity.shapes.ttl).",
+    )(function)
+
+
+def base_option(function: F) -> F:
+    """`--base`: the IRI under which the data's things are minted and published."""
+    return click.option(
+        "--base",
+        default=DEFAULT_DATA_BASE,
+        show_default=True,
+        metavar="IRI",
+        help="Base IRI of the things in the data (ends in /id/; city/, person/ ... follow it).",
     )(function)
 
 

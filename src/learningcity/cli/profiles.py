@@ -12,11 +12,10 @@ import pyoxigraph as ox
 
 from learningcity import profiles
 from learningcity.atomic import write_atomically
-from learningcity.cli.common import emit, output_option
+from learningcity.cli.common import base_option, emit, output_option
 from learningcity.errors import ExitCode, InputError, OutputError
 from learningcity.iris import Minter
 from learningcity.load import load_paths
-from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.serialize import to_turtle
 
 IMPORT_EPILOG = """\b
@@ -79,12 +78,7 @@ class _Output:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Date the page was read, YYYY-MM-DD (default: today).",
 )
-@click.option(
-    "--base",
-    default=DEFAULT_DATA_BASE,
-    show_default=True,
-    help="Base IRI of the minted IRIs (city/, person/, post/ ... are added to it).",
-)
+@base_option
 @click.option(
     "--enrich",
     multiple=True,

@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from learningcity import validation
-from learningcity.cli.common import data_arguments, data_or_default
+from learningcity.cli.common import base_option, data_arguments, data_or_default, shapes_options
 from learningcity.errors import ExitCode
 from learningcity.load import load, resolve_sources
-from learningcity.namespaces import DEFAULT_DATA_BASE
 
 EPILOG = """\b
 Examples:
@@ -35,25 +34,11 @@ Exit codes:
     type=click.Path(file_okay=False, path_type=Path),
     help="The site folder; replaced whole, only once the new site is complete.",
 )
-@click.option(
-    "--base",
-    default=DEFAULT_DATA_BASE,
-    show_default=True,
-    help="IRI the things are published under (ends in /id/); pages link under its root.",
-)
+@base_option
 @click.option(
     "--force", is_flag=True, help="Publish data with violations, marked as not validated."
 )
-@click.option(
-    "--shapes",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SHACL shapes (default: the bundled shapes); documented on the site.",
-)
-@click.option(
-    "--ontology",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Ontology (default: the bundled ontology); documented on the site.",
-)
+@shapes_options
 def publish(
     data: tuple[str, ...],
     input_format: str | None,

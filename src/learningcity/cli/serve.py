@@ -6,22 +6,15 @@ import logging
 
 import click
 
-from learningcity.cli.common import data_arguments, data_or_default
+from learningcity.cli.common import base_option, data_arguments, data_or_default
 from learningcity.load import load_paths
-from learningcity.namespaces import DEFAULT_DATA_BASE
 
 
 @click.command()
 @data_arguments
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option(
-    "--base",
-    default=DEFAULT_DATA_BASE,
-    show_default=True,
-    metavar="IRI",
-    help="Base IRI of the things in DATA (ends in /id/).",
-)
+@base_option
 @click.option(
     "--public-base",
     metavar="IRI",

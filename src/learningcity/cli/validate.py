@@ -11,7 +11,13 @@ from typing import TextIO
 import click
 
 from learningcity import validation
-from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
+from learningcity.cli.common import (
+    data_arguments,
+    data_or_default,
+    emit,
+    output_option,
+    shapes_options,
+)
 from learningcity.errors import ExitCode
 from learningcity.load import load_quads, resolve_sources
 
@@ -35,16 +41,7 @@ Exit codes:
 
 @click.command(epilog=EPILOG, context_settings={"max_content_width": 100})
 @data_arguments
-@click.option(
-    "--shapes",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SHACL shapes file (default: the bundled shapes/learningcity.shapes.ttl).",
-)
-@click.option(
-    "--ontology",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Ontology mixed into the data, as `pyshacl -e` (default: the bundled ontology).",
-)
+@shapes_options
 @click.option(
     "--format",
     "report_format",
