@@ -158,7 +158,7 @@ def test_sources(stores: dict[tuple[str, ...], ox.Store]) -> None:
     by_source = {row[0]: row[1:] for row in rows(stores, "sources")}
     assert rows(stores, "sources")[0] == (UIL, "11", "0")
     assert by_source[WOF] == ("8", "3")
-    assert len(by_source) == 11
+    assert len(by_source) == 12
 
 
 def test_enrichments(stores: dict[tuple[str, ...], ox.Store]) -> None:
@@ -222,18 +222,17 @@ def test_identifiers_and_same_as(stores: dict[tuple[str, ...], ox.Store]) -> Non
 
 
 def test_discrepancies(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    assert [row[:4] for row in rows(stores, "discrepancies")] == [
-        (
-            "note:kr-yongsan-gu.mayor-after-2026-election",
-            "post:kr-yongsan-gu.mayor",
-            "org:heldBy",
-            "",
-        ),
+    """One row per source: the possible change of mayor rests on two reports."""
+    mayor = ("note:kr-yongsan-gu.mayor-after-2026-election", "post:kr-yongsan-gu.mayor")
+    assert [row[:5] for row in rows(stores, "discrepancies")] == [
+        (*mayor, "org:heldBy", "", "<https://m.news.zum.com/articles/103470257>"),
+        (*mayor, "org:heldBy", "", "<https://www.news1.kr/photos/7761694>"),
         (
             "note:kr-yongsan-gu.membership-year",
             "membership:kr-yongsan-gu.gnlc",
             "time:inXSDgYear",
             "2018^^xsd:gYear",
+            "<https://www.hg-times.com/news/articleView.html?idxno=190818>",
         ),
     ]
 
