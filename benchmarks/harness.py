@@ -9,6 +9,7 @@ import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,8 @@ def report(title: str, timings: list[Timing], baseline: str, target: float | Non
         "|---|---:|---:|",
     ]
     for timing in timings:
-        lines.append(
-            f"| `{' '.join(timing.command)}` | {timing.median:.3f} | {timing.median / base:.2f} |"
-        )
+        shown = " ".join([Path(timing.command[0]).name, *timing.command[1:]])
+        lines.append(f"| `{shown}` | {timing.median:.3f} | {timing.median / base:.2f} |")
     if target is not None:
         ours = timings[0].median / base
         verdict = "met" if ours <= target else "not met"

@@ -20,7 +20,6 @@ import pyoxigraph as ox
 from learningcity.atomic import write_atomically
 from learningcity.errors import InputError, OutputError
 from learningcity.formats import SYNTAXES, RdfSyntax, syntax_named
-from learningcity.jsonld import stream_jsonld, write_jsonld
 from learningcity.namespaces import prefixes
 from learningcity.serialize import serialize
 
@@ -39,6 +38,8 @@ def export(
     """
     syntax = syntax_named(syntax) if isinstance(syntax, str) else syntax
     if syntax.name == "jsonld":
+        from learningcity.jsonld import write_jsonld  # only JSON-LD pays for its import
+
         return write_jsonld(dataset, frame=frame, inline_context=inline_context)
     if frame or inline_context:
         option = "--frame" if frame else "--inline-context"
@@ -62,6 +63,8 @@ def stream_export(
     """
     syntax = syntax_named(syntax) if isinstance(syntax, str) else syntax
     if syntax.name == "jsonld":
+        from learningcity.jsonld import stream_jsonld
+
         stream_jsonld(quads, out, inline_context=inline_context)
         return
     if inline_context:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-import traceback
 
 import click
 
@@ -59,12 +58,19 @@ def _load_command(name: str) -> click.Command:
 
     @functools.wraps(callback)
     def run(*args: object, **kwargs: object) -> None:
-        code = callback(*args, **kwargs)
+        try:
+            code = callback(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise Interrupted from None  # past click, which would print a blank line first
         if code:
             raise click.exceptions.Exit(int(code))
 
     command.callback = run
     return command
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a command; `main` reports it in one line and exits 130."""
 
 
 @click.group(cls=LazyGroup, epilog=EXIT_CODES_HELP, context_settings={"max_content_width": 100})
@@ -90,6 +96,8 @@ def main() -> None:
         code = cli.main(standalone_mode=False)
     except LearningCityError as error:
         if debug:
+            import traceback  # only --debug pays for it
+
             traceback.print_exc()
         click.echo(f"learningcity: error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -99,8 +107,10 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(ExitCode.BAD_INPUT)
-    except KeyboardInterrupt:
-        click.echo("learningcity: interrupted; outputs left as they were", err=True)
+    except (KeyboardInterrupt, Interrupted):
+        # A terminal has echoed `^C` without a newline: end that line first, then one line.
+        closing = "\n" if sys.stderr.isatty() else ""
+        click.echo(f"{closing}learningcity: interrupted; outputs left as they were", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         sys.stderr.close()
