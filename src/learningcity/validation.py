@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 SH = STANDARD_PREFIXES["sh"]
 RDF = STANDARD_PREFIXES["rdf"]
 RDF_TYPE = ox.NamedNode(RDF + "type")
+NT = ox.RdfFormat.N_TRIPLES
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
 XSD_BOOLEAN = STANDARD_PREFIXES["xsd"] + "boolean"
 VIOLATION = ox.NamedNode(SH + "Violation")
@@ -126,19 +127,7 @@ def validate(
     shapes = shapes or resources.shapes_path()
     ontology = ontology or resources.ontology_path()
     step(f"parsing {shapes}")
-    shapes_dataset = load_paths(shapes)
-    step(f"parsing {ontology}")
-    ontology_dataset = load_paths(ontology)
-    step("loading pyshacl")
-    from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
-
-    ontology_graph = to_rdflib(ontology_dataset)
-    rdflib_bool_patch()  # read the shapes as pyshacl reads them: literals as written
-    try:
-        shapes_graph = to_rdflib(shapes_dataset)
-    finally:
-        rdflib_bool_unpatch()
-    run = _Run(shapes, shapes_graph, ontology_graph, strict)
+    run = _Run.read(shapes, ontology, strict)
     workers = workers or len(os.sched_getaffinity(0))
     if workers > 1 and len(quads) > part_statements:
         conforms, report = validate_in_parts(quads, run, workers, part_statements, step)
@@ -153,9 +142,25 @@ class _Run:
     """One pyshacl run's fixed inputs; `check` validates some statements with them."""
 
     shapes_path: Path
+    ontology_path: Path
     shapes: rdflib.Graph
     ontology: rdflib.Graph
     strict: bool
+
+    @classmethod
+    def read(cls, shapes: Path, ontology: Path, strict: bool) -> _Run:
+        """Parse the shapes and the ontology (`InputError` with file:line:column if unusable)."""
+        shapes_dataset = load_paths(shapes)
+        ontology_dataset = load_paths(ontology)
+        from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
+
+        ontology_graph = to_rdflib(ontology_dataset)
+        rdflib_bool_patch()  # read the shapes as pyshacl reads them: literals as written
+        try:
+            shapes_graph = to_rdflib(shapes_dataset)
+        finally:
+            rdflib_bool_unpatch()
+        return cls(shapes, ontology, shapes_graph, ontology_graph, strict)
 
     def check(self, quads: Iterable[ox.Quad]) -> tuple[bool, list[ox.Quad]]:
         import pyshacl
@@ -183,7 +188,8 @@ class _Run:
 # --- Validation at scale: the data in parts, over every CPU -----------------------------------
 
 
-_job: tuple[list[ox.Quad], list[int], list[list[int]], _Run] | None = None
+#: In a worker process: the fixed inputs of every run, and the shared statements.
+_worker: tuple[_Run, list[ox.Quad]] | None = None
 
 
 def partition(
@@ -248,42 +254,46 @@ def _union(roots: list[int], a: int, b: int) -> None:
 def validate_in_parts(
     quads: list[ox.Quad], run: _Run, workers: int, size: int, step: Progress
 ) -> tuple[bool, list[ox.Quad]]:
-    """pyshacl on each part (see `partition`) in forked workers; one merged report.
+    """pyshacl on each part (see `partition`) in worker processes; one merged report.
 
-    Forked workers inherit the parsed statements, shapes and ontology, so only statement indices
-    go to them and only their reports (N-Triples) come back.
+    Workers come from a fork server, not from this (large) process, so they hold only the shapes,
+    the ontology, the shared statements and one part at a time: parts go to them as N-Triples
+    and reports come back the same way. Memory stays near that of the parsed data.
     """
-    global _job
     step(f"dividing {len(quads)} statements into parts")
     shared, parts = partition(quads, size)
-    _job = (quads, shared, parts, run)
+    payloads = (ox.serialize([quads[i] for i in part], format=NT) for part in parts)
+    shared_nt = ox.serialize([quads[i] for i in shared], format=NT)
     reports: list[list[ox.Quad]] = []
     conforms = True
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done, (part_conforms, report) in enumerate(
-                pool.imap_unordered(_check_part, range(len(parts))), start=1
-            ):
-                step(f"validating: {done} of {len(parts)} parts done")
-                if isinstance(report, str):
-                    raise InputError(report)
-                conforms = conforms and part_conforms
-                reports.append(list(ox.parse(report, format=ox.RdfFormat.N_TRIPLES)))
-    finally:
-        _job = None
+    context = multiprocessing.get_context("forkserver")
+    initargs = (run.shapes_path, run.ontology_path, run.strict, shared_nt)
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
+        for done, (part_conforms, report) in enumerate(
+            pool.imap_unordered(_check_part, payloads), start=1
+        ):
+            step(f"validating: {done} of {len(parts)} parts done")
+            if isinstance(report, str):
+                raise InputError(report)
+            conforms = conforms and part_conforms
+            reports.append(list(ox.parse(report, format=NT)))
     return conforms, merge_reports(reports, conforms)
 
 
-def _check_part(index: int) -> tuple[bool, bytes | str]:
+def _start_worker(shapes: Path, ontology: Path, strict: bool, shared: bytes) -> None:
+    global _worker
+    _worker = (_Run.read(shapes, ontology, strict), list(ox.parse(shared, format=NT)))
+
+
+def _check_part(part: bytes) -> tuple[bool, bytes | str]:
     """In a worker: validate one part; the report as N-Triples, or the error message."""
-    assert _job is not None
-    quads, shared, parts, run = _job
-    statements = [quads[i] for i in parts[index]] + [quads[i] for i in shared]
+    assert _worker is not None
+    run, shared = _worker
     try:
-        conforms, report = run.check(statements)
+        conforms, report = run.check([*ox.parse(part, format=NT), *shared])
     except InputError as error:
         return False, str(error)
-    return conforms, ox.serialize(report, format=ox.RdfFormat.N_TRIPLES)
+    return conforms, ox.serialize(report, format=NT)
 
 
 def merge_reports(reports: Iterable[list[ox.Quad]], conforms: bool) -> list[ox.Quad]:
