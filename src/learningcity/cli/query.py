@@ -12,6 +12,7 @@ import click
 
 from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
 from learningcity.errors import ExitCode, InputError
+from learningcity.interrupt import interruptible
 from learningcity.load import read_quads, resolve_sources
 from learningcity.namespaces import with_declared
 from learningcity.query import (
@@ -130,25 +131,41 @@ def query(
             substitutions=request.bindings,
             source=request.source,
         )
-        namespaces = None
+        body, asked_false = _written(result, output_format, output, None)
     else:
         inspect_query(request.text, allow_service=allow_service, source=request.source)
         sources = resolve_sources(data_or_default(request.data), input_format)
         sources += resolve_sources([str(USABLE_GRAPHS[use]()) for use in request.uses])
         declared: dict[str, str] = {}
-        result = run_query(
-            store_for(read_quads(sources, declared)),  # straight into the Store: no Dataset
-            request.text,
-            allow_service=allow_service,
-            substitutions=request.bindings,
-            source=request.source,
-        )
+        store = store_for(read_quads(sources, declared))  # straight into the Store: no Dataset
         namespaces = with_declared(declared)
-    chosen = _format(output_format, output, result)
-    emit(write_result(result, chosen, namespaces), output)
-    if result.form == "ASK" and not result.boolean:
-        return ExitCode.FAILED
-    return ExitCode.OK
+
+        def run_and_write() -> tuple[bytes, bool]:
+            result = run_query(
+                store,
+                request.text,
+                allow_service=allow_service,
+                substitutions=request.bindings,
+                source=request.source,
+            )
+            return _written(result, output_format, output, namespaces)
+
+        # Oxigraph evaluates (lazily, as the answer is written) in Rust; its result objects
+        # must stay in the thread that made them, so evaluation and writing share one thread.
+        body, asked_false = interruptible(run_and_write)
+    emit(body, output)
+    return ExitCode.FAILED if asked_false else ExitCode.OK
+
+
+def _written(
+    result: QueryResult,
+    output_format: str | None,
+    output: Path | None,
+    namespaces: dict[str, str] | None,
+) -> tuple[bytes, bool]:
+    """The answer as bytes, and whether it is an ASK answered false (exit 1)."""
+    body = write_result(result, _format(output_format, output, result), namespaces)
+    return body, result.form == "ASK" and not result.boolean
 
 
 @dataclass(frozen=True)
