@@ -261,6 +261,7 @@ def _posts(
 ) -> None:
     """The mayor's post and person, and the focal point's, as in Yongsan's profile."""
     k = city.key
+    holders: set[tuple[str, str]] = set()
     for role, title, title_ko in (
         ("mayor", f"Mayor of {city.name}", f"{city.name_ko} 시장"),
         (
@@ -270,6 +271,9 @@ def _posts(
         ),
     ):
         given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        while (given, family) in holders:  # two people, not one with two honorific prefixes
+            given = rng.choice(GIVEN)
+        holders.add((given, family))
         person_key = f"{k}.{given.lower()}-{family.lower()}".replace("ü", "u")
         post = node(role, "post", f"{k}.{role}")
         post.add("a", "org:Post").add("dcterms:source", source)
