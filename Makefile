@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
+BENCH := $(VENV)/.installed-bench
 TURTLE := ontology/*.ttl shapes/*.ttl data/*.ttl data/enrichments/*.ttl
 PORT ?= 8000
 
@@ -37,6 +38,19 @@ lint: $(DEV) ## ruff lint.
 check-format: $(DEV) ## Python and Turtle formatting checks (no files changed).
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/learningcity fmt --check $(TURTLE)
+
+$(BENCH): $(DEV)
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $@
+
+bench: $(BENCH) ## Every benchmark beside its peers (long; needs Debian's wrk); rewrites docs/performance.md.
+	$(BIN)/python benchmarks/bench_cli.py --write
+	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_server.py --json benchmarks/.work/server.json --plot docs/performance-server.png
+
+bench-quick: $(BENCH) ## The command-line and scale benchmarks at 10 to 1,000 cities, in about two minutes.
+	$(BIN)/python benchmarks/bench_cli.py --runs 5
+	$(BIN)/python benchmarks/bench_scale.py --quick --no-write
 
 clean: ## Remove the virtual environment and build outputs.
 	rm -rf $(VENV) dist build site .pytest_cache .ruff_cache
