@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "publish": ("learningcity.cli.publish", "publish", "Write a static linked-data site."),
     "import": ("learningcity.cli.profiles", "import_profiles", "Turn profile pages into RDF."),
     "new": ("learningcity.cli.profiles", "new", "Write a blank profile for a new city."),
+    "load": ("learningcity.cli.store", "load", "Build an on-disk store that opens at once."),
+    "push": ("learningcity.cli.store", "push", "Upload the data to a SPARQL server's graph."),
 }
 
 EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(

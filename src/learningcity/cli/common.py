@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -14,6 +14,9 @@ from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.resources import default_data_path
+
+if TYPE_CHECKING:
+    from learningcity.store import Data
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +28,24 @@ def data_arguments(function: F) -> F:
         help="Syntax of DATA when the extension does not tell it (needed for '-').",
     )(function)
     return click.argument("data", nargs=-1, metavar="[DATA]...")(function)
+
+
+def data_or_store_arguments(function: F) -> F:
+    """DATA and `--store DIR`: the commands that can read a store built by `learningcity load`."""
+    function = click.option(
+        "--store",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="DIR",
+        help="Read the store `learningcity load --store DIR` built, instead of DATA.",
+    )(function)
+    return data_arguments(function)
+
+
+def open_input(data: Sequence[str], input_format: str | None, store: Path | None) -> Data:
+    """DATA (default: data/yongsan.ttl) or the store, for `data_or_store_arguments` commands."""
+    from learningcity.store import open_data
+
+    return open_data(data_or_default(data) if store is None else data, store, input_format)
 
 
 def output_option(function: F) -> F:

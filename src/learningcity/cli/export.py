@@ -4,16 +4,15 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
+from learningcity.cli.common import data_or_store_arguments, emit, open_input, output_option
 from learningcity.errors import InputError
 from learningcity.export import atomic_output, export_all, stream_export
 from learningcity.export import export as export_dataset
 from learningcity.formats import SYNTAX_NAMES, syntax_for_path, syntax_named
-from learningcity.load import load, read_quads, resolve_sources
 
 
 @click.command()
-@data_arguments
+@data_or_store_arguments
 @click.option(
     "--format",
     "output_format",
@@ -42,6 +41,7 @@ from learningcity.load import load, read_quads, resolve_sources
 def export(
     data: tuple[str, ...],
     input_format: str | None,
+    store: Path | None,
     output_format: str | None,
     frame: bool,
     inline_context: bool,
@@ -66,28 +66,31 @@ def export(
       learningcity export data/yongsan.ttl --all dist/
       learningcity export data/yongsan.ttl --format nt --stream -o yongsan.nt
     """
-    arguments = data_or_default(data)
-    sources = resolve_sources(arguments, input_format)
+    statements = open_input(data, input_format, store)
     if stream:
         if frame or all_directory is not None:
             raise InputError("--stream writes one file unframed; drop --frame and --all")
         syntax = syntax_named(output_format or _format_of(output))
         with atomic_output(output) as out:
-            stream_export(read_quads(sources), syntax, out, inline_context=inline_context)
+            stream_export(statements.quads(), syntax, out, inline_context=inline_context)
         return
     if all_directory is not None:
-        dataset = load(sources)
+        dataset = statements.dataset()
         if output is not None or output_format is not None:
             raise InputError("--all writes every format; drop -o and --format")
-        stem = "data" if arguments[0] == "-" else Path(arguments[0]).name.split(".")[0]
+        first = statements.sources[0].path if statements.sources else store
+        stem = "data" if first is None else first.name.split(".")[0]
         for path in export_all(
             dataset, all_directory, stem=stem, frame=frame, inline_context=inline_context
         ):
             click.echo(f"wrote {path}", err=True)
         return
     syntax = syntax_named(output_format or _format_of(output))
-    statements = read_quads(sources)  # a Dataset is not needed to sort and write
-    emit(export_dataset(statements, syntax, frame=frame, inline_context=inline_context), output)
+    # a Dataset is not needed to sort and write
+    emit(
+        export_dataset(statements.quads(), syntax, frame=frame, inline_context=inline_context),
+        output,
+    )
 
 
 def _format_of(output: Path | None) -> str:

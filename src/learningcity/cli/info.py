@@ -2,17 +2,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import click
 
-from learningcity.cli.common import data_arguments, data_or_default
+from learningcity.cli.common import data_or_store_arguments, open_input
 from learningcity.info import render_text, summarize
-from learningcity.load import load_with_prefixes, resolve_sources
 from learningcity.namespaces import with_declared
 
 
 @click.command()
-@data_arguments
+@data_or_store_arguments
 @click.option(
     "--format",
     "output_format",
@@ -20,7 +20,9 @@ from learningcity.namespaces import with_declared
     default="text",
     show_default=True,
 )
-def info(data: tuple[str, ...], input_format: str | None, output_format: str) -> None:
+def info(
+    data: tuple[str, ...], input_format: str | None, store: Path | None, output_format: str
+) -> None:
     """Summarise DATA: statements, classes and properties with counts, prefixes in use, and the
     dataset's own DCAT/VoID description.
 
@@ -28,9 +30,11 @@ def info(data: tuple[str, ...], input_format: str | None, output_format: str) ->
     Examples:
       learningcity info
       learningcity info data/yongsan.ttl --format json
+      learningcity info --store dist/store
     """
-    dataset, declared = load_with_prefixes(resolve_sources(data_or_default(data), input_format))
-    summary = summarize(dataset, with_declared(declared))
+    statements = open_input(data, input_format, store)
+    dataset = statements.dataset()
+    summary = summarize(dataset, with_declared(statements.declared))
     if output_format == "json":
         click.echo(json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=2))
     else:

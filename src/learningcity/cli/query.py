@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
+from learningcity.cli.common import data_or_store_arguments, emit, open_input, output_option
 from learningcity.errors import ExitCode, InputError
 from learningcity.interrupt import interruptible
-from learningcity.load import read_quads, resolve_sources
+from learningcity.load import resolve_sources
 from learningcity.namespaces import with_declared
 from learningcity.query import (
     OUTPUT_FORMATS,
@@ -28,7 +28,6 @@ from learningcity.query import (
     named_query,
     query_remote,
     run_query,
-    store_for,
     write_result,
 )
 
@@ -53,7 +52,7 @@ _EXTENSION_FORMATS = {
 
 @click.command(context_settings={"max_content_width": 100})
 @click.argument("query_text", metavar="[QUERY]", required=False)
-@data_arguments
+@data_or_store_arguments
 @click.option(
     "-f",
     "--file",
@@ -91,6 +90,7 @@ def query(
     query_text: str | None,
     data: tuple[str, ...],
     input_format: str | None,
+    store: Path | None,
     query_file: Path | None,
     name: str | None,
     params: tuple[str, ...],
@@ -115,6 +115,7 @@ def query(
       learningcity query --name practices-for-sdg --param goal=4 --format csv
       learningcity query --name mayor --param lang=ko
       learningcity query 'ASK { ?post org:role lc:mayorRole }' && echo has a mayor
+      learningcity query --name mayor --store dist/store
       learningcity query --name mayor --endpoint http://localhost:7878/query
     """
     if list_only:
@@ -124,6 +125,8 @@ def query(
     if endpoint:
         if request.data:
             raise InputError("give DATA or --endpoint, not both")
+        if store is not None:
+            raise InputError("give --store or --endpoint, not both")
         result = query_remote(
             endpoint,
             request.text,
@@ -134,15 +137,14 @@ def query(
         body, asked_false = _written(result, output_format, output, None)
     else:
         inspect_query(request.text, allow_service=allow_service, source=request.source)
-        sources = resolve_sources(data_or_default(request.data), input_format)
-        sources += resolve_sources([str(USABLE_GRAPHS[use]()) for use in request.uses])
-        declared: dict[str, str] = {}
-        store = store_for(read_quads(sources, declared))  # straight into the Store: no Dataset
-        namespaces = with_declared(declared)
+        data = open_input(request.data, input_format, store)
+        extra = resolve_sources([str(USABLE_GRAPHS[use]()) for use in request.uses])
+        sparql_store = data.sparql_store(*extra)  # straight into a Store: no Dataset
+        namespaces = with_declared(data.declared)
 
         def run_and_write() -> tuple[bytes, bool]:
             result = run_query(
-                store,
+                sparql_store,
                 request.text,
                 allow_service=allow_service,
                 substitutions=request.bindings,

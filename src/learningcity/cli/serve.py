@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 
-from learningcity.cli.common import base_option, data_arguments, data_or_default
-from learningcity.load import load_paths
+from learningcity.cli.common import base_option, data_or_store_arguments, open_input
 
 
 @click.command()
-@data_arguments
+@data_or_store_arguments
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @base_option
@@ -51,6 +51,7 @@ from learningcity.load import load_paths
 def serve(
     data: tuple[str, ...],
     input_format: str | None,
+    store: Path | None,
     host: str,
     port: int,
     base: str,
@@ -67,12 +68,13 @@ def serve(
       learningcity serve
       learningcity serve data/yongsan.ttl --port 8080 --timeout 5
       learningcity serve --processes 2   # one serving process per core
+      learningcity serve --store dist/store
       curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/city/kr-yongsan-gu
     """
     from learningcity.server import Limits, create_app
     from learningcity.server.run import serve as run_server
 
-    dataset = load_paths(*data_or_default(data), input_format=input_format)
+    dataset = open_input(data, input_format, store).dataset()
     address = f"[{host}]" if ":" in host else host
     app = create_app(
         dataset,

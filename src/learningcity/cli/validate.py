@@ -12,14 +12,13 @@ import click
 
 from learningcity import validation
 from learningcity.cli.common import (
-    data_arguments,
-    data_or_default,
+    data_or_store_arguments,
     emit,
+    open_input,
     output_option,
     shapes_options,
 )
 from learningcity.errors import ExitCode
-from learningcity.load import load_quads, resolve_sources
 
 REPORT_FORMATS = ("text", "json", "turtle")
 
@@ -29,6 +28,7 @@ Examples:
   learningcity validate city.ttl more.nt --strict
   learningcity validate city.ttl --shapes my.shapes.ttl --ontology my.owl.ttl
   learningcity validate city.ttl --format json -o report.jsonld
+  learningcity validate --store dist/store     # a store built by `learningcity load`
   cat city.ttl | learningcity validate - --input-format turtle
 
 \b
@@ -40,7 +40,7 @@ Exit codes:
 
 
 @click.command(epilog=EPILOG, context_settings={"max_content_width": 100})
-@data_arguments
+@data_or_store_arguments
 @shapes_options
 @click.option(
     "--format",
@@ -55,6 +55,7 @@ Exit codes:
 def validate(
     data: tuple[str, ...],
     input_format: str | None,
+    store: Path | None,
     shapes: Path | None,
     ontology: Path | None,
     report_format: str,
@@ -66,10 +67,10 @@ def validate(
     DATA is one or more RDF files (any syntax, by extension or --input-format) or '-' for stdin;
     all are validated together as one graph. Infos never fail the data.
     """
-    sources = resolve_sources(data_or_default(data), input_format)
+    statements = open_input(data, input_format, store)
     with TerminalProgress.for_stderr() as progress:
-        progress(f"parsing {', '.join(s.display for s in sources)}")
-        dataset = load_quads(sources)
+        progress(f"reading {statements.display}")
+        dataset = list(statements.quads())
         outcome = validation.validate(dataset, shapes, ontology, strict=strict, progress=progress)
     color = report_format == "text" and output is None and _colour_wanted(sys.stdout)
     emit(validation.render(outcome, report_format, color=color).encode("utf-8"), output)
