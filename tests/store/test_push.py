@@ -1,0 +1,135 @@
+"""`learningcity push` against a real read-write `oxigraph serve` on 127.0.0.1: the named graph is
+replaced (never doubled), readable through `query --endpoint`, and failures are one line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from learningcity.cli import cli
+from learningcity.errors import ExitCode
+from learningcity.load import load_paths
+from learningcity.remote import dataset_iri
+from processes import free_port, stop
+from support import FIXTURES, REPO
+
+LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+YONGSAN = str(REPO / "data" / "yongsan.ttl")
+DATASET = "https://w3id.org/learningcity/id/dataset/kr-yongsan-gu"
+COUNT = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A read-write `oxigraph serve` with an empty store; its base URL. Always stopped."""
+    port = free_port()
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"oxigraph serve exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("oxigraph serve did not start within 20 s")
+
+
+def graph_counts(server: str) -> dict[str, int]:
+    result = invoke("query", COUNT, "--endpoint", f"{server}/query", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.output
+    rows = json.loads(result.output)["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+def test_push_puts_the_data_in_the_datasets_graph(server: str) -> None:
+    result = invoke("push", YONGSAN, "--to", f"{server}/store")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert graph_counts(server) == {DATASET: len(load_paths(YONGSAN))}
+    mayor = invoke("query", "--name", "mayor", "--endpoint", f"{server}/query", "--format", "csv")
+    assert "Hee Young Park" not in mayor.output  # the endpoint's default graph stays empty
+    in_graph = f"ASK {{ GRAPH <{DATASET}> {{ ?post org:role lc:mayorRole }} }}"
+    assert invoke("query", in_graph, "--endpoint", f"{server}/query").exit_code == ExitCode.OK
+
+
+def test_pushing_twice_replaces_the_graph(server: str) -> None:
+    for _ in range(2):
+        assert invoke("push", YONGSAN, "--to", f"{server}/store").exit_code == ExitCode.OK
+    assert graph_counts(server) == {DATASET: len(load_paths(YONGSAN))}
+
+
+def test_a_smaller_push_leaves_only_the_new_statements(server: str) -> None:
+    invoke("push", YONGSAN, "--to", f"{server}/store", "--graph", "https://example.org/g")
+    city = str(FIXTURES / "query" / "city.ttl")
+    pushed = invoke("push", city, "--to", f"{server}/store", "--graph", "https://example.org/g")
+    assert pushed.exit_code == ExitCode.OK, pushed.output
+    assert graph_counts(server) == {"https://example.org/g": len(load_paths(city))}
+
+
+def test_data_without_a_dataset_needs_graph(server: str) -> None:
+    result = invoke("push", str(FIXTURES / "query" / "city.ttl"), "--to", f"{server}/store")
+    assert "no dcat:Dataset; name the graph with --graph IRI" in str(result.exception)
+    assert graph_counts(server) == {}
+
+
+def test_the_dataset_iri_is_the_graph() -> None:
+    assert dataset_iri(load_paths(YONGSAN)) == DATASET
+
+
+def test_a_refused_upload_is_one_line_exit_3(server: str) -> None:
+    done = subprocess.run(
+        [LEARNINGCITY, "push", YONGSAN, "--to", f"{server}/nope"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == ExitCode.IO_ERROR
+    assert done.stderr.startswith(f"learningcity: error: PUT {server}/nope?graph=https%3A%2F%2F")
+    assert ": HTTP 404" in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://127.0.0.1:{port}/store", "cannot connect"),
+        ("ftp://127.0.0.1/store", "--to ftp://127.0.0.1/store: give an http:// or https:// URL"),
+    ],
+)
+def test_an_unreachable_server_is_one_line_exit_2(url: str, message: str) -> None:
+    done = subprocess.run(
+        [LEARNINGCITY, "push", YONGSAN, "--to", url.format(port=free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert message in done.stderr
+    assert done.stderr.count("\n") == 1
