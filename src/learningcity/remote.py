@@ -104,3 +104,22 @@ def _put(url: str, body: bytes, timeout: float) -> int:
         raise InputError(f"{where}: cannot connect ({error.reason})") from None
     except TimeoutError:
         raise OutputError(f"{where}: no answer within {timeout:g} s") from None
+
+
+def fetch_graph(
+    endpoint_url: str, graph: str | None = None, *, timeout: float = 300.0
+) -> ox.Dataset:
+    """Every triple of the endpoint's default graph, or of the named graph `graph`, read with one
+    CONSTRUCT through the SPARQL 1.1 Protocol: what `serve --endpoint` serves.
+
+    One copy at start-up, because the server renders pages and answers SPARQL from its own
+    in-memory indexes (timeouts, row limits, ETags from the data's hash) whatever holds the data.
+    """
+    from learningcity.query import query_remote
+
+    where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    result = query_remote(
+        endpoint_url, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", timeout=timeout
+    )
+    assert isinstance(result.result, list)
+    return ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in result.result)

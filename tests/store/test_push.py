@@ -4,12 +4,8 @@ replaced (never doubled), readable through `query --endpoint`, and failures are 
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,11 +15,10 @@ from learningcity.cli import cli
 from learningcity.errors import ExitCode
 from learningcity.load import load_paths
 from learningcity.remote import dataset_iri
-from processes import free_port, stop
+from processes import free_port
 from support import FIXTURES, REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
 YONGSAN = str(REPO / "data" / "yongsan.ttl")
 DATASET = "https://w3id.org/learningcity/id/dataset/kr-yongsan-gu"
 COUNT = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -31,35 +26,6 @@ COUNT = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER 
 
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """A read-write `oxigraph serve` with an empty store; its base URL. Always stopped."""
-    port = free_port()
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
-
-
-def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("oxigraph serve did not start within 20 s")
 
 
 def graph_counts(server: str) -> dict[str, int]:

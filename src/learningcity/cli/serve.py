@@ -6,14 +6,26 @@ import logging
 from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from learningcity.cli.common import base_option, data_or_store_arguments, open_input
+from learningcity.errors import InputError
 
 
 @click.command()
 @data_or_store_arguments
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Serve a copy of this SPARQL 1.1 endpoint's data (read at start-up) instead of DATA.",
+)
+@click.option(
+    "--graph",
+    metavar="IRI",
+    help="With --endpoint: serve this named graph (as `learningcity push` wrote it).",
+)
 @base_option
 @click.option(
     "--public-base",
@@ -52,6 +64,8 @@ def serve(
     data: tuple[str, ...],
     input_format: str | None,
     store: Path | None,
+    endpoint: str | None,
+    graph: str | None,
     host: str,
     port: int,
     base: str,
@@ -69,12 +83,13 @@ def serve(
       learningcity serve data/yongsan.ttl --port 8080 --timeout 5
       learningcity serve --processes 2   # one serving process per core
       learningcity serve --store dist/store
+      learningcity serve --endpoint http://localhost:7878/query --graph IRI  # a pushed graph
       curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/city/kr-yongsan-gu
     """
     from learningcity.server import Limits, create_app
     from learningcity.server.run import serve as run_server
 
-    dataset = open_input(data, input_format, store).dataset()
+    dataset = _dataset(data, input_format, store, endpoint, graph)
     address = f"[{host}]" if ":" in host else host
     app = create_app(
         dataset,
@@ -89,3 +104,22 @@ def serve(
         err=True,
     )
     run_server(app, host, port, processes)
+
+
+def _dataset(
+    data: tuple[str, ...],
+    input_format: str | None,
+    store: Path | None,
+    endpoint: str | None,
+    graph: str | None,
+) -> ox.Dataset:
+    """DATA, the store, or a copy of the endpoint's graph: what the server serves."""
+    if endpoint is None:
+        if graph is not None:
+            raise InputError("--graph names a graph of --endpoint; add --endpoint URL")
+        return open_input(data, input_format, store).dataset()
+    if data or store is not None:
+        raise InputError("give DATA, --store or --endpoint, not more than one")
+    from learningcity.remote import fetch_graph
+
+    return fetch_graph(endpoint, graph)
