@@ -113,4 +113,4 @@ def test_any_graph_round_trips_through_every_syntax(quads: list[ox.Quad]) -> Non
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(quads=QUADS)
 def test_any_dataset_round_trips_through_every_dataset_syntax(quads: list[ox.Quad]) -> None:
-    check_every_syntax(quads, tuple(s for s in SYNTAXES if s.holds_datasets or s.name == "jsonld"))
+    check_every_syntax(quads, tuple(s for s in SYNTAXES if s.holds_datasets))
