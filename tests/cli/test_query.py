@@ -28,7 +28,7 @@ from learningcity.query import (
     run_query,
     store_for,
 )
-from processes import free_port, stop
+from processes import free_port, stop, wait_for_port
 from support import FIXTURES
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -242,23 +242,10 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for_port(port, server)
+        wait_for_port(port, server)
         yield f"http://127.0.0.1:{port}/query"
     finally:
         stop(server)
-
-
-def _wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited with {server.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("oxigraph serve did not start within 20 s")
 
 
 @pytest.mark.parametrize("output_format", ["json", "csv", "table", "xml"])
