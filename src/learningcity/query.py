@@ -690,35 +690,14 @@ def run_remote(
     """
     if not re.match(r"^https?://", endpoint_url):
         raise InputError(f"--endpoint {endpoint_url}: give an http:// or https:// URL")
-    # Imported here, not at the top: urllib.request costs every local query ~20 ms of start-up.
-    import urllib.error
-    import urllib.parse
-    import urllib.request
+    from urllib.parse import urlencode
 
-    request = urllib.request.Request(
-        endpoint_url,
-        data=urllib.parse.urlencode({"query": text}).encode("utf-8"),
-        headers={
-            "Accept": accept,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "User-Agent": "learningcity",
-        },
-        method="POST",
-    )
-    where = f"POST {endpoint_url}"
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            media_type = response.headers.get_content_type()
-            return RemoteResponse(media_type, response.read())
-    except urllib.error.HTTPError as error:
-        detail = " ".join(error.read(300).decode("utf-8", "replace").split())
-        raise InputError(
-            f"{where}: HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
-        ) from None
-    except urllib.error.URLError as error:
-        raise InputError(f"{where}: cannot connect ({error.reason})") from None
-    except TimeoutError:
-        raise InputError(f"{where}: no answer within {timeout:g} s") from None
+    from learningcity.remote import send  # the one place that speaks HTTP to SPARQL servers
+
+    body = urlencode({"query": text}).encode("utf-8")
+    headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+    answer = send(endpoint_url, "POST", body, headers, timeout=timeout)
+    return RemoteResponse(answer.media_type, answer.body)
 
 
 def query_remote(

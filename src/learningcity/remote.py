@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from learningcity.errors import InputError, OutputError
+from learningcity.errors import InputError, LearningCityError, OutputError
 from learningcity.namespaces import STANDARD_PREFIXES
 
 N_TRIPLES = "application/n-triples"
@@ -81,29 +81,54 @@ def push(
 
 
 def _put(url: str, body: bytes, timeout: float) -> int:
+    headers = {"Content-Type": N_TRIPLES}
+    return send(url, "PUT", body, headers, timeout=timeout, refused=OutputError).status
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    media_type: str
+    body: bytes
+
+
+def send(
+    url: str,
+    method: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    timeout: float,
+    refused: type[LearningCityError] = InputError,
+) -> HttpAnswer:
+    """One HTTP request with the standard library, for every talk with a remote SPARQL server.
+
+    Failures become one line naming the request: a server that cannot be reached is bad input;
+    an error status or no answer in time raises `refused`, since whether that means bad input
+    (a query) or a failed write (a push) is the caller's to say.
+    """
     # Imported here, not at the top: urllib.request costs every command ~20 ms of start-up.
     import urllib.error
     import urllib.request
 
     request = urllib.request.Request(
-        url,
-        data=body,
-        headers={"Content-Type": N_TRIPLES, "User-Agent": "learningcity"},
-        method="PUT",
+        url, data=body, headers={**headers, "User-Agent": "learningcity"}, method=method
     )
-    where = f"PUT {url}"
+    where = f"{method} {url}"
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return int(response.status)
+            return HttpAnswer(
+                int(response.status), response.headers.get_content_type(), response.read()
+            )
     except urllib.error.HTTPError as error:
         detail = " ".join(error.read(300).decode("utf-8", "replace").split())
-        raise OutputError(
+        raise refused(
             f"{where}: HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
         ) from None
     except urllib.error.URLError as error:
         raise InputError(f"{where}: cannot connect ({error.reason})") from None
     except TimeoutError:
-        raise OutputError(f"{where}: no answer within {timeout:g} s") from None
+        raise refused(f"{where}: no answer within {timeout:g} s") from None
 
 
 def fetch_graph(
