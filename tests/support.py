@@ -5,5 +5,5 @@ from __future__ import annotations
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = (REPO.parent / "shared").resolve()  # CI may place it beside the clone as a link
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

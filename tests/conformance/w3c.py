@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from learningcity.cli import main
 from learningcity.errors import ExitCode
 
-SUITES_DIR = Path(__file__).resolve().parents[3] / "shared" / "testsuites"
+SUITES_DIR = (Path(__file__).resolve().parents[3] / "shared" / "testsuites").resolve()
 RDFT = "http://www.w3.org/ns/rdftest#"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
