@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pyoxigraph as ox
 import pytest
 
 from hardening.test_network import Listener
+from processes import free_port, stop
 from support import REPO
 
 COMMAND = str(Path(sys.executable).with_name("learningcity"))
@@ -80,7 +80,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     )
     data = [str(REPO / "data" / "yongsan.ttl"), str(network)]
     triples = len(ox.Dataset(q for path in data for q in ox.parse(path=path)))
-    port = _free_port()
+    port = free_port()
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
         [
@@ -102,19 +102,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         _wait_until_up(root, process)
         yield Served(root, process.pid, triples)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
         log.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_until_up(root: str, process: subprocess.Popen[bytes]) -> None:
