@@ -311,3 +311,19 @@ def test_the_real_files_give_the_same_verdict_and_results_as_plain_pyshacl() -> 
     theirs = outcome_from_report(from_rdflib(graph), conforms)
     ours = validate(load_paths(REAL_DATA))
     assert (ours.conforms, ours.results) == (theirs.conforms, theirs.results)
+
+
+def test_pyshacl_is_left_as_shipped_after_a_validation() -> None:
+    """Our set-backed parameter lookup lives for one run only: plain pyshacl runs later in the
+    process (as the comparisons above make) find pyshacl's own list again."""
+    import pyshacl.shape
+
+    before = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
+    assert not check("data-missing-name.ttl").conforms
+    after = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
+    assert after is before
+    pyshacl_report(HERE / "data-missing-name.ttl")  # pyshacl fills its own list on first use
+    shipped = pyshacl.shape.CONSTRAINT_PARAMS
+    assert not check("data-missing-name.ttl").conforms
+    assert pyshacl.shape.CONSTRAINT_PARAMS is shipped
+    assert type(shipped[0]) is list

@@ -22,6 +22,7 @@ prepares documents for Oxigraph's parser, which has no loader hook (used by `lea
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,11 @@ CONTEXT_IRI = f"https://w3id.org/learningcity/context/{__version__}.jsonld"
 LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
 _GEN_DELIMS = tuple(":/?#[]@")
+_AFTER_GEN_DELIM = re.compile(r"(?<=[:/?#\[\]@])")
+#: Compact forms kept per context: enough for every namespace-level IRI of the network (classes,
+#: properties, datatypes), bounded so that streaming millions of distinct IRIs stays in constant
+#: memory.
+_COMPACTED_LIMIT = 65_536
 _MAX_DEPTH = 64
 
 Node = ox.NamedNode | ox.BlankNode
@@ -96,12 +102,14 @@ class Context:
         if cached is not None:
             return cached
         best = iri
-        for cut in (i + 1 for i, char in enumerate(iri) if char in _GEN_DELIMS):
+        for cut in (match.start() for match in _AFTER_GEN_DELIM.finditer(iri)):
             name = self._by_namespace.get(iri[:cut])
             local = iri[cut:]
             shorter = len(name or "") + 1 + len(local) < len(best)
             if name is not None and shorter and not local.startswith("//"):
                 best = f"{name}:{local}"
+        if len(self._compacted) >= _COMPACTED_LIMIT:
+            self._compacted.clear()
         self._compacted[iri] = best
         return best
 
