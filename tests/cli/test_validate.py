@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -13,7 +12,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from learningcity.cli import cli
-from learningcity.cli.validate import TerminalProgress
 from learningcity.errors import ExitCode, InputError
 from support import FIXTURES
 
@@ -157,19 +155,6 @@ def test_help_does_not_import_pyshacl() -> None:
         "assert 'pyshacl' not in sys.modules and 'rdflib' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-
-
-def test_progress_is_silent_for_short_runs_and_erased_after_long_ones() -> None:
-    quick = io.StringIO()
-    with TerminalProgress(quick, delay=60) as progress:
-        progress("parsing")
-    assert quick.getvalue() == ""
-    slow = io.StringIO()
-    with TerminalProgress(slow, delay=0) as progress:
-        progress._timer.join()
-        progress("validating 7 statements")
-    assert "learningcity: validating 7 statements…" in slow.getvalue()
-    assert slow.getvalue().endswith("\r\033[K")
 
 
 @pytest.mark.parametrize(

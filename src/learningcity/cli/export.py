@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from learningcity.cli.common import data_or_store_arguments, emit, open_input, output_option
+from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError
 from learningcity.export import atomic_output, export_all, stream_export
 from learningcity.export import export as export_dataset
@@ -71,26 +72,36 @@ def export(
         if frame or all_directory is not None:
             raise InputError("--stream writes one file unframed; drop --frame and --all")
         syntax = syntax_named(output_format or _format_of(output))
-        with atomic_output(output) as out:
+        with (
+            TerminalProgress.for_stderr(writes_stdout=output is None) as progress,
+            atomic_output(output) as out,
+        ):
+            progress(f"writing {statements.display} as {syntax.label}, statement by statement")
             stream_export(statements.quads(), syntax, out, inline_context=inline_context)
         return
     if all_directory is not None:
-        dataset = statements.dataset()
         if output is not None or output_format is not None:
             raise InputError("--all writes every format; drop -o and --format")
-        first = statements.sources[0].path if statements.sources else store
-        stem = "data" if first is None else first.name.split(".")[0]
-        for path in export_all(
-            dataset, all_directory, stem=stem, frame=frame, inline_context=inline_context
-        ):
+        with TerminalProgress.for_stderr() as progress:
+            progress(f"reading {statements.display}")
+            dataset = statements.dataset()
+            first = statements.sources[0].path if statements.sources else store
+            stem = "data" if first is None else first.name.split(".")[0]
+            progress(f"writing every format to {all_directory}")
+            written = export_all(
+                dataset, all_directory, stem=stem, frame=frame, inline_context=inline_context
+            )
+        for path in written:
             click.echo(f"wrote {path}", err=True)
         return
     syntax = syntax_named(output_format or _format_of(output))
-    # a Dataset is not needed to sort and write
-    emit(
-        export_dataset(statements.quads(), syntax, frame=frame, inline_context=inline_context),
-        output,
-    )
+    with TerminalProgress.for_stderr() as progress:
+        progress(f"reading and sorting {statements.display} for {syntax.label}")
+        # a Dataset is not needed to sort and write
+        body = export_dataset(
+            statements.quads(), syntax, frame=frame, inline_context=inline_context
+        )
+    emit(body, output)
 
 
 def _format_of(output: Path | None) -> str:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 
+from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode
 from learningcity.formatting import format_files
 
@@ -23,7 +24,9 @@ def fmt(files: tuple[Path, ...], check: bool) -> int:
       learningcity fmt data/yongsan.ttl
       learningcity fmt --check ontology/*.ttl shapes/*.ttl data/*.ttl
     """
-    results = format_files(files, check=check)
+    with TerminalProgress.for_stderr() as progress:
+        progress(f"{'checking' if check else 'formatting'} {len(files)} files")
+        results = format_files(files, check=check)
     changed = [r.path for r in results if r.changed]
     for path in changed:
         click.echo(f"{'would rewrite' if check else 'rewrote'} {path}", err=check)

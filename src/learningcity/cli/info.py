@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from learningcity.cli.common import data_or_store_arguments, open_input
+from learningcity.cli.progress import TerminalProgress
 from learningcity.info import render_text, summarize
 from learningcity.namespaces import with_declared
 
@@ -33,8 +34,11 @@ def info(
       learningcity info --store dist/store
     """
     statements = open_input(data, input_format, store)
-    dataset = statements.dataset()
-    summary = summarize(dataset, with_declared(statements.declared))
+    with TerminalProgress.for_stderr() as progress:
+        progress(f"reading {statements.display}")
+        dataset = statements.dataset()
+        progress(f"summarising {len(dataset)} statements")
+        summary = summarize(dataset, with_declared(statements.declared))
     if output_format == "json":
         click.echo(json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=2))
     else:

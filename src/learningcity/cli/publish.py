@@ -9,6 +9,7 @@ import click
 
 from learningcity import validation
 from learningcity.cli.common import base_option, data_arguments, data_or_default, shapes_options
+from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode
 from learningcity.load import load, resolve_sources
 
@@ -58,8 +59,13 @@ def publish(
     """
     from learningcity.publish import publish as publish_site
 
-    dataset = load(resolve_sources(data_or_default(data), input_format))
-    result = publish_site(dataset, out, base=base, force=force, shapes=shapes, ontology=ontology)
+    with TerminalProgress.for_stderr() as progress:
+        progress("reading the data")
+        dataset = load(resolve_sources(data_or_default(data), input_format))
+        progress(f"validating and writing {len(dataset)} statements as a site in {out}")
+        result = publish_site(
+            dataset, out, base=base, force=force, shapes=shapes, ontology=ontology
+        )
     if not result.outcome.conforms:
         report = validation.render(result.outcome, "text")
         click.echo(report, err=True, nl=False)

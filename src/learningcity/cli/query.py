@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from learningcity.cli.common import data_or_store_arguments, emit, open_input, output_option
+from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError
 from learningcity.interrupt import interruptible
 from learningcity.load import resolve_sources
@@ -139,22 +140,25 @@ def query(
         inspect_query(request.text, allow_service=allow_service, source=request.source)
         data = open_input(request.data, input_format, store)
         extra = resolve_sources([str(USABLE_GRAPHS[use]()) for use in request.uses])
-        sparql_store = data.sparql_store(*extra)  # straight into a Store: no Dataset
-        namespaces = with_declared(data.declared)
+        with TerminalProgress.for_stderr() as progress:
+            progress(f"reading {data.display}")
+            sparql_store = data.sparql_store(*extra)  # straight into a Store: no Dataset
+            namespaces = with_declared(data.declared)
 
-        def run_and_write() -> tuple[bytes, bool]:
-            result = run_query(
-                sparql_store,
-                request.text,
-                allow_service=allow_service,
-                substitutions=request.bindings,
-                source=request.source,
-            )
-            return _written(result, output_format, output, namespaces)
+            def run_and_write() -> tuple[bytes, bool]:
+                result = run_query(
+                    sparql_store,
+                    request.text,
+                    allow_service=allow_service,
+                    substitutions=request.bindings,
+                    source=request.source,
+                )
+                return _written(result, output_format, output, namespaces)
 
-        # Oxigraph evaluates (lazily, as the answer is written) in Rust; its result objects
-        # must stay in the thread that made them, so evaluation and writing share one thread.
-        body, asked_false = interruptible(run_and_write)
+            progress(f"running {request.source} over {len(sparql_store)} statements")
+            # Oxigraph evaluates (lazily, as the answer is written) in Rust; its result objects
+            # must stay in the thread that made them, so evaluation and writing share one thread.
+            body, asked_false = interruptible(run_and_write)
     emit(body, output)
     return ExitCode.FAILED if asked_false else ExitCode.OK
 

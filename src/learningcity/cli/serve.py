@@ -9,6 +9,7 @@ import click
 import pyoxigraph as ox
 
 from learningcity.cli.common import base_option, data_or_store_arguments, open_input
+from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError
 
 
@@ -89,14 +90,17 @@ def serve(
     from learningcity.server import Limits, create_app
     from learningcity.server.run import serve as run_server
 
-    dataset = _dataset(data, input_format, store, endpoint, graph)
     address = f"[{host}]" if ":" in host else host
-    app = create_app(
-        dataset,
-        base=base,
-        public_base=public_base or f"http://{address}:{port}/id/",
-        limits=Limits(timeout=timeout, workers=workers, max_rows=max_rows),
-    )
+    with TerminalProgress.for_stderr() as progress:
+        progress("reading the data" if endpoint is None else f"copying the graph of {endpoint}")
+        dataset = _dataset(data, input_format, store, endpoint, graph)
+        progress(f"preparing {len(dataset)} statements: SPARQL store, pages, ETags")
+        app = create_app(
+            dataset,
+            base=base,
+            public_base=public_base or f"http://{address}:{port}/id/",
+            limits=Limits(timeout=timeout, workers=workers, max_rows=max_rows),
+        )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     click.echo(
         f"serving {len(dataset)} statements at http://{address}:{port}/"

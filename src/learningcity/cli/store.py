@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from learningcity.cli.common import data_arguments, data_or_default
+from learningcity.cli.progress import TerminalProgress
 from learningcity.load import resolve_sources
 
 
@@ -35,7 +36,10 @@ def load(data: tuple[str, ...], input_format: str | None, store: Path) -> None:
     """
     from learningcity.store import build_store
 
-    count = build_store(resolve_sources(data_or_default(data), input_format), store)
+    sources = resolve_sources(data_or_default(data), input_format)
+    with TerminalProgress.for_stderr() as progress:
+        progress(f"loading {', '.join(s.display for s in sources)} into {store}")
+        count = build_store(sources, store)
     click.echo(f"loaded {count} statements into {store}", err=True)
 
 
@@ -78,7 +82,9 @@ def push(
     from learningcity.remote import push as push_graph
 
     sources = resolve_sources(data_or_default(data), input_format)
-    pushed = push_graph(read_quads(sources), store_url, graph)
+    with TerminalProgress.for_stderr() as progress:
+        progress(f"reading {', '.join(s.display for s in sources)} and sending it to {store_url}")
+        pushed = push_graph(read_quads(sources), store_url, graph)
     click.echo(
         f"replaced <{pushed.graph}> with {pushed.statements} statements (HTTP {pushed.status})",
         err=True,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +17,7 @@ from learningcity.cli.common import (
     output_option,
     shapes_options,
 )
+from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode
 
 REPORT_FORMATS = ("text", "json", "turtle")
@@ -79,52 +79,3 @@ def validate(
 
 def _colour_wanted(stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
-
-
-class TerminalProgress:
-    """One progress line on a terminal's stderr, shown only once a run has lasted `delay` seconds.
-
-    Short runs print nothing, and nothing is ever written when stderr is not a terminal (logs and
-    pipes stay clean). The line is erased before the report is printed.
-    """
-
-    def __init__(self, stream: TextIO | None, delay: float = 1.0) -> None:
-        self._stream = stream
-        self._stage = ""
-        self._shown = False
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(delay, self._show)
-        self._timer.daemon = True
-
-    @classmethod
-    def for_stderr(cls) -> TerminalProgress:
-        return cls(sys.stderr if sys.stderr.isatty() else None)
-
-    def __enter__(self) -> TerminalProgress:
-        if self._stream is not None:
-            self._timer.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._timer.cancel()
-        with self._lock:
-            if self._shown and self._stream is not None:
-                self._stream.write("\r\033[K")
-                self._stream.flush()
-            self._shown = False
-
-    def __call__(self, stage: str) -> None:
-        with self._lock:
-            self._stage = stage
-            if self._shown:
-                self._write()
-
-    def _show(self) -> None:
-        with self._lock:
-            self._shown = True
-            self._write()
-
-    def _write(self) -> None:
-        assert self._stream is not None
-        self._stream.write(f"\r\033[Klearningcity: {self._stage}…")
-        self._stream.flush()

@@ -17,16 +17,15 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from learningcity.formats import syntax_named
-from learningcity.serialize import serialize
+from learningcity.serialize import sorted_lines
 
 GZIP_SUFFIX = "-gzip"
 CACHE_CONTROL = "public, max-age=300"
 
 
 def data_hash(dataset: ox.Dataset) -> str:
-    """A short hash of the canonical serialization: equal data, equal tag, across restarts."""
-    canonical = serialize(dataset, syntax_named("nquads"), {})
+    """A short hash of the data's sorted N-Quads: equal data, equal tag, across restarts."""
+    canonical = sorted_lines(dataset, ox.RdfFormat.N_QUADS)
     return hashlib.blake2b(canonical, digest_size=12).hexdigest()
 
 
