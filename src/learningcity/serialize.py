@@ -101,6 +101,11 @@ def sorted_lines(quads: Iterable[ox.Quad], format: ox.RdfFormat) -> bytes:
     text = ox.serialize(quads, format=format)
     if b"_:" in text:  # perhaps a blank node (or just those two characters in a literal)
         return ox.serialize(canonical_quads(quads), format=format)
+    return sort_lines(text)
+
+
+def sort_lines(text: bytes) -> bytes:
+    """The distinct lines of N-Triples or N-Quads `text`, sorted (see `sorted_lines`)."""
     lines = sorted(set(text.splitlines()))
     return b"\n".join(lines) + b"\n" if lines else b""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -93,35 +94,34 @@ def serve(
     address = f"[{host}]" if ":" in host else host
     with TerminalProgress.for_stderr() as progress:
         progress("reading the data" if endpoint is None else f"copying the graph of {endpoint}")
-        dataset = _dataset(data, input_format, store, endpoint, graph)
-        progress(f"preparing {len(dataset)} statements: SPARQL store, pages, ETags")
         app = create_app(
-            dataset,
+            _statements(data, input_format, store, endpoint, graph),
             base=base,
             public_base=public_base or f"http://{address}:{port}/id/",
             limits=Limits(timeout=timeout, workers=workers, max_rows=max_rows),
+            progress=progress,
         )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     click.echo(
-        f"serving {len(dataset)} statements at http://{address}:{port}/"
+        f"serving {len(app.state.site.graph)} statements at http://{address}:{port}/"
         + (f" ({processes} processes)" if processes > 1 else ""),
         err=True,
     )
     run_server(app, host, port, processes)
 
 
-def _dataset(
+def _statements(
     data: tuple[str, ...],
     input_format: str | None,
     store: Path | None,
     endpoint: str | None,
     graph: str | None,
-) -> ox.Dataset:
+) -> Iterable[ox.Quad]:
     """DATA, the store, or a copy of the endpoint's graph: what the server serves."""
     if endpoint is None:
         if graph is not None:
             raise InputError("--graph names a graph of --endpoint; add --endpoint URL")
-        return open_input(data, input_format, store).dataset()
+        return open_input(data, input_format, store).quads()
     if data or store is not None:
         raise InputError("give DATA, --store or --endpoint, not more than one")
     from learningcity.remote import fetch_graph

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,14 +86,18 @@ class LinkedDataSite:
         vocabulary: ox.Dataset | None,
         queries: list[ExampleQuery],
         limits: Limits,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
+        step = progress or (lambda _stage: None)
         self.graph = dataset
         self.scheme = scheme
         self.limits = limits
         self.namespaces = prefixes(scheme.base)
+        step(f"building the SPARQL store of {len(dataset)} statements")
         self.store = store_for(dataset)
         self.renderer = PageRenderer(dataset, scheme, vocabulary, queries)
-        self.tag = data_hash(dataset)
+        step("hashing the data for ETags, indexing the IRIs")
+        self.tag = data_hash(self.store, dataset)
         self.modified = last_modified(dataset)
         self.known = sorted(
             {q.subject.value for q in dataset if isinstance(q.subject, ox.NamedNode)}
@@ -381,19 +385,21 @@ def load_vocabulary() -> ox.Dataset | None:
 
 
 def create_app(
-    dataset: ox.Dataset,
+    dataset: Iterable[ox.Quad],
     *,
     base: str = DEFAULT_DATA_BASE,
     public_base: str | None = None,
     limits: Limits | None = None,
     vocabulary: ox.Dataset | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Starlette:
-    """The linked-data server for `dataset` (from `learningcity.load`).
+    """The linked-data server for `dataset` (statements from `learningcity.load`, read once).
 
     `base` is the data's base IRI (ending in `/id/`); `public_base` the address the server
     answers at (e.g. `http://127.0.0.1:8000/id/`), under which every IRI of the data is
     published; by default the data is served under its own base. Query workers are forked when
-    the application starts (its lifespan) and killed when it stops.
+    the application starts (its lifespan) and killed when it stops. `progress` is told each
+    step of the preparation, which takes a while for network-sized data.
     """
     limits = limits or Limits()
     scheme = IriScheme.for_base(public_base or base)
@@ -401,7 +407,9 @@ def create_app(
     graph = rebase(dataset, base, scheme.base)
     if vocabulary is None:
         vocabulary = load_vocabulary()
-    site = LinkedDataSite(graph, scheme, vocabulary, example_queries(scheme, base), limits)
+    site = LinkedDataSite(
+        graph, scheme, vocabulary, example_queries(scheme, base), limits, progress
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

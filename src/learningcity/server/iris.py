@@ -10,6 +10,7 @@ results and the links between them all name the same, dereferenceable IRIs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -58,17 +59,40 @@ class IriScheme:
         return iri.startswith(self.root)
 
 
-def rebase(dataset: ox.Dataset, old_base: str, new_base: str) -> ox.Dataset:
-    """The dataset with every IRI under `old_base` moved under `new_base` (literals untouched)."""
+def rebase(quads: Iterable[ox.Quad], old_base: str, new_base: str) -> ox.Dataset:
+    """A dataset of `quads` with every IRI under `old_base` moved under `new_base` (literals
+    untouched).
+
+    Takes the statements as they are parsed, so that a server builds one dataset, not two (a
+    million statements: ~10 s and ~1 GiB each); a statement with nothing to move is kept as it
+    is, and each moved IRI is made once.
+    """
     if old_base == new_base:
-        return dataset
+        return quads if isinstance(quads, ox.Dataset) else ox.Dataset(quads)
+    moved: dict[str, ox.NamedNode] = {}
 
-    def move(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph):
-        if isinstance(term, ox.NamedNode) and term.value.startswith(old_base):
-            return ox.NamedNode(new_base + term.value[len(old_base) :])
-        return term
+    def move(term: _Term) -> _Term:
+        if type(term) is not ox.NamedNode or not term.value.startswith(old_base):
+            return term
+        found = moved.get(term.value)
+        if found is None:
+            found = moved[term.value] = ox.NamedNode(new_base + term.value[len(old_base) :])
+        return found
 
-    return ox.Dataset(
-        ox.Quad(move(q.subject), move(q.predicate), move(q.object), move(q.graph_name))
-        for q in dataset
-    )
+    def rebased() -> Iterator[ox.Quad]:
+        for quad in quads:
+            subject, predicate, value, graph = quad  # a Quad unpacks to its four terms
+            if (
+                _under(subject, old_base)
+                or _under(value, old_base)
+                or _under(predicate, old_base)
+                or _under(graph, old_base)
+            ):
+                quad = ox.Quad(move(subject), move(predicate), move(value), move(graph))
+            yield quad
+
+    return ox.Dataset(rebased())
+
+
+def _under(term: _Term, base: str) -> bool:
+    return type(term) is ox.NamedNode and term.value.startswith(base)
