@@ -314,7 +314,7 @@ def test_the_real_files_give_the_same_verdict_and_results_as_plain_pyshacl() -> 
 
 
 def test_pyshacl_is_left_as_shipped_after_a_validation() -> None:
-    """Our set-backed parameter lookup lives for one run only: plain pyshacl runs later in the
+    """Our shortcuts in pyshacl live for one run only: plain pyshacl runs later in the
     process (as the comparisons above make) find pyshacl's own list again."""
     import pyshacl.shape
 
