@@ -88,6 +88,11 @@ def resolve_sources(arguments: Sequence[str], input_format: str | None = None) -
     return sources
 
 
+def names_of(sources: Iterable[Source]) -> str:
+    """The sources as messages name them: `a.ttl, b.nt`."""
+    return ", ".join(source.display for source in sources)
+
+
 def position_message(display: str, error: SyntaxError) -> str:
     """`file:line:column: message` from an Oxigraph SyntaxError, whatever form its text takes."""
     text = str(error.msg if error.msg else error).strip()

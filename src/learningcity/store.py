@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from learningcity.errors import InputError, OutputError
-from learningcity.load import Source, read_quads, resolve_sources
+from learningcity.load import Source, names_of, read_quads, resolve_sources
 
 DATABASE = "oxigraph"
 PREFIXES = "prefixes.json"
@@ -134,7 +134,7 @@ class Data:
 
     @property
     def display(self) -> str:
-        return ", ".join(s.display for s in self.sources) or "the store"
+        return names_of(self.sources) or "the store"
 
 
 def open_data(

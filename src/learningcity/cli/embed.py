@@ -5,9 +5,10 @@ from pathlib import Path
 import click
 
 from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
+from learningcity.cli.progress import TerminalProgress
 from learningcity.embed import embed as embed_document
 from learningcity.embed import script_block, to_json
-from learningcity.load import load, resolve_sources
+from learningcity.load import load, names_of, resolve_sources
 
 
 @click.command()
@@ -41,6 +42,9 @@ def embed(
       learningcity embed data/yongsan.ttl -o yongsan-embed.html \\
         --resource https://w3id.org/learningcity/id/city/kr-yongsan-gu
     """
-    document = embed_document(load(resolve_sources(data_or_default(data), input_format)), resource)
+    sources = resolve_sources(data_or_default(data), input_format)
+    with TerminalProgress.for_stderr() as progress:
+        progress(f"reading {names_of(sources)}")
+        document = embed_document(load(sources), resource)
     text = script_block(document) if as_script else to_json(document)
     emit(text.encode("utf-8"), output)

@@ -11,7 +11,7 @@ from learningcity import validation
 from learningcity.cli.common import base_option, data_arguments, data_or_default, shapes_options
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode
-from learningcity.load import load, resolve_sources
+from learningcity.load import load, names_of, resolve_sources
 
 EPILOG = """\b
 Examples:
@@ -60,8 +60,9 @@ def publish(
     from learningcity.publish import publish as publish_site
 
     with TerminalProgress.for_stderr() as progress:
-        progress("reading the data")
-        dataset = load(resolve_sources(data_or_default(data), input_format))
+        sources = resolve_sources(data_or_default(data), input_format)
+        progress(f"reading {names_of(sources)}")
+        dataset = load(sources)
         progress(f"validating and writing {len(dataset)} statements as a site in {out}")
         result = publish_site(
             dataset, out, base=base, force=force, shapes=shapes, ontology=ontology

@@ -10,7 +10,7 @@ import click
 
 from learningcity.cli.common import data_arguments, data_or_default
 from learningcity.cli.progress import TerminalProgress
-from learningcity.load import resolve_sources
+from learningcity.load import names_of, resolve_sources
 
 
 @click.command(context_settings={"max_content_width": 100})
@@ -38,7 +38,7 @@ def load(data: tuple[str, ...], input_format: str | None, store: Path) -> None:
 
     sources = resolve_sources(data_or_default(data), input_format)
     with TerminalProgress.for_stderr() as progress:
-        progress(f"loading {', '.join(s.display for s in sources)} into {store}")
+        progress(f"loading {names_of(sources)} into {store}")
         count = build_store(sources, store)
     click.echo(f"loaded {count} statements into {store}", err=True)
 
@@ -83,7 +83,7 @@ def push(
 
     sources = resolve_sources(data_or_default(data), input_format)
     with TerminalProgress.for_stderr() as progress:
-        progress(f"reading {', '.join(s.display for s in sources)} and sending it to {store_url}")
+        progress(f"reading {names_of(sources)} and sending it to {store_url}")
         pushed = push_graph(read_quads(sources), store_url, graph)
     click.echo(
         f"replaced <{pushed.graph}> with {pushed.statements} statements (HTTP {pushed.status})",
