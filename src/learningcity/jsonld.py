@@ -44,9 +44,10 @@ LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
 _GEN_DELIMS = tuple(":/?#[]@")
 _AFTER_GEN_DELIM = re.compile(r"(?<=[:/?#\[\]@])")
-#: Compact forms kept per context: enough for every namespace-level IRI of the network (classes,
-#: properties, datatypes), bounded so that streaming millions of distinct IRIs stays in constant
-#: memory.
+#: An IRI up to and including its last gen-delim character.
+_HEAD = re.compile(r".*[:/?#\[\]@]", re.DOTALL)
+#: Choices of cut kept per context: one per IRI head, bounded so that streaming IRIs of millions
+#: of distinct heads stays in constant memory.
 _COMPACTED_LIMIT = 65_536
 _MAX_DEPTH = 64
 
@@ -69,7 +70,7 @@ class Context:
     vocab: str | None = None
     names: frozenset[str] = field(init=False)
     _by_namespace: dict[str, str] = field(init=False, repr=False)
-    _compacted: dict[str, str] = field(init=False, repr=False)
+    _compacted: dict[str, tuple[int, str] | tuple[()]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.names = frozenset(self.prefixes) | frozenset(self.terms.values())
@@ -96,21 +97,35 @@ class Context:
         """The shortest `prefix:local` form, for `@id` values; terms do not apply there.
 
         Every prefix namespace ends with a gen-delim character, so only the cuts after such a
-        character can be namespaces: a few dictionary look-ups instead of a scan of all prefixes.
+        character can be namespaces. Which cut wins depends only on the IRI up to its last
+        gen-delim (its head: the local part after it adds the same length to every candidate
+        and holds no cut), so the choice is made once per head (`city/`, `person/` ...) and
+        reused for every IRI under it.
         """
-        cached = self._compacted.get(iri)
-        if cached is not None:
-            return cached
-        best = iri
-        for cut in (match.start() for match in _AFTER_GEN_DELIM.finditer(iri)):
-            name = self._by_namespace.get(iri[:cut])
-            local = iri[cut:]
-            shorter = len(name or "") + 1 + len(local) < len(best)
-            if name is not None and shorter and not local.startswith("//"):
-                best = f"{name}:{local}"
-        if len(self._compacted) >= _COMPACTED_LIMIT:
-            self._compacted.clear()
-        self._compacted[iri] = best
+        head = _HEAD.match(iri)
+        if head is None:
+            return iri
+        choice = self._compacted.get(head.group())
+        if choice is None:
+            if len(self._compacted) >= _COMPACTED_LIMIT:
+                self._compacted.clear()
+            choice = self._compacted[head.group()] = self._best_cut(head.group())
+        if not choice:
+            return iri
+        cut, name = choice
+        return f"{name}:{iri[cut:]}"
+
+    def _best_cut(self, head: str) -> tuple[int, str] | tuple[()]:
+        """Where to cut IRIs under `head` and the prefix that names the cut, or `()` when the IRI
+        itself is shorter than any compact form."""
+        best: tuple[int, str] | tuple[()] = ()
+        shortest = len(head)
+        for cut in (match.start() for match in _AFTER_GEN_DELIM.finditer(head)):
+            name = self._by_namespace.get(head[:cut])
+            local = head[cut:]
+            length = len(name or "") + 1 + len(local)
+            if name is not None and length < shortest and not local.startswith("//"):
+                best, shortest = (cut, name), length
         return best
 
     def vocab_iri(self, iri: str) -> str:
@@ -234,11 +249,12 @@ def stream_jsonld(quads: Iterable[ox.Quad], out: BinaryIO, *, inline_context: bo
     reference = json.dumps(context.reference, ensure_ascii=False)
     out.write(f'{{"@context": {reference}, "@graph": ['.encode())
     separator = b"\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps makes for each call
     for subject, statements in groupby(quads, key=attrgetter("subject")):
         node = _StreamNode(context, subject)
         for quad in statements:
             node.add(quad)
-        out.write(separator + json.dumps(node.values, ensure_ascii=False).encode("utf-8"))
+        out.write(separator + encode(node.values).encode("utf-8"))
         separator = b",\n"
     out.write(b"\n]}\n")
 
@@ -251,28 +267,30 @@ class _StreamNode:
         self.values: dict[str, Json] = {"@id": self.reference(subject)}
 
     def reference(self, node: Node) -> str:
-        if isinstance(node, ox.BlankNode):
-            return f"_:{node.value}"
-        compact = self.context.compact_iri(node.value)
-        if compact == node.value and node.value.partition(":")[0] in self.context.names:
+        iri = node.value  # each `.value` makes a new string: read it once
+        if type(node) is ox.BlankNode:
+            return f"_:{iri}"
+        compact = self.context.compact_iri(iri)
+        if compact == iri and iri.partition(":")[0] in self.context.names:
             raise InputError(
-                f"<{node.value}> would read as a compact IRI in JSON-LD; export without --stream"
+                f"<{iri}> would read as a compact IRI in JSON-LD; export without --stream"
             )
         return compact
 
     def add(self, quad: ox.Quad) -> None:
-        if not isinstance(quad.graph_name, ox.DefaultGraph):
+        _, predicate, value, graph = quad  # one call for the terms (attributes are made anew)
+        if type(graph) is not ox.DefaultGraph:
             raise InputError("--stream writes the default graph only; export without --stream")
-        value = quad.object
-        if quad.predicate == RDF_TYPE and isinstance(value, ox.NamedNode):
+        kind = type(value)
+        if kind is ox.NamedNode and predicate == RDF_TYPE:
             self._append("@type", self.context.vocab_iri(value.value))
             return
-        key = self.context.vocab_iri(quad.predicate.value)
-        if isinstance(value, ox.Literal):
+        key = self.context.vocab_iri(predicate.value)
+        if kind is ox.Literal:
             if key in self.context.id_terms:
-                key = self.context.compact_iri(quad.predicate.value)
+                key = self.context.compact_iri(predicate.value)
             self._append(key, _literal(self.context, value))
-        elif isinstance(value, ox.NamedNode | ox.BlankNode):
+        elif kind is ox.NamedNode or kind is ox.BlankNode:
             reference = self.reference(value)
             self._append(key, reference if key in self.context.id_terms else {"@id": reference})
         else:
