@@ -43,6 +43,7 @@ PY = sys.executable
 SHAPES = REPO / "shapes" / "learningcity.shapes.ttl"
 ONTOLOGY = REPO / "ontology" / "learningcity.ttl"
 DOC = REPO / "docs" / "performance.md"
+WORK = REPO / "benchmarks" / ".work"
 HEADING = "## Scale (issue 6)"
 QUERIES = {
     "count per country": "SELECT ?country (COUNT(?city) AS ?n) WHERE { ?city a "
@@ -464,8 +465,8 @@ def main() -> None:
     parser.add_argument(
         "--json",
         type=Path,
-        default=REPO / "benchmarks" / ".work" / "scale.json",
-        help="where the raw figures are saved (default: benchmarks/.work/scale.json)",
+        help="where the raw figures are saved (default: benchmarks/.work/scale.json, "
+        "scale-quick.json for --quick)",
     )
     parser.add_argument(
         "--replot",
@@ -473,6 +474,7 @@ def main() -> None:
         help="measure nothing: write the docs and plots again from the --json file",
     )
     args = parser.parse_args()
+    args.json = args.json or WORK / ("scale-quick.json" if args.quick else "scale.json")
     ops = operations(args.quick)
     if args.replot:
         run = restore(args.json, ops)
