@@ -155,7 +155,7 @@ def query(
                 )
                 return _written(result, output_format, output, namespaces)
 
-            progress(f"running {request.source} over {len(sparql_store)} statements")
+            progress(f"running {request.source}")  # (a Store counts its statements by scanning)
             # Oxigraph evaluates (lazily, as the answer is written) in Rust; its result objects
             # must stay in the thread that made them, so evaluation and writing share one thread.
             body, asked_false = interruptible(run_and_write)
