@@ -72,7 +72,7 @@ def rebase(quads: Iterable[ox.Quad], old_base: str, new_base: str) -> ox.Dataset
     moved: dict[str, ox.NamedNode] = {}
 
     def move(term: _Term) -> _Term:
-        if type(term) is not ox.NamedNode or not term.value.startswith(old_base):
+        if not _under(term, old_base):
             return term
         found = moved.get(term.value)
         if found is None:
