@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import subprocess
@@ -9,12 +10,13 @@ import sys
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld as pyld
 from pyld.jsonld import JsonLdError
 
 from learningcity import __version__
+from learningcity.errors import InputError
 from learningcity.jsonld import (
     CONTEXT_IRI,
     context_document,
@@ -23,16 +25,19 @@ from learningcity.jsonld import (
     inline_bundled_context,
     parse_context,
     published_context,
+    stream_jsonld,
     to_jsonld,
     write_jsonld,
 )
 from learningcity.load import load_paths
 from learningcity.namespaces import prefixes
+from learningcity.serialize import canonical_quads
 from rdfcompare import canonical, from_nquads
 from support import FIXTURES, REPO
 
 TRICKY = FIXTURES / "export" / "tricky-literals.ttl"
 NAMED = FIXTURES / "export" / "named-graphs.trig"
+STREAMABLE = FIXTURES / "export" / "streamable.ttl"
 YONGSAN = REPO / "data" / "yongsan.ttl"
 LOADER = {"documentLoader": document_loader}
 
@@ -279,3 +284,83 @@ def test_framing_a_long_list_stops_nesting_before_the_stack_runs_out() -> None:
     document = write_jsonld(original, frame=True)
     parsed = ox.parse(inline_bundled_context(document), format=ox.RdfFormat.JSON_LD)
     assert canonical(parsed) == canonical(original)
+
+
+def streamed(quads) -> bytes:
+    out = io.BytesIO()
+    stream_jsonld(quads, out)
+    return out.getvalue()
+
+
+def as_sets(node: dict) -> dict[str, set[str]]:
+    """A node object with each key's values as a set of JSON texts (order and list-ness aside)."""
+    values = {k: v if isinstance(v, list) else [v] for k, v in node.items()}
+    return {
+        k: {json.dumps(v, ensure_ascii=False, sort_keys=True) for v in vs}
+        for k, vs in values.items()
+    }
+
+
+def misread_schemes(quads: list[ox.Quad]) -> bool:
+    """Whether any IRI is in a URI scheme named like a context term (`geo:` here)."""
+    names = published_context().names
+    iris = [
+        t.value
+        for q in quads
+        for t in (q.subject, q.predicate, q.object, getattr(q.object, "datatype", None))
+        if isinstance(t, ox.NamedNode)
+    ]
+    return any(iri.partition(":")[0] in names for iri in iris)
+
+
+@pytest.mark.parametrize("path", [YONGSAN, STREAMABLE])
+def test_streamed_node_objects_are_the_sorted_writers(path) -> None:
+    quads = canonical_quads(load_paths(path))
+    sorted_nodes = json.loads(write_jsonld(quads))["@graph"]
+    streamed_nodes = json.loads(streamed(quads))["@graph"]
+    assert [as_sets(n) for n in streamed_nodes] == [as_sets(n) for n in sorted_nodes]
+
+
+def test_streamed_text_is_what_json_writes_for_the_node() -> None:
+    document = streamed(canonical_quads(load_paths(STREAMABLE)))
+    lines = document.decode().splitlines()[1:-1]
+    for line in lines:
+        node = line.removesuffix(",")
+        assert json.dumps(json.loads(node), ensure_ascii=False) == node
+
+
+@settings(max_examples=200, deadline=None)
+@given(quads=QUADS)
+def test_any_default_graph_streams_and_round_trips_through_oxigraph_and_pyld(
+    quads: list[ox.Quad],
+) -> None:
+    quads = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+    assume(not misread_schemes(quads))
+    document = streamed(quads)
+    parsed = ox.parse(inline_bundled_context(document), format=ox.RdfFormat.JSON_LD)
+    assert canonical(parsed) == canonical(quads)
+    assert canonical(read_with_pyld(document)) == canonical(quads)
+
+
+@pytest.mark.parametrize(
+    "turtle",
+    [
+        "<geo:37.5,127.0> schema:name 'x' .",
+        "<urn:x:a> <geo:37.5,127.0> 'x' .",
+        "<urn:x:a> schema:geo <geo:37.5,127.0> .",
+        "<urn:x:a> a <geo:37.5,127.0> .",
+        "<urn:x:a> schema:name '1'^^<geo:37.5,127.0> .",
+    ],
+    ids=["subject", "predicate", "object", "class", "datatype"],
+)
+def test_streaming_refuses_an_iri_a_reader_would_take_for_a_compact_iri(turtle: str) -> None:
+    quads = ox.parse(
+        f"@prefix schema: <https://schema.org/> . {turtle}".encode(), format=ox.RdfFormat.TURTLE
+    )
+    with pytest.raises(InputError, match=r"<geo:37\.5,127\.0> would read as a compact IRI"):
+        streamed(quads)
+
+
+def test_streaming_refuses_named_graphs() -> None:
+    with pytest.raises(InputError, match="default graph only"):
+        streamed(load_paths(NAMED))

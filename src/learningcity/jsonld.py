@@ -24,12 +24,11 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import groupby
-from operator import attrgetter
-from typing import Any, BinaryIO
+from json.encoder import encode_basestring as _json_string  # C; what json.dumps writes
+from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -46,13 +45,14 @@ _GEN_DELIMS = tuple(":/?#[]@")
 _AFTER_GEN_DELIM = re.compile(r"(?<=[:/?#\[\]@])")
 #: An IRI up to and including its last gen-delim character.
 _HEAD = re.compile(r".*[:/?#\[\]@]", re.DOTALL)
-#: Choices of cut kept per context: one per IRI head, bounded so that streaming IRIs of millions
-#: of distinct heads stays in constant memory.
-_COMPACTED_LIMIT = 65_536
+#: Entries kept in each cache of compaction choices (one per IRI head) and of streamed JSON texts,
+#: bounded so that streaming millions of distinct IRIs stays in constant memory.
+_KEPT_LIMIT = 65_536
 _MAX_DEPTH = 64
 
 Node = ox.NamedNode | ox.BlankNode
 Json = Any
+_Kept = TypeVar("_Kept")
 
 
 @dataclass
@@ -107,7 +107,7 @@ class Context:
             return iri
         choice = self._compacted.get(head.group())
         if choice is None:
-            if len(self._compacted) >= _COMPACTED_LIMIT:
+            if len(self._compacted) >= _KEPT_LIMIT:
                 self._compacted.clear()
             choice = self._compacted[head.group()] = self._best_cut(head.group())
         if not choice:
@@ -248,62 +248,139 @@ def stream_jsonld(quads: Iterable[ox.Quad], out: BinaryIO, *, inline_context: bo
     context = published_context(inline=inline_context)
     reference = json.dumps(context.reference, ensure_ascii=False)
     out.write(f'{{"@context": {reference}, "@graph": ['.encode())
-    separator = b"\n"
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps makes for each call
-    for subject, statements in groupby(quads, key=attrgetter("subject")):
-        node = _StreamNode(context, subject)
-        for quad in statements:
-            node.add(quad)
-        out.write(separator + encode(node.values).encode("utf-8"))
-        separator = b",\n"
+    separator = "\n"
+    for text in _NodeTexts(context).of(quads):
+        out.write((separator + text).encode())
+        separator = ",\n"
     out.write(b"\n]}\n")
 
 
-class _StreamNode:
-    """One node object built statement by statement (see `stream_jsonld`)."""
+class _NodeTexts:
+    """Node objects as JSON text, the text `json.dumps` gives for the node's dict, made straight
+    from the statements (see `stream_jsonld`).
 
-    def __init__(self, context: Context, subject: Node) -> None:
-        self.context = context
-        self.values: dict[str, Json] = {"@id": self.reference(subject)}
+    Building a dict per node and encoding it took most of the time at a million statements. A
+    predicate, class, datatype or IRI has the same JSON text each time it comes, so that text is
+    made once and kept (in bounded caches: constant memory whatever the data).
+    """
 
-    def reference(self, node: Node) -> str:
-        iri = node.value  # each `.value` makes a new string: read it once
+    def __init__(self, context: Context) -> None:
+        self._context = context
+        self._keys: dict[str, _Key] = {}
+        self._iris: dict[str, str] = {}
+        self._classes: dict[str, str] = {}
+        self._datatypes: dict[str, str] = {}
+
+    def of(self, quads: Iterable[ox.Quad]) -> Iterator[str]:
+        """The text of each node object, one per run of statements about one subject."""
+        subject: Node | None = None
+        entries: dict[str, list[str]] = {}
+        for quad in quads:
+            node, predicate, value, graph = quad  # one call: each attribute makes a new term
+            if node != subject:
+                if subject is not None:
+                    yield self._object(subject, entries)
+                subject, entries = node, {}
+            if type(graph) is not ox.DefaultGraph:
+                raise InputError("--stream writes the default graph only; export without --stream")
+            key, text = self._entry(predicate.value, value)
+            texts = entries.get(key)
+            if texts is None:
+                entries[key] = [text]
+            else:
+                texts.append(text)
+        if subject is not None:
+            yield self._object(subject, entries)
+
+    def _object(self, subject: Node, entries: dict[str, list[str]]) -> str:
+        parts = [f'{{"@id": {self._reference(subject)}']
+        for key, texts in entries.items():
+            value = texts[0] if len(texts) == 1 else f"[{', '.join(texts)}]"
+            parts.append(f", {key}: {value}")
+        parts.append("}")
+        return "".join(parts)
+
+    def _entry(
+        self, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> tuple[str, str]:
+        key = self._keys.get(predicate) or _remember(self._keys, predicate, self._key)
+        kind = type(value)
+        if kind is ox.Literal:
+            return key.for_literals, self._literal(value)
+        if kind is ox.NamedNode and key.is_type:
+            iri = value.value
+            return '"@type"', self._classes.get(iri) or _remember(self._classes, iri, self._class)
+        if kind is ox.NamedNode or kind is ox.BlankNode:
+            reference = self._reference(value)
+            if key.is_type:  # a blank-node class, as the sorted writer writes it
+                return '"@type"', reference
+            return key.for_references, reference if key.plain else f'{{"@id": {reference}}}'
+        raise InputError(f"cannot write {value} in JSON-LD (RDF 1.2 triple terms)")
+
+    def _reference(self, node: Node) -> str:
+        label = node.value  # each `.value` makes a new string: read it once
         if type(node) is ox.BlankNode:
-            return f"_:{iri}"
-        compact = self.context.compact_iri(iri)
-        if compact == iri and iri.partition(":")[0] in self.context.names:
+            return _json_string(f"_:{label}")
+        return self._iris.get(label) or _remember(self._iris, label, self._iri)
+
+    def _literal(self, literal: ox.Literal) -> str:
+        text = _json_string(literal.value)
+        language = literal.language
+        if language:
+            return f'{{"@language": {_json_string(language)}, "@value": {text}}}'
+        datatype = literal.datatype.value
+        if datatype == XSD_STRING:
+            return text
+        opening = self._datatypes.get(datatype) or _remember(
+            self._datatypes, datatype, self._datatype
+        )
+        return f"{opening}{text}}}"
+
+    def _key(self, predicate: str) -> _Key:
+        term = self._written(predicate, self._context.vocab_iri(predicate))
+        plain = term in self._context.id_terms
+        for_literals = (
+            self._written(predicate, self._context.compact_iri(predicate)) if plain else term
+        )
+        return _Key(
+            _json_string(for_literals), _json_string(term), plain, predicate == RDF_TYPE.value
+        )
+
+    def _iri(self, iri: str) -> str:
+        return _json_string(self._written(iri, self._context.compact_iri(iri)))
+
+    def _class(self, iri: str) -> str:
+        return _json_string(self._written(iri, self._context.vocab_iri(iri)))
+
+    def _datatype(self, iri: str) -> str:
+        return f'{{"@type": {self._iri(iri)}, "@value": '
+
+    def _written(self, iri: str, written: str) -> str:
+        """`written`, the form chosen for `iri`, unless a reader would expand it to another IRI."""
+        if written == iri and iri.partition(":")[0] in self._context.names:
             raise InputError(
                 f"<{iri}> would read as a compact IRI in JSON-LD; export without --stream"
             )
-        return compact
+        return written
 
-    def add(self, quad: ox.Quad) -> None:
-        _, predicate, value, graph = quad  # one call for the terms (attributes are made anew)
-        if type(graph) is not ox.DefaultGraph:
-            raise InputError("--stream writes the default graph only; export without --stream")
-        kind = type(value)
-        if kind is ox.NamedNode and predicate == RDF_TYPE:
-            self._append("@type", self.context.vocab_iri(value.value))
-            return
-        key = self.context.vocab_iri(predicate.value)
-        if kind is ox.Literal:
-            if key in self.context.id_terms:
-                key = self.context.compact_iri(predicate.value)
-            self._append(key, _literal(self.context, value))
-        elif kind is ox.NamedNode or kind is ox.BlankNode:
-            reference = self.reference(value)
-            self._append(key, reference if key in self.context.id_terms else {"@id": reference})
-        else:
-            raise InputError(f"cannot write {value} in JSON-LD (RDF 1.2 triple terms)")
 
-    def _append(self, key: str, item: Json) -> None:
-        existing = self.values.get(key)
-        if existing is None:
-            self.values[key] = item
-        elif isinstance(existing, list):
-            existing.append(item)
-        else:
-            self.values[key] = [existing, item]
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """How one predicate is written: its key for literal values and for references, whether a
+    reference is a plain string (a term coerced to `@id`), and whether it is `rdf:type`."""
+
+    for_literals: str
+    for_references: str
+    plain: bool
+    is_type: bool
+
+
+def _remember(cache: dict[str, _Kept], key: str, make: Callable[[str], _Kept]) -> _Kept:
+    """`make(key)`, kept in `cache`, which is emptied when full."""
+    if len(cache) >= _KEPT_LIMIT:
+        cache.clear()
+    kept = cache[key] = make(key)
+    return kept
 
 
 def _schemes(quads: list[ox.Quad]) -> set[str]:
