@@ -51,6 +51,25 @@ def test_rdf_type_comes_first_and_prefixes_are_only_those_used() -> None:
     )
 
 
+@pytest.mark.parametrize("syntax", ["trig", "n3"])
+def test_written_prefixes_are_exactly_those_some_iri_starts_with(syntax: str) -> None:
+    namespaces = {
+        "city": "https://w3id.org/learningcity/id/city/",
+        "id": "https://w3id.org/learningcity/id/",
+        "ex": "http://example.org/ex_",
+        "dt": "http://example.org/types#",
+        "unused": "http://unused.example/",
+    }
+    quads = ox.parse(
+        b"<https://w3id.org/learningcity/id/city/x> <http://example.org/ex_p>"
+        b" '1'^^<http://example.org/types#t> .",
+        format=ox.RdfFormat.TURTLE,
+    )
+    text = serialize(quads, syntax_named(syntax), namespaces).decode()
+    declared = {line.split()[1].rstrip(":") for line in text.splitlines() if "@prefix" in line}
+    assert declared == {"city", "id", "ex", "dt"}
+
+
 def test_named_graphs_refused_by_graph_only_syntaxes() -> None:
     quad = ox.Quad(
         ox.NamedNode("http://a"),

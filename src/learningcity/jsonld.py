@@ -22,7 +22,6 @@ prepares documents for Oxigraph's parser, which has no loader hook (used by `lea
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,17 +33,19 @@ import pyoxigraph as ox
 
 from learningcity import __version__
 from learningcity.errors import InputError
-from learningcity.namespaces import STANDARD_PREFIXES, VOCAB
+from learningcity.namespaces import (
+    GEN_DELIMS,
+    STANDARD_PREFIXES,
+    VOCAB,
+    iri_head,
+    namespace_cuts,
+)
 from learningcity.resources import context_path
 from learningcity.serialize import RDF_TYPE, canonical_quads
 
 CONTEXT_IRI = f"https://w3id.org/learningcity/context/{__version__}.jsonld"
 LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
-_GEN_DELIMS = tuple(":/?#[]@")
-_AFTER_GEN_DELIM = re.compile(r"(?<=[:/?#\[\]@])")
-#: An IRI up to and including its last gen-delim character.
-_HEAD = re.compile(r".*[:/?#\[\]@]", re.DOTALL)
 #: Entries kept in each cache of compaction choices (one per IRI head) and of streamed JSON texts,
 #: bounded so that streaming millions of distinct IRIs stays in constant memory.
 _KEPT_LIMIT = 65_536
@@ -102,14 +103,14 @@ class Context:
         and holds no cut), so the choice is made once per head (`city/`, `person/` ...) and
         reused for every IRI under it.
         """
-        head = _HEAD.match(iri)
+        head = iri_head(iri)
         if head is None:
             return iri
-        choice = self._compacted.get(head.group())
+        choice = self._compacted.get(head)
         if choice is None:
             if len(self._compacted) >= _KEPT_LIMIT:
                 self._compacted.clear()
-            choice = self._compacted[head.group()] = self._best_cut(head.group())
+            choice = self._compacted[head] = self._best_cut(head)
         if not choice:
             return iri
         cut, name = choice
@@ -120,7 +121,7 @@ class Context:
         itself is shorter than any compact form."""
         best: tuple[int, str] | tuple[()] = ()
         shortest = len(head)
-        for cut in (match.start() for match in _AFTER_GEN_DELIM.finditer(head)):
+        for cut in namespace_cuts(head):
             name = self._by_namespace.get(head[:cut])
             local = head[cut:]
             length = len(name or "") + 1 + len(local)
@@ -167,7 +168,7 @@ def parse_context(definitions: Mapping[str, Json], reference: Json) -> Context:
     prefixes = {
         name: value
         for name, value in raw.items()
-        if isinstance(value, str) and ":" not in name and value.endswith(_GEN_DELIMS)
+        if isinstance(value, str) and ":" not in name and value.endswith(GEN_DELIMS)
     }
     terms: dict[str, str] = {}
     id_terms = set()

@@ -3,6 +3,8 @@ prefixes from here, and a test fails when a file declares a prefix differently."
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Final
 
 VOCAB: Final = "https://w3id.org/learningcity/ontology#"
@@ -84,3 +86,26 @@ def with_declared(declared: dict[str, str], base: str = DEFAULT_DATA_BASE) -> di
     known = set(ours.values())
     extra = {name: iri for name, iri in declared.items() if name not in ours and iri not in known}
     return dict(sorted({**ours, **extra}.items()))
+
+
+#: RFC 3986 gen-delims: every namespace here ends with one (a test checks the prefixes do).
+GEN_DELIMS: Final = tuple(":/?#[]@")
+_HEAD = re.compile(r".*[:/?#\[\]@]", re.DOTALL)
+_AFTER_GEN_DELIM = re.compile(r"(?<=[:/?#\[\]@])")
+
+
+def iri_head(iri: str) -> str | None:
+    """`iri` up to and including its last gen-delim: the part that decides which namespaces it
+    is in (`https://w3id.org/learningcity/id/city/` for every city), or None without one.
+
+    Namespaces end with a gen-delim, so every namespace an IRI starts with is a start of its head
+    ending just after a gen-delim (`namespace_cuts`): many IRIs share a head, and a few cuts of
+    each head replace a `startswith` per IRI and namespace.
+    """
+    head = _HEAD.match(iri)
+    return None if head is None else head.group()
+
+
+def namespace_cuts(head: str) -> Iterator[int]:
+    """Each position just after a gen-delim of `head`: where a namespace can end."""
+    return (match.start() for match in _AFTER_GEN_DELIM.finditer(head))

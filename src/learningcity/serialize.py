@@ -15,7 +15,13 @@ from itertools import groupby
 import pyoxigraph as ox
 
 from learningcity.formats import RdfSyntax
-from learningcity.namespaces import STANDARD_PREFIXES, prefixes
+from learningcity.namespaces import (
+    GEN_DELIMS,
+    STANDARD_PREFIXES,
+    iri_head,
+    namespace_cuts,
+    prefixes,
+)
 
 RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
 XSD = STANDARD_PREFIXES["xsd"]
@@ -118,7 +124,13 @@ def _used(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str, str]:
         for t in (q.subject, q.predicate, q.object, q.graph_name)
         if isinstance(t, ox.NamedNode)
     } | {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
-    return {p: ns for p, ns in namespaces.items() if any(i.startswith(ns) for i in iris)}
+    heads = {head for head in map(iri_head, iris) if head is not None}
+    starts = {head[:cut] for head in heads for cut in namespace_cuts(head)}
+    return {
+        p: ns
+        for p, ns in namespaces.items()
+        if ns in starts or (not ns.endswith(GEN_DELIMS) and any(i.startswith(ns) for i in iris))
+    }
 
 
 class TurtleWriter:
