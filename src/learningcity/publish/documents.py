@@ -83,16 +83,17 @@ class Gate:
 def resource_files(renderer: PageRenderer, iri: str, path: str) -> Files:
     """The page (each language) and every RDF alternate of one resource at `path`."""
     resource = _n(iri)
+    quads = description(renderer.graph, resource)
+    bodies = {
+        syntax.name: serialize(quads, syntax, renderer.namespaces) for syntax in SERVED_SYNTAXES
+    }
     files: Files = {}
     links = language_links(renderer.scheme.root, path)
-    for language in LANGUAGES:
-        page = renderer.resource(resource, language, language_links=links)
+    for language in LANGUAGES:  # each page embeds the JSON-LD alternate, written once
+        page = renderer.resource(resource, language, bodies["jsonld"], language_links=links)
         files[html_name(page_stem(path), language)] = page.encode("utf-8")
-    quads = description(renderer.graph, resource)
-    for representation in REPRESENTATIONS:
-        if representation.syntax is not None:
-            body = serialize(quads, representation.syntax, renderer.namespaces)
-            files[f"{path}.{representation.extension}"] = body
+    for syntax in SERVED_SYNTAXES:
+        files[f"{path}.{syntax.extension}"] = bodies[syntax.name]
     return files
 
 
