@@ -63,9 +63,14 @@ def publish(
         sources = resolve_sources(data_or_default(data), input_format)
         progress(f"reading {names_of(sources)}")
         dataset = load(sources)
-        progress(f"validating and writing {len(dataset)} statements as a site in {out}")
         result = publish_site(
-            dataset, out, base=base, force=force, shapes=shapes, ontology=ontology
+            dataset,
+            out,
+            base=base,
+            force=force,
+            shapes=shapes,
+            ontology=ontology,
+            progress=progress,
         )
     if not result.outcome.conforms:
         report = validation.render(result.outcome, "text")

@@ -2,13 +2,15 @@
 
 The data is validated first (`learningcity.validation`); a violation stops the publication unless
 `force`, and then every page says so (a banner) and so does the dataset description
-(`skos:editorialNote`, no `dcterms:conformsTo` the shapes). The site is built in memory
-(`learningcity.publish.site`, no clock, so publishes are byte-identical) and swapped in whole
-(`learningcity.publish.swap`), so a failed publish leaves the previous site as it was.
+(`skos:editorialNote`, no `dcterms:conformsTo` the shapes). The site is made file by file
+(`learningcity.publish.site`, no clock, so publishes are byte-identical), written to a temporary
+folder as it is made and swapped in whole (`learningcity.publish.swap`), so a failed publish
+leaves the previous site as it was.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,14 +54,19 @@ def publish(
     force: bool = False,
     shapes: Path | None = None,
     ontology: Path | None = None,
+    workers: int | None = None,
+    progress: validation.Progress | None = None,
 ) -> Published:
     """Validate `dataset`, then write the site for it to `out` unless it has violations.
 
     `base` is where the site is published (ending in `/id/`); the data's IRIs under the
-    project's base are moved under it, as `learningcity serve --base` does.
+    project's base are moved under it, as `learningcity serve --base` does. Validation and
+    rendering use `workers` processes (default: every CPU this process may use).
     """
     scheme = IriScheme.for_base(base)
-    outcome = validation.validate(dataset, shapes, ontology)
+    step = progress or (lambda _stage: None)
+    workers = workers or len(os.sched_getaffinity(0))
+    outcome = validation.validate(dataset, shapes, ontology, progress=step, workers=workers)
     if not outcome.conforms and not force:
         return Published(outcome, written=False, files=0)
     shapes_path = shapes or resources.shapes_path()
@@ -73,6 +80,5 @@ def publish(
         gate=gate_for(outcome),
         model_svg=MODEL_SVG.read_bytes() if MODEL_SVG.is_file() else None,
     )
-    files = build_site(inputs)
-    write_site(out, files)
-    return Published(outcome, written=True, files=len(files))
+    files = write_site(out, build_site(inputs, workers=workers, step=step))
+    return Published(outcome, written=True, files=files)

@@ -108,16 +108,6 @@ def local_resources(graph: ox.Dataset, scheme: IriScheme) -> list[str]:
     return sorted(iris)
 
 
-def data_files(renderer: PageRenderer) -> Files:
-    scheme = renderer.scheme
-    files: Files = {}
-    for iri in local_resources(renderer.graph, scheme):
-        doc = scheme.doc_for(iri)
-        assert doc is not None
-        files.update(resource_files(renderer, iri, doc[len(scheme.root) :]))
-    return files
-
-
 def _flat(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object) for q in quads))
 
@@ -208,10 +198,10 @@ def robots(root: str) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {root}sitemap.xml\n".encode()
 
 
-def page_urls(files: Files, root: str) -> list[str]:
+def page_urls(names: Iterable[str], root: str) -> list[str]:
     """The canonical (extension-less, first-language) URL of every HTML page of the site."""
     urls = []
-    for name in files:
+    for name in names:
         if not name.endswith(".html") or any(name.endswith(f".{c}.html") for c in LANGUAGES[1:]):
             continue
         stem = name[: -len(".html")]

@@ -1,20 +1,22 @@
-"""The whole site as a mapping of relative paths to bytes, built in memory from the inputs alone.
+"""The whole site as a stream of relative paths and their bytes, made from the inputs alone.
 
 Nothing here reads the clock or writes a file: `build_site` is a pure function of the data, the
 ontology, the shapes, the validation outcome and the base, which is what makes two publishes of the
-same data byte-identical. `learningcity.publish.swap` writes the result.
+same data byte-identical. `learningcity.publish.swap` writes the files as they come.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from learningcity.jsonld import Context, dumps, to_jsonld
 from learningcity.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES, prefixes
-from learningcity.publish import documents, hosting
+from learningcity.publish import documents, hosting, rendering
 from learningcity.publish.documents import PROJECT_ROOT, Files, Gate, html_name, language_links
 from learningcity.publish.shapes import ShapeDoc, shape_docs
 from learningcity.publish.vocabulary import Section, documented_terms, sections
@@ -69,31 +71,59 @@ class SiteRenderer(PageRenderer):
         return self._page(template, language, language_links(self.scheme.root, path), **context)
 
 
-def build_site(inputs: Inputs) -> Files:
+def build_site(
+    inputs: Inputs, *, workers: int = 1, step: Callable[[str], None] = lambda _stage: None
+) -> Iterator[tuple[str, bytes]]:
+    """Each file of the site as it is made: its path and content.
+
+    A stream rather than a mapping: at network size the site is gigabytes, and only the file names
+    are needed to the end (for the sitemap and the hosts' configuration). Resource pages are
+    rendered over `workers` processes (`learningcity.publish.rendering`).
+    """
     scheme = inputs.scheme
-    queries = example_queries(scheme, inputs.data_base)
-    notice = inputs.gate.notice
-    renderer = SiteRenderer(inputs.data, scheme, inputs.ontology, queries, notice=notice)
-    files: Files = {}
-    files.update(documents.data_files(renderer))
-    files.update(vocabulary_files(inputs, renderer))
+    make_renderer = partial(site_renderer, scheme, inputs.data_base, inputs.gate.notice)
+    renderer = make_renderer(inputs.data, inputs.ontology)
+    names: set[str] = set()
+
+    def made(files: Files) -> Iterator[tuple[str, bytes]]:
+        names.update(files)
+        yield from files.items()
+
+    pages = rendering.resource_pages(
+        renderer, make_renderer, inputs.ontology, workers=workers, step=step
+    )
+    for files in pages:
+        yield from made(files)
+    step("writing the vocabulary, the dumps and the index pages")
+    yield from made(vocabulary_files(inputs, renderer))
     dump_files = documents.dumps(inputs.data)
-    files.update(dump_files)
-    files.update(documents.context_files())
+    yield from made(dump_files)
+    yield from made(documents.context_files())
     description = documents.description_quads(inputs.data, scheme, dump_files, inputs.gate)
-    files.update(documents.description_files(description, scheme))
-    files["validation.ttl"] = inputs.gate.report_turtle
-    files["validation.txt"] = inputs.gate.report_text
-    files.update(_static_files())
+    yield from made(documents.description_files(description, scheme))
+    yield from made(
+        {"validation.ttl": inputs.gate.report_turtle, "validation.txt": inputs.gate.report_text}
+    )
+    yield from made(_static_files())
     if inputs.model_svg is not None:
-        files["model.svg"] = inputs.model_svg
+        yield from made({"model.svg": inputs.model_svg})
     for language in LANGUAGES:
-        files[html_name("index", language)] = _index(renderer, language, inputs).encode()
-        files[html_name("sparql", language)] = _sparql_page(renderer, language).encode()
-    files["sitemap.xml"] = documents.sitemap(documents.page_urls(files, scheme.root))
-    files["robots.txt"] = documents.robots(scheme.root)
-    files.update(hosting.host_configs(scheme, sorted(files)))
-    return files
+        index = _index(renderer, language, inputs).encode()
+        sparql = _sparql_page(renderer, language).encode()
+        yield from made(
+            {html_name("index", language): index, html_name("sparql", language): sparql}
+        )
+    yield from made({"sitemap.xml": documents.sitemap(documents.page_urls(names, scheme.root))})
+    yield from made({"robots.txt": documents.robots(scheme.root)})
+    yield from made(hosting.host_configs(scheme, sorted(names)))
+
+
+def site_renderer(
+    scheme: IriScheme, data_base: str, notice: str | None, data: ox.Dataset, ontology: ox.Dataset
+) -> SiteRenderer:
+    """The renderer of every page of a site (made the same way in each worker)."""
+    queries = example_queries(scheme, data_base)
+    return SiteRenderer(data, scheme, ontology, queries, notice=notice)
 
 
 def _static_files() -> Files:

@@ -13,14 +13,15 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from learningcity.errors import OutputError
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Replace the folder `out` by one holding `files` (relative path -> content)."""
+def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Replace the folder `out` by one holding `files` (relative path, content) as they come;
+    the number of files written. A path given twice holds its last content."""
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -28,7 +29,7 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
     except OSError as error:
         raise OutputError(f"{out}: cannot create the site folder ({error.strerror})") from None
     try:
-        _write_files(staging, files)
+        written = _write_files(staging, files)
         _swap(staging, out)
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -38,17 +39,24 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> None:
                 "the previous site is unchanged"
             ) from None
         raise
+    return written
 
 
-def _write_files(staging: Path, files: Mapping[str, bytes]) -> None:
+def _write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> int:
     mode = 0o666 & ~_umask()
-    for relative, content in sorted(files.items()):
+    folders: set[Path] = {staging}
+    written: set[str] = set()
+    for relative, content in files:
         path = staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
         path.write_bytes(content)
         path.chmod(mode)
+        written.add(relative)
     for directory in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
         directory.chmod(0o777 & ~_umask())
+    return len(written)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -1,0 +1,40 @@
+"""Resource pages rendered by worker processes are byte for byte those rendered in one process."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from learningcity.load import load_paths
+from learningcity.publish import publish, rendering
+from support import REPO
+
+
+def contents(site: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()
+    }
+
+
+def refuse_to_render_here(*_args: object) -> None:
+    raise AssertionError("pages were rendered in the parent process, not by the workers")
+
+
+def test_a_site_rendered_by_workers_is_the_site_rendered_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = load_paths(REPO / "data" / "yongsan.ttl")
+    here = publish(data, tmp_path / "here", workers=1)
+    monkeypatch.setattr(rendering, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(rendering, "BATCH", 7)  # several batches, unevenly split
+    # Workers start from a fork server and import the module afresh: only this process fails.
+    monkeypatch.setattr(rendering, "_render", refuse_to_render_here)
+    stages: list[str] = []
+    by_workers = publish(data, tmp_path / "workers", workers=2, progress=stages.append)
+    assert by_workers.files == here.files == len(contents(tmp_path / "here"))
+    assert contents(tmp_path / "workers") == contents(tmp_path / "here")
+    counts = [re.fullmatch(r"rendering pages: (\d+) of (\d+) resources", s) for s in stages]
+    done = [(int(m[1]), int(m[2])) for m in counts if m]
+    assert len(done) > 2 and done == sorted(done) and done[-1][0] == done[-1][1]
