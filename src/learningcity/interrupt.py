@@ -10,6 +10,7 @@ KeyboardInterrupt is raised at once; the abandoned thread ends with the process.
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -26,6 +27,7 @@ def interruptible(function: Callable[[], T]) -> T:
         try:
             outcome.append(function())
         except BaseException as error:  # handed to the caller, re-raised there
+            _drop_locals(error)
             failure.append(error)
 
     worker = threading.Thread(target=work, name="oxigraph", daemon=True)
@@ -35,3 +37,17 @@ def interruptible(function: Callable[[], T]) -> T:
     if failure:
         raise failure[0]
     return outcome[0]
+
+
+def _drop_locals(error: BaseException | None) -> None:
+    """Clear the local variables of the frames `error` (and the errors it chains) went through.
+
+    Oxigraph's result objects may only be dropped by the thread that made them; a traceback
+    handed to the caller would keep them alive until the main thread drops them, which pyo3
+    refuses with an "unsendable" RuntimeError. The traceback itself (files, lines) is kept.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
