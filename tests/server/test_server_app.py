@@ -70,6 +70,18 @@ def test_base_must_end_in_id():
         IriScheme.for_base("https://example.org/things/")
 
 
+def test_resources_sharing_a_label_are_listed_in_iri_order():
+    city = "https://w3id.org/learningcity/id/city/"
+    turtle = "".join(
+        f"<{city}c{i}> a <https://schema.org/City> ; rdfs:label 'Same' .\n" for i in range(8)
+    )
+    prefix = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    graph = ox.Dataset(ox.parse((prefix + turtle).encode(), format=ox.RdfFormat.TURTLE))
+    page = PageRenderer(graph, IriScheme.for_base("https://w3id.org/learningcity/id/")).index("en")
+    listed = [page.index(f'/doc/city/c{i}"') for i in range(8)]
+    assert -1 not in listed and listed == sorted(listed)
+
+
 def test_rendering_is_a_pure_function_of_graph_resource_language_and_base():
     graph = load_paths(DATA)
     renderer = PageRenderer(graph, IriScheme.for_base("https://w3id.org/learningcity/id/"))

@@ -192,7 +192,7 @@ class PageRenderer:
                 if not isinstance(q.object, ox.Literal)
             ] + [self.literal(lit, fallback) for lit, fallback in choose(literals, language)]
             rows.append(Statement(self.link(predicate, language), values))
-        return sorted(rows, key=lambda s: s.predicate.text.value.lower())
+        return sorted(rows, key=lambda s: _by_label(s.predicate))
 
     def alternates(self, thing: str) -> list[dict[str, str]]:
         doc = self.scheme.doc_for(thing) or thing
@@ -295,9 +295,7 @@ class PageRenderer:
                 members[quad.object].add(quad.subject)
         classes = []
         for cls, subjects in members.items():
-            links = sorted(
-                (self.link(s, language) for s in subjects), key=lambda k: k.text.value.lower()
-            )
+            links = sorted((self.link(s, language) for s in subjects), key=_by_label)
             classes.append(
                 {
                     "link": self.link(cls, language),
@@ -306,7 +304,7 @@ class PageRenderer:
                     "query": f"SELECT ?resource WHERE {{ ?resource a <{cls.value}> }}",
                 }
             )
-        return sorted(classes, key=lambda c: str(c["link"].text.value).lower())
+        return sorted(classes, key=lambda c: _by_label(c["link"]))
 
     def not_found(self, iri: str, language: str, known: Sequence[str]) -> str:
         """A 404 page that names the IRI and suggests close matches from the data."""
@@ -335,3 +333,9 @@ class PageRenderer:
             queries=self.queries,
             alternates=[],
         )
+
+
+def _by_label(link: Link) -> tuple[str, str]:
+    """Alphabetical, then by IRI: resources and classes may share a label, and the data's own
+    order (a `Dataset`'s) differs from one process to the next."""
+    return str(link.text.value).lower(), link.iri
