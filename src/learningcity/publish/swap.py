@@ -43,8 +43,13 @@ def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
 
 
 def _write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> int:
-    mode = 0o666 & ~_umask()
-    folders: set[Path] = {staging}
+    """Write each file under `staging`; the number of distinct paths.
+
+    At network size this writes over a million files while the workers render, so each folder is
+    made once and nothing is changed after writing: new files and folders get the umask's
+    permissions from the system; only the temporary folder (made private by `mkdtemp`) is opened.
+    """
+    folders = {staging}
     written: set[str] = set()
     for relative, content in files:
         path = staging / relative
@@ -52,10 +57,8 @@ def _write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             folders.add(path.parent)
         path.write_bytes(content)
-        path.chmod(mode)
         written.add(relative)
-    for directory in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
-        directory.chmod(0o777 & ~_umask())
+    staging.chmod(0o777 & ~_umask())
     return len(written)
 
 
