@@ -41,7 +41,7 @@ from learningcity.namespaces import (
     namespace_cuts,
 )
 from learningcity.resources import context_path
-from learningcity.serialize import RDF_TYPE, canonical_quads
+from learningcity.serialize import RDF_TYPE, canonical_quads, iris_in
 
 CONTEXT_IRI = f"https://w3id.org/learningcity/context/{__version__}.jsonld"
 LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
@@ -386,13 +386,7 @@ def _remember(cache: dict[str, _Kept], key: str, make: Callable[[str], _Kept]) -
 
 def _schemes(quads: list[ox.Quad]) -> set[str]:
     """URI schemes of every IRI in the quads (to find IRIs a context term would misread)."""
-    iris = {
-        t.value
-        for q in quads
-        for t in (q.subject, q.predicate, q.object, q.graph_name)
-        if isinstance(t, ox.NamedNode)
-    } | {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
-    return {iri.partition(":")[0] for iri in iris}
+    return {iri.partition(":")[0] for iri in iris_in(quads)}
 
 
 def _sorted_nodes(nodes: dict[Node, dict[str, Json]]) -> list[dict[str, Json]]:

@@ -116,14 +116,20 @@ def sort_lines(text: bytes) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
-def _used(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str, str]:
-    """Only the prefixes whose namespace starts some IRI of the data (short, stable headers)."""
-    iris = {
+def iris_in(quads: Iterable[ox.Quad]) -> set[str]:
+    """Every IRI the quads write: terms in any position and the literals' datatypes."""
+    quads = quads if isinstance(quads, list) else list(quads)
+    return {
         t.value
         for q in quads
         for t in (q.subject, q.predicate, q.object, q.graph_name)
         if isinstance(t, ox.NamedNode)
     } | {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
+
+
+def _used(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str, str]:
+    """Only the prefixes whose namespace starts some IRI of the data (short, stable headers)."""
+    iris = iris_in(quads)
     heads = {head for head in map(iri_head, iris) if head is not None}
     starts = {head[:cut] for head in heads for cut in namespace_cuts(head)}
     return {

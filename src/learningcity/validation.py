@@ -107,6 +107,12 @@ class ValidationOutcome:
         return len({r.focus_node for r in self.results})
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may use (its affinity, not the machine's count): the default
+    number of worker processes for validating and publishing."""
+    return len(os.sched_getaffinity(0))
+
+
 def validate(
     dataset: Iterable[ox.Quad],
     shapes: Path | None = None,
@@ -129,7 +135,7 @@ def validate(
     ontology = ontology or resources.ontology_path()
     step(f"parsing {shapes}")
     run = _Run.read(shapes, ontology, strict)
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or usable_cpus()
     if workers > 1 and len(quads) > part_statements:
         conforms, report = validate_in_parts(quads, run, workers, part_statements, step)
     else:

@@ -10,7 +10,6 @@ leaves the previous site as it was.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +64,7 @@ def publish(
     """
     scheme = IriScheme.for_base(base)
     step = progress or (lambda _stage: None)
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or validation.usable_cpus()
     outcome = validation.validate(dataset, shapes, ontology, progress=step, workers=workers)
     if not outcome.conforms and not force:
         return Published(outcome, written=False, files=0)
