@@ -1,21 +1,57 @@
-"""Uvicorn's HTTP protocol with coalesced writes: one `send` per response instead of two.
+"""Uvicorn's HTTP protocols, guarded against hostile clients and with coalesced writes.
 
-Uvicorn writes a response's head as soon as the application starts the response and the body
-when it comes, and uvloop sends each write at once: two system calls and two TCP segments per
-small response. Profiling `learningcity serve` under load showed those two writes taking more
-than half of the serving process's time (on loopback a send also runs the receiver's TCP
-stack). Here writes are gathered and sent together at the end of the event loop's turn, which
-for every response small enough to be produced in one turn (all of ours but streamed ones)
-means one system call and one segment. Nothing else changes: closing flushes first, and flow
-control still sees every byte (a turn's writes are at most one response).
+Guarded: uvicorn bounds neither the size of a request head under httptools (one 40 MB header
+held the event loop for 31 s and took 1 GB) nor the time a client may take to send it (1,100
+sockets each trickling a head kept them all open for ever). Here, in both the httptools and
+the h11 protocol, every connection is held to three limits, decided once below:
+- the request head (request line and headers) is at most `MAX_HEAD_BYTES`: the bytes are
+  counted as they arrive, before the parser buffers them, and one byte over is answered 431
+  and the connection closed;
+- the whole request (head and body) must arrive within `REQUEST_READ_TIMEOUT_S` of its first
+  byte or of the connection: else 408 and close (an idle keep-alive connection is closed by
+  uvicorn after `timeout_keep_alive`);
+- a serving process holds at most `MAX_CONNECTIONS`: one more evicts the connection that has
+  waited longest without a request in progress, and when every one is busy uvicorn answers
+  503 (`limit_concurrency`).
+Every response, including those uvicorn and this module write before the application runs,
+carries `RESPONSE_HEADERS` (uvicorn's `headers` setting is the one place they are decided).
+
+Coalesced: uvicorn writes a response's head as soon as the application starts the response and
+the body when it comes, and uvloop sends each write at once: two system calls and two TCP
+segments per small response. Profiling `learningcity serve` under load showed those two writes
+taking more than half of the serving process's time (on loopback a send also runs the
+receiver's TCP stack). Here writes are gathered and sent together at the end of the event
+loop's turn, which for every response small enough to be produced in one turn (all of ours but
+streamed ones) means one system call and one segment. Closing flushes first, and flow control
+still sees every byte (a turn's writes are at most one response).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http
+import logging
+import resource
 from typing import Any
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+#: Bytes a request head (request line and headers, with their line ends) may take; beyond: 431.
+#: Ours are a few hundred bytes; 64 KiB is what common proxies allow (nginx: 4 x 8 KiB lines).
+MAX_HEAD_BYTES = 64 * 1024
+#: Seconds a client has to send a whole request (head and body, at most 64 KiB) from its first
+#: byte or from the connection; beyond: 408 and the connection is closed.
+REQUEST_READ_TIMEOUT_S = 10.0
+#: Connections one serving process holds; beyond, the longest idle one is closed (see above).
+MAX_CONNECTIONS = 1000
+#: Open files a serving process needs besides its connections (data, pipes, logs).
+SPARE_FILES = 64
+#: Headers on every response: a plain-text error body must never be sniffed as HTML.
+RESPONSE_HEADERS = [("X-Content-Type-Options", "nosniff")]
+
+LOGGER = logging.getLogger("learningcity.access")
 
 
 class CoalescingTransport:
@@ -60,19 +96,148 @@ class CoalescingTransport:
         return getattr(self._transport, name)
 
 
-class _Coalescing:
-    """Mixin for a uvicorn HTTP protocol class: its transport becomes a CoalescingTransport."""
+class _Guarded:
+    """Mixin for a uvicorn HTTP protocol class: the limits above, and coalesced writes.
+
+    The concrete class says where its parser is: `_in_head` (the next request's head is not
+    complete) and `_reading` (a request has begun, or the connection is new, and is not yet
+    wholly received).
+    """
 
     loop: asyncio.AbstractEventLoop
     transport: Any
+    connections: set[Any]
+    server_state: Any
+    cycle: Any
+    client: tuple[str, int] | None
 
     def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
         self.transport = CoalescingTransport(transport, self.loop)
+        self._head_bytes = 0
+        self._since = self.loop.time()
+        self._deadline: asyncio.TimerHandle | None = None
+        self._watch()
+        self._evict_if_crowded()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_deadline()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser, but no head byte beyond `MAX_HEAD_BYTES`: those are refused."""
+        view = memoryview(data)
+        while view and not self.transport.is_closing():
+            if not self._in_head():
+                super().data_received(bytes(view))  # type: ignore[misc]
+                break
+            room = MAX_HEAD_BYTES - self._head_bytes
+            if room <= 0:
+                self._refuse(431, "the request head is over 64 KiB; send shorter headers")
+                return
+            piece, view = view[:room], view[room:]
+            self._head_bytes += len(piece)
+            super().data_received(bytes(piece))  # type: ignore[misc]
+        self._watch()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        self._since = self.loop.time()
+        self._watch()
+
+    def send_400_response(self, msg: str) -> None:
+        self._refuse(400, msg)
+
+    # -- the limits ------------------------------------------------------------------------
+
+    def _in_head(self) -> bool:
+        raise NotImplementedError
+
+    def _reading(self) -> bool:
+        raise NotImplementedError
+
+    def _head_done(self) -> None:
+        """The head of a request is complete: the next head's bytes count from zero."""
+        self._head_bytes = 0
+
+    def _watch(self) -> None:
+        """Arm the read deadline while a request is being received, cancel it once it is."""
+        if self._reading() and not self.transport.is_closing():
+            if self._deadline is None:
+                self._deadline = self.loop.call_later(REQUEST_READ_TIMEOUT_S, self._timed_out)
+        else:
+            self._cancel_deadline()
+
+    def _cancel_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _timed_out(self) -> None:
+        self._deadline = None
+        if self._reading():
+            self._refuse(408, "the request did not arrive in time; send it at once")
+
+    def _idle(self) -> bool:
+        """No request of this connection is in the application's hands."""
+        return self.cycle is None or self.cycle.response_complete
+
+    def _evict_if_crowded(self) -> None:
+        """Over `MAX_CONNECTIONS`, close the connection idle longest (none: uvicorn's 503)."""
+        if len(self.connections) <= MAX_CONNECTIONS:
+            return
+        idle = [c for c in self.connections if c is not self and isinstance(c, _Guarded)]
+        idle = [c for c in idle if c._idle() and not c.transport.is_closing()]
+        if idle:
+            victim = min(idle, key=lambda c: c._since)
+            LOGGER.info("%s closed: %d connections is the limit", victim._host(), MAX_CONNECTIONS)
+            victim._cancel_deadline()
+            victim.transport.close()
+            self.connections.discard(victim)  # now, not when the loop reports it closed
+
+    def _refuse(self, status: int, message: str) -> None:
+        """Answer `status` with a one-line plain-text body unless a response is under way (a
+        second one would corrupt it), then close the connection."""
+        if self._idle() and not self.transport.is_closing():
+            body = f"{status} {http.HTTPStatus(status).phrase}: {message}\n".encode()
+            head = [f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\n".encode()]
+            head += [name + b": " + value + b"\r\n" for name, value in self._default_headers()]
+            head.append(
+                b"content-type: text/plain; charset=utf-8\r\n"
+                b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body)
+            )
+            self.transport.write(b"".join(head) + body)
+            LOGGER.info('%s "-" %d %d (%s)', self._host(), status, len(body), message)
+        self._cancel_deadline()
+        self.transport.close()
+
+    def _default_headers(self) -> list[tuple[bytes, bytes]]:
+        return list(self.server_state.default_headers)
+
+    def _host(self) -> str:
+        return self.client[0] if self.client else "-"
 
 
-class CoalescingH11Protocol(_Coalescing, H11Protocol):
-    """The pure-Python h11 protocol, coalesced (when httptools is not installed)."""
+class GuardedH11Protocol(_Guarded, H11Protocol):
+    """The pure-Python h11 protocol, guarded and coalesced (when httptools is not installed).
+
+    h11 keeps its own state: the head is pending while the client is IDLE, the request is
+    being read until the client is DONE.
+    """
+
+    conn: h11.Connection
+
+    def _in_head(self) -> bool:
+        return self.conn.their_state is h11.IDLE
+
+    def _reading(self) -> bool:
+        return self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+
+    def handle_events(self) -> None:
+        before = self.conn.their_state
+        super().handle_events()
+        if before is h11.IDLE and self.conn.their_state is not h11.IDLE:
+            self._head_done()
 
 
 def protocol_class() -> type[asyncio.Protocol]:
@@ -80,9 +245,54 @@ def protocol_class() -> type[asyncio.Protocol]:
     try:
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
     except ImportError:
-        return CoalescingH11Protocol
+        return GuardedH11Protocol
 
-    class CoalescingHttpToolsProtocol(_Coalescing, HttpToolsProtocol):
-        """The httptools protocol, coalesced."""
+    class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
+        """The httptools protocol, guarded and coalesced; the parser's callbacks say where
+        the request is (`on_message_begin` comes with a request's first byte)."""
 
-    return CoalescingHttpToolsProtocol
+        _head_pending = True
+        _receiving = True
+
+        def _in_head(self) -> bool:
+            return self._head_pending
+
+        def _reading(self) -> bool:
+            return self._receiving
+
+        def on_message_begin(self) -> None:
+            self._receiving = True
+            super().on_message_begin()
+
+        def on_headers_complete(self) -> None:
+            self._head_pending = False
+            self._head_done()
+            super().on_headers_complete()
+
+        def on_message_complete(self) -> None:
+            self._head_pending = True
+            self._receiving = False
+            super().on_message_complete()
+
+    return GuardedHttpToolsProtocol
+
+
+def uvicorn_settings() -> dict[str, Any]:
+    """The `uvicorn.Config` settings that go with the guarded protocols (see above)."""
+    _allow_open_files(MAX_CONNECTIONS + SPARE_FILES)
+    return {
+        "http": protocol_class(),
+        "headers": RESPONSE_HEADERS,
+        "limit_concurrency": MAX_CONNECTIONS + 1,
+        "h11_max_incomplete_event_size": MAX_HEAD_BYTES,
+    }
+
+
+def _allow_open_files(needed: int) -> None:
+    """Raise the soft limit on open files to `needed` when it is lower (often 1,024), so that
+    the connection cap, not EMFILE (every client refused at accept), is what bites first."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))

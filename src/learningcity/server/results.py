@@ -1,8 +1,13 @@
-"""SPARQL results written with a row cap: JSON, XML, CSV and TSV (W3C SPARQL 1.1 Results).
+"""SPARQL results written with a row cap: JSON, XML, CSV and TSV (W3C SPARQL 1.2 Results).
 
 Oxigraph's own writers take the whole result iterator, so a capped result is written here from
 the first rows. The cap is announced in the `X-SPARQL-MaxRows` header, the convention DBpedia's
 Virtuoso uses, since none of the result formats can say "truncated".
+
+Oxigraph evaluates RDF 1.2, so a binding may be a triple term (`<<( s p o )>>`) or a literal
+with a base direction (`"x"@ar--rtl`). Each format writes them as SPARQL 1.2 says: JSON
+`"type": "triple"` and `"its:dir"`, XML `<triple>` and `its:dir`, TSV the Turtle form, CSV
+that same form as text. The JSON form is also read back (`term_from_json`, for the HTML table).
 """
 
 from __future__ import annotations
@@ -15,8 +20,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-Row = Sequence[ox.NamedNode | ox.BlankNode | ox.Literal | None]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = Sequence[Term | None]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+TRIPLE_PARTS = ("subject", "predicate", "object")
+ITS = "http://www.w3.org/2005/11/its"
+DIRECTIONS = {"ltr": ox.BaseDirection.LTR, "rtl": ox.BaseDirection.RTL}
 
 RESULT_MEDIA_TYPES: dict[str, str] = {
     "json": "application/sparql-results+json",
@@ -26,19 +35,44 @@ RESULT_MEDIA_TYPES: dict[str, str] = {
 }
 
 
-def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+def _json_term(term: Term) -> dict[str, object]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
-    if not isinstance(term, ox.Literal):
-        raise ValueError(f"RDF-star terms are not supported in results: {term}")
-    cell = {"type": "literal", "value": term.value}
+    if isinstance(term, ox.Triple):
+        parts = zip(TRIPLE_PARTS, (term.subject, term.predicate, term.object), strict=True)
+        return {"type": "triple", "value": {name: _json_term(part) for name, part in parts}}
+    cell: dict[str, object] = {"type": "literal", "value": term.value}
     if term.language:
         cell["xml:lang"] = term.language
+        if term.direction is not None:
+            cell["its:dir"] = str(term.direction)
     elif term.datatype.value != XSD_STRING:
         cell["datatype"] = term.datatype.value
     return cell
+
+
+def term_from_json(cell: dict[str, object]) -> Term:
+    """The term a SPARQL JSON cell (as `write_json` writes it) stands for."""
+    value = cell["value"]
+    if cell["type"] == "uri":
+        return ox.NamedNode(str(value))
+    if cell["type"] == "bnode":
+        return ox.BlankNode(str(value))
+    if cell["type"] == "triple" and isinstance(value, dict):
+        subject, predicate, object_ = (term_from_json(value[name]) for name in TRIPLE_PARTS)
+        return ox.Triple(subject, predicate, object_)  # type: ignore[arg-type]
+    if "xml:lang" in cell:
+        direction = DIRECTIONS.get(str(cell.get("its:dir")))
+        return ox.Literal(str(value), language=str(cell["xml:lang"]), direction=direction)
+    datatype = cell.get("datatype")
+    return ox.Literal(str(value), datatype=ox.NamedNode(str(datatype)) if datatype else None)
+
+
+def term_text(term: Term) -> str:
+    """A term in its Turtle/SPARQL form, a triple term as `<<( s p o )>>` (TSV, CSV, HTML)."""
+    return f"<<( {term} )>>" if isinstance(term, ox.Triple) else str(term)
 
 
 def write_json(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool | None) -> bytes:
@@ -52,13 +86,19 @@ def write_json(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bo
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+def _xml_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        parts = zip(TRIPLE_PARTS, (term.subject, term.predicate, term.object), strict=True)
+        inner = "".join(f"<{name}>{_xml_term(part)}</{name}>" for name, part in parts)
+        return f"<triple>{inner}</triple>"
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        direction = "" if term.direction is None else f" its:dir={quoteattr(str(term.direction))}"
+        language = quoteattr(term.language)
+        return f"<literal xml:lang={language}{direction}>{escape(term.value)}</literal>"
     if term.datatype.value != XSD_STRING:
         return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
     return f"<literal>{escape(term.value)}</literal>"
@@ -66,7 +106,8 @@ def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
 
 def write_xml(variables: Sequence[str], rows: Sequence[Row] | None, boolean: bool | None) -> bytes:
     parts = [
-        '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>'
+        '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"'
+        f" xmlns:its={quoteattr(ITS)}>\n<head>"
     ]
     parts += [f"<variable name={quoteattr(name)}/>" for name in variables]
     parts.append("</head>\n")
@@ -99,11 +140,13 @@ def write_csv(variables: Sequence[str], rows: Sequence[Row] | None, boolean: boo
     return buffer.getvalue().encode()
 
 
-def _csv_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+def _csv_value(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return term_text(term)
     return term.value
 
 
@@ -112,7 +155,7 @@ def write_tsv(variables: Sequence[str], rows: Sequence[Row] | None, boolean: boo
     if rows is None:
         return f"?_askResult\n{'true' if boolean else 'false'}\n".encode()
     lines = ["\t".join(f"?{name}" for name in variables)]
-    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
+    lines += ["\t".join("" if term is None else term_text(term) for term in row) for row in rows]
     return ("\n".join(lines) + "\n").encode()
 
 

@@ -22,7 +22,7 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
-from learningcity.server.protocol import protocol_class
+from learningcity.server.protocol import uvicorn_settings
 
 PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -31,14 +31,15 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 def _config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
     # Our own access log (learningcity.access) has sizes and timings; uvicorn's is off.
     # `loop="auto"` picks uvloop when installed (uvicorn[standard]); the protocol is httptools
-    # (or h11) with one write per response (learningcity.server.protocol).
+    # (or h11), guarded (head size, read timeout, connection cap, response headers) and with
+    # one write per response: learningcity.server.protocol decides those settings.
     return uvicorn.Config(
         app,
         host=host,
         port=port,
-        http=protocol_class(),
         access_log=False,
         log_level="warning",
+        **uvicorn_settings(),
     )
 
 

@@ -22,7 +22,7 @@ from learningcity.namespaces import prefixes
 from learningcity.query import UPDATE_KEYWORDS, inspect_query
 from learningcity.server.conneg import choose_media_type
 from learningcity.server.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES
-from learningcity.server.results import RESULT_MEDIA_TYPES
+from learningcity.server.results import RESULT_MEDIA_TYPES, term_from_json, term_text
 from learningcity.server.workers import Job, PoolBusy, QueryPool, QueryTimeout
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -271,14 +271,9 @@ def json_rows(
     return variables, rows
 
 
-def _term(cell: dict[str, str] | None) -> Cell:
+def _term(cell: dict[str, object] | None) -> Cell:
+    """A cell of the HTML table; a triple term is shown as its text, `<<( s p o )>>`."""
     if cell is None:
         return None
-    if cell["type"] == "uri":
-        return ox.NamedNode(cell["value"])
-    if cell["type"] == "bnode":
-        return ox.BlankNode(cell["value"])
-    if "xml:lang" in cell:
-        return ox.Literal(cell["value"], language=cell["xml:lang"])
-    datatype = cell.get("datatype")
-    return ox.Literal(cell["value"], datatype=ox.NamedNode(datatype) if datatype else None)
+    term = term_from_json(cell)
+    return ox.Literal(term_text(term)) if isinstance(term, ox.Triple) else term
