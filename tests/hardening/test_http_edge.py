@@ -231,14 +231,19 @@ def test_a_long_request_line_is_refused(either: Served) -> None:
 
 
 def test_a_slow_request_is_closed_after_the_read_timeout(either: Served) -> None:
-    """A head trickled a byte a second, a connection that sends nothing, and a keep-alive one
-    that trickles blank lines after its first answer: each closed 10 s after it began (h11
-    refuses the blank lines at once)."""
-    connections = {name: connect(either.port) for name in ("trickler", "silent", "blank")}
+    """A head trickled a byte a second, a connection that sends nothing, a keep-alive one that
+    trickles blank lines after its first answer and a body trickled a byte a second: each is
+    closed 10 s after it began (h11 refuses the blank lines at once), with no traceback."""
+    names = ("trickler", "silent", "blank", "body")
+    connections = {name: connect(either.port) for name in names}
     connections["blank"].sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
     assert connections["blank"].recv(65536).startswith(b"HTTP/1.1 200 ")
     connections["trickler"].sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
-    trickles = {"trickler": b"X", "blank": b"\r\n"}
+    connections["body"].sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 60000\r\n\r\nASK {"
+    )
+    trickles = {"trickler": b"X", "blank": b"\r\n", "body": b" "}
     started = time.monotonic()
     closed: dict[str, float] = {}
     replies = dict.fromkeys(connections, b"")
@@ -267,8 +272,11 @@ def test_a_slow_request_is_closed_after_the_read_timeout(either: Served) -> None
     print(f"\nclosed after {closed} s")
     assert set(closed) == set(connections), f"still open after 13 s: {closed}"
     assert all(at < READ_TIMEOUT_S + 2 for at in closed.values()), closed
-    assert closed["trickler"] > READ_TIMEOUT_S - 0.5 and closed["silent"] > READ_TIMEOUT_S - 0.5
+    assert all(closed[name] > READ_TIMEOUT_S - 0.5 for name in ("trickler", "silent", "body"))
     assert replies["trickler"].startswith(b"HTTP/1.1 408 "), replies
+    assert replies["body"].startswith(b"HTTP/1.1 408 "), replies
+    time.sleep(0.3)
+    assert "Traceback" not in either.log.read_text()
 
 
 def test_slow_clients_do_not_starve_a_normal_one(served: Served) -> None:

@@ -12,9 +12,13 @@ from __future__ import annotations
 import logging
 import time
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOGGER = logging.getLogger("learningcity.access")
+#: Logged when the client went away before its request was read (nginx's code): no one is left
+#: to answer, so it is no server error and no traceback.
+CLIENT_CLOSED = 499
 #: Longest header value logged, in characters (the request head itself may be 64 KiB).
 MAX_LOGGED_HEADER = 256
 
@@ -68,6 +72,8 @@ class AccessLogMiddleware:
 
         try:
             await self.app(scope, receive, observe)
+        except ClientDisconnect:
+            status = CLIENT_CLOSED
         finally:
             client = scope.get("client") or ("-", 0)
             query = scope.get("query_string", b"")

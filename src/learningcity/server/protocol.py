@@ -10,9 +10,9 @@ the h11 protocol, every connection is held to three limits, decided once below:
 - the whole request (head and body) must arrive within `REQUEST_READ_TIMEOUT_S` of its first
   byte or of the connection: else 408 and close (an idle keep-alive connection is closed by
   uvicorn after `timeout_keep_alive`);
-- a serving process holds at most `MAX_CONNECTIONS`: one more evicts the connection that has
-  waited longest without a request in progress, and when every one is busy uvicorn answers
-  503 (`limit_concurrency`).
+- a serving process holds at most `MAX_CONNECTIONS`: one more closes the connection that has
+  waited longest while idle or still sending its request, and when every one has an answer
+  being computed uvicorn answers 503 (`limit_concurrency`).
 Every response, including those uvicorn and this module write before the application runs,
 carries `RESPONSE_HEADERS` (uvicorn's `headers` setting is the one place they are decided).
 
@@ -178,18 +178,24 @@ class _Guarded:
         if self._reading():
             self._refuse(408, "the request did not arrive in time; send it at once")
 
-    def _idle(self) -> bool:
-        """No request of this connection is in the application's hands."""
-        return self.cycle is None or self.cycle.response_complete
+    def _answerable(self) -> bool:
+        """No response is under way on this connection: one may be written."""
+        return self.cycle is None or self.cycle.response_complete or not self.cycle.response_started
+
+    def _sheddable(self) -> bool:
+        """Idle, or still sending its request: closing it costs no one a computed answer."""
+        idle = self.cycle is None or self.cycle.response_complete
+        return (idle or self._reading()) and not self.transport.is_closing()
 
     def _evict_if_crowded(self) -> None:
-        """Over `MAX_CONNECTIONS`, close the connection idle longest (none: uvicorn's 503)."""
+        """Over `MAX_CONNECTIONS`, close the connection that has waited longest without an
+        answer being computed for it (none: uvicorn answers the newcomer 503)."""
         if len(self.connections) <= MAX_CONNECTIONS:
             return
-        idle = [c for c in self.connections if c is not self and isinstance(c, _Guarded)]
-        idle = [c for c in idle if c._idle() and not c.transport.is_closing()]
-        if idle:
-            victim = min(idle, key=lambda c: c._since)
+        others = [c for c in self.connections if c is not self and isinstance(c, _Guarded)]
+        candidates = [c for c in others if c._sheddable()]
+        if candidates:
+            victim = min(candidates, key=lambda c: c._since)
             LOGGER.info("%s closed: %d connections is the limit", victim._host(), MAX_CONNECTIONS)
             victim._cancel_deadline()
             victim.transport.close()
@@ -198,7 +204,7 @@ class _Guarded:
     def _refuse(self, status: int, message: str) -> None:
         """Answer `status` with a one-line plain-text body unless a response is under way (a
         second one would corrupt it), then close the connection."""
-        if self._idle() and not self.transport.is_closing():
+        if self._answerable() and not self.transport.is_closing():
             body = f"{status} {http.HTTPStatus(status).phrase}: {message}\n".encode()
             head = [f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}\r\n".encode()]
             head += [name + b": " + value + b"\r\n" for name, value in self._default_headers()]
