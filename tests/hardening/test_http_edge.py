@@ -317,6 +317,37 @@ def test_connections_are_capped_and_the_newest_client_is_served(served: Served) 
             connection.close()
 
 
+def test_a_flood_of_pipelined_requests_is_cut(served: Served) -> None:
+    """20 connections each sending 32,768 tiny GETs ahead of any answer: each is closed after
+    32 waiting requests, memory stays flat and a normal client is answered promptly."""
+    request = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+    before = rss_mib(served.pid)
+    peak = before
+    floods = [connect(served.port) for _ in range(20)]
+    try:
+        with Prober(served.root + "health") as prober:
+            for connection in floods:
+                connection.setblocking(False)
+                with contextlib.suppress(BlockingIOError, ConnectionResetError):
+                    connection.send(request * 32768)
+            for _ in range(20):
+                time.sleep(0.1)
+                peak = max(peak, rss_mib(served.pid))
+        print(f"\npipelined flood: RSS {before:.0f} -> {peak:.0f} MiB; {prober.report()}")
+        assert peak - before < 50
+        prober.assert_prompt()
+    finally:
+        for connection in floods:
+            connection.close()
+
+
+def test_a_few_pipelined_requests_are_all_answered(served: Served) -> None:
+    with connect(served.port) as client:
+        client.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n" * 10)
+        client.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert answer(client).count(b"HTTP/1.1 200 ") == 11
+
+
 # -- the access log ------------------------------------------------------------------------
 
 

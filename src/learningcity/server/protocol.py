@@ -3,13 +3,15 @@
 Guarded: uvicorn bounds neither the size of a request head under httptools (one 40 MB header
 held the event loop for 31 s and took 1 GB) nor the time a client may take to send it (1,100
 sockets each trickling a head kept them all open for ever). Here, in both the httptools and
-the h11 protocol, every connection is held to three limits, decided once below:
+the h11 protocol, every connection is held to these limits, decided once below:
 - the request head (request line and headers) is at most `MAX_HEAD_BYTES`: the bytes are
   counted as they arrive, before the parser buffers them, and one byte over is answered 431
   and the connection closed;
 - the whole request (head and body) must arrive within `REQUEST_READ_TIMEOUT_S` of its first
   byte or of the connection: else 408 and close (an idle keep-alive connection is closed by
   uvicorn after `timeout_keep_alive`);
+- at most `MAX_PIPELINED` requests may wait behind the one being answered (h11 reads one
+  request at a time by itself);
 - a serving process holds at most `MAX_CONNECTIONS`: one more closes the connection that has
   waited longest while idle or still sending its request, and when every one has an answer
   being computed uvicorn answers 503 (`limit_concurrency`).
@@ -44,6 +46,10 @@ MAX_HEAD_BYTES = 64 * 1024
 #: Seconds a client has to send a whole request (head and body, at most 64 KiB) from its first
 #: byte or from the connection; beyond: 408 and the connection is closed.
 REQUEST_READ_TIMEOUT_S = 10.0
+#: Requests a client may send ahead of their answers (HTTP/1.1 pipelining): httptools parses a
+#: whole read at once, and uvicorn queued every request of it (20 connections of tiny pipelined
+#: GETs took 1.5 GB and held another client 17 s). Beyond: the connection is closed.
+MAX_PIPELINED = 32
 #: Connections one serving process holds; beyond, the longest idle one is closed (see above).
 MAX_CONNECTIONS = 1000
 #: Open files a serving process needs besides its connections (data, pipes, logs).
@@ -196,9 +202,7 @@ class _Guarded:
         candidates = [c for c in others if c._sheddable()]
         if candidates:
             victim = min(candidates, key=lambda c: c._since)
-            LOGGER.info("%s closed: %d connections is the limit", victim._host(), MAX_CONNECTIONS)
-            victim._cancel_deadline()
-            victim.transport.close()
+            victim._drop(f"{MAX_CONNECTIONS} connections is the limit")
             self.connections.discard(victim)  # now, not when the loop reports it closed
 
     def _refuse(self, status: int, message: str) -> None:
@@ -214,6 +218,12 @@ class _Guarded:
             )
             self.transport.write(b"".join(head) + body)
             LOGGER.info('%s "-" %d %d (%s)', self._host(), status, len(body), message)
+        self._cancel_deadline()
+        self.transport.close()
+
+    def _drop(self, reason: str) -> None:
+        """Close without an answer: one could be taken for the answer to another request."""
+        LOGGER.info("%s closed: %s", self._host(), reason)
         self._cancel_deadline()
         self.transport.close()
 
@@ -274,6 +284,11 @@ def protocol_class() -> type[asyncio.Protocol]:
         def on_headers_complete(self) -> None:
             self._head_pending = False
             self._head_done()
+            if self.transport.is_closing():
+                return  # refused: the rest of this piece is parsed, nothing is kept
+            if len(self.pipeline) >= MAX_PIPELINED:
+                self._drop(f"more than {MAX_PIPELINED} requests sent ahead of their answers")
+                return
             super().on_headers_complete()
 
         def on_message_complete(self) -> None:
