@@ -1,48 +1,341 @@
-"""Outputs are written whole or not at all: a temp file beside the target, fsync, then rename.
+"""How every output is written, decided once for every command (`-o`, `export --stream` and
+`--all`, `fmt`, `import`, `publish --out`, `load --store`) so that none drifts from the others.
 
-An interrupted or failed write (full disk, Ctrl-C) leaves the previous file as it was.
+- **A regular file** is written to a temporary file beside its target, fsynced and renamed over
+  it: a failed or interrupted write (full disk, Ctrl-C, SIGTERM) leaves the previous file as it
+  was and no temporary file.
+- **A folder** (a site, a store) is built in a temporary folder beside it and swapped in by two
+  renames; the previous folder is removed only once the new one is in place.
+- **Standard output, a FIFO or a character device** (`-o /dev/null`, a named pipe) cannot be
+  replaced without destroying it: it is written in place, as a shell redirection does.
+- **Permissions**: a new output takes the umask's (0644 and 0755 under umask 022, applied by the
+  kernel when the temporary file or folder is made); a replaced one keeps its mode, and its owner
+  and group where the user may set them, as editors do.
+- **Symbolic links** are written through: the link stays, its target is replaced in the target's
+  own folder.
+- **Refused, left unchanged**: read-only targets (no write permission bit, or none for this
+  user: root could rename over a 0444 file, and must not), folders given as files, files given
+  as folders, sockets and block devices.
+- Several outputs of one command (`fmt`, `export --all`) are all staged before the first is put
+  in place, and the renames run with SIGINT and SIGTERM held back (`interrupt.deferred`): the
+  batch lands whole or not at all. `written()` lists what was put in place, so an interruption
+  message can say exactly that.
+
+Every failure is one `OutputError` line naming the output (exit 3).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import shutil
+import stat
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, TypeVar, cast
 
 from learningcity.errors import OutputError
+from learningcity.interrupt import deferred
+
+T = TypeVar("T")
+BUFFER = 1 << 20
+_WRITTEN: list[Path] = []
+_TEMPORARIES: set[Path] = set()  # made by this process and neither put in place nor removed yet
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    directory = path.parent
-    if path.is_dir():
-        raise OutputError(f"{path}: is a directory; give a file name for -o")
-    try:
-        handle, name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror}); check the folder") from None
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            temporary.chmod(path.stat().st_mode & 0o7777)
+def written() -> list[Path]:
+    """The outputs this process has put in place so far, in order (as the user named them)."""
+    return list(_WRITTEN)
+
+
+def remove_temporaries() -> None:
+    """Remove every temporary file and folder still left: the CLI's last step after a signal,
+    which may arrive between a temporary's creation and the code that would remove it."""
+    for path in sorted(_TEMPORARIES):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
         else:
-            temporary.chmod(0o666 & ~_umask())
-        temporary.replace(path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(error, OSError):
+            path.unlink(missing_ok=True)
+    _TEMPORARIES.clear()
+
+
+def write_output(path: Path | None, data: bytes) -> None:
+    """`data` to the file `path` (as the module docstring says), or to stdout when None."""
+    with open_output(path) as out:
+        out.write(data)
+
+
+def write_outputs(outputs: Iterable[tuple[Path, bytes]]) -> None:
+    """Write every (path, content) or none: all are staged, then put in place together."""
+    staged: list[_Staged] = []
+    try:
+        for path, data in outputs:
+            staged.append(_Staged.begin(path))
+            staged[-1].stream.write(data)
+        for output in staged:
+            output.finish()
+        with deferred():
+            for output in staged:
+                output.put_in_place()
+    finally:
+        for output in staged:
+            output.discard()
+
+
+@contextmanager
+def open_output(path: Path | None) -> Iterator[BinaryIO]:
+    """A stream to write one output to: stdout when `path` is None, else as the module says;
+    the output is put in place only if the block ends without an error."""
+    if path is None:
+        stdout = _Checked(sys.stdout.buffer, "stdout", "the output is incomplete")
+        yield cast(BinaryIO, stdout)
+        stdout.flush()
+        return
+    output = _Staged.begin(path)
+    try:
+        yield cast(BinaryIO, output.stream)
+        output.finish()
+        with deferred():
+            output.put_in_place()
+    finally:
+        output.discard()
+
+
+@contextmanager
+def replacing_folder(out: Path, what: str) -> Iterator[Path]:
+    """A new empty folder to fill in the block; it then replaces the folder `out` (`what` names
+    it in messages: "site", "store"). On an error or interruption it is removed instead."""
+    target = _Target.of(out, folder=True)
+    try:
+        target.path.parent.mkdir(parents=True, exist_ok=True)
+        staging = _new_folder(target.path, ".new")
+        if target.existing is not None:
+            _keep_mode_and_owner(staging, target.existing)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot create the {what} folder ({error.strerror})") from None
+    try:
+        yield staging
+        _swap(staging, target)
+    except OSError as error:
+        raise OutputError(
+            f"{out}: cannot write the {what} ({error.strerror}: {error.filename}); "
+            f"the previous {what} is unchanged"
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where an output really goes (`path`, after symbolic links) and what is there now."""
+
+    given: Path
+    path: Path
+    existing: os.stat_result | None
+
+    @classmethod
+    def of(cls, given: Path, *, folder: bool) -> _Target:
+        """The target of `given`, refused in one line if it must not be replaced."""
+        try:
+            path = Path(os.path.realpath(given)) if given.is_symlink() else given
+            existing = path.stat()
+        except FileNotFoundError:
+            return cls(given, path, None)
+        except OSError as error:
+            raise OutputError(f"{given}: cannot write ({error.strerror}); check the path") from None
+        target = cls(given, path, existing)
+        target._refuse_unless_writable(folder)
+        return target
+
+    @property
+    def in_place(self) -> bool:
+        """A FIFO or character device, written into rather than replaced."""
+        mode = self.existing.st_mode if self.existing else 0
+        return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+    def _refuse_unless_writable(self, folder: bool) -> None:
+        assert self.existing is not None
+        mode = self.existing.st_mode
+        if folder and not stat.S_ISDIR(mode):
+            raise OutputError(f"{self.given}: is not a folder; name a folder (or a new name)")
+        if not folder and stat.S_ISDIR(mode):
+            raise OutputError(f"{self.given}: is a folder; give a file name")
+        if not folder and not (stat.S_ISREG(mode) or self.in_place):
             raise OutputError(
-                f"{path}: cannot write ({error.strerror}); the previous file is unchanged"
+                f"{self.given}: is neither a regular file, a FIFO nor a character device; "
+                "give another name"
+            )
+        if not mode & 0o222 or not os.access(self.path, os.W_OK):
+            raise OutputError(
+                f"{self.given}: is read-only, left unchanged; make it writable (chmod u+w) "
+                "or give another name"
+            )
+
+
+class _Checked:
+    """A binary stream whose write errors (a full disk) become one line naming the output; a
+    closed pipe stays a BrokenPipeError, which the CLI ends quietly like `head` expects."""
+
+    def __init__(self, raw: BinaryIO, name: str, consequence: str) -> None:
+        self.raw = raw
+        self.name = name
+        self.consequence = consequence
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.raw.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self.failure(error) from None
+
+    def flush(self) -> None:
+        try:
+            self.raw.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self.failure(error) from None
+
+    def failure(self, error: OSError) -> OutputError:
+        return OutputError(f"{self.name}: cannot write ({error.strerror}); {self.consequence}")
+
+
+class _Staged:
+    """One file output under way: a temporary file beside its target, or the target itself
+    when that is a FIFO or device."""
+
+    def __init__(self, target: _Target, temporary: Path | None, stream: _Checked) -> None:
+        self.target = target
+        self.temporary = temporary
+        self.stream = stream
+
+    @classmethod
+    def begin(cls, given: Path) -> _Staged:
+        target = _Target.of(given, folder=False)
+        try:
+            if target.in_place:
+                raw = cast(BinaryIO, target.path.open("wb", buffering=BUFFER))
+                return cls(target, None, _Checked(raw, str(given), "the output is incomplete"))
+            temporary, handle = _new_file(target.path)
+        except OSError as error:
+            raise OutputError(
+                f"{given}: cannot write ({error.strerror}); check the folder"
             ) from None
-        raise
+        stream = _Checked(
+            cast(BinaryIO, os.fdopen(handle, "wb", buffering=BUFFER)),
+            str(given),
+            "nothing was replaced",
+        )
+        staged = cls(target, temporary, stream)
+        if target.existing is not None:
+            try:
+                _keep_mode_and_owner(temporary, target.existing)
+            except BaseException:
+                staged.discard()
+                raise
+        return staged
+
+    def finish(self) -> None:
+        """Everything written reaches the disk (or the FIFO) before anything is replaced."""
+        self.stream.flush()
+        if self.temporary is not None:
+            try:
+                os.fsync(self.stream.raw.fileno())
+            except OSError as error:
+                raise self.stream.failure(error) from None
+
+    def put_in_place(self) -> None:
+        """The rename that makes the output visible (run under `deferred`)."""
+        if self.temporary is not None:
+            self.stream.raw.close()
+            try:
+                self.temporary.replace(self.target.path)
+            except OSError as error:
+                raise self.stream.failure(error) from None
+            _TEMPORARIES.discard(self.temporary)
+            self.temporary = None
+            _sync_folder(self.target.path.parent)
+        _WRITTEN.append(self.target.given)
+
+    def discard(self) -> None:
+        """Close the stream and remove the temporary file, if it was not put in place."""
+        with contextlib.suppress(OSError):
+            self.stream.raw.close()
+        if self.temporary is not None:
+            with contextlib.suppress(OSError):
+                self.temporary.unlink()
+            _TEMPORARIES.discard(self.temporary)
+            self.temporary = None
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _swap(staging: Path, target: _Target) -> None:
+    """Put `staging` at the target; the previous folder is moved aside first, then removed."""
+    previous = None
+    with deferred():
+        if target.existing is not None:
+            previous = _new_folder(target.path, ".old")
+            target.path.replace(previous)  # onto the empty folder just made
+        try:
+            staging.replace(target.path)
+        except BaseException:
+            if previous is not None:
+                with contextlib.suppress(OSError):
+                    previous.replace(target.path)
+            raise
+        _TEMPORARIES.discard(staging)
+        _WRITTEN.append(target.given)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+        _TEMPORARIES.discard(previous)
+
+
+def _fresh(target: Path, suffix: str, make: Callable[[Path], T]) -> T:
+    """`make(name)` for a new hidden name beside `target`, short enough to fit beside a target
+    name of 255 bytes; `make` creates the file or folder exclusively (FileExistsError: retry).
+    It is made and recorded with signals held back, so that none can leave it unrecorded."""
+    for _ in range(100):
+        name = target.with_name(f".learningcity-{secrets.token_hex(6)}{suffix}")
+        with contextlib.suppress(FileExistsError), deferred():
+            made = make(name)
+            _TEMPORARIES.add(name)
+            return made
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+
+
+def _new_file(target: Path) -> tuple[Path, int]:
+    """A new temporary file beside `target` and its descriptor; mode 0666 minus the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    return _fresh(target, ".tmp", lambda name: (name, os.open(name, flags, 0o666)))
+
+
+def _new_folder(target: Path, suffix: str) -> Path:
+    """A new empty folder beside `target`; mode 0777 minus the umask."""
+
+    def make(name: Path) -> Path:
+        name.mkdir(0o777)
+        return name
+
+    return _fresh(target, suffix, make)
+
+
+def _keep_mode_and_owner(path: Path, previous: os.stat_result) -> None:
+    """Give `path` the mode of the output it replaces, and its owner and group if allowed."""
+    path.chmod(stat.S_IMODE(previous.st_mode))
+    with contextlib.suppress(PermissionError):
+        os.chown(path, previous.st_uid, previous.st_gid)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable; file systems that cannot sync a folder are left to themselves."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)

@@ -12,7 +12,12 @@ class ExitCode(IntEnum):
     FAILED = 1  # the data does not conform, an ASK answered false, `fmt --check` found changes
     BAD_INPUT = 2  # unusable input: unreadable file, parse error, bad query, bad option value
     IO_ERROR = 3  # the output could not be written (disk full, permission); nothing was replaced
-    INTERRUPTED = 130  # stopped with Ctrl-C; outputs left as they were
+    INTERRUPTED = (
+        130  # stopped by Ctrl-C (SIGINT); outputs left whole (the message names any written)
+    )
+    TERMINATED = (
+        143  # stopped by SIGTERM (systemd, docker stop, a CI cancel), cleaned up as for 130
+    )
 
 
 class LearningCityError(Exception):

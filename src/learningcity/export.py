@@ -7,17 +7,13 @@ exports of one graph are byte-identical and every file parses back to an isomorp
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from learningcity.atomic import write_atomically
+from learningcity.atomic import write_outputs
 from learningcity.errors import InputError, OutputError
 from learningcity.formats import SYNTAXES, RdfSyntax, syntax_named
 from learningcity.namespaces import prefixes
@@ -75,26 +71,6 @@ def stream_export(
         raise InputError(f"cannot write {syntax.label}: {error}") from None
 
 
-@contextmanager
-def atomic_output(path: Path | None) -> Iterator[BinaryIO]:
-    """stdout, or a temporary file beside `path` that replaces it only once it is complete."""
-    if path is None:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    try:
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror}); check the folder") from None
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb", buffering=1 << 20) as stream:
-            yield stream
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def export_all(
     dataset: Iterable[ox.Quad],
     directory: Path,
@@ -106,7 +82,8 @@ def export_all(
     """Write `<stem>.<ext>` in `directory` for every syntax; return the paths written.
 
     Every export is made before the first file is written, so data that one syntax cannot hold
-    (named graphs in Turtle) fails with nothing changed; each file is then written atomically.
+    (named graphs in Turtle) fails with nothing changed; the files are then put in place together
+    (`learningcity.atomic.write_outputs`): all of them or, if interrupted, none.
     """
     quads = list(dataset)
     outputs = {
@@ -122,6 +99,5 @@ def export_all(
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"{directory}: cannot create the folder ({error.strerror})") from None
-    for path, content in outputs.items():
-        write_atomically(path, content)
+    write_outputs(outputs.items())
     return list(outputs)

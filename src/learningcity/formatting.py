@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from learningcity.atomic import write_atomically
+from learningcity.atomic import write_outputs
 from learningcity.errors import InputError
 from learningcity.load import load_with_prefixes, resolve_sources
 from learningcity.namespaces import with_declared
@@ -32,13 +32,11 @@ def canonical_text(path: Path) -> str:
 
 
 def format_files(paths: Iterable[Path], *, check: bool = False) -> list[FormatResult]:
-    """Rewrite each file in canonical form (unless `check`); every file is parsed before any
-    is written, so a syntax error in one leaves all of them untouched."""
-    planned = [(path, canonical_text(path)) for path in paths]
-    results = []
-    for path, text in planned:
-        changed = path.read_bytes() != text.encode("utf-8")
-        if changed and not check:
-            write_atomically(path, text.encode("utf-8"))
-        results.append(FormatResult(path, changed))
-    return results
+    """Rewrite each file in canonical form (unless `check`): all of them or none. Every file is
+    parsed before any is written, so a syntax error in one leaves all of them untouched, and
+    the rewritten files are put in place together (`learningcity.atomic.write_outputs`)."""
+    planned = [(path, canonical_text(path).encode("utf-8")) for path in paths]
+    changed = {path: content for path, content in planned if path.read_bytes() != content}
+    if not check:
+        write_outputs(changed.items())
+    return [FormatResult(path, path in changed) for path, _ in planned]

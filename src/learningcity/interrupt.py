@@ -1,25 +1,90 @@
-"""Long Oxigraph calls that Ctrl-C can stop.
+"""How a command stops: SIGINT and SIGTERM alike, at once, with its outputs left whole.
+
+`systemd`, `docker stop` and a cancelled CI job send SIGTERM, a terminal sends SIGINT on Ctrl-C;
+both must clean up the same way. `stop_on_signals` makes each raise `Stopped`, a
+KeyboardInterrupt, so every `finally` and `except BaseException` that removes a temporary file,
+staging folder or half-built store runs for both. The CLI exits 130 after SIGINT and 143 after
+SIGTERM (128 + the signal's number, as a shell reports it).
+
+The few renames that put several outputs in place run under `deferred()`: a signal arriving
+there waits until they are done, so a batch (`fmt`, `export --all`, a site swap) lands whole or
+not at all, and the interruption message can say exactly what was written
+(`learningcity.atomic.written`).
 
 Python handles a signal only when the main thread runs bytecode, and Oxigraph evaluates and
-writes a query result in Rust without returning to the interpreter: a SIGINT arriving meanwhile
-waited for the call to end (a cross product went on for minutes). Here the call runs in a
-daemon thread (Oxigraph releases the GIL) while the main thread waits in short intervals, so
-KeyboardInterrupt is raised at once; the abandoned thread ends with the process.
+writes a query result in Rust without returning to the interpreter: a signal arriving meanwhile
+waited for the call to end (a cross product went on for minutes). `interruptible` runs such a
+call in a daemon thread (Oxigraph releases the GIL) while the main thread waits in short
+intervals, so the signal is handled at once; the abandoned thread ends with the process.
 """
 
 from __future__ import annotations
 
+import signal
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import TypeVar
 
 T = TypeVar("T")
 POLL_S = 0.05
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+_deferring = 0
+_pending: list[int] = []
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived; `signum` says which (the exit code follows from it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_on_signals() -> None:
+    """Make SIGINT and SIGTERM raise `Stopped` in the main thread (called first by the CLI)."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, _stop)
+
+
+def stop_at_once() -> None:
+    """Give SIGINT and SIGTERM their default action back: the process ends where it is."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+
+
+def signal_of(stop: BaseException | None) -> int:
+    """The signal behind an interruption: a plain KeyboardInterrupt is Ctrl-C's SIGINT."""
+    return stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    if _deferring:
+        _pending.append(signum)
+        return
+    raise Stopped(signum)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while the block runs (a few renames), then act on them."""
+    global _deferring
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+        if not _deferring and _pending:
+            signum = _pending[0]
+            _pending.clear()
+            raise Stopped(signum)
 
 
 def interruptible(function: Callable[[], T]) -> T:
-    """`function()`, run so that Ctrl-C interrupts the caller at once."""
+    """`function()`, run so that SIGINT or SIGTERM interrupts the caller at once."""
     outcome: list[T] = []
     failure: list[BaseException] = []
 

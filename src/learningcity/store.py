@@ -16,14 +16,14 @@ command gets its statements, its Store or its Dataset the same way.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from learningcity.atomic import replacing_folder
 from learningcity.errors import InputError, OutputError
 from learningcity.load import Source, names_of, read_quads, resolve_sources
 
@@ -34,23 +34,15 @@ PREFIXES = "prefixes.json"
 def build_store(sources: Sequence[Source], directory: Path) -> int:
     """Write the statements of `sources` to a new store in `directory`; return how many it holds.
 
-    The store is built beside `directory` and swapped in only once complete, so a failed load
-    (a parse error half-way) leaves an existing store as it was. A `directory` that holds
-    something other than a store is refused rather than replaced.
+    The store is built beside `directory` and swapped in only once complete
+    (`learningcity.atomic.replacing_folder`), so a failed or interrupted load (a parse error
+    half-way, Ctrl-C, SIGTERM) leaves an existing store as it was and no temporary folder. A
+    `directory` that holds something other than a store is refused rather than replaced.
     """
-    if directory.exists() and not _is_store(directory) and any(directory.iterdir()):
-        raise InputError(f"{directory}: exists and is not a learningcity store; choose another")
-    try:
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
-    except OSError as error:
-        raise OutputError(f"{directory}: cannot create the store ({error.strerror})") from None
-    try:
-        count = _fill(sources, building)
-        _swap_in(building, directory)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return count
+    with replacing_folder(directory, "store") as building:
+        if directory.is_dir() and not _is_store(directory) and any(directory.iterdir()):
+            raise InputError(f"{directory}: exists and is not a learningcity store; choose another")
+        return _fill(sources, building)
 
 
 def _fill(sources: Sequence[Source], building: Path) -> int:
@@ -60,34 +52,27 @@ def _fill(sources: Sequence[Source], building: Path) -> int:
         store.bulk_extend(read_quads(sources, declared))
         store.flush()
         count = len(store)
-        del store  # closes the database before it is moved
     except OSError as error:
         raise OutputError(f"cannot write the store ({error})") from None
+    finally:
+        del store  # closes the database before it is moved, or removed after a failure
     (building / PREFIXES).write_text(json.dumps(declared, indent=2) + "\n", encoding="utf-8")
     return count
 
 
-def _swap_in(building: Path, directory: Path) -> None:
-    """Replace `directory` with `building`: the old store stays whole until the new one is in."""
-    old = directory.with_name(f".{directory.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    try:
-        if directory.exists():
-            directory.rename(old)
-        building.rename(directory)
-    except OSError as error:
-        raise OutputError(
-            f"{directory}: cannot put the store in place ({error.strerror})"
-        ) from None
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def _is_store(directory: Path) -> bool:
-    return (directory / DATABASE).is_dir() and (directory / PREFIXES).is_file()
+    try:
+        return (directory / DATABASE).is_dir() and (directory / PREFIXES).is_file()
+    except OSError:  # a name too long, a loop of links: not a store either
+        return False
 
 
 def open_store(directory: Path) -> tuple[ox.Store, dict[str, str]]:
-    """The store in `directory`, read-only, and the prefixes its files declared."""
+    """The store in `directory`, read-only, and the prefixes its files declared.
+
+    A store whose database or prefix file is damaged (a deleted or garbled `CURRENT`, a cut-off
+    `prefixes.json`) is reported in one line that says how to rebuild it.
+    """
     if not _is_store(directory):
         raise InputError(
             f"{directory}: not a learningcity store; build one with "
@@ -96,9 +81,21 @@ def open_store(directory: Path) -> tuple[ox.Store, dict[str, str]]:
     try:
         store = ox.Store.read_only(str(directory / DATABASE))
         declared = json.loads((directory / PREFIXES).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InputError(f"{directory}: cannot open the store ({error})") from None
+    except (OSError, ValueError, RuntimeError) as error:  # RuntimeError: Oxigraph's corruption
+        raise damaged(directory, error) from None
+    if not isinstance(declared, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in declared.items()
+    ):
+        raise damaged(directory, f"{PREFIXES} is not an object of prefix names and IRIs")
     return store, declared
+
+
+def damaged(directory: Path, error: object) -> InputError:
+    """The one line for a store that cannot be read: what failed and how to rebuild it."""
+    return InputError(
+        f"{directory}: the store is damaged ({error}); rebuild it with "
+        f"`learningcity load DATA... --store {directory}`"
+    )
 
 
 @dataclass
@@ -112,12 +109,28 @@ class Data:
     sources: list[Source]
     store: ox.Store | None = None
     declared: dict[str, str] = field(default_factory=dict)
+    location: Path | None = None  # the store's folder
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every statement; prefixes the files declare land in `declared` as they are read."""
         if self.store is not None:
-            return iter(self.store)
+            return self._stored_quads(self.store)
         return read_quads(self.sources, self.declared)
+
+    def _stored_quads(self, store: ox.Store) -> Iterator[ox.Quad]:
+        with self.reading():
+            yield from store
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Damage that reading the store finds (a garbled block: Oxigraph checks blocks as it
+        reads them, not when it opens the store) reported like damage found when opening it."""
+        try:
+            yield
+        except (OSError, RuntimeError) as error:
+            if self.location is None:
+                raise
+            raise damaged(self.location, error) from None
 
     def sparql_store(self, *extra: Source) -> ox.Store:
         """A Store for SPARQL over the data plus `extra` sources (bundled graphs a named query
@@ -146,4 +159,4 @@ def open_data(
     if arguments or input_format:
         raise InputError("give DATA or --store, not both")
     opened, declared = open_store(store)
-    return Data([], opened, declared)
+    return Data([], opened, declared, location=store)

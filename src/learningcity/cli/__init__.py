@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import functools
 import importlib
+import signal
 import sys
+from typing import NoReturn
 
 import click
 
 from learningcity import __version__
+from learningcity.atomic import remove_temporaries, written
 from learningcity.errors import ExitCode, LearningCityError
+from learningcity.interrupt import signal_of, stop_at_once, stop_on_signals
 
 #: command name -> (module, function, one-line summary shown by --help without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -62,8 +66,8 @@ def _load_command(name: str) -> click.Command:
     def run(*args: object, **kwargs: object) -> None:
         try:
             code = callback(*args, **kwargs)
-        except KeyboardInterrupt:
-            raise Interrupted from None  # past click, which would print a blank line first
+        except KeyboardInterrupt as stop:
+            raise Interrupted(stop) from None  # past click, which would print a blank line first
         if code:
             raise click.exceptions.Exit(int(code))
 
@@ -72,7 +76,11 @@ def _load_command(name: str) -> click.Command:
 
 
 class Interrupted(Exception):
-    """Ctrl-C during a command; `main` reports it in one line and exits 130."""
+    """SIGINT or SIGTERM during a command (`stop`); `main` reports it in one line."""
+
+    def __init__(self, stop: KeyboardInterrupt) -> None:
+        super().__init__(str(stop))
+        self.stop = stop
 
 
 @click.group(cls=LazyGroup, epilog=EXIT_CODES_HELP, context_settings={"max_content_width": 100})
@@ -93,6 +101,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def main() -> None:
     """Entry point: one line per error on stderr, a documented exit code, no traceback."""
+    stop_on_signals()
     debug = "--debug" in sys.argv[1:]
     try:
         code = cli.main(standalone_mode=False)
@@ -103,18 +112,33 @@ def main() -> None:
             traceback.print_exc()
         click.echo(f"learningcity: error: {error}", err=True)
         sys.exit(error.exit_code)
-    except click.exceptions.Abort:
-        click.echo("learningcity: interrupted", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
+    except click.exceptions.Abort as error:  # click turned a KeyboardInterrupt into Abort
+        _stopped(error.__context__, echoed=True)
     except click.ClickException as error:
         error.show()
         sys.exit(ExitCode.BAD_INPUT)
-    except (KeyboardInterrupt, Interrupted):
-        # A terminal has echoed `^C` without a newline: end that line first, then one line.
-        closing = "\n" if sys.stderr.isatty() else ""
-        click.echo(f"{closing}learningcity: interrupted; outputs left as they were", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
+    except Interrupted as error:
+        _stopped(error.stop)
+    except KeyboardInterrupt as error:
+        _stopped(error)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(ExitCode.OK)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _stopped(stop: BaseException | None, *, echoed: bool = False) -> NoReturn:
+    """One line for SIGINT (exit 130) or SIGTERM (exit 143), naming any output already put in
+    place (`learningcity.atomic.written`); everything else was left as it was."""
+    stop_at_once()  # a second signal while cleaning up ends the process there
+    remove_temporaries()
+    signum = signal_of(stop)
+    done = ", ".join(str(path) for path in written())
+    left = f"wrote {done}; other outputs left as they were" if done else "outputs left as they were"
+    if signum == signal.SIGTERM:
+        click.echo(f"learningcity: terminated (SIGTERM); {left}", err=True)
+        sys.exit(ExitCode.TERMINATED)
+    # A terminal has echoed `^C` without a newline: end that line first (click may have).
+    closing = "\n" if sys.stderr.isatty() and not echoed else ""
+    click.echo(f"{closing}learningcity: interrupted; {left}", err=True)
+    sys.exit(ExitCode.INTERRUPTED)

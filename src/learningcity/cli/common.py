@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from learningcity.atomic import write_atomically
+from learningcity.atomic import write_output
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES
 from learningcity.namespaces import DEFAULT_DATA_BASE
@@ -53,7 +52,9 @@ def output_option(function: F) -> F:
         "-o",
         "--output",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Write to this file (atomically) instead of stdout.",
+        help="Write to this file instead of stdout: replaced whole once complete (a FIFO or "
+        "device is written in place; a symlink's target is replaced; read-only files are "
+        "refused).",
     )(function)
 
 
@@ -93,8 +94,5 @@ def data_or_default(data: Sequence[str]) -> list[str]:
 
 
 def emit(content: bytes, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.buffer.write(content)
-        sys.stdout.buffer.flush()
-    else:
-        write_atomically(output, content)
+    """A command's result to `-o FILE` or stdout, as `learningcity.atomic` decides."""
+    write_output(output, content)

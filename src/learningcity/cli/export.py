@@ -4,11 +4,12 @@ from pathlib import Path
 
 import click
 
+from learningcity.atomic import open_output
 from learningcity.cli.common import data_or_store_arguments, emit, open_input, output_option
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError
-from learningcity.export import atomic_output, export_all, stream_export
 from learningcity.export import export as export_dataset
+from learningcity.export import export_all, stream_export
 from learningcity.formats import SYNTAX_NAMES, syntax_for_path, syntax_named
 
 
@@ -74,7 +75,7 @@ def export(
         syntax = syntax_named(output_format or _format_of(output))
         with (
             TerminalProgress.for_stderr(writes_stdout=output is None) as progress,
-            atomic_output(output) as out,
+            open_output(output) as out,
         ):
             progress(f"writing {statements.display} as {syntax.label}, statement by statement")
             stream_export(statements.quads(), syntax, out, inline_context=inline_context)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 
+from learningcity.cli.common import emit
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode
 from learningcity.formatting import format_files
@@ -16,8 +17,10 @@ def fmt(files: tuple[Path, ...], check: bool) -> int:
     """Rewrite Turtle FILES in canonical form: prefixes from the project's one prefix list,
     one block per subject, `a` first, predicates and values sorted, canonical blank-node labels.
 
-    Comments are not kept (put explanations in rdfs:comment). Files are written atomically, and
-    none is written if any fails to parse.
+    Comments are not kept (put explanations in rdfs:comment). The files are rewritten all or
+    none: none if any fails to parse or cannot be written (read-only files are refused), and an
+    interruption (Ctrl-C, SIGTERM) comes before all the renames or after them, as its message
+    says. A symlink is kept and the file it points to rewritten.
 
     \b
     Examples:
@@ -28,8 +31,11 @@ def fmt(files: tuple[Path, ...], check: bool) -> int:
         progress(f"{'checking' if check else 'formatting'} {len(files)} files")
         results = format_files(files, check=check)
     changed = [r.path for r in results if r.changed]
-    for path in changed:
-        click.echo(f"{'would rewrite' if check else 'rewrote'} {path}", err=check)
+    if check:
+        for path in changed:
+            click.echo(f"would rewrite {path}", err=True)
+    else:
+        emit("".join(f"rewrote {path}\n" for path in changed).encode("utf-8"), None)
     if check and changed:
         click.echo(
             f"{len(changed)} of {len(results)} files are not canonical; run learningcity fmt",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import data_or_store_arguments, open_input
+from learningcity.cli.common import data_or_store_arguments, emit, open_input
 from learningcity.cli.progress import TerminalProgress
 from learningcity.info import render_text, summarize
 from learningcity.namespaces import with_declared
@@ -40,6 +40,7 @@ def info(
         progress(f"summarising {len(dataset)} statements")
         summary = summarize(dataset, with_declared(statements.declared))
     if output_format == "json":
-        click.echo(json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=2))
+        text = json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=2) + "\n"
     else:
-        click.echo(render_text(summary), nl=False)
+        text = render_text(summary)
+    emit(text.encode("utf-8"), None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import click
 import pyoxigraph as ox
 
 from learningcity import profiles
-from learningcity.atomic import write_atomically
+from learningcity.atomic import write_outputs
 from learningcity.cli.common import base_option, emit, output_option
 from learningcity.errors import ExitCode, InputError, OutputError
 from learningcity.iris import Minter
@@ -173,11 +172,9 @@ def _update_layers(
     if curated_file is None or len(enrich) != 1 or len(retract) != 1:
         raise InputError("--update-layers needs -o CURATED, one --enrich and one --retract file")
     additions, retractions = profiles.split_layers(imported, list(load_paths(curated_file)))
-    for path, quads, what in (
-        (enrich[0], additions, "added"),
-        (retract[0], retractions, "replaced"),
-    ):
-        write_atomically(path, to_turtle(quads).encode("utf-8"))
+    layers = ((enrich[0], additions, "added"), (retract[0], retractions, "replaced"))
+    write_outputs((path, to_turtle(quads).encode("utf-8")) for path, quads, _ in layers)
+    for path, quads, what in layers:
         click.echo(f"{path}: {_count(len(quads), 'statement')} {what}", err=True)
 
 
@@ -265,10 +262,10 @@ def new(title: str, output: Path | None, force: bool) -> ExitCode:
     """
     text = profiles.scaffold(title)
     if output is None:
-        sys.stdout.write(text)
+        emit(text.encode("utf-8"), None)
         return ExitCode.OK
     if output.exists() and not force:
         raise InputError(f"{output}: exists; give another file name or --force")
-    write_atomically(output, text.encode("utf-8"))
+    emit(text.encode("utf-8"), output)
     click.echo(f"{output}: blank profile of {title.strip()} written; fill in every <...>", err=True)
     return ExitCode.OK

@@ -158,7 +158,8 @@ def query(
             progress(f"running {request.source}")  # (a Store counts its statements by scanning)
             # Oxigraph evaluates (lazily, as the answer is written) in Rust; its result objects
             # must stay in the thread that made them, so evaluation and writing share one thread.
-            body, asked_false = interruptible(run_and_write)
+            with data.reading():
+                body, asked_false = interruptible(run_and_write)
     emit(body, output)
     return ExitCode.FAILED if asked_false else ExitCode.OK
 

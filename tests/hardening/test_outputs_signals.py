@@ -1,0 +1,459 @@
+"""Outputs and signals, outside-in: the installed command against real signals, FIFOs, devices,
+a full disk, read-only files, symbolic links, over-long names and damaged stores.
+
+Every output goes through `learningcity.atomic`; these tests hold it to its docstring: SIGTERM
+cleans up like Ctrl-C (exit 143), `fmt` lands all or nothing and says so, FIFOs and devices are
+written in place and never replaced, read-only targets are refused, symlinks are written
+through, new outputs take the umask's permissions and replaced ones keep their mode.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from learningcity.errors import ExitCode
+from support import REPO
+
+LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
+YONGSAN = str(REPO / "data" / "yongsan.ttl")
+GRACE_S = 20  # generous on a shared machine: cleaning up takes milliseconds
+NOT_CANONICAL = b"@prefix ex: <http://example.org/> .\nex:b ex:p 2 .   ex:a ex:p 1 .\n"
+
+
+def run(*args: str, **options: object) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [LEARNINGCITY, *args], capture_output=True, timeout=120, **options
+    )
+
+
+def one_line(done: subprocess.CompletedProcess[bytes], code: int) -> str:
+    """The single stderr line of a failed run with exit `code` (and never a traceback)."""
+    message = done.stderr.decode()
+    assert done.returncode == code, message
+    assert message.count("\n") == 1 and message.startswith("learningcity: "), message
+    return message
+
+
+def listing(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under `folder` (hidden ones too): file contents, link targets, folders."""
+    entries: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            entries[key] = f"-> {path.readlink()}"
+        elif path.is_dir():
+            entries[key] = "folder"
+        elif path.is_file():
+            entries[key] = path.read_bytes()
+        else:
+            entries[key] = "special"
+    return entries
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1,500-city network (12 MB of Turtle): long enough to be mid-write when signalled."""
+    path = tmp_path_factory.mktemp("network") / "network.ttl"
+    script = REPO / "scripts" / "generate_network.py"
+    subprocess.run(
+        [sys.executable, str(script), "1500", "--seed", "3", "-o", str(path)], check=True
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("small") / "network.ttl"
+    script = REPO / "scripts" / "generate_network.py"
+    subprocess.run([sys.executable, str(script), "20", "--seed", "3", "-o", str(path)], check=True)
+    return path
+
+
+def _when_hidden_entry_appears(folder: Path, seconds: float = 60) -> Callable[[], bool]:
+    """A moment to signal: once a hidden temporary file or folder exists in `folder`."""
+    before = {p.name for p in folder.iterdir()}
+
+    def ready() -> bool:
+        return any(p.name.startswith(".") and p.name not in before for p in folder.iterdir())
+
+    return ready
+
+
+def _signal_mid_run(
+    args: list[str],
+    ready: Callable[[], bool],
+    number: int,
+    cwd: Path,
+    *,
+    may_finish: bool = False,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the command, send it `number` once `ready()`; it must not end before (unless
+    `may_finish`) and must end within GRACE_S after."""
+    process = subprocess.Popen(
+        [LEARNINGCITY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd
+    )
+    deadline = time.monotonic() + 90
+    while not ready() and (process.poll() is None or not may_finish):
+        assert process.poll() is None, f"ended before it could be signalled: {args[0]}"
+        assert time.monotonic() < deadline, "never reached the moment to signal"
+        time.sleep(0.005)
+    if process.poll() is None:
+        process.send_signal(number)
+    try:
+        stdout, stderr = process.communicate(timeout=GRACE_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"signal {number} did not stop {args[0]} within {GRACE_S} s")
+    return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+
+
+STOPPED = {
+    signal.SIGTERM: (ExitCode.TERMINATED, "learningcity: terminated (SIGTERM); "),
+    signal.SIGINT: (ExitCode.INTERRUPTED, "learningcity: interrupted; "),
+}
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+@pytest.mark.parametrize("command", ["export --stream", "load --store", "publish"])
+def test_a_signal_mid_write_leaves_the_previous_output_and_no_temporary(
+    command: str, number: int, network: Path, small_network: Path, tmp_path: Path
+) -> None:
+    """Signalled once its temporary file or folder exists: that is removed, the previous
+    output is intact, one line, exit 143 for SIGTERM (130 for SIGINT)."""
+    args, previous = {
+        "export --stream": (["export", str(network), "--stream", "-o", "out.nt"], "out.nt"),
+        "load --store": (["load", str(network), "--store", "store"], "store"),
+        "publish": (["publish", str(small_network), "--out", "site"], "site"),
+    }[command]
+    (tmp_path / "keep.txt").write_text("another file\n")
+    if command == "export --stream":
+        (tmp_path / previous).write_text("previous\n")
+    elif command == "publish":
+        (tmp_path / previous).mkdir()
+        (tmp_path / previous / "old.txt").write_text("previous\n")
+    else:
+        run("load", YONGSAN, "--store", str(tmp_path / "store"), check=True)
+    before = listing(tmp_path)
+    done = _signal_mid_run(args, _when_hidden_entry_appears(tmp_path), number, tmp_path)
+    code, start = STOPPED[signal.Signals(number)]
+    message = one_line(done, code)
+    assert message == f"{start}outputs left as they were\n"
+    assert listing(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "SELECT * {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}", "{small}", "-o", "out.csv"],
+        ["export", "{network}", "--all", "all"],
+        ["export", "{network}", "-o", "out.nt"],
+        ["validate", "{network}", "-o", "out.txt"],
+    ],
+    ids=["query -o", "export --all", "export -o", "validate -o"],
+)
+def test_sigterm_while_computing_exits_143_with_outputs_untouched(
+    args: list[str], network: Path, small_network: Path, tmp_path: Path
+) -> None:
+    for name in ("out.csv", "out.nt", "out.txt"):
+        (tmp_path / name).write_text("previous\n")
+    (tmp_path / "all").mkdir()
+    (tmp_path / "all" / "network.ttl").write_text("previous\n")
+    before = listing(tmp_path)
+    arguments = [a.format(network=network, small=small_network) for a in args]
+    started = time.monotonic()
+    done = _signal_mid_run(
+        arguments, lambda: time.monotonic() - started > 1.0, signal.SIGTERM, tmp_path
+    )
+    assert one_line(done, ExitCode.TERMINATED) == (
+        "learningcity: terminated (SIGTERM); outputs left as they were\n"
+    )
+    assert listing(tmp_path) == before
+
+
+def test_fmt_interrupted_rewrites_all_or_none_and_says_which(
+    small_network: Path, tmp_path: Path
+) -> None:
+    """SIGTERM at staggered moments of an 8-file `fmt`: each run rewrote every file or none,
+    and its one line names exactly the files that changed."""
+    original = small_network.read_bytes()
+    outcomes = set()
+    for delay in (0.8, 1.2, 1.6, 2.0, 2.4):
+        folder = tmp_path / f"run-{delay}"
+        folder.mkdir()
+        files = [folder / f"f{i:02}.ttl" for i in range(8)]
+        for path in files:
+            path.write_bytes(original)
+        started = time.monotonic()
+        done = _signal_mid_run(
+            ["fmt", *map(str, files)],
+            lambda started=started, delay=delay: time.monotonic() - started > delay,  # type: ignore[misc]
+            signal.SIGTERM,
+            folder,
+            may_finish=True,
+        )
+        rewritten = [p for p in files if p.read_bytes() != original]
+        assert rewritten in ([], files), f"a partial batch: {rewritten}"
+        if done.returncode in (ExitCode.OK, -signal.SIGTERM):  # -15: during interpreter exit
+            outcomes.add("finished")
+            assert done.stdout.decode() == "".join(f"rewrote {p}\n" for p in files)
+            continue
+        message = one_line(done, ExitCode.TERMINATED)
+        if rewritten:
+            outcomes.add("stopped after the renames")
+            names = ", ".join(map(str, files))
+            assert message == (
+                f"learningcity: terminated (SIGTERM); wrote {names}; other outputs left as they "
+                "were\n"
+            )
+        else:
+            outcomes.add("stopped before")
+            assert message == "learningcity: terminated (SIGTERM); outputs left as they were\n"
+        assert sorted(p.name for p in folder.iterdir()) == [p.name for p in files]
+    assert outcomes - {"finished"}, "no run was stopped: every delay came too late"
+
+
+def test_read_only_targets_are_refused_and_left_unchanged(tmp_path: Path) -> None:
+    source = tmp_path / "messy.ttl"
+    source.write_bytes(NOT_CANONICAL)
+    source.chmod(0o444)
+    target = tmp_path / "out.nt"
+    target.write_text("previous\n")
+    target.chmod(0o444)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous\n")
+    site.chmod(0o555)
+    before = {p: (p.read_bytes(), p.stat().st_mode, p.stat().st_ino) for p in (source, target)}
+    try:
+        for args, name in (
+            (["fmt", str(source)], source),
+            (["export", YONGSAN, "-o", str(target)], target),
+            (["export", YONGSAN, "--stream", "-o", str(target)], target),
+            (["publish", YONGSAN, "--out", str(site)], site),
+        ):
+            message = one_line(run(*args), ExitCode.IO_ERROR)
+            assert message == (
+                f"learningcity: error: {name}: is read-only, left unchanged; make it writable "
+                "(chmod u+w) or give another name\n"
+            )
+        after = {p: (p.read_bytes(), p.stat().st_mode, p.stat().st_ino) for p in (source, target)}
+        assert after == before
+        assert (site / "index.html").read_text() == "previous\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["messy.ttl", "out.nt", "site"]
+    finally:
+        site.chmod(0o755)
+
+
+def test_symlinks_are_written_through_and_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "data.ttl").write_bytes(NOT_CANONICAL)
+    (real / "out.nt").write_text("previous\n")
+    (real / "site").mkdir()
+    (tmp_path / "data.ttl").symlink_to(real / "data.ttl")
+    (tmp_path / "out.nt").symlink_to(real / "out.nt")
+    (tmp_path / "site").symlink_to(real / "site")
+    (tmp_path / "store").symlink_to(real / "store")  # dangling: the store is made at its target
+    for args in (
+        ["fmt", "data.ttl"],
+        ["export", YONGSAN, "-o", "out.nt"],
+        ["publish", YONGSAN, "--out", "site"],
+        ["load", YONGSAN, "--store", "store"],
+    ):
+        done = run(*args, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    for name in ("data.ttl", "out.nt", "site", "store"):
+        assert (tmp_path / name).is_symlink(), f"{name} was replaced"
+    assert (real / "data.ttl").read_bytes() != NOT_CANONICAL
+    assert (real / "out.nt").read_text().startswith("<https://")
+    assert (real / "site" / "index.html").is_file()
+    assert (real / "store" / "prefixes.json").is_file()
+    assert sorted(p.name for p in real.iterdir()) == ["data.ttl", "out.nt", "site", "store"]
+    query = run("query", "--name", "mayor", "--store", "store", cwd=tmp_path)
+    assert query.returncode == 0, query.stderr
+
+
+def _reader(fifo: Path, got: list[bytes]) -> threading.Thread:
+    def read() -> None:
+        with fifo.open("rb") as stream:
+            got.append(stream.read())
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["-o", "--stream -o"])
+def test_a_fifo_is_written_into_and_stays_a_fifo(stream: bool, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.nt"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = _reader(fifo, got)
+    done = run("export", YONGSAN, "-o", str(fifo), *(["--stream"] if stream else []))
+    reader.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert got and got[0].count(b"\n") == 298
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe.nt"]
+
+
+def test_a_character_device_is_written_into_never_replaced(tmp_path: Path) -> None:
+    """A symlink to /dev/null (safe: even the old code replaced only the link), and as root a
+    mknod'd copy of /dev/null in tmp_path, which the old code replaced with a regular file."""
+    link = tmp_path / "null-link"
+    link.symlink_to("/dev/null")
+    targets = [link]
+    if os.geteuid() == 0:
+        device = tmp_path / "null"
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        targets.append(device)
+    null_before = Path("/dev/null").stat()
+    for target in targets:
+        before = target.lstat()
+        for extra in ([], ["--stream"]):
+            done = run("export", YONGSAN, "--format", "nt", "-o", str(target), *extra)
+            assert done.returncode == 0, done.stderr
+            after = target.lstat()
+            assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    null_after = Path("/dev/null").stat()
+    assert (null_after.st_ino, null_after.st_mode) == (null_before.st_ino, null_before.st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(t.name for t in targets)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", YONGSAN],
+        ["export", YONGSAN, "--stream"],
+        ["export", YONGSAN, "--format", "jsonld", "--stream"],
+        ["query", "--name", "mayor", YONGSAN],
+        ["info", YONGSAN],
+        ["validate", YONGSAN],
+        ["embed", YONGSAN],
+        ["new", "Somewhere, Republic of Korea"],
+    ],
+    ids=lambda args: " ".join(a for a in args if a != YONGSAN),
+)
+def test_a_full_disk_on_stdout_is_one_line_and_exit_3(args: list[str]) -> None:
+    with Path("/dev/full").open("wb") as full:
+        done = subprocess.run(
+            [LEARNINGCITY, *args], stdout=full, stderr=subprocess.PIPE, timeout=120
+        )
+    message = one_line(done, ExitCode.IO_ERROR)
+    assert message == (
+        "learningcity: error: stdout: cannot write (No space left on device); "
+        "the output is incomplete\n"
+    )
+
+
+def test_file_names_over_255_bytes_are_one_line(tmp_path: Path) -> None:
+    long = "x" * 300
+    cases = [
+        (["export", YONGSAN, "-o", f"{long}.nt"], ExitCode.IO_ERROR),
+        (["export", YONGSAN, "--stream", "-o", f"{long}.nt"], ExitCode.IO_ERROR),
+        (["export", YONGSAN, "--all", long], ExitCode.IO_ERROR),
+        (["publish", YONGSAN, "--out", long], ExitCode.IO_ERROR),
+        (["load", YONGSAN, "--store", long], ExitCode.IO_ERROR),
+        (["query", "--name", "mayor", "--store", long], ExitCode.BAD_INPUT),
+        (["info", f"{long}.ttl"], ExitCode.BAD_INPUT),
+        (["fmt", f"{long}.ttl"], ExitCode.BAD_INPUT),
+    ]
+    for args, code in cases:
+        message = one_line(run(*args, cwd=tmp_path), code)
+        assert long in message and ("File name too long" in message or "not a" in message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_near_the_limit_still_gets_a_temporary_file(tmp_path: Path) -> None:
+    """250 bytes fit; the old temporary name (the target's name plus 14 bytes) did not."""
+    name = "y" * 247 + ".nt"
+    for extra in ([], ["--stream"]):
+        done = run("export", YONGSAN, "-o", name, *extra, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def _garble_a_data_block(store: Path) -> None:
+    table = max((store / "oxigraph").glob("*.sst"), key=lambda p: p.stat().st_size)
+    content = bytearray(table.read_bytes())
+    for index in range(100, 2000, 50):
+        content[index] ^= 0xFF
+    table.write_bytes(bytes(content))
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "CURRENT deleted": lambda s: (s / "oxigraph" / "CURRENT").unlink(),
+    "CURRENT emptied": lambda s: (s / "oxigraph" / "CURRENT").write_bytes(b""),
+    "CURRENT garbled": lambda s: (s / "oxigraph" / "CURRENT").write_bytes(os.urandom(16)),
+    "prefixes.json cut off": lambda s: (s / "prefixes.json").write_text('{\n  "ex'),
+    "prefixes.json garbled": lambda s: (s / "prefixes.json").write_bytes(b"\xa6\x00" * 40),
+    "prefixes.json a list": lambda s: (s / "prefixes.json").write_text("[1, 2]\n"),
+    "prefixes.json numbers": lambda s: (s / "prefixes.json").write_text('{"ex": 1}\n'),
+    "a data block garbled": _garble_a_data_block,
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_store_is_one_line_saying_how_to_rebuild_it(damage: str, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    run("load", YONGSAN, "--store", str(store), check=True)
+    DAMAGE[damage](store)
+    for args in (
+        ["query", "--name", "mayor", "--store", str(store)],
+        ["info", "--store", str(store)],
+        ["export", "--store", str(store), "--format", "nt"],
+        ["serve", "--store", str(store), "--port", "1"],  # fails before it binds anything
+    ):
+        message = one_line(run(*args), ExitCode.BAD_INPUT)
+        assert message.startswith(f"learningcity: error: {store}: the store is damaged ("), message
+        assert message.endswith(f"rebuild it with `learningcity load DATA... --store {store}`\n")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_outputs_take_the_umasks_permissions_and_replaced_files_keep_theirs(
+    umask: int, tmp_path: Path
+) -> None:
+    file_mode, folder_mode = 0o666 & ~umask, 0o777 & ~umask
+    for args in (
+        ["export", YONGSAN, "-o", "plain.nt"],
+        ["export", YONGSAN, "--stream", "-o", "stream.nt"],
+        ["export", YONGSAN, "--all", "all"],
+        ["publish", YONGSAN, "--out", "site"],
+        ["load", YONGSAN, "--store", "store"],
+    ):
+        done = run(*args, cwd=tmp_path, umask=umask)
+        assert done.returncode == 0, done.stderr
+    wrong = {
+        str(p.relative_to(tmp_path)): oct(stat.S_IMODE(p.stat().st_mode))
+        for p in [*tmp_path.rglob("*")]
+        if "oxigraph" not in p.parts  # the database's own files are Oxigraph's business
+        and stat.S_IMODE(p.stat().st_mode) != (folder_mode if p.is_dir() else file_mode)
+    }
+    assert wrong == {}
+    kept = tmp_path / "kept.nt"
+    kept.write_text("previous\n")
+    kept.chmod(0o600)
+    messy = tmp_path / "messy.ttl"
+    messy.write_bytes(NOT_CANONICAL)
+    messy.chmod(0o640)
+    for args in (
+        ["export", YONGSAN, "-o", "kept.nt"],
+        ["export", YONGSAN, "--stream", "-o", "kept.nt"],
+        ["fmt", "messy.ttl"],
+    ):
+        done = run(*args, cwd=tmp_path, umask=umask)
+        assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE(messy.stat().st_mode) == 0o640
+    assert messy.read_bytes() != NOT_CANONICAL
