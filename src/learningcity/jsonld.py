@@ -22,8 +22,10 @@ prepares documents for Oxigraph's parser, which has no loader hook (used by `lea
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from json.encoder import encode_basestring as _json_string  # C; what json.dumps writes
@@ -33,6 +35,7 @@ import pyoxigraph as ox
 
 from learningcity import __version__
 from learningcity.errors import InputError
+from learningcity.load import MAX_NESTING
 from learningcity.namespaces import (
     GEN_DELIMS,
     STANDARD_PREFIXES,
@@ -510,30 +513,49 @@ def inline_bundled_context(data: bytes) -> bytes:
 
     Oxigraph's parser refuses remote contexts and has no loader hook, so our own JSON-LD is made
     self-contained before parsing. Other documents, and text that is not JSON (left for the
-    parser to report with its position), come back unchanged.
+    parser to report with its position), come back unchanged. The caller has checked that the
+    document is nested at most `MAX_NESTING` levels deep (`learningcity.load.bounded`); the
+    standard library's JSON reader and writer recurse once per level, so they get room for that.
     """
     if CONTEXT_IRI.encode() not in data:
         return data
+    with _recursion_room(3 * MAX_NESTING):
+        try:
+            document = json.loads(data)
+        except (ValueError, RecursionError):
+            return data
+        _inline(document)
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+@contextmanager
+def _recursion_room(levels: int) -> Iterator[None]:
+    """Python's recursion limit raised by `levels` for the block (C code, not the C stack, is
+    what it guards here: a thousand levels of JSON take a few hundred kilobytes)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + levels)
     try:
-        document = json.loads(data)
-    except ValueError:
-        return data
-    return json.dumps(_inline(document), ensure_ascii=False).encode("utf-8")
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
-def _inline(value: Json) -> Json:
-    if isinstance(value, list):
-        return [_inline(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    inlined = {key: _inline(item) for key, item in value.items()}
-    if "@context" in value:
-        contexts = [
-            context_document()["@context"] if item == CONTEXT_IRI else item
-            for item in _as_list(value["@context"])
-        ]
-        inlined["@context"] = contexts if isinstance(value["@context"], list) else contexts[0]
-    return inlined
+def _inline(document: Json) -> None:
+    """Replace, in place, each `CONTEXT_IRI` in every `@context` of `document` (scoped contexts
+    included) by the bundled definitions; a loop, as the document may be deeply nested."""
+    bundled = context_document()["@context"]
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+            context = value.get("@context")
+            if context == CONTEXT_IRI:
+                value["@context"] = bundled
+            elif isinstance(context, list):
+                value["@context"] = [bundled if item == CONTEXT_IRI else item for item in context]
 
 
 def document_loader(url: str, options: Mapping[str, Json] | None = None) -> dict[str, Json]:

@@ -112,28 +112,142 @@ def position_message(display: str, error: SyntaxError) -> str:
 
 
 def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox.Quad]:
-    """The quads of one source; a syntax error becomes `file:line:column: message`.
-    Prefixes the source declares are added to `declared` once it has been read.
-    JSON-LD that names our published context IRI gets the bundled copy inlined first, since
-    Oxigraph refuses remote contexts (and the network is never used)."""
-    data = source.read()
-    if source.syntax.name == "jsonld":
+    """The quads of one source (see `parse_bytes`)."""
+    yield from parse_bytes(source.read(), source.syntax, source.display, source.base_iri, declared)
+
+
+def parse_bytes(
+    data: bytes,
+    syntax: RdfSyntax,
+    display: str,
+    base_iri: str | None = None,
+    declared: dict[str, str] | None = None,
+) -> Iterator[ox.Quad]:
+    """The quads of `data`, named `display` in messages: the one way RDF reaches a parser.
+
+    `bounded` checks the bytes first, so no input can make a parser recurse or expand without
+    limit; a syntax error becomes `file:line:column: message`, a token too long for Oxigraph's
+    buffer one line naming the limit. Prefixes the data declares are added to `declared` once it
+    has been read.
+    """
+    data = bounded(data, syntax, display)
+    try:
+        parser = ox.parse(data, format=syntax.oxigraph, base_iri=base_iri)
+        yield from parser
+    except SyntaxError as error:
+        message = position_message(display, error)
+        if message.startswith(f"{display}: "):
+            message = _located(message, data, syntax, display, base_iri)
+        raise InputError(message) from None
+    except ValueError as error:
+        raise InputError(f"{display}: {error}") from None
+    except MemoryError as error:
+        if _BUFFER_FULL not in str(error):
+            raise
+        raise InputError(_too_long(data, display)) from None
+    if declared is not None:
+        declared.update(parser.prefixes)
+
+
+def bounded(data: bytes, syntax: RdfSyntax, display: str) -> bytes:
+    """`data` as Oxigraph may parse it, or `InputError` for input that would exhaust the stack
+    or the memory: too deep (all syntaxes), XML entity declarations (RDF/XML).
+
+    JSON-LD that names our published context IRI gets the bundled copy inlined, since Oxigraph
+    refuses remote contexts (and the network is never used); its depth is checked on the raw
+    input first, as inlining walks the document.
+    """
+    _check_nesting(display, syntax.name, data)
+    if syntax.name == "xml":
+        _refuse_entity_declarations(display, data)
+    if syntax.name == "jsonld":
         from learningcity.jsonld import inline_bundled_context
 
         data = inline_bundled_context(data)
-    _check_nesting(source, data)
-    try:
-        parser = ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri)
-        yield from parser
-    except SyntaxError as error:
-        message = position_message(source.display, error)
-        if message.startswith(f"{source.display}: "):
-            message = _located(message, source, data)
-        raise InputError(message) from None
-    except ValueError as error:
-        raise InputError(f"{source.display}: {error}") from None
-    if declared is not None:
-        declared.update(parser.prefixes)
+    return data
+
+
+#: What Oxigraph's Turtle-family and JSON-LD parsers raise (as MemoryError) when one token does
+#: not fit their 16 MiB buffer: a literal, IRI, name or comment of about 16 MiB, or a JSON-LD
+#: string of 8 MiB (the buffer doubles past 16 MiB). RDF/XML text has no such limit.
+_BUFFER_FULL = "Reached the buffer maximal size"
+_TOKEN_BYTES = 16 * 2**20
+_TOKEN_LIMIT = "16 MiB; 8 MiB for a JSON-LD string"
+
+
+def _too_long(data: bytes, display: str) -> str:
+    """The message for a token Oxigraph's buffer cannot hold, naming the line where it starts.
+
+    Oxigraph says neither where nor which token; reading the data again through a counting file
+    object would tell where it stopped, but its lexer then rescans the token for every chunk
+    (17 s for 16 MiB of escapes). A token this long is on a line over 8 MiB long, or is a long
+    string literal spanning lines, which opens with three quotes.
+    """
+    offset = _long_line(data, _TOKEN_BYTES // 2)
+    if offset is None:
+        offset = _long_quote(data, _TOKEN_BYTES // 2)
+    place = "" if offset is None else "{}:{}:".format(*_line_column(data, offset))
+    return (
+        f"{display}:{place} a literal, IRI, name or comment longer than the parser reads "
+        f"({_TOKEN_LIMIT}); shorten it or split the value"
+    )
+
+
+def _long_line(data: bytes, length: int) -> int | None:
+    """Where the first line longer than `length` bytes starts."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > length:
+            return start
+        start = end + 1
+    return None
+
+
+def _long_quote(data: bytes, length: int) -> int | None:
+    """Where the first string opened by three quotes and longer than `length` bytes starts."""
+    for quotes in (b'"""', b"'''"):
+        start = data.find(quotes)
+        while start >= 0:
+            end = data.find(quotes, start + 3)
+            if end < 0 or end - start > length:
+                return start
+            start = data.find(quotes, end + 3)
+    return None
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte `offset` of UTF-8 `data`."""
+    before = data[:offset]
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1
+
+
+#: `<!ENTITY` in every encoding an XML parser may detect (UTF-8, UTF-16 and UTF-32 in either
+#: byte order), any case. Oxigraph expands internal entities without limit, and an entity may be
+#: made of other entities (10 levels of 10 references: 10 GB from 1 KB, "billion laughs"), also
+#: when declared as a parameter entity, in a DOCTYPE after comments or after the root element,
+#: or used in attributes and namespace names. Refusing every declaration leaves only the five
+#: predefined entities and character references, which never grow.
+_ENTITY_DECLARATIONS = tuple(
+    (encoding, re.compile(re.escape("<!ENTITY".encode(encoding)), re.IGNORECASE))
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+
+
+def _refuse_entity_declarations(display: str, data: bytes) -> None:
+    for encoding, declaration in _ENTITY_DECLARATIONS:
+        found = declaration.search(data)
+        if found is None:
+            continue
+        before = data[: found.start()].decode(encoding, "replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise InputError(
+            f"{display}:{line}:{column}: XML entity declarations (<!ENTITY) are refused, as their "
+            "expansion has no bound; write the values out or convert the file to Turtle"
+        )
 
 
 #: Deepest nesting of brackets (Turtle, TriG, N3, JSON-LD) or elements (RDF/XML) read. Oxigraph's
@@ -159,32 +273,32 @@ _OPENINGS = {
 }
 
 
-def _check_nesting(source: Source, data: bytes) -> None:
+def _check_nesting(display: str, syntax: str, data: bytes) -> None:
     """Refuse input nested deeper than `MAX_NESTING` before a parser recurses into it.
 
     Brackets are counted wherever they stand (inside strings too), which can only overstate the
     depth; data with a thousand unclosed brackets in its strings is refused with a clear message.
     """
-    marks = _NESTING_MARKS.get(source.syntax.name)
+    marks = _NESTING_MARKS.get(syntax)
     if marks is None:
         return
-    openings = sum(data.count(opening) for opening in _OPENINGS[source.syntax.name])
+    openings = sum(data.count(opening) for opening in _OPENINGS[syntax])
     if openings <= MAX_NESTING:  # at most this deep, whatever the order (counting is ~10x quicker)
         return
     depth = 0
     for mark in marks.finditer(data):
         depth += -1 if mark.group() in _CLOSING else 1
         if depth > MAX_NESTING:
-            before = data[: mark.start()]
-            line = before.count(b"\n") + 1
-            column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+            line, column = _line_column(data, mark.start())
             raise InputError(
-                f"{source.display}:{line}:{column}: nested more than {MAX_NESTING} levels deep; "
+                f"{display}:{line}:{column}: nested more than {MAX_NESTING} levels deep; "
                 "refused (the parser would overflow its stack)"
             )
 
 
-def _located(message: str, source: Source, data: bytes) -> str:
+def _located(
+    message: str, data: bytes, syntax: RdfSyntax, display: str, base_iri: str | None
+) -> str:
     """`message` with the line and column where the parser stopped, found by bisection.
 
     Oxigraph's RDF/XML and JSON-LD parsers report errors of meaning (a bad `rdf:ID`, an invalid
@@ -192,30 +306,28 @@ def _located(message: str, source: Source, data: bytes) -> str:
     about the end of input. They stream, so a prefix raises an error without a position
     exactly when it holds the offending construct: the shortest such prefix ends there.
     """
-    text = message[len(source.display) + 2 :]
+    text = message[len(display) + 2 :]
+
+    def fails_unpositioned(prefix: bytes) -> bool:
+        try:
+            for _ in ox.parse(prefix, format=syntax.oxigraph, base_iri=base_iri):
+                pass
+        except (SyntaxError, ValueError) as error:
+            located = position_message(display, error)
+            return located.startswith(f"{display}: ") and "end of input" not in located
+        return False
+
     low, high = 0, len(data)
     while low < high:
         middle = (low + high) // 2
-        if _fails_unpositioned(data[:middle], source):
+        if fails_unpositioned(data[:middle]):
             high = middle
         else:
             low = middle + 1
-    if not _fails_unpositioned(data[:low], source):
+    if not fails_unpositioned(data[:low]):
         return message
-    before = data[: max(low - 1, 0)]
-    line = before.count(b"\n") + 1
-    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
-    return f"{source.display}:{line}:{column}: {text}"
-
-
-def _fails_unpositioned(data: bytes, source: Source) -> bool:
-    try:
-        for _ in ox.parse(data, format=source.syntax.oxigraph, base_iri=source.base_iri):
-            pass
-    except (SyntaxError, ValueError) as error:
-        message = position_message(source.display, error)
-        return message.startswith(f"{source.display}: ") and "end of input" not in message
-    return False
+    line, column = _line_column(data, max(low - 1, 0))
+    return f"{display}:{line}:{column}: {text}"
 
 
 def load(sources: Iterable[Source]) -> ox.Dataset:

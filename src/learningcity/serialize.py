@@ -78,7 +78,45 @@ def serialize(
         )
     if syntax.name == "turtle":
         return TurtleWriter(namespaces).write(triples).encode("utf-8")
-    return ox.serialize(triples, format=syntax.oxigraph, prefixes=_used(ordered, namespaces))
+    written = ox.serialize(triples, format=syntax.oxigraph, prefixes=_used(ordered, namespaces))
+    return _well_formed_xml(triples, written) if syntax.name == "xml" else written
+
+
+#: What XML 1.0 cannot carry at all, not even as a character reference (outside its `Char`
+#: production): C0 controls but tab, newline and carriage return, and U+FFFE, U+FFFF (Oxigraph's
+#: strings are UTF-8, so no lone surrogate reaches here).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+#: The end of a predicate IRI that RDF/XML can write: an element name is a namespace and a
+#: local name, which starts with a letter or `_` (`http://e/1` or `http://e/` has none).
+_LOCAL_NAME = re.compile(r"[^\W\d][\w.\-]*$")
+
+
+def _well_formed_xml(triples: list[ox.Triple], written: bytes) -> bytes:
+    """Oxigraph's RDF/XML of `triples`, refused when XML cannot carry a literal or a predicate.
+
+    Oxigraph writes such characters as they are, and such a predicate as an element named
+    `oxprefix:`: no conforming XML parser reads either. It also writes a carriage return as it
+    is, which XML parsers read as a newline; a CR byte can only come from a literal (the markup
+    uses newlines and tabs), so it becomes `&#13;`.
+    """
+    for triple in triples:
+        value = triple.object
+        problem = None
+        if isinstance(value, ox.Literal) and (bad := _NOT_XML.search(value.value)):
+            where, code = f"{triple.subject} {triple.predicate}", ord(bad.group())
+            problem = f"the literal of {where} holds U+{code:04X}"
+        elif not _LOCAL_NAME.search(triple.predicate.value):
+            problem = f"the predicate {triple.predicate} does not end in an XML name"
+        if problem:
+            from learningcity.errors import InputError
+
+            raise InputError(
+                f"cannot write RDF/XML: {problem}, which XML 1.0 cannot carry; "
+                "export as Turtle, N-Triples or JSON-LD instead"
+            )
+    return written.replace(b"\r", b"&#13;")
 
 
 def _sorted_ntriples(quads: Iterable[ox.Quad]) -> bytes:

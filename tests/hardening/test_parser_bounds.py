@@ -1,0 +1,268 @@
+"""Parser bombs, through the installed command under a memory cap: each is refused in one line
+(exit 2, no traceback, the source unchanged) within seconds and a few hundred megabytes.
+
+The cap (`RLIMIT_AS`) makes a regression fail fast instead of exhausting the machine: without the
+defences, the entity bombs abort in Oxigraph's allocator and the oversized tokens end in a
+MemoryError traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from xml.dom import minidom
+
+import pyoxigraph as ox
+import pytest
+
+from learningcity.errors import ExitCode
+from learningcity.jsonld import CONTEXT_IRI
+from learningcity.load import MAX_NESTING
+
+LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
+ADDRESS_SPACE = 1536 * 2**20  # what one refused run may map (a small run maps about 300 MB)
+PEAK_MEMORY = 400 * 2**20  # the resident memory a refusal may reach
+SECONDS = 15  # a refusal takes under 2 s on one shared core
+MIB = 2**20
+RDF = 'xmlns:r="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/"'
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_bytes: int
+
+
+def run_capped(*arguments: str, cwd: Path) -> Run:
+    """The installed command under `ADDRESS_SPACE`, killed after `SECONDS`; its peak memory."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+    out, err = cwd / "run.stdout", cwd / "run.stderr"
+    started = time.monotonic()
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [LEARNINGCITY, *arguments], stdout=stdout, stderr=stderr, cwd=cwd, preexec_fn=cap
+        )
+        timer = threading.Timer(SECONDS, os.kill, (process.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(
+        process.returncode,
+        out.read_text(errors="replace"),
+        err.read_text(errors="replace"),
+        time.monotonic() - started,
+        usage.ru_maxrss * 1024,
+    )
+
+
+def assert_refused(run: Run, text: str) -> None:
+    assert run.code == ExitCode.BAD_INPUT, (run.code, run.stderr[-2000:])
+    assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1, run.stderr[-2000:]
+    assert run.stderr.startswith("learningcity: error: ") and text in run.stderr, run.stderr
+    assert run.seconds < SECONDS and run.peak_bytes < PEAK_MEMORY, (run.seconds, run.peak_bytes)
+
+
+def laughs(levels: int = 9, head: str = "", keyword: str = "ENTITY", mark: str = "") -> str:
+    """The billion laughs: each entity ten of the previous one, 10**levels from about 1 KB."""
+    entities = f'<!{keyword} {mark}a0 "lollollollol">' + "".join(
+        f'<!{keyword} {mark}a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, levels)
+    )
+    return (
+        f"{head}<!DOCTYPE r:RDF [{entities}]>\n<r:RDF {RDF}>"
+        f'<r:Description r:about="http://e/s"><e:p>&a{levels - 1};</e:p></r:Description></r:RDF>'
+    )
+
+
+ENTITY_BOMBS: dict[str, bytes] = {
+    "internal subset": laughs().encode(),
+    "parameter entities": laughs(mark="% ").encode(),
+    "after comments and instructions": laughs(
+        head='<?xml version="1.0"?>\n<!-- c -->\n<?p?>\n'
+    ).encode(),
+    "in an attribute": laughs()
+    .replace('r:about="http://e/s"><e:p>&a8;</e:p>', 'r:about="http://e/&a8;"><e:p>v</e:p>')
+    .encode(),
+    "DOCTYPE after the root element": (
+        f"<r:RDF {RDF}>" + laughs().split("\n")[0] + '<r:Description r:about="http://e/s">'
+        "<e:p>&a8;</e:p></r:Description></r:RDF>"
+    ).encode(),
+    "UTF-16 with a byte-order mark": laughs().encode("utf-16"),
+    "UTF-8 with a byte-order mark": b"\xef\xbb\xbf" + laughs().encode(),
+}
+
+
+@pytest.mark.parametrize("command", ["export", "validate"])
+@pytest.mark.parametrize("case", list(ENTITY_BOMBS))
+def test_xml_entity_declarations_are_refused_before_parsing(
+    case: str, command: str, tmp_path: Path
+) -> None:
+    bomb = tmp_path / "bomb.rdf"
+    bomb.write_bytes(ENTITY_BOMBS[case])
+    run = run_capped(command, str(bomb), cwd=tmp_path)
+    assert_refused(run, "bomb.rdf:")
+    assert "<!ENTITY" in run.stderr and run.stdout == ""
+    assert bomb.read_bytes() == ENTITY_BOMBS[case]
+
+
+def test_the_entity_refusal_names_the_declaration(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.rdf"
+    bomb.write_bytes(ENTITY_BOMBS["after comments and instructions"])
+    run = run_capped("export", str(bomb), cwd=tmp_path)
+    assert_refused(run, "bomb.rdf:4:18: XML entity declarations (<!ENTITY) are refused")
+
+
+def test_xml_without_entity_declarations_still_reads(tmp_path: Path) -> None:
+    """A DOCTYPE without declarations and the predefined entities are harmless and kept."""
+    data = tmp_path / "plain.rdf"
+    data.write_text(
+        f"<!DOCTYPE r:RDF>\n<r:RDF {RDF}>"
+        '<r:Description r:about="http://e/s?a=1&amp;b=2"><e:p>&lt;&#x41;&gt;</e:p>'
+        "</r:Description></r:RDF>"
+    )
+    run = run_capped("export", str(data), "--format", "nt", cwd=tmp_path)
+    assert run.code == ExitCode.OK, run.stderr
+    assert run.stdout == '<http://e/s?a=1&b=2> <http://e/p> "<A>" .\n'
+
+
+def _long(size: int = 17 * MIB) -> str:
+    return "a" * size
+
+
+OVERSIZED: dict[str, tuple[str, str]] = {
+    "Turtle literal": ("big.ttl", f'<http://e/s> <http://e/p> "{_long()}" .\n'),
+    "Turtle long literal over lines": (
+        "big.ttl",
+        '<http://e/s> <http://e/p> """' + ("x" * 99 + "\n") * (17 * MIB // 100) + '""" .\n',
+    ),
+    "Turtle comment": ("big.ttl", f"# {_long()}\n<http://e/s> <http://e/p> 1 .\n"),
+    "Turtle prefixed name": ("big.ttl", f"@prefix e: <http://e/> .\ne:s e:p e:{_long()} .\n"),
+    "N-Triples IRI": ("big.nt", f"<http://e/s> <http://e/p> <http://e/{_long()}> .\n"),
+    "N-Quads literal": ("big.nq", f'<http://e/s> <http://e/p> "{_long()}" <http://e/g> .\n'),
+    "TriG literal": ("big.trig", f'<http://e/g> {{ <http://e/s> <http://e/p> "{_long()}" }}\n'),
+    "N3 literal": ("big.n3", f'<http://e/s> <http://e/p> "{_long()}" .\n'),
+    "JSON-LD string of 9 MiB": (
+        "big.jsonld",
+        f'{{"@id": "http://e/s",\n "http://e/p": "{_long(9 * MIB)}"}}',
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("case", "command"),
+    [
+        (case, command)
+        for case, (name, _) in OVERSIZED.items()
+        for command in ("export", "validate", "fmt")
+        if command != "fmt" or name.endswith(".ttl")  # fmt rewrites Turtle only
+    ],
+)
+def test_oversized_token_is_refused_in_one_line(case: str, command: str, tmp_path: Path) -> None:
+    name, content = OVERSIZED[case]
+    data = tmp_path / name
+    data.write_text(content)
+    place = {"Turtle long literal over lines": "1:27", "Turtle prefixed name": "2:1"}.get(
+        case, "2:1" if name.endswith(".jsonld") else "1:1"
+    )  # the line that holds the token (or where its three quotes open)
+    run = run_capped(command, str(data), cwd=tmp_path)
+    assert_refused(run, f"{name}:{place}: a literal, IRI, name or comment longer than")
+    assert "16 MiB" in run.stderr
+    assert data.read_text() == content
+
+
+def _deep_jsonld(depth: int) -> str:
+    """Node objects nested `depth` deep under a document naming the project's context; each has
+    an `@id`, so no blank nodes (whose canonical labelling is slow on long chains)."""
+    opening = "".join(f'"http://e/p": {{"@id": "http://e/n{i}", ' for i in range(depth))
+    return f'{{"@context": "{CONTEXT_IRI}", "@id": "http://e/s", {opening}"@type": "T"' + (
+        "}" * (depth + 1)
+    )
+
+
+@pytest.mark.parametrize("command", ["export", "validate"])
+def test_jsonld_naming_our_context_is_read_up_to_the_nesting_limit(
+    command: str, tmp_path: Path
+) -> None:
+    """500 levels gave RecursionError: the context was inlined (recursively) before the check."""
+    for depth in (500, MAX_NESTING - 2):
+        data = tmp_path / f"deep{depth}.jsonld"
+        data.write_text(_deep_jsonld(depth))
+        run = run_capped(command, str(data), cwd=tmp_path)
+        assert run.code in (ExitCode.OK, ExitCode.FAILED), run.stderr[-2000:]
+        assert "Traceback" not in run.stderr
+    deeper = tmp_path / "deeper.jsonld"
+    deeper.write_text(_deep_jsonld(MAX_NESTING + 1))
+    assert_refused(run_capped(command, str(deeper), cwd=tmp_path), "nested more than 1000 levels")
+
+
+#: Every character XML 1.0 cannot carry, beside ones it can (CR must survive as itself).
+NOT_XML = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+ALLOWED = "\t\n\r\x7f\x85\ud7ff\ue000\ufffd\U00010000\U0010ffff 가"
+
+
+def _literal_file(tmp_path: Path, value: str) -> Path:
+    data = tmp_path / "chars.nt"
+    data.write_bytes(ox.serialize([_triple(value)], format=ox.RdfFormat.N_TRIPLES))
+    return data
+
+
+def _triple(value: str, predicate: str = "http://e/p") -> ox.Triple:
+    return ox.Triple(ox.NamedNode("http://e/s"), ox.NamedNode(predicate), ox.Literal(value))
+
+
+@pytest.mark.parametrize("character", list(NOT_XML), ids=lambda c: f"U+{ord(c):04X}")
+def test_rdf_xml_output_refuses_what_xml_cannot_carry(character: str, tmp_path: Path) -> None:
+    data = _literal_file(tmp_path, f"a{character}b")
+    output = tmp_path / "out.rdf"
+    output.write_text("previous\n")
+    run = run_capped("export", str(data), "--format", "xml", "-o", str(output), cwd=tmp_path)
+    assert_refused(run, f"<http://e/s> <http://e/p> holds U+{ord(character):04X}")
+    assert output.read_text() == "previous\n"
+
+
+def test_rdf_xml_output_refuses_a_predicate_without_a_local_name(tmp_path: Path) -> None:
+    data = tmp_path / "predicates.nt"
+    data.write_text('<http://e/s> <http://e/1> "x" .\n')
+    run = run_capped("export", str(data), "--format", "xml", cwd=tmp_path)
+    assert_refused(run, "the predicate <http://e/1> does not end in an XML name")
+
+
+def test_rdf_xml_output_is_well_formed_and_keeps_carriage_returns(tmp_path: Path) -> None:
+    """A conforming XML parser (the standard library's expat) reads back the same literal."""
+    data = _literal_file(tmp_path, f"a{ALLOWED}b\r\n")
+    run = run_capped("export", str(data), "--format", "xml", cwd=tmp_path)
+    assert run.code == ExitCode.OK, run.stderr
+    element = minidom.parseString(run.stdout.encode()).getElementsByTagName("p")[0]
+    assert element.firstChild.data == f"a{ALLOWED}b\r\n"
+    parsed = list(ox.parse(run.stdout.encode(), format=ox.RdfFormat.RDF_XML))
+    assert [q.object.value for q in parsed] == [f"a{ALLOWED}b\r\n"]
+
+
+@pytest.mark.parametrize("syntax", ["nt", "nquads", "turtle", "trig", "jsonld", "n3"])
+def test_every_other_syntax_round_trips_every_character(syntax: str, tmp_path: Path) -> None:
+    value = f"a{NOT_XML}{ALLOWED}\"\\'b"
+    data = _literal_file(tmp_path, value)
+    output = tmp_path / "out"
+    run = run_capped("export", str(data), "--format", syntax, "-o", str(output), cwd=tmp_path)
+    assert run.code == ExitCode.OK, run.stderr
+    back = run_capped(
+        "export", str(output), "--input-format", syntax, "--format", "nt", cwd=tmp_path
+    )
+    assert back.code == ExitCode.OK, back.stderr
+    parsed = list(ox.parse(back.stdout.encode(), format=ox.RdfFormat.N_TRIPLES))
+    assert [q.object.value for q in parsed] == [value]
