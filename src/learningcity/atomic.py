@@ -44,6 +44,8 @@ from learningcity.interrupt import deferred
 
 T = TypeVar("T")
 BUFFER = 1 << 20
+#: What writing to an open stream fails with: full disk, quota, file size limit, device error.
+STREAM_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 _WRITTEN: list[Path] = []
 _TEMPORARIES: set[Path] = set()  # made by this process and neither put in place nor removed yet
 
@@ -62,6 +64,14 @@ def remove_temporaries() -> None:
         else:
             path.unlink(missing_ok=True)
     _TEMPORARIES.clear()
+
+
+def unwritable_stdout(error: OSError) -> OutputError | None:
+    """The one line for a write error that reached the CLI without naming a file: click's own
+    writes to stdout (`--help`, `--version` onto a full disk); None for any other error."""
+    if error.filename is not None or error.errno not in STREAM_ERRORS:
+        return None
+    return _Checked(sys.stdout.buffer, "stdout", "the output is incomplete").failure(error)
 
 
 def write_output(path: Path | None, data: bytes) -> None:

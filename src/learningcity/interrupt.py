@@ -45,7 +45,10 @@ class Stopped(KeyboardInterrupt):
 
 
 def stop_on_signals() -> None:
-    """Make SIGINT and SIGTERM raise `Stopped` in the main thread (called first by the CLI)."""
+    """Make SIGINT and SIGTERM raise `Stopped` in the main thread (called first by the CLI;
+    in another thread, as a test may run it, signals keep their handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
     for number in STOP_SIGNALS:
         signal.signal(number, _stop)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from learningcity.errors import ExitCode
+from processes import free_port, stop, wait_for_port
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -342,6 +343,9 @@ def test_a_character_device_is_written_into_never_replaced(tmp_path: Path) -> No
         ["validate", YONGSAN],
         ["embed", YONGSAN],
         ["new", "Somewhere, Republic of Korea"],
+        ["--help"],
+        ["--version"],
+        ["export", "--help"],
     ],
     ids=lambda args: " ".join(a for a in args if a != YONGSAN),
 )
@@ -355,6 +359,41 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_3(args: list[str]) -> None:
         "learningcity: error: stdout: cannot write (No space left on device); "
         "the output is incomplete\n"
     )
+
+
+@pytest.mark.parametrize("extra", [[], ["--stream"], ["--stream", "--format", "jsonld"]])
+def test_a_reader_that_leaves_early_ends_the_command_quietly_with_exit_0(
+    extra: list[str], network: Path
+) -> None:
+    """`learningcity export BIG | head`: more than a pipe's buffer, the reader gone after 10
+    bytes; click used to turn the BrokenPipeError into exit 1 (the code for non-conforming data)."""
+    process = subprocess.Popen(
+        [LEARNINGCITY, "export", str(network), "--format", "nt", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    assert process.wait(timeout=120) == ExitCode.OK
+    assert process.stderr.read() == b""
+
+
+def test_serve_stopped_by_sigterm_exits_0(tmp_path: Path) -> None:
+    """SIGTERM is how systemd and docker stop a server: a graceful end, exit 0 (it died of the
+    signal, -15, when the handler uvicorn restores raised it again)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [LEARNINGCITY, "serve", YONGSAN, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port, process)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=GRACE_S) == ExitCode.OK
+    finally:
+        stop(process)
 
 
 def test_file_names_over_255_bytes_are_one_line(tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ pyshacl or the server (a benchmark keeps it under 0.1 s).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import os
 import signal
 import sys
 from typing import NoReturn
@@ -15,7 +17,7 @@ from typing import NoReturn
 import click
 
 from learningcity import __version__
-from learningcity.atomic import remove_temporaries, written
+from learningcity.atomic import remove_temporaries, unwritable_stdout, written
 from learningcity.errors import ExitCode, LearningCityError
 from learningcity.interrupt import signal_of, stop_at_once, stop_on_signals
 
@@ -68,11 +70,17 @@ def _load_command(name: str) -> click.Command:
             code = callback(*args, **kwargs)
         except KeyboardInterrupt as stop:
             raise Interrupted(stop) from None  # past click, which would print a blank line first
+        except BrokenPipeError:
+            raise ReaderGone from None  # past click, which would exit 1 on it
         if code:
             raise click.exceptions.Exit(int(code))
 
     command.callback = run
     return command
+
+
+class ReaderGone(Exception):
+    """The reader of stdout closed it (`learningcity export | head`); `main` exits 0."""
 
 
 class Interrupted(Exception):
@@ -121,10 +129,24 @@ def main() -> None:
         _stopped(error.stop)
     except KeyboardInterrupt as error:
         _stopped(error)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(ExitCode.OK)
+    except (BrokenPipeError, ReaderGone):
+        _reader_gone()
+    except OSError as error:
+        stdout_error = unwritable_stdout(error)
+        if stdout_error is None:
+            raise
+        click.echo(f"learningcity: error: {stdout_error}", err=True)
+        sys.exit(stdout_error.exit_code)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _reader_gone() -> NoReturn:
+    """The reader of stdout left (`| head`): what it read is all it wanted, exit 0 quietly.
+    Stdout then points at /dev/null, so the interpreter's last flush of it cannot fail."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(ExitCode.OK)
 
 
 def _stopped(stop: BaseException | None, *, echoed: bool = False) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -107,7 +108,10 @@ def serve(
         + (f" ({processes} processes)" if processes > 1 else ""),
         err=True,
     )
-    run_server(app, host, port, processes)
+    # A stop signal is how a server ends: after the graceful shutdown uvicorn raises it again
+    # (SIGTERM now raises Stopped, see learningcity.interrupt); exit 0 as --processes N does.
+    with contextlib.suppress(KeyboardInterrupt):
+        run_server(app, host, port, processes)
 
 
 def _statements(
