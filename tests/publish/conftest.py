@@ -8,13 +8,14 @@ installs nginx (`apt-get install nginx`); without it the tests fail with that in
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import shutil
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -52,8 +53,9 @@ def nginx_binary() -> str:
     return found
 
 
-def configuration(prefix: Path, site: Path, port: int) -> str:
-    """A main nginx.conf owned by the test that includes the site's generated files."""
+def configuration(prefix: Path, site: Path, port: int, root: Path | None = None) -> str:
+    """A main nginx.conf owned by the test that includes the site's generated files; the
+    server's root is the site, or `root` when the site is served below it."""
     hosting = site / "_hosting" / "nginx"
     temp = "\n".join(
         f"    {name}_temp_path {prefix / name};"
@@ -72,7 +74,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         server_name 127.0.0.1;
-        root {site};
+        root {root or site};
         include {hosting / "server.conf"};
     }}
 }}
@@ -92,15 +94,15 @@ def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     pytest.fail(f"nginx did not listen on {port}: {log.read_text() if log.exists() else ''}")
 
 
-@pytest.fixture(scope="session")
-def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+@contextlib.contextmanager
+def running_nginx(
+    prefix: Path, site: Path, port: int, root: Path | None = None
+) -> Iterator[httpx.Client]:
+    """Debian's nginx on 127.0.0.1:`port` with the site's configuration, which `nginx -t` must
+    accept first (see `configuration` for `root`); always stopped."""
     binary = nginx_binary()
-    prefix = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    site = prefix / "site"
-    publish(load_paths(REPO / "data" / "yongsan.ttl"), site, base=f"http://127.0.0.1:{port}/id/")
     conf = prefix / "nginx.conf"
-    conf.write_text(configuration(prefix, site, port))
+    conf.write_text(configuration(prefix, site, port, root))
     check = subprocess.run([binary, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True)
     assert check.returncode == 0, check.stderr.decode()
     process = subprocess.Popen(
@@ -120,3 +122,19 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    site = prefix / "site"
+    publish(load_paths(REPO / "data" / "yongsan.ttl"), site, base=f"http://127.0.0.1:{port}/id/")
+    with running_nginx(prefix, site, port) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def serve_with_nginx() -> Callable[..., contextlib.AbstractContextManager[httpx.Client]]:
+    """`running_nginx`, for a test module that serves a site of its own."""
+    return running_nginx

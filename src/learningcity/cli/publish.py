@@ -23,7 +23,8 @@ Examples:
 Exit codes:
   0  the site was written
   1  the data has violations: nothing written (the report is printed)
-  2  unusable input: unreadable file, parse error, bad --base
+  2  unusable input: unreadable file, parse error, bad --base, an IRI no page can be
+     written for (docs/publish.md); nothing written
   3  the site could not be written; the previous site is unchanged"""
 
 

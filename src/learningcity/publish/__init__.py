@@ -19,7 +19,7 @@ from learningcity import resources, validation
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.publish.documents import Gate
-from learningcity.publish.site import Inputs, build_site
+from learningcity.publish.site import Inputs, build_site, check_pages
 from learningcity.publish.swap import write_site
 from learningcity.server.iris import IriScheme, rebase
 
@@ -60,19 +60,21 @@ def publish(
 
     `base` is where the site is published (ending in `/id/`); the data's IRIs under the
     project's base are moved under it, as `learningcity serve --base` does. Validation and
-    rendering use `workers` processes (default: every CPU this process may use).
+    rendering use `workers` processes (default: every CPU this process may use). An IRI or a
+    base no site can be written for is refused first (`check_pages`): nothing is written.
     """
     scheme = IriScheme.for_base(base)
+    vocabulary = load_paths(ontology or resources.ontology_path())
+    check_pages(dataset, vocabulary, scheme, DEFAULT_DATA_BASE)
     step = progress or (lambda _stage: None)
     workers = workers or validation.usable_cpus()
     outcome = validation.validate(dataset, shapes, ontology, progress=step, workers=workers)
     if not outcome.conforms and not force:
         return Published(outcome, written=False, files=0)
     shapes_path = shapes or resources.shapes_path()
-    ontology_path = ontology or resources.ontology_path()
     inputs = Inputs(
         data=rebase(dataset, DEFAULT_DATA_BASE, scheme.base),
-        ontology=load_paths(ontology_path),
+        ontology=vocabulary,
         shapes=load_paths(shapes_path),
         scheme=scheme,
         data_base=DEFAULT_DATA_BASE,

@@ -40,6 +40,8 @@ _IANA = "https://www.iana.org/assignments/media-types/"
 SHAPES_IRI = PROJECT_ROOT + "shapes"
 
 Files = dict[str, bytes]
+#: An IRI with a page, and the path of that page in the site (`doc/city/x`).
+Target = tuple[str, str]
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -80,6 +82,23 @@ class Gate:
         )
 
 
+def page_name(path: str, language: str) -> str:
+    """The HTML file of the page at `path` in `language`."""
+    return html_name(page_stem(path), language)
+
+
+def alternate_name(path: str, syntax: RdfSyntax) -> str:
+    """The file of the RDF alternate in `syntax` of the page at `path`."""
+    return f"{path}.{syntax.extension}"
+
+
+def resource_names(path: str) -> list[str]:
+    """Every file `resource_files` writes for the page at `path`."""
+    return [page_name(path, code) for code in LANGUAGES] + [
+        alternate_name(path, syntax) for syntax in SERVED_SYNTAXES
+    ]
+
+
 def resource_files(renderer: PageRenderer, iri: str, path: str) -> Files:
     """The page (each language) and every RDF alternate of one resource at `path`."""
     resource = _n(iri)
@@ -91,9 +110,9 @@ def resource_files(renderer: PageRenderer, iri: str, path: str) -> Files:
     links = language_links(renderer.scheme.root, path)
     for language in LANGUAGES:  # each page embeds the JSON-LD alternate, written once
         page = renderer.resource(resource, language, bodies["jsonld"], language_links=links)
-        files[html_name(page_stem(path), language)] = page.encode("utf-8")
+        files[page_name(path, language)] = page.encode("utf-8")
     for syntax in SERVED_SYNTAXES:
-        files[f"{path}.{syntax.extension}"] = bodies[syntax.name]
+        files[alternate_name(path, syntax)] = bodies[syntax.name]
     return files
 
 
@@ -106,6 +125,12 @@ def local_resources(graph: ox.Dataset, scheme: IriScheme) -> list[str]:
         if isinstance(term, ox.NamedNode) and term.value.startswith(scheme.base)
     }
     return sorted(iris)
+
+
+def resource_targets(graph: ox.Dataset, scheme: IriScheme) -> list[Target]:
+    """Each local resource's IRI and the path of its page (`IriScheme.page_of`, which refuses
+    an IRI no page can be written for)."""
+    return [(iri, scheme.page_of(iri)) for iri in local_resources(graph, scheme)]
 
 
 def _flat(quads: Iterable[ox.Quad]) -> list[ox.Quad]:

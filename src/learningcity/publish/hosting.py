@@ -18,10 +18,12 @@ every negotiated answer carries `Vary`. A static rule matches media types in a f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from learningcity.server.iris import IriScheme
+from learningcity.errors import InputError
+from learningcity.server.iris import PREFIX_PUNCTUATION, IriScheme, segment_problem
 from learningcity.server.labels import LANGUAGES
 from learningcity.server.representations import REPRESENTATIONS
 
@@ -52,12 +54,49 @@ DOCUMENTS = "(doc/.+|ontology|shapes|policy-area/.+)"
 
 def prefix_of(scheme: IriScheme) -> str:
     """The URL path the site is served under (`/` for `https://w3id.org/learningcity/` hosted
-    at its own domain root; the path of the root otherwise)."""
-    return urlsplit(scheme.root).path or "/"
+    at its own domain root; the path of the root otherwise).
+
+    It is written into every host's configuration, so it is refused (InputError) unless its
+    segments hold only letters, digits and `-._~` (`PREFIX_PUNCTUATION`): then it is literal in
+    nginx, Apache, Caddy, `_redirects` and `_headers` alike, once `_regex` escapes its dots.
+    """
+    parts = urlsplit(scheme.root)
+    if parts.scheme not in ("http", "https") or not parts.netloc or {"?", "#"} & set(scheme.root):
+        raise InputError(
+            f"--base {scheme.base}: a site is published at an http(s) address with a host, "
+            "no query and no fragment"
+        )
+    path = parts.path or "/"
+    for segment in path.split("/")[1:-1]:
+        problem = segment_problem(segment, PREFIX_PUNCTUATION)
+        if problem is not None:
+            raise InputError(
+                f"--base {scheme.base}: its path holds {problem}; a site's path may hold "
+                "letters, digits and '-', '.', '_', '~', which every host configuration carries"
+            )
+    return path
 
 
-def _regex(media_type: str) -> str:
-    return media_type.replace("+", r"\+")
+def host_of(scheme: IriScheme) -> str:
+    """The host name for nginx's `server_name`: ASCII (an internationalized name in its IDNA
+    form), else refused (InputError), since a `;` or `{` would end the directive."""
+    host = urlsplit(scheme.root).hostname or ""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_host = ""
+    if not _HOST.fullmatch(ascii_host):
+        raise InputError(f"--base {scheme.base}: {host!r} is not a host name nginx can serve")
+    return ascii_host
+
+
+_HOST = re.compile(r"[A-Za-z0-9.-]+|[0-9A-Fa-f:.]+")
+_REGEX_SPECIAL = re.compile(r"([\\.^$*+?()\[\]{}|])")
+
+
+def _regex(text: str) -> str:
+    """`text` as a literal in a regular expression of nginx (PCRE) or Caddy (RE2)."""
+    return _REGEX_SPECIAL.sub(r"\\\1", text)
 
 
 # -- nginx --------------------------------------------------------------------------------------
@@ -140,12 +179,12 @@ types {{
 default_type application/octet-stream;
 
 # A thing named with an extension: straight to that representation of its document.
-location ~ "^{p}id/(?<lc_path>.+)\\.(?<lc_fixed>{EXTENSIONS})$" {{
+location ~ "^{_regex(p)}id/(?<lc_path>.+)\\.(?<lc_fixed>{EXTENSIONS})$" {{
 {common}        return 303 {p}doc/$lc_path.$lc_fixed;
 }}
 
 # A thing: 303 See Other to the document, in the representation Accept asks for.
-location ~ "^{p}id/(?<lc_path>.+)$" {{
+location ~ "^{_regex(p)}id/(?<lc_path>.+)$" {{
 {common}        add_header Vary "Accept" always;
         if (!-f "$document_root{p}doc/$lc_path.html") {{
             return 404 "404 Not Found: this IRI is not in the data\\n";
@@ -198,7 +237,7 @@ include /srv/learningcity/site/_hosting/nginx/http.conf;
 
 server {{
     listen 80;
-    server_name {urlsplit(scheme.root).hostname};
+    server_name {host_of(scheme)};
     root /srv/learningcity/site;
     include /srv/learningcity/site/_hosting/nginx/server.conf;
 }}
@@ -266,7 +305,7 @@ RewriteRule ^(.+)$ $1.html [L,E=LC_VARY:Accept]
 def caddyfile(scheme: IriScheme) -> str:
     p = prefix_of(scheme)
     matchers = "".join(
-        f"\t@thing_{r.extension} {{\n\t\tpath_regexp thing_{r.extension} ^{p}id/(.+)$\n"
+        f"\t@thing_{r.extension} {{\n\t\tpath_regexp thing_{r.extension} ^{_regex(p)}id/(.+)$\n"
         f"\t\theader_regexp Accept (?i){_regex(r.media_type)}\n\t}}\n"
         f"\t@doc_{r.extension} {{\n\t\tnot file\n"
         f"\t\theader_regexp Accept (?i){_regex(r.media_type)}\n"
@@ -289,8 +328,8 @@ def caddyfile(scheme: IriScheme) -> str:
 # `root * /srv/learningcity/site`.
 (learningcity) {{
 \theader Access-Control-Allow-Origin "*"
-\t@thing_fixed path_regexp thing_fixed ^{p}id/(.+)\\.({EXTENSIONS})$
-\t@thing path_regexp thing ^{p}id/(.+)$
+\t@thing_fixed path_regexp thing_fixed ^{_regex(p)}id/(.+)\\.({EXTENSIONS})$
+\t@thing path_regexp thing ^{_regex(p)}id/(.+)$
 \t@negotiated {{
 \t\tnot path_regexp \\.({EXTENSIONS}|css|txt|xml|svg|json|gz)$
 \t}}
@@ -316,7 +355,9 @@ def redirects(scheme: IriScheme, files: Sequence[str]) -> str:
     """Things to their HTML document (303); each extension-less document to its HTML file.
 
     Documents get one explicit rule each rather than a splat, because Cloudflare Pages applies
-    a splat rewrite even where a file exists (it would hide `doc/X.ttl`)."""
+    a splat rewrite even where a file exists (it would hide `doc/X.ttl`). A page's name is
+    written as it is: both hosts split a line at white space and give `*` (a splat) and `:name`
+    (a placeholder) a meaning in a path, and `page_path` lets no page name hold any of them."""
     p = prefix_of(scheme)
     pages = sorted(
         name[: -len(".html")]

@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
-from learningcity.publish.documents import Files, local_resources, resource_files
-from learningcity.server.iris import IriScheme
+from learningcity.publish.documents import Files, Target, resource_files, resource_targets
 from learningcity.server.pages import PageRenderer
 
 #: Resources from which pages are rendered by a pool of workers.
@@ -27,7 +26,6 @@ _NQUADS = ox.RdfFormat.N_QUADS
 #: Builds the renderer from the data and the ontology; a module-level function, so that it can
 #: be sent to the workers.
 RendererMaker = Callable[[ox.Dataset, ox.Dataset], PageRenderer]
-Target = tuple[str, str]
 _worker: PageRenderer | None = None
 
 
@@ -43,7 +41,7 @@ def resource_pages(
 
     `renderer` is `make_renderer(renderer.graph, ontology)`; workers build their own with it.
     """
-    targets = _targets(renderer.graph, renderer.scheme)
+    targets = resource_targets(renderer.graph, renderer.scheme)
     batches = [targets[i : i + BATCH] for i in range(0, len(targets), BATCH)]
     if workers < 2 or len(targets) < PARALLEL_FROM:
         yield from _counted(batches, (_render(renderer, b) for b in batches), step)
@@ -56,16 +54,6 @@ def resource_pages(
     context = multiprocessing.get_context("forkserver")
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         yield from _counted(batches, pool.imap(_render_in_worker, batches), step)
-
-
-def _targets(graph: ox.Dataset, scheme: IriScheme) -> list[Target]:
-    """Each local resource's IRI and the path of its document in the site."""
-    targets = []
-    for iri in local_resources(graph, scheme):
-        doc = scheme.doc_for(iri)
-        assert doc is not None
-        targets.append((iri, doc[len(scheme.root) :]))
-    return targets
 
 
 def _counted(

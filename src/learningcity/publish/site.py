@@ -7,6 +7,7 @@ same data byte-identical. `learningcity.publish.swap` writes the files as they c
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -14,15 +15,25 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from learningcity.errors import InputError
 from learningcity.jsonld import Context, dumps, to_jsonld
 from learningcity.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES, prefixes
 from learningcity.publish import documents, hosting, rendering
-from learningcity.publish.documents import PROJECT_ROOT, Files, Gate, html_name, language_links
+from learningcity.publish.documents import (
+    PROJECT_ROOT,
+    Files,
+    Gate,
+    Target,
+    html_name,
+    language_links,
+    resource_names,
+    resource_targets,
+)
 from learningcity.publish.shapes import ShapeDoc, shape_docs
 from learningcity.publish.vocabulary import Section, documented_terms, sections
 from learningcity.serialize import serialize
 from learningcity.server.app import STATIC_DIR, example_queries
-from learningcity.server.iris import IriScheme
+from learningcity.server.iris import IriScheme, page_path, shown
 from learningcity.server.labels import LANGUAGES, Text
 from learningcity.server.pages import PageRenderer, embedded_json
 from learningcity.server.representations import REPRESENTATIONS
@@ -86,6 +97,8 @@ def build_site(
     names: set[str] = set()
 
     def made(files: Files) -> Iterator[tuple[str, bytes]]:
+        for name in files:
+            contained(name)
         names.update(files)
         yield from files.items()
 
@@ -116,6 +129,74 @@ def build_site(
     yield from made({"sitemap.xml": documents.sitemap(documents.page_urls(names, scheme.root))})
     yield from made({"robots.txt": documents.robots(scheme.root)})
     yield from made(hosting.host_configs(scheme, sorted(names)))
+
+
+#: The longest file name, in bytes, of Linux and macOS file systems (Windows: 255 UTF-16 units).
+NAME_MAX = 255
+
+
+def check_pages(data: ox.Dataset, ontology: ox.Dataset, scheme: IriScheme, data_base: str) -> None:
+    """Refuse (InputError, one line), before anything is written, a site that could not be
+    written whole or served: an IRI no page can be written for (`page_path`), a base no host
+    configuration can carry (`hosting.prefix_of`, `hosting.host_of`), a file name over
+    `NAME_MAX` bytes, two pages that would be one file (the same name, or names that differ
+    only by case or Unicode normalization, which macOS and Windows file systems do not tell
+    apart), or one page's file where another's folder must be.
+
+    `data` is not yet moved under `scheme.base`: its IRIs under `data_base` get the pages they
+    will have there, and a refusal names the IRI as the data writes it.
+    """
+    hosting.prefix_of(scheme)
+    hosting.host_of(scheme)
+    targets = term_targets(ontology) + resource_targets(data, scheme)
+    if data_base != scheme.base:
+        targets += resource_targets(data, IriScheme.for_base(data_base))
+    _check_names(targets)
+
+
+def _check_names(targets: list[Target]) -> None:
+    owners: dict[str, str] = {}  # a file's name as a case-insensitive system sees it -> its IRI
+    folders: dict[str, str] = {}  # the same for folders
+    for iri, path in targets:
+        for name in resource_names(path):
+            for segment in name.split("/"):
+                if len(segment.encode()) > NAME_MAX:
+                    raise InputError(
+                        f"{shown(iri)}: its page's file name would be over {NAME_MAX} bytes, "
+                        "the most a file system allows; mint a shorter IRI"
+                    )
+            key = _file_key(name)
+            other = owners.setdefault(key, iri)
+            if other != iri:
+                raise InputError(
+                    f"{shown(iri)} and {shown(other)}: their pages would be one file, "
+                    f"{shown(name)} (names that differ only by case are one file on macOS "
+                    "and Windows); mint IRIs that differ otherwise"
+                )
+            folder = key.rpartition("/")[0]
+            while folder and folder not in folders:  # a known folder's parents are known
+                folders[folder] = iri
+                folder = folder.rpartition("/")[0]
+    for key, iri in owners.items():
+        if key in folders:
+            raise InputError(
+                f"{shown(iri)} and {shown(folders[key])}: the first's page is a file where "
+                "the second's page needs a folder; mint IRIs that do not extend another's "
+                "file name"
+            )
+
+
+def _file_key(name: str) -> str:
+    """`name` as a case-insensitive, normalization-insensitive file system compares it."""
+    return name.lower() if name.isascii() else unicodedata.normalize("NFC", name).lower()
+
+
+def contained(name: str) -> None:
+    """Refuse (InputError) `name` unless it is a path of plain segments, which stays inside
+    whatever folder it is joined to. The last guard before a file is written: the site's staging
+    folder is new and holds no link, so a plain relative path resolves inside it."""
+    if "\\" in name or "\0" in name or any(part in ("", ".", "..") for part in name.split("/")):
+        raise InputError(f"refusing to write {shown(name)!r}: it would leave the site folder")
 
 
 def site_renderer(
@@ -195,12 +276,19 @@ def vocabulary_files(inputs: Inputs, renderer: SiteRenderer) -> Files:
         files[html_name(VOCABULARY_PAGE, language)] = page.encode()
         page = _shapes_page(renderer, language, docs)
         files[html_name(SHAPES_PAGE, language)] = page.encode()
-    for node in documented_terms(inputs.ontology):
-        if "#" in node.value or node.value == ONTOLOGY_IRI:
-            continue
-        path = node.value[len(PROJECT_ROOT) :]
-        files.update(documents.resource_files(vocab_renderer, node.value, path))
+    for iri, path in term_targets(inputs.ontology):
+        files.update(documents.resource_files(vocab_renderer, iri, path))
     return files
+
+
+def term_targets(ontology: ox.Dataset) -> list[Target]:
+    """Each concept of the ontology with a page of its own (`policy-area/x`) and its path; a
+    term named with a fragment (`ontology#LearningCity`) is documented on the vocabulary page."""
+    return [
+        (node.value, page_path(node.value, PROJECT_ROOT))
+        for node in documented_terms(ontology)
+        if "#" not in node.value and node.value != ONTOLOGY_IRI
+    ]
 
 
 def _alternates(root: str, stem: str) -> list[dict[str, str]]:

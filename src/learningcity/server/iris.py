@@ -10,8 +10,12 @@ results and the links between them all name the same, dereferenceable IRIs.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from string import ascii_letters, digits
 
 import pyoxigraph as ox
 
@@ -51,12 +55,116 @@ class IriScheme:
             return None
         return self.doc_base + thing[len(self.base) :]
 
+    def page_of(self, thing: str) -> str:
+        """The path of the page about `thing` (under the base) in a static site: `doc/city/x`."""
+        doc = self.doc_for(thing)
+        if doc is None:
+            raise InputError(f"{shown(thing)}: not under the base {self.base}; it has no page")
+        return _page(doc[len(self.root) :], thing)
+
     def path_of(self, iri: str) -> str:
         """The local path (`/doc/city/x`) of an IRI under the root, for links and redirects."""
         return "/" + iri[len(self.root) :]
 
     def is_local(self, iri: str) -> bool:
         return iri.startswith(self.root)
+
+
+#: Punctuation a page's path may hold, beside letters, digits and marks of any script: the IRI
+#: unreserved marks and the sub-delimiters that no file system (Linux, macOS, Windows), static
+#: host or host configuration the site is written for gives a meaning. Refused, with why:
+#: `%` (hosts decode it before looking for the file), `?` `#` (a query or fragment is no file),
+#: `*` (a splat in `_redirects`, a wildcard on Windows), `:` (a placeholder in `_redirects`, a
+#: stream name on Windows), backslash (a separator on Windows); IRIs hold no spaces or quotes.
+PAGE_PUNCTUATION = "-._~!$&'()+,;=@"
+#: Where a site is served (the path of `--base`): only the unreserved marks, so that the path is
+#: literal in every host's syntax (nginx, Apache, Caddy, `_redirects`, `_headers`) once `.` is
+#: escaped in regular expressions.
+PREFIX_PUNCTUATION = "-._~"
+#: What a segment of a path may not be called on Windows, whatever its extension.
+_WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"{name}{n}" for name in ("com", "lpt") for n in "0123456789\u00b9\u00b2\u00b3"]
+)
+_WHY = {
+    "%": "a percent-encoded octet ('%'), which static hosts decode before looking for the file",
+    "?": "a query ('?'), which no file can be named after",
+    "#": "a fragment ('#'), which no file can be named after",
+    "*": "'*', a splat in _redirects and a wildcard on Windows",
+    ":": "':', a placeholder in _redirects and a stream name on Windows",
+    "\\": "a backslash, a folder separator on Windows",
+}
+SHOWN_CHARACTERS = 200
+
+
+def page_path(iri: str, root: str) -> str:
+    """The path, relative to the site folder, of the page of `iri` (an IRI under `root`).
+
+    The one place where an IRI becomes a file path, so containment holds by construction: the
+    path is made of plain segments (no `.` or `..`, none empty but a folder IRI's last, none a
+    Windows device name or ending in `.`), of characters every host carries as they are; any
+    other IRI is refused in one line that names it (InputError), before a file is written.
+    An IRI under `root` keeps its path: `{root}doc/city/x` is the page `doc/city/x`.
+    """
+    return _page(iri[len(root) :], iri)
+
+
+def _page(path: str, iri: str) -> str:
+    """`path` if it is a page's path (see `page_path`), else InputError naming `iri`."""
+    segments = path.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        problem = segment_problem(segment, PAGE_PUNCTUATION, empty_ok=last and index > 0)
+        if problem is not None:
+            raise InputError(
+                f"{shown(iri)}: no page can be written for this IRI: it holds {problem}; "
+                "mint IRIs of letters, digits and '-', '.', '_' (docs/publish.md, "
+                "'Which IRIs get a page')"
+            )
+    return path
+
+
+def segment_problem(segment: str, punctuation: str, *, empty_ok: bool = False) -> str | None:
+    """What makes `segment` unfit for a file or URL path that every host serves as it is, or
+    None: dot segments, an empty segment, characters outside letters, digits, marks and
+    `punctuation`, invisible or control characters, a trailing `.`, a Windows device name."""
+    if segment == "":
+        return None if empty_ok else "an empty segment ('//')"
+    if segment in (".", ".."):
+        return f"a '{segment}' segment"
+    if not _plain(punctuation).fullmatch(segment):  # the common case, at C speed
+        for character in segment:
+            if not _allowed(character, punctuation):
+                why = _WHY.get(character)
+                return why or f"the character {character!r} (U+{ord(character):04X})"
+    if segment.endswith("."):
+        return f"the segment {shown(segment)!r} ending in '.', which Windows drops"
+    if segment.split(".", 1)[0].casefold() in _WINDOWS_DEVICES:
+        return f"the segment {shown(segment)!r}, a device name on Windows"
+    return None
+
+
+@cache
+def _plain(punctuation: str) -> re.Pattern[str]:
+    """Segments of ASCII letters, digits and `punctuation` only."""
+    return re.compile(f"[A-Za-z0-9{re.escape(punctuation)}]+")
+
+
+def _allowed(character: str, punctuation: str) -> bool:
+    if character.isascii():
+        return character in punctuation or character in _ALPHANUMERIC
+    return unicodedata.category(character)[0] not in "CZ"  # no control, format or space
+
+
+_ALPHANUMERIC = frozenset(ascii_letters + digits)
+
+
+def shown(text: str) -> str:
+    """`text` on one visible line: controls and invisible characters as `\\uXXXX`, cut short."""
+    visible = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+    if len(visible) > SHOWN_CHARACTERS:
+        return visible[:SHOWN_CHARACTERS] + "..."
+    return visible
 
 
 def rebase(quads: Iterable[ox.Quad], old_base: str, new_base: str) -> ox.Dataset:
