@@ -28,8 +28,8 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
-from learningcity.formats import SYNTAX_NAMES, syntax_named
-from learningcity.load import position_message
+from learningcity.formats import SYNTAX_NAMES, syntax_for_media_type, syntax_named
+from learningcity.load import parse_bytes, position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.resources import ontology_path, queries_dir
 from learningcity.serialize import serialize
@@ -740,10 +740,10 @@ def _parse_results(
 
 
 def _parse_triples(endpoint_url: str, response: RemoteResponse) -> list[ox.Triple]:
-    rdf_format = ox.RdfFormat.from_media_type(response.media_type)
-    if rdf_format is None:
+    """The graph an endpoint answered, read with the bounds every RDF input gets (an answer may
+    be RDF/XML with entity bombs or JSON-LD nested too deep, as any file)."""
+    syntax = syntax_for_media_type(response.media_type)
+    if syntax is None:
         raise InputError(f"POST {endpoint_url}: unexpected answer of type {response.media_type}")
-    try:
-        return [q.triple for q in ox.parse(response.body, format=rdf_format)]
-    except (SyntaxError, ValueError) as error:
-        raise InputError(f"POST {endpoint_url}: unreadable graph ({error})") from None
+    display = f"the answer of POST {endpoint_url}"
+    return [q.triple for q in parse_bytes(response.body, syntax, display)]

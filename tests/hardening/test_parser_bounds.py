@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.dom import minidom
 
@@ -266,3 +267,49 @@ def test_every_other_syntax_round_trips_every_character(syntax: str, tmp_path: P
     assert back.code == ExitCode.OK, back.stderr
     parsed = list(ox.parse(back.stdout.encode(), format=ox.RdfFormat.N_TRIPLES))
     assert [q.object.value for q in parsed] == [value]
+
+
+class _Answering(BaseHTTPRequestHandler):
+    """A SPARQL endpoint on 127.0.0.1 that answers every query with `self.server.answer`."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        media_type, body = self.server.answer  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+REMOTE_BOMBS: dict[str, tuple[str, bytes, str]] = {
+    "RDF/XML entities": ("application/rdf+xml", ENTITY_BOMBS["internal subset"], "<!ENTITY"),
+    "JSON-LD 50,000 deep": (
+        "application/ld+json",
+        ('{"http://e/p": ' * 50_000 + "1" + "}" * 50_000).encode(),
+        "nested more than",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REMOTE_BOMBS))
+def test_an_endpoint_answer_is_read_with_the_same_bounds(case: str, tmp_path: Path) -> None:
+    """A CONSTRUCT answer goes through the one reading function, as a file does."""
+    media_type, body, text = REMOTE_BOMBS[case]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answering)
+    server.answer = (media_type, body)  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        run = run_capped(
+            "query", "--endpoint", endpoint, "CONSTRUCT WHERE { ?s ?p ?o }", cwd=tmp_path
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert_refused(run, f"the answer of POST {endpoint}:")
+    assert text in run.stderr
