@@ -1,6 +1,6 @@
 """The speed-ups keep behaviour: cached responses and answers are the very bytes and headers the
-full stack gives, validators and variants still work on a cached resource, the quick query
-check agrees with the full one, and several serving processes share a port and stop together."""
+full stack gives, validators and variants still work on a cached resource, and several serving
+processes share a port and stop together."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from learningcity.query import inspect_query
-from learningcity.resources import queries_dir
-from learningcity.server.sparql import ResultCache, _quick_form
+from learningcity.server.sparql import ResultCache
+from learningcity.server.workers import Answer, Job
 from processes import free_port
 
 COMMAND = Path(sys.executable).parent / "learningcity"
@@ -88,39 +87,14 @@ def test_errors_are_not_cached(http):
 
 def test_result_cache_keeps_within_its_budget():
     cache = ResultCache(max_bytes=10_000)
+    answer = Answer(200, "application/sparql-results+json", b"x" * 900)
     for index in range(100):
-        cache.put((f"q{index}", "json", 10), (b"x" * 900, False))
+        cache.put(Job(f"q{index}", "*/*"), answer)
     assert cache.size <= 10_000
-    assert cache.get(("q99", "json", 10)) == (b"x" * 900, False)
-    assert cache.get(("q0", "json", 10)) is None
-    cache.put(("big", "json", 10), (b"x" * 5_000, False))  # over a tenth: not kept
-    assert cache.get(("big", "json", 10)) is None
-
-
-def _queries() -> list[str]:
-    bundled = [path.read_text(encoding="utf-8") for path in sorted(queries_dir().glob("*.rq"))]
-    return [
-        *bundled,
-        SELECT,
-        "ASK { ?s ?p ?o }",
-        "select * { ?s ?p ?o } limit 1",
-        "PREFIX ex: <http://example.org/> SELECT ?x { ?x ex:p 1 }",
-        "CONSTRUCT WHERE { ?s ?p ?o }",
-        "DESCRIBE <http://example.org/x>",
-        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-        "INSERT DATA { <http://a> <http://b> <http://c> }",
-        "SELECT * WHERE { ?s ?p }",
-        "SELECT ?x { ?x unknown:p 1 }",
-        'SELECT ?x { ?x rdfs:label "address" }',
-    ]
-
-
-@pytest.mark.parametrize("query", _queries())
-def test_quick_check_agrees_with_the_full_check(query):
-    quick = _quick_form(query)
-    if quick is None:
-        return  # the full check decides, as before
-    assert inspect_query(query, allow_service=False) == quick
+    assert cache.get(Job("q99", "*/*")) == answer
+    assert cache.get(Job("q0", "*/*")) is None
+    cache.put(Job("big"), Answer(200, "text/csv", b"x" * 5_000))  # over a tenth: not kept
+    assert cache.get(Job("big")) is None
 
 
 def _children(pid: int) -> set[int]:

@@ -50,6 +50,15 @@ from learningcity.errors import InputError
     help="Query worker processes (each query that times out costs one restart).",
 )
 @click.option(
+    "--memory-limit",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(0),
+    metavar="MIB",
+    help="MiB of memory a query worker may take beyond the data it shares with the server; "
+    "a query that needs more is stopped (503). 0: no cap. Enforced on Linux.",
+)
+@click.option(
     "--max-rows",
     default=10_000,
     show_default=True,
@@ -75,6 +84,7 @@ def serve(
     public_base: str | None,
     timeout: float,
     workers: int,
+    memory_limit: int,
     max_rows: int,
     processes: int,
 ) -> None:
@@ -99,7 +109,9 @@ def serve(
             _statements(data, input_format, store, endpoint, graph),
             base=base,
             public_base=public_base or f"http://{address}:{port}/id/",
-            limits=Limits(timeout=timeout, workers=workers, max_rows=max_rows),
+            limits=Limits(
+                timeout=timeout, workers=workers, max_rows=max_rows, memory_limit=memory_limit
+            ),
             progress=progress,
         )
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,7 +57,7 @@ from learningcity.server.representations import (
     by_name,
 )
 from learningcity.server.void import service_description, void_quads
-from learningcity.server.workers import QueryPool
+from learningcity.server.workers import Job, QueryPool
 
 STATIC_DIR = Path(__file__).parent / "static"
 #: A 404 page suggests close matches among this many known IRIs on each side of the missing one,
@@ -68,12 +69,14 @@ RDF_MEDIA_TYPES = tuple(m for m in MEDIA_TYPES if m != HTML.media_type)
 
 @dataclass(frozen=True)
 class Limits:
-    """Protection for the SPARQL endpoint: wall-clock seconds, result rows, request bytes."""
+    """Protection for the SPARQL endpoint: wall-clock seconds, query workers, result rows,
+    request bytes, and the memory (MiB) each worker may add to what it shares (0: no cap)."""
 
     timeout: float = 10.0
     workers: int = 2
     max_rows: int = 10_000
     max_request_bytes: int = 64 * 1024
+    memory_limit: int = 1024
 
 
 class LinkedDataSite:
@@ -316,40 +319,36 @@ class LinkedDataSite:
                 raise sparql.ProtocolError(400, "no query given; send query=...")
             return self._service(request)
         language = self.language(request)
+        accept = request.headers.get("accept")
+        job = Job(protocol.query, accept or "", protocol.format or "")
         try:
-            form = sparql.check_query(protocol.query)
-            name, media = sparql.choose_format(form, request.headers.get("accept"), protocol.format)
-            body, truncated = await sparql.answer(
-                self.pool, protocol.query, name, self.limits.max_rows, self.results
-            )
+            answer = await sparql.answer(self.pool, job, self.results)
         except sparql.ProtocolError as error:
             wants_page = protocol.format == "html" or (
                 protocol.format is None
-                and choose_media_type(
-                    request.headers.get("accept"), (HTML.media_type, "text/plain")
-                )
-                == HTML.media_type
+                and choose_media_type(accept, (HTML.media_type, "text/plain")) == HTML.media_type
             )
             if wants_page and error.status in (400, 503):
                 page = self.renderer.query_page(language, protocol.query, error=str(error))
                 return HTMLResponse(page, status_code=error.status)
             raise
         headers = {"Vary": "Accept"}
-        if truncated:
+        if answer.truncated:
             headers["X-SPARQL-MaxRows"] = str(self.limits.max_rows)
-        if name == "html":
-            head, rows = sparql.json_rows(body)
+        if answer.media_type == HTML.media_type:
+            head, rows = sparql.json_rows(answer.body)
             values = [[self.renderer.cell(t, language) for t in row] for row in rows]
             page = self.renderer.query_page(
                 language,
                 protocol.query,
                 head,
                 values,
-                self.limits.max_rows if truncated else None,
+                self.limits.max_rows if answer.truncated else None,
             )
             return HTMLResponse(page, headers=headers)
+        media = answer.media_type
         media_type = media if not media.startswith("text/") else f"{media}; charset=utf-8"
-        return Response(body, headers=headers, media_type=media_type)
+        return Response(answer.body, headers=headers, media_type=media_type)
 
     def _service(self, request: Request) -> Response:
         """GET /sparql with no query: the query page for browsers, else the service description."""
@@ -413,7 +412,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        site.pool = QueryPool(site.store, site.namespaces, limits.workers, limits.timeout)
+        respond = functools.partial(sparql.respond, site.store, site.namespaces, limits.max_rows)
+        site.pool = QueryPool(respond, limits.workers, limits.timeout, limits.memory_limit)
         try:
             yield
         finally:

@@ -88,6 +88,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _fork_server(app: ASGIApp, host: str, port: int, listener: socket.socket) -> int:
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         return pid
@@ -95,7 +96,7 @@ def _fork_server(app: ASGIApp, host: str, port: int, listener: socket.socket) ->
     # its own graceful-shutdown handlers), then serve until told to stop.
     code = 0
     try:
-        _die_with_parent()
+        die_with_parent(signal.SIGTERM, parent)
         for number in STOP_SIGNALS:
             signal.signal(number, signal.SIG_DFL)
         uvicorn.Server(_config(app, host, port)).run(sockets=[listener])
@@ -107,10 +108,17 @@ def _fork_server(app: ASGIApp, host: str, port: int, listener: socket.socket) ->
         os._exit(code)
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGTERM this process when the parent dies, even by SIGKILL (no orphans)."""
+def die_with_parent(signum: int, parent: int) -> None:
+    """Have the kernel send this process `signum` when its parent dies, even by SIGKILL or a
+    crash where no cleanup runs (Linux; elsewhere nothing: the C library has no `prctl`).
+
+    `parent` is the process that forked this one: if it died before the request was made,
+    this process exits now instead of living on as an orphan.
+    """
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _stop_all(children: set[int]) -> None:

@@ -1,8 +1,12 @@
 """The SPARQL 1.1 Protocol at /sparql: GET, POST form and POST direct, read-only, time-bounded.
 
-A query is checked in the server process first (`learningcity.query.inspect_query`: updates and
-SERVICE refused, syntax errors with their position), so only a well-formed read-only query
-reaches a worker process; the worker's answer is already serialized.
+Two halves. The serving process reads the request (`read_request`), looks the answer up in its
+cache, and otherwise hands the text to a worker process (`answer`), relaying the status and
+bytes it gets back. Everything that parses or evaluates the query runs in that worker
+(`respond`): the check (`learningcity.query.inspect_query`: updates and SERVICE refused, syntax
+errors with their position), content negotiation on the query form, the evaluation and the
+writing of the answer. So a query that overflows the parser's stack, runs long or takes all
+memory costs its worker, cut by `--timeout` and `--memory-limit`, never the serving process.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -18,12 +23,21 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from learningcity.errors import InputError
-from learningcity.namespaces import prefixes
-from learningcity.query import UPDATE_KEYWORDS, inspect_query
+from learningcity.formats import syntax_named
+from learningcity.load import position_message
+from learningcity.query import inspect_query
+from learningcity.serialize import serialize
 from learningcity.server.conneg import choose_media_type
 from learningcity.server.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES
-from learningcity.server.results import RESULT_MEDIA_TYPES, term_from_json, term_text
-from learningcity.server.workers import Job, PoolBusy, QueryPool, QueryTimeout
+from learningcity.server.results import RESULT_MEDIA_TYPES, WRITERS, term_from_json, term_text
+from learningcity.server.workers import (
+    Answer,
+    Job,
+    PoolBusy,
+    QueryPool,
+    QueryTimeout,
+    WorkerLost,
+)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -117,47 +131,27 @@ async def _bounded_body(request: Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def check_query(query: str) -> str:
-    """The query form; an update, SERVICE or a syntax error is a 400 with the parser's words."""
-    form = _quick_form(query)
-    if form is not None:
-        return form
-    form_or_error = _inspect(query)
-    if isinstance(form_or_error, InputError):
-        raise ProtocolError(400, str(form_or_error))
-    return form_or_error
+# -- in the worker process ---------------------------------------------------------------------
+
+GRAPH_VARIABLES = ("subject", "predicate", "object")
+PLAIN_TEXT = "text/plain"
 
 
-#: Words whose presence anywhere in a query sends it to the full check (tokens, positions).
-_FULL_CHECK_WORDS = tuple(word.lower() for word in (*UPDATE_KEYWORDS, "SERVICE"))
-_EMPTY_STORE = ox.Store()
-_DEFAULT_PREFIXES = prefixes()
+def respond(store: ox.Store, namespaces: dict[str, str], max_rows: int, job: Job) -> Answer:
+    """The whole answer to one request, computed in a worker: check, negotiate, evaluate, write.
 
-
-def _quick_form(query: str) -> str | None:
-    """SELECT or ASK for a query that certainly passes the full check, else None.
-
-    The full check (`inspect_query`) tokenizes the query twice in Python to find update
-    keywords and SERVICE with their positions, then parses it; profiling put it at about
-    0.8 ms, three times the cost of answering a 10-row SELECT, and on the serving process's
-    event loop. A query in which none of those words occurs even as a substring, and which
-    Oxigraph parses (as `inspect_query` does: over an empty store, with the same prefixes),
-    passes that check for certain; its form is read off the result's type. Anything else
-    (a CONSTRUCT or DESCRIBE, a suspicious word, a syntax error) takes the full check, which
-    words the message.
+    At most `max_rows` rows or triples; a refused or malformed query, or a format the form has
+    not, is answered with its status and one line.
     """
-    lowered = query.lower()
-    if any(word in lowered for word in _FULL_CHECK_WORDS):
-        return None
     try:
-        result = _EMPTY_STORE.query(query, prefixes=_DEFAULT_PREFIXES)
-    except (SyntaxError, RuntimeError, ValueError):
-        return None
-    if isinstance(result, ox.QuerySolutions):
-        return "SELECT"
-    if isinstance(result, ox.QueryBoolean):
-        return "ASK"
-    return None
+        form = _inspect(job.query)
+        if isinstance(form, InputError):
+            raise ProtocolError(400, str(form))
+        name, media = choose_format(form, job.accept or None, job.format or None)
+        body, truncated = _evaluate(store, namespaces, job.query, name, max_rows)
+    except ProtocolError as error:
+        return Answer(error.status, PLAIN_TEXT, str(error).encode())
+    return Answer(200, media, body, truncated)
 
 
 @lru_cache(maxsize=1024)
@@ -167,6 +161,43 @@ def _inspect(query: str) -> str | InputError:
         return inspect_query(query, allow_service=False)
     except InputError as error:
         return error
+
+
+def _evaluate(
+    store: ox.Store, namespaces: dict[str, str], query: str, name: str, max_rows: int
+) -> tuple[bytes, bool]:
+    """The answer written by `name` (a results format, an RDF syntax, or `html`: capped SPARQL
+    JSON, which the serving process renders as a table), and whether rows were cut."""
+    try:
+        result = store.query(query, prefixes=namespaces)
+        return _write(result, namespaces, name, max_rows)
+    except SyntaxError as error:
+        raise ProtocolError(400, position_message("query", error)) from None
+    except (RuntimeError, ValueError, OSError) as error:
+        raise ProtocolError(400, f"the query failed: {error}") from None
+
+
+def _write(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+    namespaces: dict[str, str],
+    name: str,
+    max_rows: int,
+) -> tuple[bytes, bool]:
+    results_format = "json" if name == "html" else name
+    if isinstance(result, ox.QueryBoolean):
+        return WRITERS[results_format]([], None, bool(result)), False
+    rows = list(islice(result, max_rows + 1))
+    truncated = len(rows) > max_rows
+    rows = rows[:max_rows]
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        table = [[solution[v] for v in variables] for solution in rows]
+        return WRITERS[results_format](variables, table, None), truncated
+    if name == "html":
+        table = [[t.subject, t.predicate, t.object] for t in rows]
+        return WRITERS["json"](GRAPH_VARIABLES, table, None), truncated
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in rows]
+    return serialize(quads, syntax_named(name), namespaces), truncated
 
 
 def choose_format(form: str, accept: str | None, override: str | None) -> tuple[str, str]:
@@ -189,8 +220,11 @@ def choose_format(form: str, accept: str | None, override: str | None) -> tuple[
     return offers[media], media
 
 
+# -- in the serving process --------------------------------------------------------------------
+
+
 class ResultCache:
-    """Serialized answers of successful queries, by (query text, format, row cap).
+    """Answers of successful queries, by (query text, Accept header, format override).
 
     The data cannot change while the server runs, so an answer once computed stays right, and
     clients (dashboards, embeds, the example queries) repeat the same queries; a repeat then
@@ -202,39 +236,39 @@ class ResultCache:
     def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self._answers: OrderedDict[tuple[str, str, int], tuple[bytes, bool]] = OrderedDict()
+        self._answers: OrderedDict[Job, Answer] = OrderedDict()
 
-    def get(self, key: tuple[str, str, int]) -> tuple[bytes, bool] | None:
-        found = self._answers.get(key)
+    def get(self, job: Job) -> Answer | None:
+        found = self._answers.get(job)
         if found is not None:
-            self._answers.move_to_end(key)
+            self._answers.move_to_end(job)
         return found
 
-    def put(self, key: tuple[str, str, int], value: tuple[bytes, bool]) -> None:
-        cost = len(value[0]) + len(key[0])
-        if cost > self.max_bytes // 10 or key in self._answers:
+    def put(self, job: Job, answer: Answer) -> None:
+        cost = _cost(job, answer)
+        if cost > self.max_bytes // 10 or job in self._answers:
             return
-        self._answers[key] = value
+        self._answers[job] = answer
         self.size += cost
         while self.size > self.max_bytes:
-            (query, _, _), (body, _) = self._answers.popitem(last=False)
-            self.size -= len(body) + len(query)
+            self.size -= _cost(*self._answers.popitem(last=False))
 
 
-async def answer(
-    pool: QueryPool, query: str, name: str, max_rows: int, cache: ResultCache | None = None
-) -> tuple[bytes, bool]:
-    """Run the query in the pool: (body, truncated); timeouts and bad queries as ProtocolError.
+def _cost(job: Job, answer: Answer) -> int:
+    return len(job.query) + len(job.accept) + len(job.format) + len(answer.body)
 
-    A repeated query is answered from `cache` when one is given.
+
+async def answer(pool: QueryPool, job: Job, cache: ResultCache | None = None) -> Answer:
+    """The worker's answer to `job` (status 200); anything else as a ProtocolError.
+
+    A repeated request is answered from `cache` when one is given.
     """
-    key = (query, name, max_rows)
     if cache is not None:
-        cached = cache.get(key)
+        cached = cache.get(job)
         if cached is not None:
             return cached
     try:
-        result = await pool.run(Job(query, name, max_rows))
+        result = await pool.run(job)
     except QueryTimeout:
         raise ProtocolError(
             503,
@@ -245,11 +279,13 @@ async def answer(
         raise ProtocolError(
             503, f"every query worker stayed busy for {pool.timeout:g} s; try again shortly"
         ) from None
-    if result.error:
-        raise ProtocolError(400, result.error)
+    except WorkerLost as lost:
+        raise ProtocolError(503, str(lost)) from None
+    if result.status != 200:
+        raise ProtocolError(result.status, result.body.decode())
     if cache is not None:
-        cache.put(key, (result.body, result.truncated))
-    return result.body, result.truncated
+        cache.put(job, result)
+    return result
 
 
 def error_response(error: ProtocolError) -> Response:

@@ -1,49 +1,75 @@
-"""SPARQL evaluation in worker processes that can be killed: a timeout that really stops a query.
+"""Work in processes that can be killed: a timeout that really stops a query, a memory cap, and
+a crash that costs one request instead of the server.
 
-Oxigraph cannot interrupt a running query from Python, and a thread cannot be killed. So queries
-run in a small pool of processes forked after the data is loaded (the store's memory is shared
-copy-on-write, nothing is reloaded); when a query overruns its deadline, its worker is killed
-and replaced by a fresh fork, and the event loop, which only waits on a pipe, keeps serving.
+Oxigraph cannot interrupt a running query from Python, and a thread cannot be killed. So every
+piece of query work (checks, evaluation, writing the answer) runs in a small pool of processes
+forked after the data is loaded (the store's memory is shared copy-on-write, nothing is
+reloaded). The serving process only sends the request's text and relays the answer's bytes;
+when a worker overruns its deadline it is killed, when it dies (a stack overflow in the parser,
+its memory cap) the request gets a 503 saying why, and either way a fresh fork replaces it while
+the event loop keeps serving.
+
+Framing: each worker talks over its own socket pair. A request is three length-prefixed UTF-8
+fields; an answer is a fixed header (status, flags, media type length, body length), the media
+type, then the body as written. The serving process reads it with asyncio streams
+(`readexactly`), so an answer of any size arrives whole on any event loop (uvloop leaves a
+descriptor it watches non-blocking, which broke `Connection.recv` of multi-chunk answers), and
+the body stays one `bytes` object end to end: one round trip per request, nothing pickled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
-import time
+import gc
+import os
+import resource
+import signal
+import socket
+import struct
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import islice
-from multiprocessing.connection import Connection
+from pathlib import Path
 
-import pyoxigraph as ox
+from learningcity.server.run import die_with_parent
 
-from learningcity.formats import syntax_named
-from learningcity.load import position_message
-from learningcity.serialize import serialize
-from learningcity.server.results import WRITERS
-
-_FORK = multiprocessing.get_context("fork")
-GRAPH_VARIABLES = ("subject", "predicate", "object")
+#: Request head: byte lengths of the query, the Accept header and the format override.
+REQUEST_HEAD = struct.Struct("!III")
+#: Answer head: HTTP status, flags (TRUNCATED, RETIRE), media type length, body length.
+ANSWER_HEAD = struct.Struct("!HBHQ")
+TRUNCATED = 1
+RETIRE = 2  # the worker exits after this answer (it ran out of memory): replace it
+MIB = 1024 * 1024
+#: Seconds to wait for a worker whose socket closed to be reaped, before killing it.
+EXIT_GRACE_S = 1.0
+REAP_INTERVAL_S = 0.05
+#: Bytes the stream buffers before pausing the socket: large answers arrive in few wake-ups.
+STREAM_LIMIT = 8 * MIB
 
 
 @dataclass(frozen=True)
 class Job:
-    """A checked query, and how to write its answer (a results format, an RDF syntax or html).
-
-    For `html` the worker writes capped SPARQL JSON, which the page renders as a table.
-    """
+    """One request's text, as the client sent it: the query, its Accept header (or ""), and
+    its `format=` override (or "")."""
 
     query: str
-    format: str
-    max_rows: int
+    accept: str = ""
+    format: str = ""
 
 
 @dataclass(frozen=True)
 class Answer:
-    body: bytes = b""
+    """A status, the media type of `body` (the bytes to send), and whether rows were cut."""
+
+    status: int
+    media_type: str
+    body: bytes
     truncated: bool = False
-    error: str | None = None  # a message for the client: the query is wrong (400)
+    retire: bool = False
+
+
+Handler = Callable[[Job], Answer]
 
 
 class QueryTimeout(Exception):
@@ -54,138 +80,280 @@ class PoolBusy(Exception):
     """No worker came free before the deadline."""
 
 
-def evaluate(store: ox.Store, namespaces: dict[str, str], job: Job) -> Answer:
-    """Run one query and write its answer, at most `job.max_rows` rows or triples."""
+class WorkerLost(Exception):
+    """The worker died while answering (a crash or its memory cap); the message says which."""
+
+
+def memory_message(limit_mib: int) -> str:
+    """What a client is told when a query needs more memory than its worker may take."""
+    return (
+        f"the query needed more than the {limit_mib} MiB a query worker may use "
+        "(serve --memory-limit) and was stopped; narrow it down (LIMIT, more specific patterns)"
+    )
+
+
+# -- the worker process ------------------------------------------------------------------------
+
+
+def _worker_main(
+    channel: socket.socket, handler: Handler, memory_limit_mib: int, parent: int
+) -> None:
+    """A forked worker's whole life; it never returns into the serving process's code."""
+    code = 0
     try:
-        result = store.query(job.query, prefixes=namespaces)
-    except SyntaxError as error:
-        return Answer(error=position_message("query", error))
-    except (RuntimeError, ValueError, OSError) as error:
-        return Answer(error=f"the query failed: {error}")
+        _detach(channel.fileno(), parent)
+        _limit_memory(memory_limit_mib)
+        _serve(channel, handler, memory_limit_mib)
+    except Exception:  # a bug: say where in the server's log, the client gets a 503
+        traceback.print_exc()
+        code = 1
+    except BaseException:  # a forked child must exit here, whatever happened
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _detach(keep: int, parent: int) -> None:
+    """Cut the worker loose from the serving process's machinery.
+
+    It dies with its parent (even one killed by SIGKILL or a crash, where no cleanup runs);
+    SIGINT and SIGTERM kill it (it inherited uvicorn's graceful handlers and uvloop's wakeup
+    descriptor); it holds no descriptor but its own socket and stdio, so neither another
+    worker's socket nor the listening socket stays open because of it; no core dumps (a crash
+    is answered, and a dump of the shared store would be gigabytes). `gc.freeze` keeps the
+    inherited objects out of the collector: no finalizer of the parent's objects runs here, on
+    descriptors now closed, and the copy-on-write pages are not written by the collector.
+    """
+    die_with_parent(signal.SIGKILL, parent)
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+    gc.freeze()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _limit_memory(limit_mib: int) -> None:
+    """Cap the address space at what the worker maps now plus `limit_mib` (0: no cap).
+
+    The store shared copy-on-write with the serving process is mapped here too and counts
+    towards RLIMIT_AS, hence relative to the current size. Only Linux says that size
+    (/proc/self/statm) and enforces the limit; elsewhere the worker runs without a cap.
+    """
+    if limit_mib <= 0:
+        return
     try:
-        return _write(result, namespaces, job)
-    except (RuntimeError, ValueError, OSError) as error:
-        return Answer(error=f"the query failed: {error}")
+        pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[0])
+    except OSError:
+        return
+    mapped = pages * os.sysconf("SC_PAGE_SIZE")
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = mapped + limit_mib * MIB
+    resource.setrlimit(
+        resource.RLIMIT_AS, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard)
+    )
 
 
-def _write(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
-    namespaces: dict[str, str],
-    job: Job,
-) -> Answer:
-    results_format = "json" if job.format == "html" else job.format
-    if isinstance(result, ox.QueryBoolean):
-        return Answer(WRITERS[results_format]([], None, bool(result)))
-    rows = list(islice(result, job.max_rows + 1))
-    truncated = len(rows) > job.max_rows
-    rows = rows[: job.max_rows]
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        table = [[solution[name] for name in variables] for solution in rows]
-        return Answer(WRITERS[results_format](variables, table, None), truncated)
-    if job.format == "html":
-        table = [[t.subject, t.predicate, t.object] for t in rows]
-        return Answer(WRITERS["json"](GRAPH_VARIABLES, table, None), truncated)
-    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in rows]
-    return Answer(serialize(quads, syntax_named(job.format), namespaces), truncated)
-
-
-def _serve(connection: Connection, store: ox.Store, namespaces: dict[str, str]) -> None:
-    """A worker's loop: one job in, one answer out, until the pipe closes."""
+def _serve(channel: socket.socket, handler: Handler, memory_limit_mib: int) -> None:
+    """One request in, one answer out, until the socket closes or the worker must retire."""
     while True:
-        try:
-            job = connection.recv()
-        except (EOFError, OSError):
+        head = _receive(channel, REQUEST_HEAD.size)
+        if head is None:
             return
-        connection.send(evaluate(store, namespaces, job))
+        fields = []
+        for length in REQUEST_HEAD.unpack(head):
+            field = _receive(channel, length)
+            if field is None:
+                return
+            fields.append(field.decode())
+        try:
+            answer = handler(Job(*fields))
+        except MemoryError:
+            message = memory_message(memory_limit_mib).encode()
+            answer = Answer(503, "text/plain", message, retire=True)
+        _send(channel, _head(answer), answer.body)
+        if answer.retire:
+            return
+
+
+def _receive(channel: socket.socket, size: int) -> bytes | None:
+    """Exactly `size` bytes from the blocking socket, or None when the serving side closed it."""
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    while view:
+        count = channel.recv_into(view)
+        if not count:
+            return None
+        view = view[count:]
+    return bytes(buffer)
+
+
+def _head(answer: Answer) -> bytes:
+    media = answer.media_type.encode()
+    flags = (TRUNCATED if answer.truncated else 0) | (RETIRE if answer.retire else 0)
+    return ANSWER_HEAD.pack(answer.status, flags, len(media), len(answer.body)) + media
+
+
+def _send(channel: socket.socket, *parts: bytes) -> None:
+    """All of `parts` with as few system calls as the socket allows (one for most answers)."""
+    views = [memoryview(part) for part in parts if part]
+    while views:
+        sent = channel.sendmsg(views)
+        while sent:
+            if sent >= len(views[0]):
+                sent -= len(views.pop(0))
+            else:
+                views[0] = views[0][sent:]
+                sent = 0
+
+
+# -- the serving process's side ----------------------------------------------------------------
 
 
 class _Worker:
-    def __init__(self, store: ox.Store, namespaces: dict[str, str]) -> None:
-        self.connection, child = _FORK.Pipe()
-        self.process = _FORK.Process(
-            target=_serve, args=(child, store, namespaces), daemon=True, name="sparql-worker"
+    """One forked worker: its process id and the serving end of its socket."""
+
+    def __init__(self, handler: Handler, memory_limit_mib: int) -> None:
+        ours, theirs = socket.socketpair()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            _worker_main(theirs, handler, memory_limit_mib, parent)
+        theirs.close()
+        self.pid = pid
+        self.socket = ours
+        self.status: int | None = None  # the wait status, once reaped
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def ask(self, job: Job) -> Answer:
+        """Send `job` and read the whole answer; IncompleteReadError when the worker died."""
+        if self._streams is None:
+            self._streams = await asyncio.open_unix_connection(sock=self.socket, limit=STREAM_LIMIT)
+        reader, writer = self._streams
+        fields = [job.query.encode(), job.accept.encode(), job.format.encode()]
+        writer.write(REQUEST_HEAD.pack(*map(len, fields)) + b"".join(fields))
+        status, flags, media_length, body_length = ANSWER_HEAD.unpack(
+            await reader.readexactly(ANSWER_HEAD.size)
         )
-        self.process.start()
-        child.close()
+        media = (await reader.readexactly(media_length)).decode()
+        body = await reader.readexactly(body_length)
+        return Answer(status, media, body, bool(flags & TRUNCATED), bool(flags & RETIRE))
+
+    def reap(self) -> bool:
+        """Collect the exit status if the process has ended; True once it has."""
+        if self.status is None:
+            with contextlib.suppress(ChildProcessError):
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if not pid:
+                    return False
+                self.status = status
+        return True
+
+    async def exit_status(self) -> int | None:
+        """The wait status of a worker whose socket closed (it is exiting), killed if slow."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + EXIT_GRACE_S
+        while not self.reap() and loop.time() < deadline:
+            await asyncio.sleep(REAP_INTERVAL_S)
+        return self.status
 
     def stop(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=5)
-        self.connection.close()
+        """Kill the process (reaped later, off the event loop's path) and close the socket."""
+        if self.status is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        if self._streams is not None:
+            self._streams[1].close()
+        else:
+            self.socket.close()
 
 
 class QueryPool:
-    """A fixed number of query processes; `run` gives each query at most `timeout` seconds."""
+    """A fixed number of worker processes running `handler`; `run` gives each request at most
+    `timeout` seconds (waiting for a free worker included) and each worker `memory_limit_mib`
+    of memory beyond what it shares with the serving process."""
 
     def __init__(
-        self, store: ox.Store, namespaces: dict[str, str], size: int, timeout: float
+        self, handler: Handler, size: int, timeout: float, memory_limit_mib: int = 0
     ) -> None:
-        self._store = store
-        self._namespaces = namespaces
+        self._handler = handler
         self.timeout = timeout
-        self._idle: list[_Worker] = [_Worker(store, namespaces) for _ in range(size)]
-        self._workers: set[_Worker] = set(self._idle)
-        self._freed = asyncio.Condition()
+        self.memory_limit_mib = memory_limit_mib
+        self._workers: set[_Worker] = set()
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._dying: list[_Worker] = []
+        for _ in range(size):
+            self._idle.put_nowait(self._spawn())
 
     @property
     def size(self) -> int:
         return len(self._workers)
 
     async def run(self, job: Job) -> Answer:
-        deadline = time.monotonic() + self.timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         worker = await self._acquire(deadline)
         healthy = False
         try:
-            worker.connection.send(job)
-            await self._readable(worker.connection, deadline)
-            answer = worker.connection.recv()
-            healthy = True
+            async with asyncio.timeout_at(deadline):
+                answer = await worker.ask(job)
+        except TimeoutError:
+            raise QueryTimeout from None
+        except (asyncio.IncompleteReadError, ConnectionError):
+            raise WorkerLost(self._death(await worker.exit_status())) from None
+        else:
+            healthy = not answer.retire
             return answer
         finally:
-            await self._release(worker, healthy)
+            self._release(worker, healthy)
+
+    def _death(self, status: int | None) -> str:
+        """Why a worker died under a query, in words for the client."""
+        number = os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) else None
+        # Rust aborts when an allocation fails, which under RLIMIT_AS means the cap was hit.
+        if number == signal.SIGABRT and self.memory_limit_mib > 0:
+            return memory_message(self.memory_limit_mib)
+        how = f"signal {signal.Signals(number).name}" if number else "an unexpected exit"
+        return (
+            f"the query crashed its worker process ({how}) and was stopped; "
+            "a fresh worker took its place; simplify the query (less nesting, LIMIT)"
+        )
 
     async def _acquire(self, deadline: float) -> _Worker:
-        async with self._freed:
-            try:
-                await asyncio.wait_for(
-                    self._freed.wait_for(lambda: bool(self._idle)),
-                    max(deadline - time.monotonic(), 0),
-                )
-            except asyncio.TimeoutError:
-                raise PoolBusy from None
-            return self._idle.pop()
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await self._idle.get()
+        except TimeoutError:
+            raise PoolBusy from None
 
-    async def _release(self, worker: _Worker, healthy: bool) -> None:
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        """Back to the idle queue, or killed and replaced (synchronous: safe in the `finally`
+        of a cancelled request)."""
         if not healthy:
             worker.stop()
             self._workers.discard(worker)
-            worker = _Worker(self._store, self._namespaces)
-            self._workers.add(worker)
-        async with self._freed:
-            self._idle.append(worker)
-            self._freed.notify()
+            self._dying.append(worker)
+            self._reap_dying()
+            worker = self._spawn()
+        self._idle.put_nowait(worker)
 
-    async def _readable(self, connection: Connection, deadline: float) -> None:
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        descriptor = connection.fileno()
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._handler, self.memory_limit_mib)
+        self._workers.add(worker)
+        return worker
 
-        def wake() -> None:
-            if not ready.done():
-                ready.set_result(None)
-
-        loop.add_reader(descriptor, wake)
-        try:
-            await asyncio.wait_for(ready, max(deadline - time.monotonic(), 0))
-        except asyncio.TimeoutError:
-            raise QueryTimeout from None
-        finally:
-            loop.remove_reader(descriptor)
+    def _reap_dying(self) -> None:
+        """Collect killed workers without blocking the loop (freeing gigabytes takes a while)."""
+        self._dying = [w for w in self._dying if not w.reap()]
+        if self._dying:
+            asyncio.get_running_loop().call_later(REAP_INTERVAL_S, self._reap_dying)
 
     def close(self) -> None:
         for worker in self._workers:
-            with contextlib.suppress(OSError):
-                worker.stop()
+            worker.stop()
+        for worker in (*self._workers, *self._dying):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(worker.pid, 0)
         self._workers.clear()
-        self._idle.clear()
+        self._dying.clear()

@@ -1,0 +1,226 @@
+"""Hostile queries cost their worker, never the serving process or the other clients.
+
+A real `learningcity serve` under `--timeout 2`: a query nested thousands of groups deep (it
+overflowed the stack of the serving process on c227e75, which parsed it there), a heavy
+data-independent ASK (evaluated over an empty store in the serving process, holding every
+client) and a cross product (a worker grew to gigabytes). Each gets a 503 or 400 within the
+timeout and some slack, while a concurrent small query keeps being answered quickly; a memory
+cap stops a query before its timeout; a worker killed mid-query is a 503 and is replaced; and
+workers die with their serving process, whatever killed it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hardening.test_worker_answers import Server, network, start_server
+from processes import stop
+
+TIMEOUT_S = 2.0
+SLACK_S = 1.5
+CITIES = 100
+DEEP = "SELECT * { " + "{ " * 5_000 + "?s ?p ?o " + "} " * 5_000 + "}"
+HEAVY_ASK = (
+    "ASK { "
+    + " ".join(f"VALUES ?v{i} {{ {' '.join(map(str, range(60)))} }}" for i in range(5))
+    + " FILTER(?v0 + ?v1 + ?v2 + ?v3 + ?v4 < 0) }"
+)
+CROSS_PRODUCT = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+MEMORY_LIMIT_MIB = 200
+#: A small query sent by another client while an attack runs must be answered within this.
+QUICK_S = 1.5
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return [str(network(tmp_path_factory.mktemp("limits"), CITIES))]
+
+
+@pytest.fixture(scope="module")
+def served(data: list[str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = start_server(
+        tmp_path_factory.mktemp("limits-server"), data, "--timeout", str(TIMEOUT_S)
+    )
+    try:
+        yield server
+    finally:
+        stop(server.process)
+
+
+def _post(server: Server, query: str, timeout: float = 30) -> httpx.Response:
+    return httpx.post(
+        server.url("sparql"),
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=timeout,
+    )
+
+
+class Bystander(threading.Thread):
+    """Another client, sending small distinct queries (no cache hits) and timing each answer."""
+
+    def __init__(self, server: Server) -> None:
+        super().__init__(daemon=True)
+        self.server = server
+        self.latencies: list[float] = []
+        self.failures: list[str] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        number = 0
+        while not self.done.is_set():
+            number += 1
+            start = time.monotonic()
+            try:
+                response = _post(self.server, f"ASK {{ ?s ?p ?o }} # {number}", timeout=5)
+                if response.status_code != 200:
+                    self.failures.append(f"{response.status_code} {response.text}")
+            except httpx.HTTPError as error:
+                self.failures.append(repr(error))
+            self.latencies.append(time.monotonic() - start)
+            time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "statuses"),
+    [
+        ("deep nesting", DEEP, {400, 503}),
+        ("data-independent ASK", HEAVY_ASK, {503}),
+        ("cross product", CROSS_PRODUCT, {503}),
+    ],
+)
+def test_an_attack_costs_its_worker_only(
+    served: Server, name: str, query: str, statuses: set[int]
+) -> None:
+    pid = served.process.pid
+    bystander = Bystander(served)
+    bystander.start()
+    try:
+        time.sleep(0.3)
+        start = time.monotonic()
+        response = _post(served, query)
+        seconds = time.monotonic() - start
+        time.sleep(0.3)
+    finally:
+        bystander.done.set()
+        bystander.join(timeout=10)
+    assert response.status_code in statuses, (name, response.status_code, response.text)
+    assert "\n" not in response.text.strip() and len(response.text) < 400
+    assert seconds < TIMEOUT_S + SLACK_S, (name, seconds)
+    assert served.process.poll() is None and served.process.pid == pid
+    assert not bystander.failures, bystander.failures
+    assert max(bystander.latencies) < QUICK_S, (name, max(bystander.latencies))
+    health = httpx.get(served.url("health"), timeout=5)
+    assert health.status_code == 200 and health.json()["query_workers"] == 2
+
+
+def test_the_memory_cap_stops_a_query_before_its_timeout(data: list[str], tmp_path: Path) -> None:
+    server = start_server(
+        tmp_path, data, "--timeout", "60", "--memory-limit", str(MEMORY_LIMIT_MIB)
+    )
+    try:
+        start = time.monotonic()
+        response = _post(server, CROSS_PRODUCT, timeout=90)
+        seconds = time.monotonic() - start
+        assert response.status_code == 503, response.text
+        assert f"{MEMORY_LIMIT_MIB} MiB" in response.text and "--memory-limit" in response.text
+        assert seconds < 30
+        assert _post(server, "ASK { ?s ?p ?o }").status_code == 200
+    finally:
+        stop(server.process)
+
+
+def _children(pid: int) -> list[int]:
+    """Living (not zombie) processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _wait_for_children(pid: int, count: int) -> list[int]:
+    """The children of `pid` once there are `count` (a serving process forks its workers when
+    its application starts, a moment after another process answered /health)."""
+    deadline = time.monotonic() + 20
+    while len(found := _children(pid)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _busy(workers: list[int], seconds: float = 0.5) -> int:
+    """The worker that used the most CPU over `seconds` (the one running a query)."""
+
+    def cpu(pid: int) -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
+    before = {pid: cpu(pid) for pid in workers}
+    time.sleep(seconds)
+    return max(workers, key=lambda pid: cpu(pid) - before[pid])
+
+
+def test_a_worker_killed_mid_query_is_a_503_and_replaced(data: list[str], tmp_path: Path) -> None:
+    server = start_server(tmp_path, data, "--timeout", "20")
+    try:
+        workers = _wait_for_children(server.process.pid, 2)
+        assert len(workers) == 2
+        result: dict[str, httpx.Response] = {}
+        asking = threading.Thread(target=lambda: result.update(slow=_post(server, HEAVY_ASK)))
+        asking.start()
+        time.sleep(0.3)
+        os.kill(_busy(workers), signal.SIGSEGV)
+        asking.join(timeout=30)
+        assert result["slow"].status_code == 503
+        assert "crashed its worker process (signal SIGSEGV)" in result["slow"].text
+        assert _post(server, "ASK { ?s ?p ?o }", timeout=5).status_code == 200
+        assert httpx.get(server.url("health"), timeout=5).json()["query_workers"] == 2
+    finally:
+        stop(server.process)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+@pytest.mark.parametrize("signum", [signal.SIGSEGV, signal.SIGKILL])
+def test_workers_die_with_their_serving_process(
+    data: list[str], tmp_path: Path, processes: int, signum: int
+) -> None:
+    server = start_server(tmp_path, data, "--processes", str(processes), "--workers", "2")
+    try:
+        top = server.process.pid
+        serving = [top] if processes == 1 else _wait_for_children(top, processes)
+        assert len(serving) == processes
+        workers = _wait_for_children(serving[0], 2)
+        assert len(workers) == 2
+        os.kill(serving[0], signum)
+        deadline = time.monotonic() + 5
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        orphans = [w for w in workers if _alive(w)]
+        assert not orphans, f"{len(orphans)} query workers outlived their serving process"
+        if processes > 1:  # the supervisor replaced the serving process; the port answers
+            assert len(_wait_for_children(top, processes)) == processes
+            assert _post(server, "ASK { ?s ?p ?o }", timeout=10).status_code == 200
+    finally:
+        stop(server.process)
