@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -188,9 +189,16 @@ def test_fmt_interrupted_rewrites_all_or_none_and_says_which(
     """SIGTERM at staggered moments of an 8-file `fmt`: each run rewrote every file or none,
     and its one line names exactly the files that changed."""
     original = small_network.read_bytes()
+    timing = tmp_path / "timing"
+    timing.mkdir()
+    for i in range(8):
+        (timing / f"f{i:02}.ttl").write_bytes(original)
+    started = time.monotonic()
+    run("fmt", *map(str, sorted(timing.iterdir())), check=True)
+    duration = time.monotonic() - started  # signals land from mid-run to the renames' moment
     outcomes = set()
-    for delay in (0.8, 1.2, 1.6, 2.0, 2.4):
-        folder = tmp_path / f"run-{delay}"
+    for delay in (duration * f for f in (0.5, 0.7, 0.85, 0.95, 1.0)):
+        folder = tmp_path / f"run-{delay:.3f}"
         folder.mkdir()
         files = [folder / f"f{i:02}.ttl" for i in range(8)]
         for path in files:
@@ -330,6 +338,19 @@ def test_a_character_device_is_written_into_never_replaced(tmp_path: Path) -> No
     null_after = Path("/dev/null").stat()
     assert (null_after.st_ino, null_after.st_mode) == (null_before.st_ino, null_before.st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(t.name for t in targets)
+
+
+def test_a_socket_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "s.nt"
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(path))
+        message = one_line(run("export", YONGSAN, "-o", str(path)), ExitCode.IO_ERROR)
+        assert message == (
+            f"learningcity: error: {path}: is neither a regular file, a FIFO nor a character "
+            "device; give another name\n"
+        )
+        assert stat.S_ISSOCK(path.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["s.nt"]
 
 
 @pytest.mark.parametrize(
