@@ -149,6 +149,8 @@ def test_two_iris_whose_pages_would_be_one_file_are_refused(workplace, first, se
         "https://example.org//id/",
         "https://example.org/x?a=/id/",
         "https://a;b/id/",  # a server_name directive cut short
+        "https://example.org/a\nSitemap: https://evil.example/x/id/",  # a line in robots.txt
+        "https://example.org/a b/id/",
         "urn:learningcity/id/",
     ],
 )

@@ -84,3 +84,12 @@ def test_explicit_files_the_vocabulary_and_the_description(nginx):
     assert dump.headers["content-type"] == "application/gzip"
     assert nginx.get("/sitemap.xml").status_code == 200
     assert nginx.get(f"/doc/{CITY}").headers["access-control-allow-origin"] == "*"
+
+
+def test_a_thing_with_an_extension_not_in_the_data_is_404_and_nothing_reaches_a_header(nginx):
+    """nginx decodes the path before the location's regex captures it: an unknown thing with
+    an extension was redirected with its decoded path, so a %0d put a bare CR in Location."""
+    response = nginx.get("/id/city/x%0dSet-Cookie:%20a=b.ttl", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "set-cookie" not in response.headers and "location" not in response.headers
+    assert nginx.get("/id/city/nowhere.ttl").status_code == 404

@@ -178,9 +178,13 @@ types {{
 }}
 default_type application/octet-stream;
 
-# A thing named with an extension: straight to that representation of its document.
+# A thing named with an extension: straight to that representation of its document. Only a
+# thing of the data is redirected: nginx decodes the path, and a %0d would reach Location.
 location ~ "^{_regex(p)}id/(?<lc_path>.+)\\.(?<lc_fixed>{EXTENSIONS})$" {{
-{common}        return 303 {p}doc/$lc_path.$lc_fixed;
+{common}        if (!-f "$document_root{p}doc/$lc_path.$lc_fixed") {{
+            return 404 "404 Not Found: this IRI is not in the data\\n";
+        }}
+        return 303 {p}doc/$lc_path.$lc_fixed;
 }}
 
 # A thing: 303 See Other to the document, in the representation Accept asks for.

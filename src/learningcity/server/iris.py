@@ -34,8 +34,14 @@ class IriScheme:
 
     @classmethod
     def for_base(cls, base: str) -> IriScheme:
+        """The scheme of `base`, refused unless it is an IRI ending in `/id/` (a space or a line
+        break in it would reach every IRI, link and header made from it)."""
         if not base.endswith("/" + _ID):
             raise InputError(f"--base {base!r} must end with '/id/' (things are named {{base}}...)")
+        try:
+            ox.NamedNode(base)
+        except ValueError as error:
+            raise InputError(f"--base {base!r} is not an IRI: {shown(str(error))}") from None
         return cls(base[: -len(_ID)])
 
     @property
