@@ -141,6 +141,35 @@ def test_xml_without_entity_declarations_still_reads(tmp_path: Path) -> None:
     assert run.stdout == '<http://e/s?a=1&b=2> <http://e/p> "<A>" .\n'
 
 
+def _xml_literal(namespaces: int, length: int, elements: int) -> str:
+    """An XML literal of `elements` empty elements under `namespaces` declarations of about
+    `length` bytes each: Oxigraph copies every declaration onto every element."""
+    declarations = "".join(f' xmlns:n{i}="http://e/{"x" * length}{i}/"' for i in range(namespaces))
+    return (
+        f"<r:RDF {RDF}{declarations}>\n"
+        '<r:Description r:about="http://e/s"><e:p r:parseType="Literal">'
+        f"{'<a/>' * elements}</e:p></r:Description></r:RDF>"
+    )
+
+
+@pytest.mark.parametrize("command", ["export", "validate"])
+def test_xml_literal_copies_of_namespaces_are_bounded(command: str, tmp_path: Path) -> None:
+    """180 KB became a 2 GB literal (Oxigraph aborted under the cap); now refused in one line."""
+    bomb = tmp_path / "copies.rdf"
+    bomb.write_text(_xml_literal(100, 1000, 20_000))
+    run = run_capped(command, str(bomb), cwd=tmp_path)
+    assert_refused(run, "copies.rdf:2:")
+    assert 'rdf:parseType="Literal"' in run.stderr and "64 MiB" in run.stderr
+
+
+def test_an_ordinary_xml_literal_still_reads(tmp_path: Path) -> None:
+    data = tmp_path / "literal.rdf"
+    data.write_text(_xml_literal(3, 20, 50))
+    run = run_capped("export", str(data), "--format", "nt", cwd=tmp_path)
+    assert run.code == ExitCode.OK, run.stderr
+    assert run.stdout.count("<a xmlns:r=") == 50
+
+
 def _long(size: int = 17 * MIB) -> str:
     return "a" * size
 
