@@ -122,6 +122,16 @@ def test_an_attack_costs_its_worker_only(
     assert health.status_code == 200 and health.json()["query_workers"] == 2
 
 
+def test_a_worker_killed_while_idle_costs_no_query(served: Server) -> None:
+    workers = _wait_for_children(served.process.pid, 2)
+    for worker in workers:
+        os.kill(worker, signal.SIGKILL)
+    time.sleep(0.2)
+    answers = [_post(served, f"ASK {{ ?s ?p ?o }} # idle {n}", timeout=10) for n in range(4)]
+    assert [a.status_code for a in answers] == [200] * 4
+    assert not set(workers) & set(_children(served.process.pid))
+
+
 def test_the_memory_cap_stops_a_query_before_its_timeout(data: list[str], tmp_path: Path) -> None:
     server = start_server(
         tmp_path, data, "--timeout", "60", "--memory-limit", str(MEMORY_LIMIT_MIB)

@@ -321,11 +321,17 @@ class QueryPool:
         )
 
     async def _acquire(self, deadline: float) -> _Worker:
+        """A free worker that is still alive: one that died idle (killed from outside, say by
+        the kernel's OOM killer) is replaced here rather than failing an innocent query."""
         try:
             async with asyncio.timeout_at(deadline):
-                return await self._idle.get()
+                worker = await self._idle.get()
         except TimeoutError:
             raise PoolBusy from None
+        while worker.reap():
+            self._release(worker, healthy=False)
+            worker = self._idle.get_nowait()
+        return worker
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
         """Back to the idle queue, or killed and replaced (synchronous: safe in the `finally`
