@@ -138,6 +138,17 @@ def test_two_iris_whose_pages_would_be_one_file_are_refused(workplace, first, se
     assert_refused(done, workplace, before, BASE + first, BASE + second, said)
 
 
+def test_an_iri_and_its_twin_under_the_new_base_are_one_page(workplace):
+    """Both become the same IRI when the data is moved under --base: not a collision."""
+    data = workplace / "data.ttl"
+    twin = "https://example.org/lc/id/city/kr-yongsan-gu"
+    data.write_text(f'{CITY}\n<{twin}> {LABEL} "twin" .\n')
+    out = workplace / "site"
+    done = run(str(data), "--out", str(out), "--base", "https://example.org/lc/id/")
+    assert done.returncode == 0, done.stderr
+    assert (out / "doc" / "city" / "kr-yongsan-gu.ttl").is_file()
+
+
 @pytest.mark.parametrize(
     "base",
     [

@@ -151,7 +151,10 @@ def check_pages(data: ox.Dataset, ontology: ox.Dataset, scheme: IriScheme, data_
     targets = term_targets(ontology) + resource_targets(data, scheme)
     if data_base != scheme.base:
         targets += resource_targets(data, IriScheme.for_base(data_base))
-    _check_names(targets)
+    pages: dict[str, str] = {}  # one page per path: an IRI and its rebased twin are one page
+    for iri, path in targets:
+        pages.setdefault(path, iri)
+    _check_names([(iri, path) for path, iri in pages.items()])
 
 
 def _check_names(targets: list[Target]) -> None:
