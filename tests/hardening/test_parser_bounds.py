@@ -170,6 +170,42 @@ def test_an_ordinary_xml_literal_still_reads(tmp_path: Path) -> None:
     assert run.stdout.count("<a xmlns:r=") == 50
 
 
+LONG = "x" * MIB
+EXPANSION_BOMBS: dict[str, tuple[str, str]] = {
+    "Turtle prefix": (
+        "prefix.ttl",
+        f"@prefix e: <http://e/{LONG}/> .\n" + "e:a e:b e:c .\n" * 1000,
+    ),
+    "SPARQL-style PREFIX after a comment": (
+        "prefix.ttl",
+        f"PREFIX e: # the namespace\n <http://e/{LONG}/>\n" + "e:a e:b e:c .\n" * 1000,
+    ),
+    "Turtle base": ("base.ttl", f"@base <http://e/{LONG}/> .\n" + "<a> <b> <c> .\n" * 1000),
+    "TriG prefix": (
+        "prefix.trig",
+        f"@prefix e: <http://e/{LONG}/> .\n{{" + "e:a e:b e:c .\n" * 1000 + "}",
+    ),
+    "RDF/XML namespace": (
+        "namespace.rdf",
+        f'<r:RDF xmlns:r="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/{LONG}/">'
+        '<r:Description r:about="http://e/s">' + "<e:p>1</e:p>" * 1000 + "</r:Description></r:RDF>",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["export", "validate"])
+@pytest.mark.parametrize("case", list(EXPANSION_BOMBS))
+def test_long_namespaces_used_often_are_refused(case: str, command: str, tmp_path: Path) -> None:
+    """1 MB of Turtle made 2.9 GB of terms in 6 s (a 1 MB prefix used 3,000 times)."""
+    name, content = EXPANSION_BOMBS[case]
+    data = tmp_path / name
+    data.write_text(content)
+    run = run_capped(command, str(data), cwd=tmp_path)
+    assert_refused(run, f"{name}: namespaces or bases of up to ")
+    assert "shorten the namespaces or bases" in run.stderr
+    assert data.read_text() == content
+
+
 def _long(size: int = 17 * MIB) -> str:
     return "a" * size
 
