@@ -54,7 +54,8 @@ HOSTILE = {
     "city/con.thing": "device name",
     "city/trailing.": "ending in '.'",
     "city/x\u202ey": "U+202E",  # right-to-left override: invisible, reverses what is shown
-    "city/" + "z" * 250: "over 255 bytes",
+    "city/" + "z" * 250: "file name over 255 bytes",
+    "city/" + "a/" * 600 + "x": "path over 1024 bytes",
 }
 
 

@@ -133,15 +133,18 @@ def build_site(
 
 #: The longest file name, in bytes, of Linux and macOS file systems (Windows: 255 UTF-16 units).
 NAME_MAX = 255
+#: The longest path of a file in the site, in bytes: a quarter of Linux's PATH_MAX (4,096), so
+#: that the site can be written and copied under any reasonable folder.
+PATH_MAX = 1024
 
 
 def check_pages(data: ox.Dataset, ontology: ox.Dataset, scheme: IriScheme, data_base: str) -> None:
     """Refuse (InputError, one line), before anything is written, a site that could not be
     written whole or served: an IRI no page can be written for (`page_path`), a base no host
     configuration can carry (`hosting.prefix_of`, `hosting.host_of`), a file name over
-    `NAME_MAX` bytes, two pages that would be one file (the same name, or names that differ
-    only by case or Unicode normalization, which macOS and Windows file systems do not tell
-    apart), or one page's file where another's folder must be.
+    `NAME_MAX` bytes or a path over `PATH_MAX`, two pages that would be one file (the same
+    name, or names that differ only by case or Unicode normalization, which macOS and Windows
+    file systems do not tell apart), or one page's file where another's folder must be.
 
     `data` is not yet moved under `scheme.base`: its IRIs under `data_base` get the pages they
     will have there, and a refusal names the IRI as the data writes it.
@@ -162,12 +165,13 @@ def _check_names(targets: list[Target]) -> None:
     folders: dict[str, str] = {}  # the same for folders
     for iri, path in targets:
         for name in resource_names(path):
-            for segment in name.split("/"):
-                if len(segment.encode()) > NAME_MAX:
-                    raise InputError(
-                        f"{shown(iri)}: its page's file name would be over {NAME_MAX} bytes, "
-                        "the most a file system allows; mint a shorter IRI"
-                    )
+            too_long = len(name.encode()) > PATH_MAX
+            if too_long or any(len(part.encode()) > NAME_MAX for part in name.split("/")):
+                what = f"path over {PATH_MAX}" if too_long else f"file name over {NAME_MAX}"
+                raise InputError(
+                    f"{shown(iri)}: its page would have a {what} bytes, more than file systems "
+                    "allow; mint a shorter IRI"
+                )
             key = _file_key(name)
             other = owners.setdefault(key, iri)
             if other != iri:
