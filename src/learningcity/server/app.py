@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -320,7 +320,7 @@ class LinkedDataSite:
             return self._service(request)
         language = self.language(request)
         accept = request.headers.get("accept")
-        job = Job(protocol.query, accept or "", protocol.format or "")
+        job = Job(protocol.query, accept or "", protocol.format or "", language)
         try:
             answer = await sparql.answer(self.pool, job, self.results)
         except sparql.ProtocolError as error:
@@ -335,20 +335,22 @@ class LinkedDataSite:
         headers = {"Vary": "Accept"}
         if answer.truncated:
             headers["X-SPARQL-MaxRows"] = str(self.limits.max_rows)
-        if answer.media_type == HTML.media_type:
-            head, rows = sparql.json_rows(answer.body)
-            values = [[self.renderer.cell(t, language) for t in row] for row in rows]
-            page = self.renderer.query_page(
-                language,
-                protocol.query,
-                head,
-                values,
-                self.limits.max_rows if answer.truncated else None,
-            )
-            return HTMLResponse(page, headers=headers)
         media = answer.media_type
         media_type = media if not media.startswith("text/") else f"{media}; charset=utf-8"
         return Response(answer.body, headers=headers, media_type=media_type)
+
+    def results_page(
+        self,
+        language: str,
+        query: str,
+        head: Sequence[str],
+        rows: list[list[sparql.Cell]],
+        truncated: bool,
+    ) -> bytes:
+        """The HTML page of a results table (written in a query worker: `sparql.PageWriter`)."""
+        values = [[self.renderer.cell(term, language) for term in row] for row in rows]
+        cap = self.limits.max_rows if truncated else None
+        return self.renderer.query_page(language, query, head, values, cap).encode()
 
     def _service(self, request: Request) -> Response:
         """GET /sparql with no query: the query page for browsers, else the service description."""
@@ -412,7 +414,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        respond = functools.partial(sparql.respond, site.store, site.namespaces, limits.max_rows)
+        respond = functools.partial(
+            sparql.respond, site.store, site.namespaces, limits.max_rows, site.results_page
+        )
         site.pool = QueryPool(respond, limits.workers, limits.timeout, limits.memory_limit)
         try:
             yield

@@ -11,8 +11,8 @@ memory costs its worker, cut by `--timeout` and `--memory-limit`, never the serv
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -29,7 +29,7 @@ from learningcity.query import inspect_query
 from learningcity.serialize import serialize
 from learningcity.server.conneg import choose_media_type
 from learningcity.server.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES
-from learningcity.server.results import RESULT_MEDIA_TYPES, WRITERS, term_from_json, term_text
+from learningcity.server.results import RESULT_MEDIA_TYPES, WRITERS, Term, term_text
 from learningcity.server.workers import (
     Answer,
     Job,
@@ -137,20 +137,34 @@ GRAPH_VARIABLES = ("subject", "predicate", "object")
 PLAIN_TEXT = "text/plain"
 
 
-def respond(store: ox.Store, namespaces: dict[str, str], max_rows: int, job: Job) -> Answer:
+#: Writes the HTML page of a results table: (language, query, variables, rows, truncated).
+PageWriter = Callable[[str, str, Sequence[str], list[list[Cell]], bool], bytes]
+
+
+def respond(
+    store: ox.Store, namespaces: dict[str, str], max_rows: int, page: PageWriter, job: Job
+) -> Answer:
     """The whole answer to one request, computed in a worker: check, negotiate, evaluate, write.
 
     At most `max_rows` rows or triples; a refused or malformed query, or a format the form has
-    not, is answered with its status and one line.
+    not, is answered with its status and one line. An HTML results page is written here too:
+    a table of 10,000 rows took the serving process over a second per request.
     """
     try:
         form = _inspect(job.query)
         if isinstance(form, InputError):
             raise ProtocolError(400, str(form))
         name, media = choose_format(form, job.accept or None, job.format or None)
-        body, truncated = _evaluate(store, namespaces, job.query, name, max_rows)
+        result = _run(store, namespaces, job.query)
+        if name == "html":
+            variables, rows, truncated = _table(result, max_rows)
+            body = page(job.language, job.query, variables, rows, truncated)
+        else:
+            body, truncated = _write(result, namespaces, name, max_rows)
     except ProtocolError as error:
         return Answer(error.status, PLAIN_TEXT, str(error).encode())
+    except (RuntimeError, ValueError, OSError) as error:  # while rows came or were written
+        return Answer(400, PLAIN_TEXT, f"the query failed: {error}".encode())
     return Answer(200, media, body, truncated)
 
 
@@ -163,18 +177,29 @@ def _inspect(query: str) -> str | InputError:
         return error
 
 
-def _evaluate(
-    store: ox.Store, namespaces: dict[str, str], query: str, name: str, max_rows: int
-) -> tuple[bytes, bool]:
-    """The answer written by `name` (a results format, an RDF syntax, or `html`: capped SPARQL
-    JSON, which the serving process renders as a table), and whether rows were cut."""
+def _run(
+    store: ox.Store, namespaces: dict[str, str], query: str
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        result = store.query(query, prefixes=namespaces)
-        return _write(result, namespaces, name, max_rows)
+        return store.query(query, prefixes=namespaces)
     except SyntaxError as error:
         raise ProtocolError(400, position_message("query", error)) from None
     except (RuntimeError, ValueError, OSError) as error:
         raise ProtocolError(400, f"the query failed: {error}") from None
+
+
+def _terms(
+    result: ox.QuerySolutions | ox.QueryTriples, max_rows: int
+) -> tuple[list[str], list[list[Term | None]], bool]:
+    """(variables, the first `max_rows` rows of terms, whether there were more); a triple is a
+    row of subject, predicate and object."""
+    rows = list(islice(result, max_rows + 1))
+    truncated = len(rows) > max_rows
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        return variables, [[row[v] for v in variables] for row in rows[:max_rows]], truncated
+    terms = [[t.subject, t.predicate, t.object] for t in rows[:max_rows]]
+    return list(GRAPH_VARIABLES), terms, truncated
 
 
 def _write(
@@ -183,21 +208,29 @@ def _write(
     name: str,
     max_rows: int,
 ) -> tuple[bytes, bool]:
-    results_format = "json" if name == "html" else name
+    """The answer written by `name` (a results format or an RDF syntax), and whether rows were
+    cut."""
     if isinstance(result, ox.QueryBoolean):
-        return WRITERS[results_format]([], None, bool(result)), False
-    rows = list(islice(result, max_rows + 1))
-    truncated = len(rows) > max_rows
-    rows = rows[:max_rows]
+        return WRITERS[name]([], None, bool(result)), False
+    variables, table, truncated = _terms(result, max_rows)
     if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        table = [[solution[v] for v in variables] for solution in rows]
-        return WRITERS[results_format](variables, table, None), truncated
-    if name == "html":
-        table = [[t.subject, t.predicate, t.object] for t in rows]
-        return WRITERS["json"](GRAPH_VARIABLES, table, None), truncated
-    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in rows]
+        return WRITERS[name](variables, table, None), truncated
+    quads = [ox.Quad(*triple) for triple in table]
     return serialize(quads, syntax_named(name), namespaces), truncated
+
+
+def _table(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, max_rows: int
+) -> tuple[list[str], list[list[Cell]], bool]:
+    """(head, cells, truncated) of the HTML table; ASK gives one cell, a triple term its text."""
+    if isinstance(result, ox.QueryBoolean):
+        return ["ASK"], [[ox.Literal(str(bool(result)).lower())]], False
+    variables, table, truncated = _terms(result, max_rows)
+    return variables, [[_cell(term) for term in row] for row in table], truncated
+
+
+def _cell(term: Term | None) -> Cell:
+    return ox.Literal(term_text(term)) if isinstance(term, ox.Triple) else term
 
 
 def choose_format(form: str, accept: str | None, override: str | None) -> tuple[str, str]:
@@ -255,7 +288,7 @@ class ResultCache:
 
 
 def _cost(job: Job, answer: Answer) -> int:
-    return len(job.query) + len(job.accept) + len(job.format) + len(answer.body)
+    return sum(map(len, (job.query, job.accept, job.format, job.language, answer.body)))
 
 
 async def answer(pool: QueryPool, job: Job, cache: ResultCache | None = None) -> Answer:
@@ -291,25 +324,3 @@ async def answer(pool: QueryPool, job: Job, cache: ResultCache | None = None) ->
 def error_response(error: ProtocolError) -> Response:
     headers = {"Retry-After": "5"} if error.status == 503 else {}
     return PlainTextResponse(str(error), status_code=error.status, headers=headers)
-
-
-def json_rows(
-    body: bytes,
-) -> tuple[list[str], list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]]:
-    """Rows of a SPARQL JSON document as terms (for the HTML table); ASK gives one cell."""
-    document = json.loads(body)
-    if "boolean" in document:
-        return ["ASK"], [[ox.Literal(str(document["boolean"]).lower())]]
-    variables = document["head"]["vars"]
-    rows = [
-        [_term(binding.get(v)) for v in variables] for binding in document["results"]["bindings"]
-    ]
-    return variables, rows
-
-
-def _term(cell: dict[str, object] | None) -> Cell:
-    """A cell of the HTML table; a triple term is shown as its text, `<<( s p o )>>`."""
-    if cell is None:
-        return None
-    term = term_from_json(cell)
-    return ox.Literal(term_text(term)) if isinstance(term, ox.Triple) else term

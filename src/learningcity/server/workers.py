@@ -34,8 +34,9 @@ from pathlib import Path
 
 from learningcity.server.run import die_with_parent
 
-#: Request head: byte lengths of the query, the Accept header and the format override.
-REQUEST_HEAD = struct.Struct("!III")
+#: Request head: byte lengths of the query, the Accept header, the format override and the
+#: page language.
+REQUEST_HEAD = struct.Struct("!IIII")
 #: Answer head: HTTP status, flags (TRUNCATED, RETIRE), media type length, body length.
 ANSWER_HEAD = struct.Struct("!HBHQ")
 TRUNCATED = 1
@@ -50,12 +51,13 @@ STREAM_LIMIT = 8 * MIB
 
 @dataclass(frozen=True)
 class Job:
-    """One request's text, as the client sent it: the query, its Accept header (or ""), and
-    its `format=` override (or "")."""
+    """One request's text, as the client sent it: the query, its Accept header (or ""), its
+    `format=` override (or ""), and the language of an HTML results page."""
 
     query: str
     accept: str = ""
     format: str = ""
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,7 @@ class _Worker:
         if self._streams is None:
             self._streams = await asyncio.open_unix_connection(sock=self.socket, limit=STREAM_LIMIT)
         reader, writer = self._streams
-        fields = [job.query.encode(), job.accept.encode(), job.format.encode()]
+        fields = [f.encode() for f in (job.query, job.accept, job.format, job.language)]
         writer.write(REQUEST_HEAD.pack(*map(len, fields)) + b"".join(fields))
         status, flags, media_length, body_length = ANSWER_HEAD.unpack(
             await reader.readexactly(ANSWER_HEAD.size)
