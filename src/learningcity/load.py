@@ -5,6 +5,10 @@ every literal exactly as written (a `pyoxigraph.Store` rewrites `1e3` to `1000`,
 from the dataset only where SPARQL needs it, in `learningcity.query`). Nothing is
 fetched from the network: DATA must be a local file or stdin, and Oxigraph's JSON-LD parser
 refuses remote `@context` documents and its RDF/XML parser refuses external entities.
+
+Every input, a file or an endpoint's answer, goes through `parse_bytes`, which first bounds what
+a parser could do with it (`bounded`): nesting, XML entity declarations (refused), copies of
+namespaces into XML literals, and namespaces or bases long enough to multiply the input.
 """
 
 from __future__ import annotations
