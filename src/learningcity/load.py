@@ -135,10 +135,10 @@ def parse_bytes(
     buffer one line naming the limit. Prefixes the data declares are added to `declared` once it
     has been read.
     """
-    data = bounded(data, syntax, display, base_iri)
+    data, measure = _bounded(data, syntax, display, base_iri)
     try:
         parser = ox.parse(data, format=syntax.oxigraph, base_iri=base_iri)
-        yield from parser
+        yield from (_readable_back(quad, display) for quad in parser) if measure else parser
     except SyntaxError as error:
         message = position_message(display, error)
         if message.startswith(f"{display}: "):
@@ -154,17 +154,20 @@ def parse_bytes(
         declared.update(parser.prefixes)
 
 
-def bounded(data: bytes, syntax: RdfSyntax, display: str, base_iri: str | None = None) -> bytes:
+def _bounded(
+    data: bytes, syntax: RdfSyntax, display: str, base_iri: str | None
+) -> tuple[bytes, bool]:
     """`data` as Oxigraph may parse it, or `InputError` for input that would exhaust the stack
     or the memory: too deep (all syntaxes), long namespaces used too often (Turtle, TriG, N3,
-    RDF/XML), XML entity declarations and copies into XML literals (RDF/XML).
+    RDF/XML), XML entity declarations and copies into XML literals (RDF/XML). With it, whether
+    its terms may be too long to be read back as N-Triples (`_readable_back` then measures each).
 
     JSON-LD that names our published context IRI gets the bundled copy inlined, since Oxigraph
     refuses remote contexts (and the network is never used); its depth is checked on the raw
     input first, as inlining walks the document.
     """
     _check_nesting(display, syntax.name, data)
-    _refuse_expansion(display, syntax.name, data, len(base_iri or ""))
+    copied = _refuse_expansion(display, syntax.name, data, len(base_iri or ""))
     if syntax.name == "xml":
         _refuse_entity_declarations(display, data)
         _refuse_literal_copies(display, data)
@@ -172,7 +175,61 @@ def bounded(data: bytes, syntax: RdfSyntax, display: str, base_iri: str | None =
         from learningcity.jsonld import inline_bundled_context
 
         data = inline_bundled_context(data)
-    return data
+    return data, _may_hold_long_terms(data, syntax.name, copied)
+
+
+#: The longest N-Triples form of a term the project reads: what Oxigraph reads back (with room
+#: for the rest of the line), so the N-Triples and N-Quads that carry data to validation and
+#: publishing workers, and every export, parse again.
+MAX_TERM_BYTES = 16 * 2**20 - 4096
+#: N-Triples writes a character in at most 6 bytes (`\u0001`).
+_GROWTH = 6
+
+
+def _may_hold_long_terms(data: bytes, syntax: str, copied: int) -> bool:
+    """Whether a term of `data` might be longer than `MAX_TERM_BYTES` as N-Triples.
+
+    No for most input, decided from sizes: a term is at most its longest line or string of
+    three quotes, written 6 times longer, plus the namespace and bases it copies (`copied`).
+    JSON-LD contexts may chain definitions and XML literals copy namespaces, so for those only
+    the size of the whole input decides.
+    """
+    if _GROWTH * len(data) + copied < MAX_TERM_BYTES:
+        return False
+    if syntax in ("jsonld", "xml"):
+        return True
+    longest = (MAX_TERM_BYTES - 2 * copied) // (_GROWTH + 1)  # of a line or a quoted string
+    block = max(longest // 2, 1)  # a line that long covers a whole aligned block this long
+    starts = range(0, len(data) - block + 1, block)
+    long_line = any(data.find(b"\n", start, start + block) < 0 for start in starts)
+    return long_line or _longest_quote(data) >= longest
+
+
+def _longest_quote(data: bytes) -> int:
+    """Bytes from the first to the last of the three quotes of the longest such string (or of
+    any run between three quotes: over-counting only measures more input)."""
+    longest = 0
+    for quotes in (b'"""', b"'''"):
+        start = data.find(quotes)
+        while start >= 0:
+            end = data.find(quotes, start + 3)
+            longest = max(longest, (len(data) if end < 0 else end) - start)
+            start = -1 if end < 0 else data.find(quotes, end + 3)
+    return longest
+
+
+def _readable_back(quad: ox.Quad, display: str) -> ox.Quad:
+    """`quad`, or `InputError` when one of its terms is longer than `MAX_TERM_BYTES` as
+    N-Triples (only for input `_may_hold_long_terms`: measuring costs 1.5 times the parse)."""
+    for term in (quad.subject, quad.object, quad.predicate):
+        if len(term.value) + 256 > MAX_TERM_BYTES // _GROWTH and len(str(term)) > MAX_TERM_BYTES:
+            subject = str(quad.subject)[:80]
+            raise InputError(
+                f"{display}: a term of {subject} {str(quad.predicate)[:80]} is "
+                f"{len(str(term)):,} bytes as N-Triples, more than Oxigraph reads back (16 MiB); "
+                "shorten it or split the value"
+            )
+    return quad
 
 
 #: What Oxigraph's Turtle-family and JSON-LD parsers raise (as MemoryError) when one token does
@@ -265,37 +322,41 @@ def _refuse_entity_declarations(display: str, data: bytes) -> None:
 MAX_EXPANSION = 256 * 2**20
 EXPANSION_FACTOR = 64
 _SKIP = rb"(?:\s|#[^\n]*\n)*"  # Turtle whitespace and comments between tokens
-_DECLARATIONS: dict[str, tuple[re.Pattern[bytes], re.Pattern[bytes], bytes]] = {
+#: syntax -> (namespace declaration, base declaration, bytes that start a reference); each
+#: declaration as its keyword (lower case) and the pattern that matches from it, the IRI grouped
+_Declaration = tuple[bytes, re.Pattern[bytes]]
+_DECLARATIONS: dict[str, tuple[_Declaration, _Declaration, bytes]] = {
     name: (
-        re.compile(rb"(?i)prefix" + _SKIP + rb"[^\s:#]*:" + _SKIP + rb"<([^<>\s]*)>"),
-        re.compile(rb"(?i)base" + _SKIP + rb"<([^<>\s]*)>"),
+        (b"prefix", re.compile(rb"prefix" + _SKIP + rb"[^\s:#]*:" + _SKIP + rb"<([^<>\s]*)>")),
+        (b"base", re.compile(rb"base" + _SKIP + rb"<([^<>\s]*)>")),
         b":<",
     )
     for name in ("turtle", "trig", "n3")
 } | {
     "xml": (
-        re.compile(rb"""xmlns(?::[^\s=]*)?\s*=\s*(?:"([^"]*)"|'([^']*)')"""),
-        re.compile(rb"""xml:base\s*=\s*(?:"([^"]*)"|'([^']*)')"""),
+        (b"xmlns", re.compile(rb"""xmlns(?::[^\s=]*)?\s*=\s*(?:"([^"]*)"|'([^']*)')""")),
+        (b"xml:base", re.compile(rb"""xml:base\s*=\s*(?:"([^"]*)"|'([^']*)')""")),
         b"<=",
     )
 }
 
 
-def _refuse_expansion(display: str, syntax: str, data: bytes, base: int) -> None:
+def _refuse_expansion(display: str, syntax: str, data: bytes, base: int) -> int:
     """Refuse input whose namespaces and bases could grow its terms past the budget:
     `max(MAX_EXPANSION, EXPANSION_FACTOR * len(data))` bytes.
 
     An upper bound found without parsing: every reference site (each `:` and `<` in Turtle,
     each `<` and `=` in XML) copying the longest namespace plus every base (a base is resolved
     against the previous one, so bases add up). Matches inside strings and comments only make
-    the bound larger.
+    the bound larger. Returns how many bytes one reference may copy.
     """
     patterns = _DECLARATIONS.get(syntax)
     if patterns is None:
-        return
+        return base
     namespaces, bases, sites = patterns
-    longest = max((len(b"".join(m.groups(b""))) for m in namespaces.finditer(data)), default=0)
-    copied = longest + base + sum(len(b"".join(m.groups(b""))) for m in bases.finditer(data))
+    lowered = data.lower()  # keywords in any case; a scan for them is 20 times quicker than re.I
+    longest = max(_declared(*namespaces, lowered), default=0)
+    copied = longest + base + sum(_declared(*bases, lowered))
     references = sum(data.count(bytes([site])) for site in sites)
     budget = max(MAX_EXPANSION, EXPANSION_FACTOR * len(data))
     if references * copied > budget:
@@ -304,6 +365,18 @@ def _refuse_expansion(display: str, syntax: str, data: bytes, base: int) -> None
             f"{references:,} places could make {references * copied:,} bytes of terms (more "
             f"than {budget // 2**20:,} MiB); shorten the namespaces or bases"
         )
+    return copied
+
+
+def _declared(keyword: bytes, declaration: re.Pattern[bytes], lowered: bytes) -> Iterator[int]:
+    """The length of the IRI of each match of `declaration` in `lowered` (lower-case input),
+    tried only where its `keyword` stands."""
+    start = lowered.find(keyword)
+    while start >= 0:
+        found = declaration.match(lowered, start)
+        if found:
+            yield len(b"".join(found.groups(b"")))
+        start = lowered.find(keyword, start + 1)
 
 
 #: Bytes of namespace declarations Oxigraph may copy into `rdf:parseType="Literal"` values: it

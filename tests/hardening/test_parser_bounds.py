@@ -251,6 +251,34 @@ def test_oversized_token_is_refused_in_one_line(case: str, command: str, tmp_pat
     assert data.read_text() == content
 
 
+#: Statements enough for validation to send the data to worker processes as N-Triples.
+MANY = "".join(f"<http://e/s{i}> <http://e/q> {i} .\n" for i in range(3000))
+UNREADABLE_BACK: dict[str, tuple[str, str]] = {
+    "an RDF/XML literal of 17 MiB": (
+        "long.rdf",
+        f'<r:RDF {RDF}><r:Description r:about="http://e/s"><e:p>{_long()}</e:p>'
+        "</r:Description></r:RDF>",
+    ),
+    "a Turtle literal of 10 MiB of newlines (20 MiB as N-Triples)": (
+        "newlines.ttl",
+        '<http://e/s> <http://e/p> """' + "\n" * (10 * MIB) + '""" .\n' + MANY,
+    ),
+}
+
+
+@pytest.mark.parametrize("command", ["export", "validate"])
+@pytest.mark.parametrize("case", list(UNREADABLE_BACK))
+def test_terms_too_long_to_read_back_are_refused(case: str, command: str, tmp_path: Path) -> None:
+    """validate sent them to its workers as N-Triples, which Oxigraph could not parse again
+    (a MemoryError traceback); export wrote files the command could not read."""
+    name, content = UNREADABLE_BACK[case]
+    data = tmp_path / name
+    data.write_text(content)
+    run = run_capped(command, str(data), cwd=tmp_path)
+    assert_refused(run, f"{name}: a term of <http://e/s> <http://e/p> is ")
+    assert "bytes as N-Triples, more than Oxigraph reads back (16 MiB)" in run.stderr
+
+
 def _deep_jsonld(depth: int) -> str:
     """Node objects nested `depth` deep under a document naming the project's context; each has
     an `@id`, so no blank nodes (whose canonical labelling is slow on long chains)."""
