@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +27,7 @@ import pytest
 from learningcity.errors import ExitCode
 from learningcity.jsonld import CONTEXT_IRI
 from learningcity.load import MAX_NESTING
+from processes import free_port, stop, wait_for_port
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 ADDRESS_SPACE = 1536 * 2**20  # what one refused run may map (a small run maps about 300 MB)
@@ -414,3 +417,39 @@ def test_an_endpoint_answer_is_read_with_the_same_bounds(case: str, tmp_path: Pa
         server.server_close()
     assert_refused(run, f"the answer of POST {endpoint}:")
     assert text in run.stderr
+
+
+def test_the_server_answers_406_when_rdf_xml_cannot_carry_a_literal(tmp_path: Path) -> None:
+    """A real server under its default loop: the document and a CONSTRUCT as RDF/XML are 406
+    (they were 200 with XML no parser reads), Turtle is 200, and the server keeps serving."""
+    data = tmp_path / "data.nt"
+    thing = "https://w3id.org/learningcity/id/city/x"
+    data.write_text(f'<{thing}> <http://e/p> "a\\u0001b" .\n')
+    port = free_port()
+    server = subprocess.Popen(
+        [LEARNINGCITY, "serve", str(data), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port, server)
+        base = f"http://127.0.0.1:{port}"
+        xml = {"Accept": "application/rdf+xml"}
+        document = _fetch(f"{base}/id/city/x.rdf", {})
+        construct = _fetch(f"{base}/sparql?query=CONSTRUCT+WHERE+%7B%3Fs+%3Fp+%3Fo%7D", xml)
+        turtle = _fetch(f"{base}/id/city/x.ttl", {})
+    finally:
+        stop(server)
+    for status, body in (document, construct):
+        assert status == 406 and "holds U+0001, which XML 1.0 cannot carry" in body, body
+    assert turtle[0] == 200 and '"a\\u0001b"' in turtle[1]
+    assert b"Traceback" not in server.stderr.read()
+
+
+def _fetch(url: str, headers: dict[str, str]) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()

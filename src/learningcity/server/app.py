@@ -26,6 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from learningcity import __version__
+from learningcity.errors import InputError
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
 from learningcity.query import list_named_queries, store_for
@@ -215,7 +216,10 @@ class LinkedDataSite:
         unchanged = self.conditional(request, etag, headers)
         if unchanged is not None:
             return unchanged
-        body = self.render(thing, representation, language)
+        try:
+            body = self.render(thing, representation, language)
+        except InputError as error:  # RDF/XML cannot carry some literal or predicate of it
+            return PlainTextResponse(f"406 Not Acceptable: {error}", status_code=406)
         return Response(body, headers=headers, media_type=representation.content_type)
 
     def not_acceptable(self, vary: str) -> Response:

@@ -163,6 +163,8 @@ def respond(
             body, truncated = _write(result, namespaces, name, max_rows)
     except ProtocolError as error:
         return Answer(error.status, PLAIN_TEXT, str(error).encode())
+    except InputError as error:  # the syntax asked for cannot carry the answer (RDF/XML)
+        return Answer(406, PLAIN_TEXT, f"406 Not Acceptable: {error}".encode())
     except (RuntimeError, ValueError, OSError) as error:  # while rows came or were written
         return Answer(400, PLAIN_TEXT, f"the query failed: {error}".encode())
     return Answer(200, media, body, truncated)
