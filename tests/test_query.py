@@ -23,12 +23,12 @@ from learningcity.query import (
     parse_param,
     read_named_query,
     run_query,
-    run_remote,
     store_for,
     substitute_text,
     tokenize,
     with_prologue,
 )
+from learningcity.remote import run_remote
 from processes import free_port
 from support import FIXTURES
 

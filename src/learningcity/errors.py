@@ -37,3 +37,10 @@ class InputError(LearningCityError):
 
 class OutputError(LearningCityError):
     exit_code = ExitCode.IO_ERROR
+
+
+def printable(text: str) -> str:
+    """`text` with control and other unprintable characters escaped (`\\n`, `\\x1b`), for text
+    from outside (a server's answer, Oxigraph's word on an IRI) put into a one-line message: it
+    can neither break the line nor send escape sequences to the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

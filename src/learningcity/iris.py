@@ -11,11 +11,47 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+import pyoxigraph as ox
+
+from learningcity.errors import InputError, printable
 from learningcity.namespaces import DATA_KINDS, DEFAULT_DATA_BASE
 
 _NOT_SLUG = re.compile(r"[^\w]+")
 _APOSTROPHES = re.compile(r"['’ʼ`]")
+
+
+def usable_iri(value: str, option: str, *, web: bool = False) -> str:
+    """`value` if it is an absolute IRI RDF can carry (with `web`: an http(s) URL with a host),
+    else `InputError` naming `option` (exit 2).
+
+    The one decision for every IRI a person gives on the command line (`--base`, `--resource`,
+    `--source-url`, `--graph`, `--endpoint`, `--to`). Oxigraph's RFC 3987 parser decides, because
+    every such IRI ends as an Oxigraph term or in a request: checked here first, no later step
+    can fail on it with a traceback (spaces, `<>`, control characters, bad percent-encoding,
+    a relative reference). The value is shown with `repr` so that a space or a control
+    character is visible and the message stays one line.
+    """
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        raise InputError(
+            f"{option} {value!r}: not an absolute IRI ({printable(str(error))}); write it like "
+            'https://example.org/a/b, with spaces and <>"{}|^`\\ percent-encoded'
+        ) from None
+    if web and not _is_web_url(value):
+        raise InputError(f"{option} {value!r}: give an http:// or https:// URL")
+    return value
+
+
+def _is_web_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (a port out of range raises ValueError)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def slug(text: str) -> str:

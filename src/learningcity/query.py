@@ -28,8 +28,8 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
-from learningcity.formats import SYNTAX_NAMES, syntax_for_media_type, syntax_named
-from learningcity.load import parse_bytes, position_message
+from learningcity.formats import SYNTAX_NAMES, syntax_named
+from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.resources import ontology_path, queries_dir
 from learningcity.serialize import serialize
@@ -608,11 +608,8 @@ def named_query(name: str, directory: Path | None = None) -> NamedQuery:
 
 
 # --------------------------------------------------------------------------------------------
-# Remote endpoints (SPARQL 1.1 Protocol)
+# Query text for remote endpoints (the client itself is `learningcity.remote`)
 # --------------------------------------------------------------------------------------------
-
-SPARQL_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
 
 
 def substitute_text(text: str, bindings: Mapping[str, Term], source: str = "query") -> str:
@@ -673,77 +670,3 @@ def _prefix_names(tokens: list[Token]) -> tuple[set[str], set[str]]:
             (declared if previous and previous.keyword == "PREFIX" else used).add(prefix)
         previous = token
     return used, declared
-
-
-@dataclass(frozen=True)
-class RemoteResponse:
-    media_type: str
-    body: bytes
-
-
-def run_remote(
-    endpoint_url: str, text: str, accept: str = SPARQL_JSON, *, timeout: float = 60.0
-) -> RemoteResponse:
-    """POST a query to a SPARQL 1.1 Protocol endpoint (form-encoded) and return its answer.
-
-    Failures become one line naming the request and the HTTP status or the network error.
-    """
-    if not re.match(r"^https?://", endpoint_url):
-        raise InputError(f"--endpoint {endpoint_url}: give an http:// or https:// URL")
-    from urllib.parse import urlencode
-
-    from learningcity.remote import send  # the one place that speaks HTTP to SPARQL servers
-
-    body = urlencode({"query": text}).encode("utf-8")
-    headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-    answer = send(endpoint_url, "POST", body, headers, timeout=timeout)
-    return RemoteResponse(answer.media_type, answer.body)
-
-
-def query_remote(
-    endpoint_url: str,
-    text: str,
-    *,
-    allow_service: bool = False,
-    substitutions: Mapping[str, Term] | None = None,
-    prefixes: bool = True,
-    source: str = "query",
-    timeout: float = 60.0,
-) -> QueryResult:
-    """Run a query on a remote endpoint and read its answer into a `QueryResult`.
-
-    The same checks as `run_query` apply; results are requested as SPARQL JSON or N-Triples and
-    parsed, so every output format and the ASK exit code work as for local data.
-    """
-    form = _check_tokens(text, allow_service, source, prefixes)
-    if substitutions:
-        text = substitute_text(text, substitutions, source)
-    if prefixes:
-        text = with_prologue(text)
-    if form in ("SELECT", "ASK"):
-        response = run_remote(endpoint_url, text, SPARQL_JSON, timeout=timeout)
-        return QueryResult(form, _parse_results(endpoint_url, response))
-    response = run_remote(endpoint_url, text, N_TRIPLES, timeout=timeout)
-    return QueryResult(form, _parse_triples(endpoint_url, response))
-
-
-def _parse_results(
-    endpoint_url: str, response: RemoteResponse
-) -> ox.QuerySolutions | ox.QueryBoolean:
-    results_format = ox.QueryResultsFormat.from_media_type(response.media_type)
-    if results_format is None:
-        raise InputError(f"POST {endpoint_url}: unexpected answer of type {response.media_type}")
-    try:
-        return ox.parse_query_results(response.body, format=results_format)
-    except (SyntaxError, ValueError) as error:
-        raise InputError(f"POST {endpoint_url}: unreadable results ({error})") from None
-
-
-def _parse_triples(endpoint_url: str, response: RemoteResponse) -> list[ox.Triple]:
-    """The graph an endpoint answered, read with the bounds every RDF input gets (an answer may
-    be RDF/XML with entity bombs or JSON-LD nested too deep, as any file)."""
-    syntax = syntax_for_media_type(response.media_type)
-    if syntax is None:
-        raise InputError(f"POST {endpoint_url}: unexpected answer of type {response.media_type}")
-    display = f"the answer of POST {endpoint_url}"
-    return [q.triple for q in parse_bytes(response.body, syntax, display)]

@@ -24,10 +24,10 @@ from learningcity.query import (
     Param,
     list_named_queries,
     parse_param,
-    query_remote,
     run_query,
     store_for,
 )
+from learningcity.remote import query_remote
 from processes import free_port, stop, wait_for_port
 from support import FIXTURES
 

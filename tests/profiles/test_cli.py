@@ -109,7 +109,7 @@ def test_many_profiles_one_file_per_city(tmp_path: Path) -> None:
         (["missing.txt"], "missing.txt: no such file; check the path"),
         ([YONGSAN, YONGSAN, "--source-url", URL], "--source-url names one page"),
         ([YONGSAN, "-o", "a.ttl", "--out-dir", "d"], "give either -o FILE"),
-        ([YONGSAN, "--source-url", "yongsan"], "give an http(s) address"),
+        ([YONGSAN, "--source-url", "yongsan"], "--source-url 'yongsan': not an absolute IRI"),
         ([YONGSAN, "--base", "https://example.org/id"], "must end with '/' or '#'"),
         ([YONGSAN, "--retract", str(REPO / "data" / "yongsan.ttl")], "not in the import"),
     ],

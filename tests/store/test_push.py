@@ -86,7 +86,7 @@ def test_a_refused_upload_is_one_line_exit_3(server: str) -> None:
     ("url", "message"),
     [
         ("http://127.0.0.1:{port}/store", "cannot connect"),
-        ("ftp://127.0.0.1/store", "--to ftp://127.0.0.1/store: give an http:// or https:// URL"),
+        ("ftp://127.0.0.1/store", "--to 'ftp://127.0.0.1/store': give an http:// or https:// URL"),
     ],
 )
 def test_an_unreachable_server_is_one_line_exit_2(url: str, message: str) -> None:

@@ -11,6 +11,7 @@ import click
 from learningcity.atomic import write_output
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES
+from learningcity.iris import usable_iri
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.resources import default_data_path
 
@@ -79,8 +80,14 @@ def base_option(function: F) -> F:
         default=DEFAULT_DATA_BASE,
         show_default=True,
         metavar="IRI",
+        callback=iri_value,
         help="Base IRI of the things in the data (ends in /id/; city/, person/ ... follow it).",
     )(function)
+
+
+def iri_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback: an IRI option's value, refused in one line unless usable (exit 2)."""
+    return None if value is None else usable_iri(value, param.opts[0])
 
 
 def data_or_default(data: Sequence[str]) -> list[str]:

@@ -4,7 +4,13 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import data_arguments, data_or_default, emit, output_option
+from learningcity.cli.common import (
+    data_arguments,
+    data_or_default,
+    emit,
+    iri_value,
+    output_option,
+)
 from learningcity.cli.progress import TerminalProgress
 from learningcity.embed import embed as embed_document
 from learningcity.embed import script_block, to_json
@@ -13,7 +19,12 @@ from learningcity.load import load, names_of, resolve_sources
 
 @click.command()
 @data_arguments
-@click.option("--resource", metavar="IRI", help="The city to describe (default: the only one).")
+@click.option(
+    "--resource",
+    metavar="IRI",
+    callback=iri_value,
+    help="The city to describe (default: the only one).",
+)
 @click.option(
     "--script/--json",
     "as_script",

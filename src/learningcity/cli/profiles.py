@@ -13,7 +13,7 @@ from learningcity import profiles
 from learningcity.atomic import write_outputs
 from learningcity.cli.common import base_option, emit, output_option
 from learningcity.errors import ExitCode, InputError, OutputError
-from learningcity.iris import Minter
+from learningcity.iris import Minter, usable_iri
 from learningcity.load import load_paths
 from learningcity.serialize import to_turtle
 
@@ -158,8 +158,8 @@ def _check_options(
         raise InputError("--source-url names one page; with several profiles, give each a Source")
     if layered and out_dir:
         raise InputError("--enrich/--retract apply to one dataset; use -o, not --out-dir")
-    if source_url and not source_url.startswith(("http://", "https://")):
-        raise InputError(f"--source-url {source_url}: give an http(s) address")
+    if source_url:
+        usable_iri(source_url, "--source-url", web=True)
 
 
 def _update_layers(

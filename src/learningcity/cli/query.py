@@ -27,10 +27,10 @@ from learningcity.query import (
     inspect_query,
     list_named_queries,
     named_query,
-    query_remote,
     run_query,
     write_result,
 )
+from learningcity.remote import query_remote
 
 #: `-o FILE` extensions that choose the format when --format is not given.
 _EXTENSION_FORMATS = {

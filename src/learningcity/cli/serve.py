@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from learningcity.cli.common import base_option, data_or_store_arguments, open_input
+from learningcity.cli.common import base_option, data_or_store_arguments, iri_value, open_input
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError
 
@@ -33,6 +33,7 @@ from learningcity.errors import InputError
 @click.option(
     "--public-base",
     metavar="IRI",
+    callback=iri_value,
     help="Publish the data under this base instead (default: http://HOST:PORT/id/).",
 )
 @click.option(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from learningcity.errors import InputError
-from learningcity.iris import slug
+from learningcity.iris import slug, usable_iri
 from learningcity.profiles.countries import country_code
 from learningcity.profiles.lines import Line
 from learningcity.profiles.model import (
@@ -187,6 +187,18 @@ class _Reader:
         self.notices.append(Notice(field_name, message))
 
 
+def _page_address(url: str | None, reader: _Reader) -> str | None:
+    """The page's own address (Source field, canonical link) if it is a usable http(s) IRI; an
+    unusable one is a warning and left out, so --source-url or the network's pattern stands in."""
+    if url is None:
+        return None
+    try:
+        return usable_iri(url, "the page's address", web=True)
+    except InputError as error:
+        reader.warn("source", f"{error}; ignored (give --source-url)")
+        return None
+
+
 def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
     """The profile in `lines` (plain text or HTML already turned into lines)."""
     content = _without_icons_and_placeholders(lines)
@@ -218,7 +230,7 @@ def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
         policies=tuple(reader.policies),
         practices=tuple(reader.practices),
         others=tuple(reader.others),
-        source_url=reader.fields.get("source") or page_url,
+        source_url=_page_address(reader.fields.get("source") or page_url, reader),
     )
     _report_missing(profile, reader)
     return replace(profile, notices=tuple(reader.notices))
