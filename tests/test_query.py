@@ -23,6 +23,7 @@ from learningcity.query import (
     parse_param,
     read_named_query,
     run_query,
+    scan_query,
     store_for,
     substitute_text,
     tokenize,
@@ -59,7 +60,9 @@ def store() -> ox.Store:
         "SELECT * { ?s ?p ?o } # SERVICE <http://example.org/> { }",
         "PREFIX ex: <http://example.org/> SELECT * { ?s ex:SERVICE ?o }",
         "PREFIX : <http://example.org/> SELECT * { ?s :SERVICE ?o }",
-        "PREFIX service: <http://example.org/> SELECT * { ?s service:x ?o }",
+        "PREFIX ex: <http://example.org/> SELECT * { ?s ex:x.SERVICE ?o }",
+        "SELECT * { ?s ?p ?o FILTER(?o < <http://example.org/x#SERVICE>) }",
+        "SELECT * { VALUES (?a ?b) { (<http://a/x> <http://www.w3.org/2002/07/owl#Class>) } }",
         "SELECT ?service { ?service ?p ?o }",
         "SELECT $SERVICE { $SERVICE ?p ?o }",
         'SELECT * { ?s ?p "x"@service }',
@@ -82,15 +85,79 @@ def test_the_service_keyword_in_any_case_is_refused(keyword: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("SELECT * { SERVICESILENT<http://127.0.0.1:9/>{} }", "'SERVICESILENT'"),
+        ("SELECT * { ?s ?p trueSERVICE<http://127.0.0.1:9/>{} }", "'trueSERVICE'"),
+        ("PREFIX : <http://127.0.0.1:9/> SELECT * { SERVICE:x {} }", "'SERVICE:x'"),
+        ("PREFIX service: <http://example.org/> SELECT * { ?s service:x ?o }", "'service:'"),
+    ],
+)
+def test_keywords_glued_to_what_follows_are_service_to_oxigraph(text: str, token: str) -> None:
+    """Oxigraph matches keywords without a word boundary: `SERVICE:x` is SERVICE, then `:x`."""
+    with pytest.raises(InputError, match=f"{token} reads as SERVICE to the query engine"):
+        inspect_query(text)
+
+
+def test_a_local_name_ends_where_oxigraph_ends_it() -> None:
+    """`ex:a.b.SERVICE` is `ex:a.b`, `.` and SERVICE to Oxigraph: one run of dots at most."""
+    texts = [t.text for t in tokenize("ex:a.b.SERVICE<x>") if t.kind != "ws"]
+    assert texts == ["ex:a.b", ".", "SERVICE", "<x>"]
+    with pytest.raises(InputError, match="SERVICE would make a network request"):
+        inspect_query("PREFIX ex: <http://e/> SELECT * { ?s ?p ex:a.b.SERVICE<http://e/>{} }")
+
+
+@pytest.mark.parametrize("iri", ["<2)SERVICE:x#>", "<'''>", "<x(((>", "<#x>", "<urn:x#y>"])
+def test_an_iri_that_could_be_less_than_and_more_query_is_refused(iri: str) -> None:
+    """After a value inside parentheses `<` may be less-than, and then `#`, `'` or brackets in
+    what looked like an IRI would change what follows; `//` before them rules that out."""
+    with pytest.raises(InputError, match="could also be read as less-than"):
+        inspect_query(f"PREFIX : <http://e/> SELECT * {{ FILTER(1{iri}) }}")
+    assert inspect_query(f"SELECT * {{ ?s ?p {iri} }}") == "SELECT"
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("ASK " + "{" * 501 + "}" * 501, "1:505"),
+        ("SELECT * {\n" + " UNION ".join(["{}"] * 300) + " }", "2:"),
+        ("ASK { FILTER(" + " || ".join(["true"] * 600) + ") }", "1:"),
+    ],
+)
+def test_deep_nesting_is_refused_before_oxigraph_parses(text: str, position: str) -> None:
+    with pytest.raises(InputError, match=f"^query:{position}.*nested more than 500 levels deep"):
+        inspect_query(text)
+
+
+def test_long_flat_lists_are_not_nesting() -> None:
+    """VALUES rows, IN lists, collections and a long basic graph pattern are flat to Oxigraph."""
+    numbers = [str(i) for i in range(5_000)]
+    rows = " ".join(f"({i} {i})" for i in numbers)
+    triples = " ".join(f"?s{i} ?p ?o ." for i in numbers)
+    assert inspect_query(f"SELECT * {{ VALUES (?a ?b) {{ {rows} }} }}") == "SELECT"
+    assert inspect_query(f"ASK {{ ?s ?p ?o FILTER(?o IN ({', '.join(numbers)})) }}") == "ASK"
+    assert inspect_query(f"SELECT * {{ ?s ?p ({' '.join(numbers)}) }}") == "SELECT"
+    assert inspect_query(f"SELECT * {{ {triples} }}") == "SELECT"
+
+
+def test_the_bundled_queries_nest_far_below_the_limit() -> None:
+    for query in list_named_queries():
+        assert scan_query(query.text, max_nesting=24).form is not None, query.name
+
+
 def test_comparisons_are_not_mistaken_for_iris_that_hide_keywords() -> None:
     assert inspect_query("SELECT * { ?a ?b ?c FILTER(?a<?b&&?c>?d) }") == "SELECT"
     with pytest.raises(InputError, match="SERVICE would make"):
         inspect_query("SELECT * { ?a ?b ?c FILTER(?a<?b) SERVICE<http://127.0.0.1:9/>{} }")
 
 
-def test_escaped_keywords_are_not_keywords_to_oxigraph_either() -> None:
+def test_escaped_keywords_are_not_keywords_to_oxigraph_either(store: ox.Store) -> None:
+    """Oxigraph does not decode `\\u` outside strings and IRIs: a syntax error, not SERVICE."""
+    text = "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    assert inspect_query(text) == "SELECT"
     with pytest.raises(InputError, match=r"^query:1:20: expected"):
-        inspect_query("SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        run_query(store, text)
 
 
 def test_service_is_accepted_when_allowed() -> None:
@@ -133,9 +200,11 @@ def test_the_form_is_reported(text: str, form: str) -> None:
     assert inspect_query(text) == form
 
 
-def test_a_syntax_error_names_line_and_column() -> None:
+def test_a_syntax_error_names_line_and_column(store: ox.Store) -> None:
+    """The run reports it (the check parses nothing), with Oxigraph's position."""
+    assert inspect_query("SELECT *\nWHERE { ?s ?p }", source="q.rq") == "SELECT"
     with pytest.raises(InputError) as error:
-        inspect_query("SELECT *\nWHERE { ?s ?p }", source="q.rq")
+        run_query(store, "SELECT *\nWHERE { ?s ?p }", source="q.rq")
     assert str(error.value).startswith("q.rq:2:16: expected")
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -44,34 +44,56 @@ UPDATE_KEYWORDS = frozenset(
 XSD = STANDARD_PREFIXES["xsd"]
 
 # --------------------------------------------------------------------------------------------
-# Tokenizer: just enough of the SPARQL 1.1 lexical grammar to tell keywords from everything else.
+# Checks on tokens: the SPARQL lexical grammar as Oxigraph reads it; nothing is evaluated.
 # --------------------------------------------------------------------------------------------
 
+#: Deepest nesting a query may have. Each bracket is one level deeper, and each element of a
+#: group (`{`, `OPTIONAL`, `FILTER`, `UNION` ...), each binary operator and each step of a path
+#: is one more level of the tree Oxigraph folds them into, counted along the way into the text.
+#: Oxigraph recurses per level and overflows its stack (SIGSEGV), on the default 8 MiB stack and
+#: in a thread alike, from about 1,660 such levels (`FILTER EXISTS {` nested 830 deep), 2,200
+#: nested groups, 2,600 BINDs in one group, 4,650 nested parentheses or 6,500 UNIONs (measured
+#: with pyoxigraph 0.5.13).
+MAX_QUERY_NESTING = 500
+
 _PN_PREFIX = r"[^\W\d_](?:[\w.\-\u00B7]*[\w\-\u00B7])?"
-_PN_LOCAL_CHAR = r"(?:[\w\-:\u00B7]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("ws", r"\s+"),
-    ("comment", r"#[^\r\n]*"),
-    ("string", r"'''(?:[^'\\]|\\.|'(?!''))*'''"),
-    ("string", r'"""(?:[^"\\]|\\.|"(?!""))*"""'),
-    ("string", r"'(?:[^'\\\r\n]|\\.)*'"),
-    ("string", r'"(?:[^"\\\r\n]|\\.)*"'),
-    ("iri", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
-    ("var", r"[?$][\w\u00B7]+"),
-    ("langtag", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
+_PN_ESCAPE = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_LOCAL = (
+    rf"(?:[\w:]|{_PN_ESCAPE})(?:[\w\-:\u00B7]|{_PN_ESCAPE})*"
+    # Oxigraph's local names take one run of dots at most (`ex:a.b` of `ex:a.b.c`): what follows
+    # is read as more query, so it is lexed as more query here too.
+    rf"(?:\.+(?:[\w\-:\u00B7]|{_PN_ESCAPE})+)?"
+)
+_STRING = "|".join(
     (
-        "pname",
-        rf"(?:{_PN_PREFIX}|_)?:(?:{_PN_LOCAL_CHAR}(?:(?:{_PN_LOCAL_CHAR}|\.)*{_PN_LOCAL_CHAR})?)?",
-    ),
-    ("number", r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?"),
-    ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
-    ("punct", r"\^\^|&&|\|\||!=|<=|>=|."),
+        r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+        r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+        r"'(?:[^'\\\r\n]|\\.)*'",
+        r'"(?:[^"\\\r\n]|\\.)*"',
+    )
 )
 _TOKEN_RE = re.compile(
-    "|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(_TOKEN_PATTERNS)),
+    "|".join(
+        f"(?P<{kind}>{pattern})"
+        for kind, pattern in (
+            ("ws", r"\s+"),
+            ("comment", r"#[^\r\n]*"),
+            ("string", _STRING),
+            # Oxigraph reads `\u` escapes inside an IRI: such an IRI is one token to it.
+            ("iri", r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'),
+            ("var", r"[?$]\w[\w\u00B7]*"),
+            ("langtag", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
+            ("bnode", r"_:\w(?:[\w.\-\u00B7]*[\w\-\u00B7])?"),
+            ("pname", rf"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
+            ("number", r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?"),
+            ("word", r"[A-Za-z_][A-Za-z0-9_]*"),
+            ("punct", r"\^\^|&&|\|\||!=|<=|>=|."),
+        )
+    ),
     re.DOTALL,
 )
-_UNTERMINATED = re.compile(r"'''|\"\"\"|['\"<]")
+_SKIPPED = frozenset(("ws", "comment"))
+_QUOTES = frozenset(("'", '"'))  # a quote the string patterns left over: never closed
 
 
 @dataclass(frozen=True)
@@ -91,77 +113,235 @@ class Token:
 
 
 def tokenize(text: str, source: str = "query") -> list[Token]:
-    """Split a query into tokens, whitespace and comments included (their offsets add up)."""
+    """Split a query into tokens, whitespace and comments included (their texts add up)."""
     tokens = []
-    position = 0
     line = 1
     line_start = 0
-    while position < len(text):
-        match = _TOKEN_RE.match(text, position)
-        assert match is not None  # the last pattern matches any character
-        kind = re.sub(r"\d+$", "", match.lastgroup or "punct")
+    for match in _TOKEN_RE.finditer(text):
+        kind = match.lastgroup or "punct"
         token_text = match.group()
-        if kind == "punct" and _UNTERMINATED.fullmatch(token_text) and token_text != "<":
-            raise InputError(
-                f"{source}:{line}:{position - line_start + 1}: unterminated string; close the quote"
-            )
-        tokens.append(Token(kind, token_text, position, line, position - line_start + 1))
-        newlines = token_text.count("\n")
-        if newlines:
-            line += newlines
-            line_start = position + token_text.rindex("\n") + 1
-        position = match.end()
+        start = match.start()
+        if kind == "punct" and token_text in _QUOTES:
+            raise _unterminated(text, start, source)
+        tokens.append(Token(kind, token_text, start, line, start - line_start + 1))
+        if "\n" in token_text:
+            line += token_text.count("\n")
+            line_start = start + token_text.rindex("\n") + 1
     return tokens
 
 
 def _significant(tokens: list[Token]) -> Iterator[Token]:
-    return (t for t in tokens if t.kind not in ("ws", "comment"))
+    return (t for t in tokens if t.kind not in _SKIPPED)
+
+
+def position(text: str, offset: int, source: str = "query") -> str:
+    """`source:line:column` of a character of `text`, 1-based as Oxigraph reports positions."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return f"{source}:{text.count(chr(10), 0, offset) + 1}:{offset - line_start + 1}"
+
+
+def _unterminated(text: str, offset: int, source: str) -> InputError:
+    return InputError(f"{position(text, offset, source)}: unterminated string; close the quote")
+
+
+#: Words that add an element to a group pattern, which Oxigraph folds into one more level.
+_CHAINING_WORDS = frozenset(
+    ("UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "VALUES", "SERVICE", "GRAPH", "LATERAL")
+)
+#: Binary operators and path steps, likewise folded into one more level each.
+_CHAINING_PUNCT = frozenset(
+    ("||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!")
+)
+#: Tokens after which a `<` inside parentheses may be Oxigraph's less-than (see `_check_iri`).
+_VALUE_KINDS = frozenset(("var", "number", "string", "iri", "pname", "bnode", "langtag", "word"))
+_VALUE_PUNCT = frozenset((")", "]", ">"))
+_LEAVES_CODE = re.compile(r"[#'()\[\]]")
+
+
+@dataclass
+class QueryScan:
+    """What one pass over a query's tokens found (see `scan_query`)."""
+
+    form: str | None = None
+    declared: set[str] = field(default_factory=set)  # prefixes the query declares
+    used: dict[str, int] = field(default_factory=dict)  # prefix -> offset of its first use
+
+
+def scan_query(
+    text: str,
+    *,
+    allow_service: bool = False,
+    max_nesting: int = MAX_QUERY_NESTING,
+    max_brackets: int | None = None,
+    source: str = "query",
+) -> QueryScan:
+    """One pass over the tokens of a query, refusing what must never reach a parser.
+
+    Refused (`InputError`, one line with the position): SPARQL Update keywords (this tool never
+    changes data); SERVICE unless `allow_service`; nesting deeper than `max_nesting` (see
+    `MAX_QUERY_NESTING`) or, if given, brackets deeper than `max_brackets` (for parsers that
+    recurse further per bracket), before any parser recurses; an IRI that could be read as less-than
+    followed by more query (`_check_iri`); an unterminated string. Nothing is parsed or
+    evaluated, so this costs the same whatever the query would do; syntax errors come from the
+    run itself.
+
+    SERVICE is decided the way Oxigraph's parser matches keywords: without a word boundary, so
+    `trueSERVICE<...>`, `SERVICESILENT<...>` and the prefixed name `SERVICE:x` (the keyword,
+    then `:x`) are SERVICE to it (measured). Every word, and the prefix of every prefixed name,
+    that contains SERVICE in any case is refused. Strings, IRIs, comments, variables, language
+    tags, blank node labels and local names are read whole by Oxigraph and lexed here as it
+    lexes them (one run of dots in a local name, `\\u` escapes in IRIs), so SERVICE inside them
+    is harmless. Oxigraph does not decode `\\u` escapes elsewhere (SPARQL 1.1 section 19.2 says
+    a parser should), so `S\\u0045RVICE` is a syntax error to it, not SERVICE (measured).
+    """
+    scan = QueryScan()
+    opened: list[str] = []  # the open brackets, innermost last
+    chained = [0]  # per open bracket, and for the top level: the levels it has added
+    nesting = 0  # the sum of `chained`: how deep the current token sits in Oxigraph's tree
+    previous: re.Match[str] | None = None  # the previous significant token
+    for match in _TOKEN_RE.finditer(text):
+        kind = match.lastgroup
+        if kind in _SKIPPED:
+            continue
+        token = match.group()
+        deeper = False  # the token adds a level that stays until its bracket closes
+        if kind == "word":
+            keyword = token.upper()
+            if keyword in UPDATE_KEYWORDS:
+                raise InputError(
+                    f"{position(text, match.start(), source)}: {keyword} is SPARQL Update; "
+                    "this is read-only; updates are refused"
+                )
+            if "SERVICE" in keyword and not allow_service:
+                raise _service_refused(text, match, source)
+            if scan.form is None and keyword in FORMS:
+                scan.form = keyword
+            deeper = keyword in _CHAINING_WORDS
+        elif kind == "pname":
+            prefix = token.partition(":")[0]
+            if "SERVICE" in prefix.upper() and not allow_service:
+                raise _service_refused(text, match, source)
+            if previous is not None and previous.group().upper() == "PREFIX":
+                scan.declared.add(prefix)
+            else:
+                scan.used.setdefault(prefix, match.start())
+        elif kind == "iri":
+            if opened and opened[-1] in "(<" and _is_value(previous):
+                _check_iri(text, match, source)
+        elif kind == "punct":
+            if token in _QUOTES:
+                raise _unterminated(text, match.start(), source)
+            bracket = _bracket(text, match)
+            if bracket == "open":
+                # A `{` is one more element of the group it is in; `(`, `[`, `<<` hold flat
+                # lists (arguments, VALUES rows, collections), deeper only while open.
+                chained[-1] += token == "{"
+                opened.append(token)
+                chained.append(token != "{")
+                nesting += 1
+                if nesting > max_nesting:
+                    raise _too_deep(text, match, max_nesting, source)
+                if max_brackets is not None and len(opened) > max_brackets:
+                    raise _too_deep(text, match, max_brackets, source, "brackets")
+            elif bracket == "close":
+                if opened:
+                    opened.pop()
+                    nesting -= chained.pop()
+            else:
+                deeper = bracket is None and token in _CHAINING_PUNCT
+        if deeper:
+            chained[-1] += 1
+            nesting += 1
+            if nesting > max_nesting:
+                raise _too_deep(text, match, max_nesting, source)
+        previous = match
+    return scan
+
+
+def _bracket(text: str, match: re.Match[str]) -> str | None:
+    """What a punct is to nesting: "open", "close", "pair" (the second `<` of `<<` or `>` of
+    `>>`) or None."""
+    token = match.group()
+    if token in ("{", "(", "["):
+        return "open"
+    if token in ("}", ")", "]"):
+        return "close"
+    if token in ("<", ">"):
+        if text.startswith(token, match.end()):
+            return "open" if token == "<" else "close"
+        if text[match.start() - 1 : match.start()] == token:
+            return "pair"
+    return None
+
+
+def _is_value(match: re.Match[str] | None) -> bool:
+    return match is not None and (match.lastgroup in _VALUE_KINDS or match.group() in _VALUE_PUNCT)
+
+
+def _check_iri(text: str, match: re.Match[str], source: str) -> None:
+    """Refuse `<...>` after a value inside parentheses if reading `<` as less-than hides query.
+
+    There Oxigraph reads `<` as less-than when it can (`FILTER(?a<...`) and what follows up to
+    `>` as more query: a `#` in it starts a comment that runs past the `>`, a `'` a string, and
+    brackets nest unseen. So `FILTER(1<2)SERVICE:x#>`, then `{ ... }` on the next line, is a
+    SERVICE to Oxigraph that a lexer taking `<2)SERVICE:x#>` for an IRI misses (measured).
+    Without those characters both readings meet again at `>`. An IRI with `//` before any of
+    them cannot be read as query (`//` is never valid SPARQL outside strings, IRIs and
+    comments), so `<http://...#x>` passes everywhere.
+    """
+    inner = match.group()[1:-1]
+    found = _LEAVES_CODE.search(inner)
+    if found is None or 0 <= inner.find("//") < found.start():
+        return
+    shown = match.group() if len(match.group()) <= 40 else match.group()[:36] + "...>"
+    raise InputError(
+        f"{position(text, match.start(), source)}: {shown} after a value could also be read "
+        "as less-than and more query; write a space after '<' for less-than, or the IRI as a "
+        "prefixed name"
+    )
+
+
+def _service_refused(text: str, match: re.Match[str], source: str) -> InputError:
+    token = match.group()
+    where = position(text, match.start(), source)
+    if token.upper() == "SERVICE":
+        return InputError(
+            f"{where}: SERVICE would make a network request; pass --allow-service to allow it"
+        )
+    return InputError(
+        f"{where}: {token!r} reads as SERVICE to the query engine, which would make a network "
+        "request; rename it, or pass --allow-service to allow SERVICE"
+    )
+
+
+def _too_deep(
+    text: str, match: re.Match[str], limit: int, source: str, what: str = "levels"
+) -> InputError:
+    counted = (
+        "" if what == "brackets" else " (brackets, and chains of UNION, FILTER, operators ...)"
+    )
+    return InputError(
+        f"{position(text, match.start(), source)}: nested more than {limit} {what} deep"
+        f"{counted}; refused (the parser would overflow its stack)"
+    )
 
 
 def _check_tokens(text: str, allow_service: bool, source: str, prefixes: bool) -> Form:
-    """The query form, after refusing updates, SERVICE (unless allowed) and unknown prefixes."""
-    tokens = tokenize(text, source)
-    form: str | None = None
-    for token in _significant(tokens):
-        keyword = token.keyword
-        if keyword in UPDATE_KEYWORDS:
-            raise InputError(
-                f"{source}:{token.line}:{token.column}: {keyword} is SPARQL Update; "
-                "this is read-only; updates are refused"
-            )
-        if keyword == "SERVICE" and not allow_service:
-            raise InputError(
-                f"{source}:{token.line}:{token.column}: SERVICE would make a network request; "
-                "pass --allow-service to allow it"
-            )
-        if form is None and keyword in FORMS:
-            form = keyword
-    if form is None:
+    """The query form, after `scan_query`'s refusals and an undeclared prefix (named plainly:
+    Oxigraph lists every character it expected)."""
+    scan = scan_query(text, allow_service=allow_service, source=source)
+    if scan.form is None:
         raise InputError(
             f"{source}: not a SPARQL query; expected SELECT, ASK, CONSTRUCT or DESCRIBE"
         )
-    _check_prefixes(tokens, set(_default_prefixes()) if prefixes else set(), source)
-    return form  # type: ignore[return-value]
-
-
-def _check_prefixes(tokens: list[Token], known: set[str], source: str) -> None:
-    """Name an undeclared prefix plainly (Oxigraph lists every character it expected)."""
-    _, declared = _prefix_names(tokens)
-    previous: Token | None = None
-    for token in _significant(tokens):
-        if token.kind == "pname" and not token.text.startswith("_:"):
-            prefix = token.text.split(":", 1)[0]
-            is_declaration = previous is not None and previous.keyword == "PREFIX"
-            if not is_declaration and prefix not in declared and prefix not in known:
-                raise InputError(
-                    f"{source}:{token.line}:{token.column}: unknown prefix '{prefix}:'; "
-                    f"declare it with PREFIX {prefix}: <...>"
-                )
-        previous = token
-
-
-def _has_service(text: str) -> bool:
-    return any(t.keyword == "SERVICE" for t in tokenize(text))
+    known = _default_prefixes() if prefixes else {}
+    for prefix, offset in scan.used.items():
+        if prefix not in scan.declared and prefix not in known:
+            raise InputError(
+                f"{position(text, offset, source)}: unknown prefix '{prefix}:'; "
+                f"declare it with PREFIX {prefix}: <...>"
+            )
+    return scan.form  # type: ignore[return-value]
 
 
 def inspect_query(
@@ -169,15 +349,13 @@ def inspect_query(
 ) -> Form:
     """The form of a read-only query ("SELECT", "ASK", "CONSTRUCT" or "DESCRIBE").
 
-    Raises `InputError` for SPARQL Update, for SERVICE unless `allow_service`, and for syntax
-    errors (`query:line:column: message`). The syntax is checked by parsing with Oxigraph over an
-    empty store; a query that may use SERVICE is not parsed here, because Oxigraph would already
-    send the request: its syntax is checked when it runs.
+    Raises `InputError` for what `scan_query` refuses and for an undeclared prefix. Decided on
+    tokens only: nothing is parsed or evaluated (pyoxigraph has no parse-only call, and even a
+    SELECT over an empty store starts evaluating, SERVICE requests included: measured), so this
+    costs the same whatever the query would do. Syntax errors are reported by the run itself
+    (`query:line:column: ...`).
     """
-    form = _check_tokens(text, allow_service, source, prefixes)
-    if not _has_service(text):
-        _evaluate(ox.Store(), text, source, prefixes=prefixes)
-    return form
+    return _check_tokens(text, allow_service, source, prefixes)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,11 @@ Validation sees the union of all statements of the data (named graphs included) 
 the ontology mixed in the way `pyshacl -e` does it (its class and property axioms are copied, so
 `sh:targetClass` reaches subclasses), no inference and no `owl:imports`. Infos never fail the data;
 warnings fail it only with `strict`.
+
+Validation never uses the network. Every SHACL-SPARQL query is read by rdflib's own parser before
+anything runs, and one that uses SERVICE or FROM (which rdflib would fetch) is refused, as is one
+nested deeper than rdflib's parser can recurse (see `shacl_sparql`); while pyshacl runs, an audit
+hook refuses any socket or URL this thread opens, should a future query slip through.
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -30,6 +38,7 @@ from learningcity import resources
 from learningcity.errors import InputError
 from learningcity.load import load_paths
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
+from learningcity.query import scan_query, tokenize
 from learningcity.serialize import TurtleWriter, canonical_quads, to_turtle
 
 if TYPE_CHECKING:
@@ -158,6 +167,7 @@ class _Run:
     def read(cls, shapes: Path, ontology: Path, strict: bool) -> _Run:
         """Parse the shapes and the ontology (`InputError` with file:line:column if unusable)."""
         shapes_dataset = load_paths(shapes)
+        check_shacl_sparql(shapes_dataset, shapes)
         ontology_dataset = load_paths(ontology)
         from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
 
@@ -175,7 +185,7 @@ class _Run:
 
         graph = to_rdflib(quads)
         try:
-            with _quicker_pyshacl():
+            with _quicker_pyshacl(), _offline() as attempts:
                 conforms, report_graph, _ = pyshacl.validate(
                     graph,
                     shacl_graph=self.shapes,
@@ -189,9 +199,222 @@ class _Run:
         except ReportableRuntimeError as error:
             message = " ".join(str(error.message).split())
             raise InputError(f"{self.shapes_path}: {message}") from None
+        except SparqlRefused as error:
+            raise InputError(f"{self.shapes_path}: {error}") from None
+        except RecursionError:  # the token limits should make this impossible; one line anyway
+            raise InputError(
+                f"{self.shapes_path}: a SHACL-SPARQL query is too complex for rdflib"
+            ) from None
+        if attempts:  # refused by the audit hook, and the refusal swallowed (SERVICE SILENT)
+            raise InputError(f"{self.shapes_path}: {_network_refused(attempts[0])}")
         if not hasattr(report_graph, "triples"):  # pyshacl returns a ValidationFailure instead
             raise InputError(f"{self.shapes_path}: validation failed: {report_graph}")
         return bool(conforms), from_rdflib(report_graph)
+
+
+# --- SHACL-SPARQL: what rdflib may run, and no network ----------------------------------------
+
+#: Deepest brackets in a SHACL-SPARQL query. rdflib's parser (pyparsing) recurses in Python, some
+#: 45 frames per parenthesis and 30 per group, and pyshacl runs it already deep in its own calls:
+#: at the default recursion limit it fails (RecursionError) from 24 nested parentheses or 26
+#: nested `FILTER EXISTS {` (measured with rdflib 7.6 under pyshacl 0.40). Real shapes nest 3 or 4.
+MAX_SHACL_SPARQL_BRACKETS = 12
+#: Shape properties whose values are SPARQL text pyshacl hands to rdflib (constraints, validators
+#: of constraint components, SPARQL targets and rules).
+_SPARQL_TEXTS = frozenset(SH + name for name in ("select", "ask", "construct"))
+#: Values pyshacl pastes into that text as `PREFIX {prefix}: <{namespace}>` lines.
+_DECLARATIONS = frozenset((SH + "prefix", SH + "namespace"))
+_NETWORK_WORDS = re.compile("SERVICE|FROM", re.IGNORECASE)
+_NETWORK_EVENTS = frozenset(
+    (
+        "socket.connect",
+        "socket.getaddrinfo",
+        "socket.gethostbyname",
+        "socket.sendto",
+        "urllib.Request",
+    )
+)
+#: While pyshacl runs in this thread: where it tried to reach (`_offline`); else None.
+_ATTEMPTS: ContextVar[list[str] | None] = ContextVar("network_attempts", default=None)
+
+
+class SparqlRefused(InputError):
+    """A SHACL-SPARQL query that validation must not run; the message says why."""
+
+    def __init__(self, message: str, *, unreadable: bool = False) -> None:
+        super().__init__(message)
+        self.unreadable = unreadable  # rdflib cannot parse it (as written, it may still be
+        # completed by pyshacl: `$PATH` replaced, prefixes prepended)
+
+
+def shacl_sparql(text: str, source: str = "query") -> Any:
+    """rdflib's parse of a SHACL-SPARQL query, once nothing in it could reach the network.
+
+    Refused (`SparqlRefused`): nesting that rdflib's recursive parser could not survive
+    (`_checked_tokens`); then whatever in rdflib's own parse tree would open a URL: SERVICE
+    (`S\\u0045RVICE` is one to rdflib, and pyshacl's own check, a regular expression, misses
+    it), and FROM or FROM NAMED, which rdflib loads from the web. Deciding on rdflib's tree
+    decides on exactly what rdflib would execute.
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    _checked_tokens(text, source)
+    try:
+        tree = parseQuery(text)
+    except ParseBaseException as error:
+        raise SparqlRefused(
+            f"{source}:{error.lineno}:{error.col}: rdflib cannot parse it ({error.msg})",
+            unreadable=True,
+        ) from None
+    except RecursionError:
+        raise SparqlRefused(f"{source}: too complex for rdflib's SPARQL parser") from None
+    reason = _network_use(tree)
+    if reason:
+        raise SparqlRefused(f"{source}: {reason}; validation never uses the network")
+    return tree
+
+
+def _checked_tokens(text: str, source: str) -> str:
+    """The text as rdflib's parser reads it (`\\u` escapes decoded first), after refusing on
+    its tokens what `query.scan_query` refuses, with brackets at most
+    `MAX_SHACL_SPARQL_BRACKETS` deep (brackets in strings, IRIs and comments do not count)."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    try:
+        expanded = expandUnicodeEscapes(text)
+        scan_query(
+            expanded,
+            allow_service=True,  # decided on rdflib's parse tree: exactly what it would run
+            max_brackets=MAX_SHACL_SPARQL_BRACKETS,
+            source=source,
+        )
+    except InputError as error:
+        raise SparqlRefused(str(error)) from None
+    except ValueError as error:  # an escape that is no code point
+        raise SparqlRefused(f"{source}: {error}") from None
+    return expanded
+
+
+def _network_use(tree: Any) -> str | None:
+    """What in an rdflib parse tree would open a URL (walked without recursion)."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return "SERVICE would make a network request"
+            if node.name == "DatasetClause":
+                return "FROM would make rdflib load a graph from the web"
+            pending.extend(node.values())
+        elif isinstance(node, ParseResults | list | tuple):
+            pending.extend(node)
+    return None
+
+
+def check_shacl_sparql(shapes: Iterable[ox.Quad], path: Path) -> None:
+    """Refuse a shapes file holding a SPARQL text that `shacl_sparql` refuses, naming the shape.
+
+    Checked before pyshacl reads the shapes, on each text as written. pyshacl may still change a
+    text (prefixes prepended, `$PATH` replaced), so every text it composes is checked again where
+    rdflib receives it (`_preparing_graph_class`); a text rdflib cannot parse as written is left
+    to that check.
+    """
+    quads = list(shapes)
+    for quad in quads:
+        if not isinstance(quad.object, ox.Literal):
+            continue
+        where = f"sh:{_local_name(quad.predicate)}"
+        if quad.predicate.value in _DECLARATIONS and not _declares(quad):
+            value = quad.object.value
+            shown = repr(value if len(value) <= 40 else value[:36] + "...")
+            raise InputError(
+                f"{path}: {_named_owner(quads, quad.subject)} {where} {shown}: pyshacl would "
+                "write it into SPARQL as more than a prefix declaration; give a prefix name "
+                "and an IRI"
+            )
+        if quad.predicate.value not in _SPARQL_TEXTS:
+            continue
+        try:
+            # The network words cannot be keywords of rdflib's parse unless their letters are
+            # in the text it reads: only then is it parsed here (10 ms a text).
+            if _NETWORK_WORDS.search(_checked_tokens(quad.object.value, where)):
+                shacl_sparql(quad.object.value, where)
+        except SparqlRefused as error:
+            if not error.unreadable:
+                shape = _named_owner(quads, quad.subject)
+                raise InputError(f"{path}: shape {shape}: {error}") from None
+
+
+def _declares(quad: ox.Quad) -> bool:
+    """Whether pyshacl's `PREFIX p: <namespace>` line with this value declares one prefix and
+    nothing else (a namespace holding `> SELECT ... #` would write a query of its own)."""
+    value = quad.object.value
+    is_prefix = quad.predicate.value == SH + "prefix"
+    line = f"PREFIX {value}: <>" if is_prefix else f"PREFIX p: <{value}>"
+    try:
+        kinds = [token.kind for token in tokenize(line) if token.kind != "ws"]
+    except InputError:
+        return False
+    return kinds == ["word", "pname", "iri"] and (is_prefix or _is_iri(value))
+
+
+def _is_iri(value: str) -> bool:
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _named_owner(quads: list[ox.Quad], node: Term) -> str:
+    """The named node a blank node (`sh:sparql [ ... ]`) hangs from, written as in Turtle."""
+    parents = {q.object: q.subject for q in quads if isinstance(q.object, ox.BlankNode)}
+    seen = set()
+    while isinstance(node, ox.BlankNode) and node in parents and node not in seen:
+        seen.add(node)
+        node = parents[node]
+    return TurtleWriter(prefixes()).term(node)
+
+
+@contextmanager
+def _offline() -> Iterator[list[str]]:
+    """While pyshacl runs: no socket, name lookup or URL opened by this thread, whatever asks.
+
+    A Python audit hook (installed once per process, `_install_network_guard`) refuses them while
+    this context is active in the current thread; other threads are not affected. The list it
+    yields holds what was refused, in case rdflib swallowed the refusal (SERVICE SILENT).
+    """
+    _install_network_guard()
+    attempts: list[str] = []
+    token = _ATTEMPTS.set(attempts)
+    try:
+        yield attempts
+    finally:
+        _ATTEMPTS.reset(token)
+
+
+@cache
+def _install_network_guard() -> None:
+    sys.addaudithook(_network_guard)
+
+
+def _network_guard(event: str, args: tuple[Any, ...]) -> None:
+    if event not in _NETWORK_EVENTS:
+        return
+    attempts = _ATTEMPTS.get()
+    if attempts is None:
+        return
+    target = str(args[1] if event == "socket.connect" else args[0])
+    attempts.append(target)
+    raise SparqlRefused(_network_refused(target))
+
+
+def _network_refused(target: str) -> str:
+    return f"validation never uses the network; refused to reach {target}"
 
 
 class _ParameterList(list):  # type: ignore[type-arg]
@@ -573,16 +796,16 @@ def _preparing_graph_class() -> type[rdflib.Graph]:
     pyshacl sends a SHACL-SPARQL constraint's same text once per focus node, with `$this` as an
     initial binding; rdflib would parse it every time (pyparsing: ~10 ms a query, most of the run
     on large data). A prepared query is what `rdflib.plugins.sparql.prepareQuery` returns and is
-    made to be evaluated many times, so results do not change.
+    made to be evaluated many times, so results do not change. Every text pyshacl sends, exactly
+    as it composed it (prefixes prepended, `$PATH` replaced), goes through `shacl_sparql` here.
     """
     from rdflib import Graph
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.plugins.sparql.sparql import Query
 
     @lru_cache(maxsize=1024)
     def prepare(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
-        query = translateQuery(parseQuery(text), base, dict(namespaces))
+        query = translateQuery(shacl_sparql(text, "SHACL-SPARQL"), base, dict(namespaces))
         _order_patterns(query.algebra)
         return query
 

@@ -153,7 +153,11 @@ def query(
                     substitutions=request.bindings,
                     source=request.source,
                 )
-                return _written(result, output_format, output, namespaces)
+                try:
+                    return _written(result, output_format, output, namespaces)
+                except RuntimeError as error:  # raised as the answer is computed (a SERVICE
+                    # endpoint that sent no SPARQL results, say)
+                    raise InputError(f"{request.source}: the query failed: {error}") from None
 
             progress(f"running {request.source}")  # (a Store counts its statements by scanning)
             # Oxigraph evaluates (lazily, as the answer is written) in Rust; its result objects
