@@ -66,6 +66,9 @@ def validate(
 
     DATA is one or more RDF files (any syntax, by extension or --input-format) or '-' for stdin;
     all are validated together as one graph. Infos never fail the data.
+
+    Validation never uses the network: shapes whose SPARQL uses SERVICE or FROM (which would
+    fetch from the web) are refused, naming the shape.
     """
     statements = open_input(data, input_format, store)
     with TerminalProgress.for_stderr() as progress:
