@@ -90,6 +90,15 @@ def open_store(directory: Path) -> tuple[ox.Store, dict[str, str]]:
     return store, declared
 
 
+def _is_storage_error(error: Exception) -> bool:
+    """RocksDB's own status (`Corruption: block checksum mismatch ...`), not a query's error
+    (a SERVICE endpoint's bad answer is a RuntimeError too)."""
+    return isinstance(error, OSError) or str(error).startswith(_STORAGE_STATUSES)
+
+
+_STORAGE_STATUSES = ("Corruption:", "IO error:")
+
+
 def damaged(directory: Path, error: object) -> InputError:
     """The one line for a store that cannot be read: what failed and how to rebuild it."""
     return InputError(
@@ -128,7 +137,7 @@ class Data:
         try:
             yield
         except (OSError, RuntimeError) as error:
-            if self.location is None:
+            if self.location is None or not _is_storage_error(error):
                 raise
             raise damaged(self.location, error) from None
 

@@ -146,24 +146,25 @@ def query(
             namespaces = with_declared(data.declared)
 
             def run_and_write() -> tuple[bytes, bool]:
-                result = run_query(
-                    sparql_store,
-                    request.text,
-                    allow_service=allow_service,
-                    substitutions=request.bindings,
-                    source=request.source,
-                )
+                # Errors raised as the answer is computed: damage the store's blocks show as
+                # they are read, else the query's own (a SERVICE answer that is no results).
                 try:
-                    return _written(result, output_format, output, namespaces)
-                except RuntimeError as error:  # raised as the answer is computed (a SERVICE
-                    # endpoint that sent no SPARQL results, say)
+                    with data.reading():
+                        result = run_query(
+                            sparql_store,
+                            request.text,
+                            allow_service=allow_service,
+                            substitutions=request.bindings,
+                            source=request.source,
+                        )
+                        return _written(result, output_format, output, namespaces)
+                except RuntimeError as error:
                     raise InputError(f"{request.source}: the query failed: {error}") from None
 
             progress(f"running {request.source}")  # (a Store counts its statements by scanning)
             # Oxigraph evaluates (lazily, as the answer is written) in Rust; its result objects
             # must stay in the thread that made them, so evaluation and writing share one thread.
-            with data.reading():
-                body, asked_false = interruptible(run_and_write)
+            body, asked_false = interruptible(run_and_write)
     emit(body, output)
     return ExitCode.FAILED if asked_false else ExitCode.OK
 
