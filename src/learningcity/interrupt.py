@@ -21,12 +21,15 @@ intervals, so the signal is handled at once; the abandoned thread ends with the 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import TypeVar
+from typing import NoReturn, TypeVar
+
+from learningcity.errors import ExitCode
 
 T = TypeVar("T")
 POLL_S = 0.05
@@ -62,6 +65,28 @@ def stop_at_once() -> None:
 def signal_of(stop: BaseException | None) -> int:
     """The signal behind an interruption: a plain KeyboardInterrupt is Ctrl-C's SIGINT."""
     return stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+
+
+def report_stop(
+    stop: BaseException | None, written: list[str], *, echoed: bool = False
+) -> NoReturn:
+    """The one line and exit code of a stopped command: 130 after SIGINT, 143 after SIGTERM.
+
+    `written` names the outputs already put in place; everything else was left as it was. On a
+    terminal, Ctrl-C has echoed `^C` without a newline, so the line starts on a new one, unless
+    something (`echoed`) already ended that line.
+    """
+    stop_at_once()
+    done = ", ".join(written)
+    left = f"wrote {done}; other outputs left as they were" if done else "outputs left as they were"
+    if signal_of(stop) == signal.SIGTERM:
+        line, code = f"learningcity: terminated (SIGTERM); {left}", ExitCode.TERMINATED
+    else:
+        closing = "\n" if sys.stderr.isatty() and not echoed else ""
+        line, code = f"{closing}learningcity: interrupted; {left}", ExitCode.INTERRUPTED
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+    sys.exit(code)
 
 
 def _stop(signum: int, _frame: FrameType | None) -> None:

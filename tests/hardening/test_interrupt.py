@@ -55,3 +55,47 @@ def test_sigint_stops_a_long_query_at_once(query: str, output_name: str, tmp_pat
     assert stdout == b""
     assert output.read_text() == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data.nt", output_name])
+
+
+#: The command's entry point with the import of one subcommand slowed down and announced, so a
+#: signal can be sent while click is importing it (the moment a loaded machine stretches).
+SLOW_SUBCOMMAND_IMPORT = """
+import importlib.abc, sys, time
+from learningcity.__main__ import main
+
+class Slow(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "learningcity.cli.query":
+            print("importing", flush=True)
+            time.sleep(30)
+        return None
+
+sys.meta_path.insert(0, Slow())
+sys.argv = ["learningcity", "query", "--list"]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("number", "line", "code"),
+    [
+        (signal.SIGINT, "learningcity: interrupted; outputs left as they were\n", 130),
+        (signal.SIGTERM, "learningcity: terminated (SIGTERM); outputs left as they were\n", 143),
+    ],
+    ids=["INT", "TERM"],
+)
+def test_a_signal_while_a_subcommand_is_imported_is_the_one_line(
+    number: int, line: str, code: int
+) -> None:
+    """click prints a blank line and raises Abort for a KeyboardInterrupt it sees: on a loaded
+    machine the subcommand's import took long enough for a signal to land there."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_SUBCOMMAND_IMPORT],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == b"importing\n"
+    process.send_signal(number)
+    _, stderr = process.communicate(timeout=GRACE_S)
+    assert (process.returncode, stderr.decode()) == (code, line)

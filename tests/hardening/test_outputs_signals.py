@@ -91,6 +91,12 @@ def _when_hidden_entry_appears(folder: Path, seconds: float = 60) -> Callable[[]
     return ready
 
 
+def _after(seconds: float) -> Callable[[], bool]:
+    """A moment to signal: `seconds` after this call."""
+    started = time.monotonic()
+    return lambda: time.monotonic() - started > seconds
+
+
 def _signal_mid_run(
     args: list[str],
     ready: Callable[[], bool],
@@ -197,19 +203,19 @@ def test_fmt_interrupted_rewrites_all_or_none_and_says_which(
     run("fmt", *map(str, sorted(timing.iterdir())), check=True)
     duration = time.monotonic() - started  # signals land from mid-run to the renames' moment
     outcomes = set()
-    for delay in (duration * f for f in (0.5, 0.7, 0.85, 0.95, 1.0)):
-        folder = tmp_path / f"run-{delay:.3f}"
+    # The first moment is certain to be mid-run (fmt's first temporary file is in the folder);
+    # the staggered ones may come after the run on a loaded machine.
+    moments: list[Callable[[Path], Callable[[], bool]]] = [_when_hidden_entry_appears]
+    for fraction in (0.5, 0.7, 0.85, 0.95, 1.0):
+        moments.append(lambda _, delay=duration * fraction: _after(delay))
+    for number, moment in enumerate(moments):
+        folder = tmp_path / f"run-{number}"
         folder.mkdir()
         files = [folder / f"f{i:02}.ttl" for i in range(8)]
         for path in files:
             path.write_bytes(original)
-        started = time.monotonic()
         done = _signal_mid_run(
-            ["fmt", *map(str, files)],
-            lambda started=started, delay=delay: time.monotonic() - started > delay,  # type: ignore[misc]
-            signal.SIGTERM,
-            folder,
-            may_finish=True,
+            ["fmt", *map(str, files)], moment(folder), signal.SIGTERM, folder, may_finish=True
         )
         rewritten = [p for p in files if p.read_bytes() != original]
         assert rewritten in ([], files), f"a partial batch: {rewritten}"

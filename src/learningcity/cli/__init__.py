@@ -10,16 +10,16 @@ import contextlib
 import functools
 import importlib
 import os
-import signal
 import sys
-from typing import NoReturn
+from collections.abc import Iterator
+from typing import Any, NoReturn
 
 import click
 
 from learningcity import __version__
 from learningcity.atomic import remove_temporaries, unwritable_stdout, written
 from learningcity.errors import ExitCode, LearningCityError
-from learningcity.interrupt import signal_of, stop_at_once, stop_on_signals
+from learningcity.interrupt import report_stop, stop_at_once, stop_on_signals
 
 #: command name -> (module, function, one-line summary shown by --help without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -54,6 +54,31 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    # A signal may arrive while click parses options or imports a subcommand, not only while the
+    # command runs; click would print a blank line to stderr and turn it into Abort. Both steps
+    # hand the interruption past click instead, so it is always the one line of `main`.
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _past_click():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _past_click():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _past_click() -> Iterator[None]:
+    try:
+        yield
+    except KeyboardInterrupt as stop:
+        raise Interrupted(stop) from None
+
 
 @functools.cache
 def _load_command(name: str) -> click.Command:
@@ -68,8 +93,6 @@ def _load_command(name: str) -> click.Command:
     def run(*args: object, **kwargs: object) -> None:
         try:
             code = callback(*args, **kwargs)
-        except KeyboardInterrupt as stop:
-            raise Interrupted(stop) from None  # past click, which would print a blank line first
         except BrokenPipeError:
             raise ReaderGone from None  # past click, which would exit 1 on it
         if code:
@@ -150,17 +173,8 @@ def _reader_gone() -> NoReturn:
 
 
 def _stopped(stop: BaseException | None, *, echoed: bool = False) -> NoReturn:
-    """One line for SIGINT (exit 130) or SIGTERM (exit 143), naming any output already put in
-    place (`learningcity.atomic.written`); everything else was left as it was."""
+    """Remove what the command left half-made, then the one line of `report_stop`, naming any
+    output already put in place (`learningcity.atomic.written`)."""
     stop_at_once()  # a second signal while cleaning up ends the process there
     remove_temporaries()
-    signum = signal_of(stop)
-    done = ", ".join(str(path) for path in written())
-    left = f"wrote {done}; other outputs left as they were" if done else "outputs left as they were"
-    if signum == signal.SIGTERM:
-        click.echo(f"learningcity: terminated (SIGTERM); {left}", err=True)
-        sys.exit(ExitCode.TERMINATED)
-    # A terminal has echoed `^C` without a newline: end that line first (click may have).
-    closing = "\n" if sys.stderr.isatty() and not echoed else ""
-    click.echo(f"{closing}learningcity: interrupted; {left}", err=True)
-    sys.exit(ExitCode.INTERRUPTED)
+    report_stop(stop, [str(path) for path in written()], echoed=echoed)
