@@ -8,23 +8,27 @@ refuses remote `@context` documents and its RDF/XML parser refuses external enti
 
 Every input, a file or an endpoint's answer, goes through `parse_bytes`, which first bounds what
 a parser could do with it (`bounded`): nesting, XML entity declarations (refused), copies of
-namespaces into XML literals, and namespaces or bases long enough to multiply the input.
+namespaces into XML literals, and namespaces or bases long enough to multiply the input. It
+also refuses RDF 1.2 triple terms, so that every command works on RDF 1.1 graphs only
+(`_without_triple_terms`).
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 import pyoxigraph as ox
 
-from learningcity.errors import InputError
+from learningcity.errors import InputError, printable
 from learningcity.formats import RdfSyntax, syntax_for_path, syntax_named
 
 STDIN = "-"
@@ -132,13 +136,19 @@ def parse_bytes(
 
     `bounded` checks the bytes first, so no input can make a parser recurse or expand without
     limit; a syntax error becomes `file:line:column: message`, a token too long for Oxigraph's
-    buffer one line naming the limit. Prefixes the data declares are added to `declared` once it
-    has been read.
+    buffer one line naming the limit, an RDF 1.2 triple term one line naming its statement (see
+    `_without_triple_terms`). Prefixes the data declares are added to `declared` once it has
+    been read.
     """
     data, measure = _bounded(data, syntax, display, base_iri)
     try:
         parser = ox.parse(data, format=syntax.oxigraph, base_iri=base_iri)
-        yield from (_readable_back(quad, display) for quad in parser) if measure else parser
+        quads: Iterator[ox.Quad] = parser
+        if _may_hold_triple_terms(data, syntax.name):
+            quads = _without_triple_terms(quads, data, syntax, display, base_iri)
+        if measure:
+            quads = (_readable_back(quad, display) for quad in quads)
+        yield from quads
     except SyntaxError as error:
         message = position_message(display, error)
         if message.startswith(f"{display}: "):
@@ -230,6 +240,85 @@ def _readable_back(quad: ox.Quad, display: str) -> ox.Quad:
                 "shorten it or split the value"
             )
     return quad
+
+
+#: Bytes without which a syntax holds no triple term: `<<( )>>` (or a reifier `<< >>`), and in
+#: Turtle, TriG and N3 an annotation `{| |}` or a reifier after a statement (`~`). RDF/XML (which
+#: may be UTF-16) and JSON-LD have no such mark, so each of their quads is looked at.
+_TRIPLE_TERM_MARKS = {
+    "nt": (b"<<",),
+    "nquads": (b"<<",),
+    **{name: (b"<<", b"{|", b"~") for name in ("turtle", "trig", "n3")},
+}
+
+
+def _may_hold_triple_terms(data: bytes, syntax: str) -> bool:
+    """Whether `data` might hold a triple term; no for input without the marks, which then
+    streams without a Python step per quad (that step costs 15% of a parse, a scan for `<<`
+    3%)."""
+    marks = _TRIPLE_TERM_MARKS.get(syntax)
+    return marks is None or any(mark in data for mark in marks)
+
+
+def _without_triple_terms(
+    quads: Iterator[ox.Quad], data: bytes, syntax: RdfSyntax, display: str, base_iri: str | None
+) -> Iterator[ox.Quad]:
+    """`quads`, or `InputError` at the first whose object is an RDF 1.2 triple term.
+
+    The one decision on triple terms: refused where a file becomes quads, because learningcity
+    models RDF 1.1 profiles and every export must round-trip in every syntax, while RDF/XML 1.1
+    and JSON-LD 1.1 cannot carry them (nor can pyshacl). A triple term is only ever an object
+    in RDF 1.2 (reifiers and annotations are `rdf:reifies` statements), so objects tell.
+    """
+    for quad in quads:
+        if type(quad.object) is ox.Triple:
+            raise InputError(_triple_term_message(quad, data, syntax, display, base_iri))
+        yield quad
+
+
+class _LineReader(io.RawIOBase):
+    """`data` handed to a parser one line at a time, so that how much it has read when it
+    gives a quad tells the line that quad ends on."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        end = self.data.find(b"\n", self.position)
+        end = len(self.data) if end < 0 else end + 1
+        end = min(end, self.position + len(buffer))
+        chunk = self.data[self.position : end]
+        buffer[: len(chunk)] = chunk
+        self.position = end
+        return len(chunk)
+
+
+def _triple_term_message(
+    quad: ox.Quad, data: bytes, syntax: RdfSyntax, display: str, base_iri: str | None
+) -> str:
+    """One line naming the line the first triple term of `data` ends on and its statement.
+
+    Oxigraph gives no position for what it parsed, so the data is read again, a line at a time,
+    up to that statement (only on refusal; the first pass stays a plain parse).
+    """
+    reader = _LineReader(data)
+    place = ""
+    for read in ox.parse(reader, format=syntax.oxigraph, base_iri=base_iri):
+        if type(read.object) is ox.Triple:
+            place = f"{_line_column(data, max(reader.position - 1, 0))[0]}:"
+            break
+    statement = printable(str(quad))
+    if len(statement) > 200:
+        statement = statement[:200] + "..."
+    return (
+        f"{display}:{place} RDF 1.2 triple term in {statement}: refused, as learningcity reads "
+        "RDF 1.1 (RDF/XML and JSON-LD exports cannot carry it); describe the statement with "
+        "rdf:Statement, rdf:subject, rdf:predicate and rdf:object instead"
+    )
 
 
 #: What Oxigraph's Turtle-family and JSON-LD parsers raise (as MemoryError) when one token does

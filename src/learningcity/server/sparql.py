@@ -172,7 +172,9 @@ def respond(
 
 @lru_cache(maxsize=1024)
 def _inspect(query: str) -> str | InputError:
-    """Checking a query costs a tokenizer pass and a parse; clients repeat their queries."""
+    """The form of `query`, or the error refusing it: one tokenizer pass (`inspect_query`
+    parses nothing; Oxigraph reports syntax errors when the query runs), cached per worker
+    because clients repeat their queries."""
     try:
         return inspect_query(query, allow_service=False)
     except InputError as error:
