@@ -136,13 +136,19 @@ def test_serve_refuses_at_start(term_file: Path) -> None:
     assert_refused(done, f"{term_file}:4:")
 
 
+#: the requests `endpoint` received
+REQUESTS: list[str] = []
+
+
 @pytest.fixture
 def endpoint() -> Iterator[str]:
     """A SPARQL endpoint on 127.0.0.1 whose every answer is a graph holding a triple term."""
     body = SYNTAXES["N-Triples"][1].encode()
+    REQUESTS.clear()
 
     class Answer(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
+            REQUESTS.append(self.command)
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             self.send_response(200)
             self.send_header("Content-Type", "application/n-triples")
@@ -150,7 +156,7 @@ def endpoint() -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-        do_GET = do_POST
+        do_GET = do_PUT = do_POST
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -171,3 +177,8 @@ def test_a_construct_answer_from_an_endpoint_is_refused(endpoint: str) -> None:
 def test_serve_endpoint_refuses_at_start(endpoint: str) -> None:
     done = learningcity("serve", "--endpoint", endpoint, "--port", str(_free_port()))
     assert_refused(done, f"the answer of POST {endpoint}:2:")
+
+
+def test_push_refuses_before_sending_anything(term_file: Path, endpoint: str) -> None:
+    assert_refused(learningcity("push", str(term_file), "--to", endpoint), f"{term_file}:4:")
+    assert REQUESTS == []
