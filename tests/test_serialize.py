@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 import pytest
 
+import blank_shapes
+from learningcity.blanknodes import WORK_LIMIT, TangledBlankNodes, tangle, tangles_in
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAXES, syntax_named
 from learningcity.load import load_paths
@@ -80,3 +84,80 @@ def test_named_graphs_refused_by_graph_only_syntaxes() -> None:
     with pytest.raises(InputError, match="trig or nquads"):
         serialize([quad], syntax_named("turtle"))
     assert b"<http://g>" in serialize([quad], syntax_named("nquads"))
+
+
+def _old_canonical_nt(quads: list[ox.Quad]) -> bytes:
+    """What `serialize` wrote before the labelling bound: Oxigraph's RDFC-1.0, sorted lines."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return b"".join(
+        sorted(set(ox.serialize(dataset, format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)))
+    )
+
+
+def _parsed(text: str) -> list[ox.Quad]:
+    return list(ox.parse(text.encode(), format=ox.RdfFormat.N_TRIPLES))
+
+
+@pytest.mark.parametrize("shape", sorted(blank_shapes.POISONED))
+def test_blank_nodes_only_their_links_tell_apart_are_refused_at_once(shape: str) -> None:
+    quads = _parsed(blank_shapes.POISONED[shape])
+    started = time.monotonic()
+    with pytest.raises(TangledBlankNodes) as refused:
+        serialize(quads, syntax_named("turtle"))
+    assert time.monotonic() - started < 5  # Oxigraph alone: 6 s to days
+    message = str(refused.value)
+    assert "blank nodes can be told apart only by their links" in message
+    assert f"{WORK_LIMIT:,} steps" in message and "give them IRIs" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("shape", sorted(blank_shapes.ORDINARY))
+def test_ordinary_blank_nodes_are_labelled_as_before(shape: str) -> None:
+    quads = _parsed(blank_shapes.ORDINARY[shape])
+    assert tangle(quads).work <= WORK_LIMIT
+    started = time.monotonic()
+    assert serialize(quads, syntax_named("nt")) == _old_canonical_nt(quads)
+    assert time.monotonic() - started < 10  # measured: 0.1-1.2 s with the check
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        blank_shapes.chain(115),
+        blank_shapes.many(600, blank_shapes.chain(10)),
+        blank_shapes.twin_stars(5),
+        blank_shapes.ring(115),
+    ],
+    ids=["chain-115", "600-chains-of-10", "twin-stars-of-5", "ring-115"],
+)
+def test_the_worst_accepted_inputs_canonicalize_quickly(shape: str) -> None:
+    """The predictor's side of the bargain: just under the limit, Oxigraph stays fast
+    (measured here 0.2-0.8 s; the bound allows for a loaded machine)."""
+    quads = _parsed(shape)
+    assert 0.2 * WORK_LIMIT < tangle(quads).work <= WORK_LIMIT
+    dataset = ox.Dataset(quads)
+    started = time.monotonic()
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    assert time.monotonic() - started < 4
+
+
+def test_blank_nodes_in_triple_terms_and_graph_names_count() -> None:
+    """RDFC-1.0 relates every blank node of a statement, inside triple terms and as graph name:
+    a chain made of those is refused as a chain of plain statements is."""
+    chain = "".join(
+        f"_:g{i} {{ _:t{i} <http://e/p> <<( _:t{i + 1} <http://e/q> <http://e/o> )>> }}\n"
+        for i in range(300)
+    )
+    quads = list(ox.parse(chain.encode(), format=ox.RdfFormat.TRIG))
+    with pytest.raises(TangledBlankNodes):
+        serialize(quads, syntax_named("nquads"))
+
+
+def test_the_refusal_names_where_the_blank_nodes_are() -> None:
+    quads = _parsed(blank_shapes.chain(300))
+    with (
+        pytest.raises(InputError, match=r"^data/x\.ttl: 298 blank nodes"),
+        tangles_in("data/x.ttl"),
+    ):
+        serialize(quads, syntax_named("turtle"))

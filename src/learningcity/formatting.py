@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from learningcity.atomic import write_outputs
+from learningcity.blanknodes import tangles_in
 from learningcity.errors import InputError
 from learningcity.load import load_with_prefixes, resolve_sources
 from learningcity.namespaces import with_declared
@@ -28,7 +29,8 @@ def canonical_text(path: Path) -> str:
     if source.syntax.name != "turtle":
         raise InputError(f"{path}: fmt rewrites Turtle files only (.ttl)")
     dataset, declared = load_with_prefixes([source])
-    return to_turtle(dataset, with_declared(declared))
+    with tangles_in(str(path)):
+        return to_turtle(dataset, with_declared(declared))
 
 
 def format_files(paths: Iterable[Path], *, check: bool = False) -> list[FormatResult]:

@@ -14,6 +14,7 @@ from itertools import groupby
 
 import pyoxigraph as ox
 
+from learningcity.blanknodes import refuse_tangles
 from learningcity.formats import RdfSyntax
 from learningcity.namespaces import (
     GEN_DELIMS,
@@ -39,9 +40,11 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """Quads with canonical blank-node labels, in a stable order, each once (parsed files may
-    repeat a statement)."""
+    repeat a statement). The one place labels are decided: data whose labelling would take too
+    long (`learningcity.blanknodes`) is refused here, before Oxigraph starts."""
     quads = list(quads)
     if any(_has_blank_node(q) for q in quads):
+        refuse_tangles(quads)
         dataset = ox.Dataset(quads)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         quads = list(dataset)

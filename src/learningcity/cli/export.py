@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from learningcity.atomic import open_output
+from learningcity.blanknodes import tangles_in
 from learningcity.cli.common import data_or_store_arguments, emit, open_input, output_option
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError
@@ -89,9 +90,10 @@ def export(
             first = statements.sources[0].path if statements.sources else store
             stem = "data" if first is None else first.name.split(".")[0]
             progress(f"writing every format to {all_directory}")
-            written = export_all(
-                dataset, all_directory, stem=stem, frame=frame, inline_context=inline_context
-            )
+            with tangles_in(statements.display):
+                written = export_all(
+                    dataset, all_directory, stem=stem, frame=frame, inline_context=inline_context
+                )
         for path in written:
             click.echo(f"wrote {path}", err=True)
         return
@@ -99,9 +101,10 @@ def export(
     with TerminalProgress.for_stderr() as progress:
         progress(f"reading and sorting {statements.display} for {syntax.label}")
         # a Dataset is not needed to sort and write
-        body = export_dataset(
-            statements.quads(), syntax, frame=frame, inline_context=inline_context
-        )
+        with tangles_in(statements.display):
+            body = export_dataset(
+                statements.quads(), syntax, frame=frame, inline_context=inline_context
+            )
     emit(body, output)
 
 

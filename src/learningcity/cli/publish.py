@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from learningcity import validation
+from learningcity.blanknodes import tangles_in
 from learningcity.cli.common import base_option, data_arguments, data_or_default, shapes_options
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode
@@ -64,15 +65,16 @@ def publish(
         sources = resolve_sources(data_or_default(data), input_format)
         progress(f"reading {names_of(sources)}")
         dataset = load(sources)
-        result = publish_site(
-            dataset,
-            out,
-            base=base,
-            force=force,
-            shapes=shapes,
-            ontology=ontology,
-            progress=progress,
-        )
+        with tangles_in(names_of(sources)):
+            result = publish_site(
+                dataset,
+                out,
+                base=base,
+                force=force,
+                shapes=shapes,
+                ontology=ontology,
+                progress=progress,
+            )
     if not result.outcome.conforms:
         report = validation.render(result.outcome, "text")
         click.echo(report, err=True, nl=False)

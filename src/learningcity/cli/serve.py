@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
+from learningcity.blanknodes import tangles_in
 from learningcity.cli.common import base_option, data_or_store_arguments, iri_value, open_input
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError
@@ -106,15 +107,17 @@ def serve(
     address = f"[{host}]" if ":" in host else host
     with TerminalProgress.for_stderr() as progress:
         progress("reading the data" if endpoint is None else f"copying the graph of {endpoint}")
-        app = create_app(
-            _statements(data, input_format, store, endpoint, graph),
-            base=base,
-            public_base=public_base or f"http://{address}:{port}/id/",
-            limits=Limits(
-                timeout=timeout, workers=workers, max_rows=max_rows, memory_limit=memory_limit
-            ),
-            progress=progress,
-        )
+        statements, source = _statements(data, input_format, store, endpoint, graph)
+        with tangles_in(source):
+            app = create_app(
+                statements,
+                base=base,
+                public_base=public_base or f"http://{address}:{port}/id/",
+                limits=Limits(
+                    timeout=timeout, workers=workers, max_rows=max_rows, memory_limit=memory_limit
+                ),
+                progress=progress,
+            )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     click.echo(
         f"serving {len(app.state.site.graph)} statements at http://{address}:{port}/"
@@ -133,14 +136,16 @@ def _statements(
     store: Path | None,
     endpoint: str | None,
     graph: str | None,
-) -> Iterable[ox.Quad]:
-    """DATA, the store, or a copy of the endpoint's graph: what the server serves."""
+) -> tuple[Iterable[ox.Quad], str]:
+    """DATA, the store, or a copy of the endpoint's graph: what the server serves, and its name
+    for messages."""
     if endpoint is None:
         if graph is not None:
             raise InputError("--graph names a graph of --endpoint; add --endpoint URL")
-        return open_input(data, input_format, store).quads()
+        statements = open_input(data, input_format, store)
+        return statements.quads(), statements.display
     if data or store is not None:
         raise InputError("give DATA, --store or --endpoint, not more than one")
     from learningcity.remote import fetch_graph
 
-    return fetch_graph(endpoint, graph)
+    return fetch_graph(endpoint, graph), endpoint

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from learningcity.blanknodes import refuse_tangles, tangles_in
 from learningcity.errors import InputError
 from learningcity.jsonld import Context, dumps, to_jsonld
 from learningcity.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES, prefixes
@@ -33,6 +34,7 @@ from learningcity.publish.shapes import ShapeDoc, shape_docs
 from learningcity.publish.vocabulary import Section, documented_terms, sections
 from learningcity.serialize import serialize
 from learningcity.server.app import STATIC_DIR, example_queries
+from learningcity.server.describe import check_documents
 from learningcity.server.iris import IriScheme, page_path, shown
 from learningcity.server.labels import LANGUAGES, Text
 from learningcity.server.pages import PageRenderer, embedded_json
@@ -140,7 +142,8 @@ PATH_MAX = 1024
 
 def check_pages(data: ox.Dataset, ontology: ox.Dataset, scheme: IriScheme, data_base: str) -> None:
     """Refuse (InputError, one line), before anything is written, a site that could not be
-    written whole or served: an IRI no page can be written for (`page_path`), a base no host
+    written whole or served: blank nodes too tangled to label (`check_documents`), an IRI no
+    page can be written for (`page_path`), a base no host
     configuration can carry (`hosting.prefix_of`, `hosting.host_of`), a file name over
     `NAME_MAX` bytes or a path over `PATH_MAX`, two pages that would be one file (the same
     name, or names that differ only by case or Unicode normalization, which macOS and Windows
@@ -151,6 +154,9 @@ def check_pages(data: ox.Dataset, ontology: ox.Dataset, scheme: IriScheme, data_
     """
     hosting.prefix_of(scheme)
     hosting.host_of(scheme)
+    check_documents(data)
+    with tangles_in("--ontology"):
+        refuse_tangles(list(ontology))
     targets = term_targets(ontology) + resource_targets(data, scheme)
     if data_base != scheme.base:
         targets += resource_targets(data, IriScheme.for_base(data_base))

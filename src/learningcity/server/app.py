@@ -43,7 +43,12 @@ from learningcity.server.caching import (
     not_modified_since,
 )
 from learningcity.server.conneg import choose_language, choose_media_type
-from learningcity.server.describe import description, is_known, last_modified
+from learningcity.server.describe import (
+    check_documents,
+    description,
+    is_known,
+    last_modified,
+)
 from learningcity.server.fastpath import ResponseCacheMiddleware
 from learningcity.server.iris import IriScheme, rebase
 from learningcity.server.labels import LANGUAGES
@@ -97,6 +102,7 @@ class LinkedDataSite:
         self.scheme = scheme
         self.limits = limits
         self.namespaces = prefixes(scheme.base)
+        check_documents(dataset)
         step(f"building the SPARQL store of {len(dataset)} statements")
         self.store = store_for(dataset)
         self.renderer = PageRenderer(dataset, scheme, vocabulary, queries)

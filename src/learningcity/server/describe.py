@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
+from learningcity.blanknodes import refuse_tangles, tangles_in
 from learningcity.namespaces import STANDARD_PREFIXES
 
 RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
@@ -31,6 +32,23 @@ def description(graph: ox.Dataset, resource: ox.NamedNode | ox.BlankNode) -> lis
                 seen.add(quad.object)
                 pending.append(quad.object)
     return sorted(quads, key=str)
+
+
+def check_documents(graph: ox.Dataset) -> None:
+    """Refuse (`TangledBlankNodes`, one line) data that the server or the site could not write
+    whole: its dump, or the document of a resource whose blank nodes, once cut from the
+    statements that point at them from elsewhere, only their links tell apart (a document
+    holds a resource's statements, not the ones pointing into its blank nodes). Only resources
+    with blank-node values are described, so data without blank nodes costs one pass."""
+    refuse_tangles(list(graph))
+    resources = {
+        q.subject
+        for q in graph
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.BlankNode)
+    }
+    for resource in sorted(resources, key=str):
+        with tangles_in(f"the document of {resource}"):
+            refuse_tangles(description(graph, resource))
 
 
 def incoming(graph: ox.Dataset, resource: ox.NamedNode) -> list[ox.Quad]:

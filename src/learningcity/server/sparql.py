@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from learningcity.blanknodes import TangledBlankNodes
 from learningcity.errors import InputError
 from learningcity.formats import syntax_named
 from learningcity.load import position_message
@@ -163,6 +164,9 @@ def respond(
             body, truncated = _write(result, namespaces, name, max_rows)
     except ProtocolError as error:
         return Answer(error.status, PLAIN_TEXT, str(error).encode())
+    except TangledBlankNodes as error:  # an answer graph too costly to label (blanknodes.py)
+        text = f"422 Unprocessable Content: {error.within('the answer')}"
+        return Answer(422, PLAIN_TEXT, text.encode())
     except InputError as error:  # the syntax asked for cannot carry the answer (RDF/XML)
         return Answer(406, PLAIN_TEXT, f"406 Not Acceptable: {error}".encode())
     except (RuntimeError, ValueError, OSError) as error:  # while rows came or were written
