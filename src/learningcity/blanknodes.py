@@ -51,9 +51,14 @@ def refuse_tangles(quads: list[ox.Quad]) -> None:
         raise TangledBlankNodes(
             f"{found.nodes} blank nodes can be told apart only by their links to one another "
             f"(up to {found.largest} linked together, near {found.near}); labelling them "
-            f"canonically would take about {found.work / WORK_LIMIT:.3g} times the limit of "
+            f"canonically would take {_times(found.work / WORK_LIMIT)} the limit of "
             f"{WORK_LIMIT:,} steps; give them IRIs, or values of their own"
         )
+
+
+def _times(ratio: float) -> str:
+    """How far over the limit, in words a person reads (factorials reach 1e300)."""
+    return f"about {ratio:.3g} times" if ratio < 1000 else "over 1,000 times"
 
 
 @contextmanager
