@@ -161,3 +161,13 @@ def test_the_refusal_names_where_the_blank_nodes_are() -> None:
         tangles_in("data/x.ttl"),
     ):
         serialize(quads, syntax_named("turtle"))
+
+
+def test_turtle_keeps_a_base_direction_and_a_triple_term() -> None:
+    """Our Turtle writer wrote `"x"@ar` for `"x"@ar--rtl` (the direction lost) and refused a
+    triple term a CONSTRUCT made with a ValueError."""
+    a, b = ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b")
+    rtl = ox.Literal("x", language="ar", direction=ox.BaseDirection.RTL)
+    quads = [ox.Quad(a, b, rtl), ox.Quad(a, b, ox.Triple(a, b, rtl))]
+    written = serialize(quads, syntax_named("turtle"), {})
+    assert set(ox.parse(written, format=ox.RdfFormat.TURTLE)) == set(quads)

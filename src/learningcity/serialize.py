@@ -35,7 +35,7 @@ _BARE_LITERALS = {
 }
 _LINE_WIDTH = 100
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
@@ -81,6 +81,13 @@ def serialize(
         )
     if syntax.name == "turtle":
         return TurtleWriter(namespaces).write(triples).encode("utf-8")
+    if syntax.name == "n3" and any(isinstance(t.object, ox.Triple) for t in triples):
+        from learningcity.errors import InputError
+
+        raise InputError(  # Oxigraph writes `<<( … )>>` there, which no N3 reader takes
+            "a CONSTRUCT made an RDF 1.2 triple term, which N3 cannot carry; "
+            "write it as turtle, nt, nquads, trig or xml instead"
+        )
     written = ox.serialize(triples, format=syntax.oxigraph, prefixes=_used(ordered, namespaces))
     return _well_formed_xml(triples, written) if syntax.name == "xml" else written
 
@@ -226,7 +233,10 @@ class TurtleWriter:
             return f"_:{term.value}"
         if isinstance(term, ox.Literal):
             return self.literal(term)
-        raise ValueError(f"cannot write {term!r} in Turtle")
+        # A CONSTRUCT may make an RDF 1.2 triple term (data files holding one are refused when
+        # read): written in Turtle 1.2's form, which Oxigraph reads back.
+        parts = (self.term(term.subject), self.term(term.predicate), self.term(term.object))
+        return f"<<( {' '.join(parts)} )>>"
 
     def iri(self, iri: str) -> str:
         for name, namespace in self._by_length:
@@ -236,9 +246,9 @@ class TurtleWriter:
         return f"<{iri}>"
 
     def literal(self, literal: ox.Literal) -> str:
+        if literal.language:  # with its base direction, if any (`"x"@ar--rtl`)
+            return str(literal)
         quoted = str(ox.Literal(literal.value))
-        if literal.language:
-            return f"{quoted}@{literal.language}"
         datatype = literal.datatype.value
         if datatype == XSD + "string":
             return quoted

@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from learningcity.errors import ExitCode
+from learningcity.formats import syntax_named
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 PLAIN = "<http://e/s> <http://e/p> <http://e/o> .\n"
@@ -182,3 +184,27 @@ def test_serve_endpoint_refuses_at_start(endpoint: str) -> None:
 def test_push_refuses_before_sending_anything(term_file: Path, endpoint: str) -> None:
     assert_refused(learningcity("push", str(term_file), "--to", endpoint), f"{term_file}:4:")
     assert REQUESTS == []
+
+
+#: An RDF 1.2 triple term made by a query, not read from a file.
+CONSTRUCT_TERM = f"CONSTRUCT {{ <http://e/s> <http://e/p> ?t }} WHERE {{ BIND({TERM} AS ?t) }}"
+TERM_OBJECT = ox.Triple(
+    ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b"), ox.NamedNode("http://e/c")
+)
+
+
+@pytest.mark.parametrize("syntax", ["turtle", "nt", "nquads", "trig", "xml", "jsonld", "n3"])
+def test_a_triple_term_a_query_makes_is_written_or_refused_in_one_line(
+    syntax: str, tmp_path: Path
+) -> None:
+    """c227e75 and the refusal at reading left `query --format turtle` of such a CONSTRUCT in a
+    ValueError traceback from the Turtle writer."""
+    data = tmp_path / "data.nt"
+    data.write_text(PLAIN)
+    done = learningcity("query", CONSTRUCT_TERM, str(data), "--format", syntax)
+    if done.returncode == ExitCode.OK:
+        parsed = ox.parse(done.stdout.encode(), format=syntax_named(syntax).oxigraph)
+        assert [q.object for q in parsed] == [TERM_OBJECT]
+    else:
+        assert done.returncode == ExitCode.BAD_INPUT
+        assert done.stderr.startswith("learningcity: error: ") and done.stderr.count("\n") == 1
