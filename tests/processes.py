@@ -6,6 +6,8 @@ import socket
 import subprocess
 import time
 
+import httpx
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -35,3 +37,17 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20) -> 
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{process.args[0]} did not listen on port {port} within {seconds:g} s")
+
+
+def wait_until_healthy(root: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Return once the server at `root` answers its /health with 200: listening is not enough,
+    a `learningcity serve` accepts connections before its query workers are ready."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the server exited with {process.returncode}"
+        try:
+            if httpx.get(root + "health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError(f"the server did not start within {seconds:g} s")

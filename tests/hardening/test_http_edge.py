@@ -23,7 +23,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from processes import free_port, stop
+from processes import free_port, stop, wait_until_healthy
 from support import REPO
 
 COMMAND = str(Path(sys.executable).with_name("learningcity"))
@@ -78,7 +78,7 @@ class Servers(dict):
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         self.stack.callback(stop, process)
         root = f"http://127.0.0.1:{port}/"
-        _wait_until_up(root, process)
+        wait_until_healthy(root, process)
         self[kind] = Served(root, port, process.pid, log)
         return self[kind]
 
@@ -99,18 +99,6 @@ def served(servers: Servers) -> Served:
 def either(servers: Servers, request: pytest.FixtureRequest) -> Served:
     """Both protocol classes the server may run."""
     return servers[request.param]
-
-
-def _wait_until_up(root: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited"
-        try:
-            if httpx.get(root + "health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("the server did not start within 60 s")
 
 
 def rss_mib(pid: int) -> float:

@@ -25,7 +25,7 @@ from learningcity import validation
 from learningcity.errors import ExitCode, InputError
 from learningcity.load import load_paths
 from learningcity.query import MAX_QUERY_NESTING, inspect_query
-from processes import free_port, stop
+from processes import free_port, stop, wait_until_healthy
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 #: A triple for each pattern below to match, so that Oxigraph evaluates what follows it.
@@ -154,14 +154,7 @@ def served(data: Path) -> Iterator[Served]:
     )
     root = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert process.poll() is None, "the server exited"
-            try:
-                if httpx.get(root + "health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_until_healthy(root, process)
         yield Served(root, process)
     finally:
         stop(process)

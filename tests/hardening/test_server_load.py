@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 
 from hardening.test_network import Listener
-from processes import free_port, stop
+from processes import free_port, stop, wait_until_healthy
 from support import REPO
 
 COMMAND = str(Path(sys.executable).with_name("learningcity"))
@@ -99,23 +99,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     )
     root = f"http://127.0.0.1:{port}/"
     try:
-        _wait_until_up(root, process)
+        wait_until_healthy(root, process)
         yield Served(root, process.pid, triples)
     finally:
         stop(process)
         log.close()
-
-
-def _wait_until_up(root: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited"
-        try:
-            if httpx.get(root + "health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("the server did not start within 60 s")
 
 
 @dataclass(frozen=True)
