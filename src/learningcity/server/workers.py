@@ -9,7 +9,7 @@ when a worker overruns its deadline it is killed, when it dies (a stack overflow
 its memory cap) the request gets a 503 saying why, and either way a fresh fork replaces it while
 the event loop keeps serving.
 
-Framing: each worker talks over its own socket pair. A request is three length-prefixed UTF-8
+Framing: each worker talks over its own socket pair. A request is four length-prefixed UTF-8
 fields; an answer is a fixed header (status, flags, media type length, body length), the media
 type, then the body as written. The serving process reads it with asyncio streams
 (`readexactly`), so an answer of any size arrives whole on any event loop (uvloop leaves a
