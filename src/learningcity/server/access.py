@@ -15,6 +15,8 @@ import time
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from learningcity.errors import printable as escape_unprintable
+
 LOGGER = logging.getLogger("learningcity.access")
 #: Logged when the client went away before its request was read (nginx's code): no one is left
 #: to answer, so it is no server error and no traceback.
@@ -24,20 +26,12 @@ MAX_LOGGED_HEADER = 256
 
 
 def printable(text: str) -> str:
-    """`text` with every control, format or other non-printable character, the backslash and
-    the double quote written as Python escapes (`\\r`, `\\x1b`, `\\u202e`, `\\"`): one log field
-    on one line, that reads back unambiguously."""
+    """`text` as one log field on one line that reads back unambiguously: the backslash and the
+    double quote escaped, then every control, format or other non-printable character as a
+    Python escape (`\\r`, `\\x1b`, `\\u202e`) by `learningcity.errors.printable`."""
     if text.isprintable() and '"' not in text and "\\" not in text:
         return text
-    return "".join(_escaped(character) for character in text)
-
-
-def _escaped(character: str) -> str:
-    if character in '"\\':
-        return "\\" + character
-    if character.isprintable():
-        return character
-    return character.encode("unicode_escape").decode("ascii")
+    return escape_unprintable(text.replace("\\", "\\\\").replace('"', '\\"'))
 
 
 def _header(scope: Scope, name: bytes) -> str:

@@ -20,6 +20,7 @@ from string import ascii_letters, digits
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
+from learningcity.iris import usable_iri
 
 _ID = "id/"
 _DOC = "doc/"
@@ -38,11 +39,7 @@ class IriScheme:
         break in it would reach every IRI, link and header made from it)."""
         if not base.endswith("/" + _ID):
             raise InputError(f"--base {base!r} must end with '/id/' (things are named {{base}}...)")
-        try:
-            ox.NamedNode(base)
-        except ValueError as error:
-            raise InputError(f"--base {base!r} is not an IRI: {shown(str(error))}") from None
-        return cls(base[: -len(_ID)])
+        return cls(usable_iri(base, "--base")[: -len(_ID)])
 
     @property
     def base(self) -> str:
