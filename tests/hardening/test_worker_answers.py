@@ -26,7 +26,7 @@ import pyoxigraph as ox
 import pytest
 
 from processes import free_port, stop
-from support import REPO
+from support import REPO, SERVED_RDF_TYPES
 
 COMMAND = str(Path(sys.executable).with_name("learningcity"))
 CITIES = 200
@@ -38,14 +38,6 @@ RESULT_FORMATS = {
     "application/sparql-results+xml": "xml",
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
-}
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 CONCURRENCY = 6
 
@@ -143,7 +135,7 @@ def _requests() -> list[tuple[str, str, int]]:
             select = f"SELECT * {{ ?s ?p ?o }} LIMIT {size} OFFSET {offset}"
             construct = f"CONSTRUCT WHERE {{ ?s ?p ?o }} LIMIT {size} OFFSET {offset}"
             wanted += [(select, accept, size) for accept in RESULT_FORMATS]
-            wanted += [(construct, accept, size) for accept in GRAPH_FORMATS]
+            wanted += [(construct, accept, size) for accept in SERVED_RDF_TYPES]
     return wanted
 
 
@@ -160,7 +152,7 @@ def test_answers_of_every_size_and_format_arrive_whole(served: Server) -> None:
         if accept in RESULT_FORMATS:
             count = _rows(response.content, RESULT_FORMATS[accept])
         else:
-            count = len(list(ox.parse(response.content, format=GRAPH_FORMATS[accept])))
+            count = len(list(ox.parse(response.content, format=SERVED_RDF_TYPES[accept])))
         assert count == size, (query, accept)
         return 200, count, len(response.content)
 

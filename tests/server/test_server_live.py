@@ -16,18 +16,12 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+from support import SERVED_RDF_TYPES
+
 TIMEOUT_S = 2.0  # the live server is started with --timeout 2 (conftest.py)
 CITY_PATH = "id/city/kr-yongsan-gu"
 DOC_PATH = "doc/city/kr-yongsan-gu"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
 CROSS_PRODUCT = (
     "SELECT (COUNT(*) AS ?n) { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(7)) + " }"
 )
@@ -40,7 +34,7 @@ def city(live_server) -> str:
 # -- dereferencing and content negotiation ------------------------------------------------------
 
 
-@pytest.mark.parametrize("media_type", sorted(RDF_TYPES))
+@pytest.mark.parametrize("media_type", sorted(SERVED_RDF_TYPES))
 def test_thing_redirects_303_to_the_document_in_the_negotiated_format(
     http, live_server, media_type
 ):
@@ -51,7 +45,7 @@ def test_thing_redirects_303_to_the_document_in_the_negotiated_format(
     assert followed.status_code == 200
     assert followed.headers["content-type"].startswith(media_type)
     assert "Accept" in followed.headers["vary"] or "." in str(followed.url).rsplit("/", 1)[1]
-    quads = list(ox.parse(followed.content, format=RDF_TYPES[media_type]))
+    quads = list(ox.parse(followed.content, format=SERVED_RDF_TYPES[media_type]))
     assert ox.NamedNode(city(live_server)) in {q.subject for q in quads}
 
 
