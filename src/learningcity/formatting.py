@@ -24,8 +24,10 @@ class FormatResult:
     changed: bool
 
 
-def canonical_text(path: Path) -> str:
-    source = resolve_sources([str(path)])[0]
+def canonical_text(path: Path, base_iri: str | None = None) -> str:
+    """The canonical Turtle of `path`; its relative IRIs written resolved (against `base_iri`,
+    else the file's own IRI: `learningcity.load.Source.base_iri`)."""
+    source = resolve_sources([str(path)], base_iri=base_iri)[0]
     if source.syntax.name != "turtle":
         raise InputError(f"{path}: fmt rewrites Turtle files only (.ttl)")
     dataset, declared = load_with_prefixes([source])
@@ -33,11 +35,13 @@ def canonical_text(path: Path) -> str:
         return to_turtle(dataset, with_declared(declared))
 
 
-def format_files(paths: Iterable[Path], *, check: bool = False) -> list[FormatResult]:
+def format_files(
+    paths: Iterable[Path], *, check: bool = False, base_iri: str | None = None
+) -> list[FormatResult]:
     """Rewrite each file in canonical form (unless `check`): all of them or none. Every file is
     parsed before any is written, so a syntax error in one leaves all of them untouched, and
     the rewritten files are put in place together (`learningcity.atomic.write_outputs`)."""
-    planned = [(path, canonical_text(path).encode("utf-8")) for path in paths]
+    planned = [(path, canonical_text(path, base_iri).encode("utf-8")) for path in paths]
     changed = {path: content for path, content in planned if path.read_bytes() != content}
     if not check:
         write_outputs(changed.items())

@@ -43,10 +43,12 @@ _OXIGRAPH_POSITION = re.compile(
 
 @dataclass(frozen=True)
 class Source:
-    """One DATA argument: a local file, or stdin when `path` is None."""
+    """One DATA argument: a local file, or stdin when `path` is None; `given_base` is the
+    `--base-iri` it is parsed against, if one was given."""
 
     path: Path | None
     syntax: RdfSyntax
+    given_base: str | None = None
 
     @property
     def display(self) -> str:
@@ -54,7 +56,13 @@ class Source:
 
     @property
     def base_iri(self) -> str | None:
-        return None if self.path is None else self.path.resolve().as_uri()
+        """What relative IRIs resolve against: `--base-iri`, else the file's own `file:` IRI
+        (RFC 3986 5.1.3: the IRI a document was retrieved from, as riot and rdflib read a file);
+        stdin has none, so a relative IRI there is refused (JSON-LD drops it, as its spec says).
+        """
+        if self.given_base is not None or self.path is None:
+            return self.given_base
+        return self.path.resolve().as_uri()
 
     def read(self) -> bytes:
         if self.path is None:
@@ -77,8 +85,12 @@ class Source:
         return raw
 
 
-def resolve_sources(arguments: Sequence[str], input_format: str | None = None) -> list[Source]:
-    """Turn DATA arguments into sources; the syntax comes from `input_format` or each extension."""
+def resolve_sources(
+    arguments: Sequence[str], input_format: str | None = None, base_iri: str | None = None
+) -> list[Source]:
+    """Turn DATA arguments into sources; the syntax comes from `input_format` or each extension,
+    and relative IRIs in all of them resolve against `base_iri` when given (`Source.base_iri`).
+    """
     forced = syntax_named(input_format) if input_format else None
     sources = []
     for argument in arguments:
@@ -90,10 +102,10 @@ def resolve_sources(arguments: Sequence[str], input_format: str | None = None) -
         if argument == STDIN:
             if forced is None:
                 raise InputError("reading stdin ('-') needs --input-format (turtle, nt, ...)")
-            sources.append(Source(None, forced))
+            sources.append(Source(None, forced, base_iri))
             continue
         path = Path(argument)
-        sources.append(Source(path, forced or syntax_for_path(path)))
+        sources.append(Source(path, forced or syntax_for_path(path), base_iri))
     return sources
 
 
@@ -118,6 +130,12 @@ def position_message(display: str, error: SyntaxError) -> str:
     if line is None:
         return f"{display}: {text}"
     return f"{display}:{line}:{column or 1}: {text}"
+
+
+#: The syntaxes in which an IRI may be relative, resolved against the document's base IRI.
+RELATIVE_SYNTAXES = frozenset(("turtle", "trig", "n3", "xml", "jsonld"))
+#: What Oxigraph says of a relative IRI when there is no base to resolve it against.
+_NO_SCHEME = "No scheme found in an absolute IRI"
 
 
 def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox.Quad]:
@@ -153,6 +171,8 @@ def parse_bytes(
         message = position_message(display, error)
         if message.startswith(f"{display}: "):
             message = _located(message, data, syntax, display, base_iri)
+        if base_iri is None and syntax.name in RELATIVE_SYNTAXES and _NO_SCHEME in message:
+            message += f"; a relative IRI needs a base and {display} has none: give --base-iri IRI"
         raise InputError(message) from None
     except ValueError as error:
         raise InputError(f"{display}: {error}") from None

@@ -160,12 +160,21 @@ class Data:
 
 
 def open_data(
-    arguments: Sequence[str], store: Path | None, input_format: str | None = None
+    arguments: Sequence[str],
+    store: Path | None,
+    input_format: str | None = None,
+    base_iri: str | None = None,
 ) -> Data:
-    """DATA files or a store (never both): the one decision every command makes the same way."""
+    """DATA files or a store (never both): the one decision every command makes the same way.
+    A store was parsed when it was built, so a base IRI for it is refused, not ignored."""
     if store is None:
-        return Data(resolve_sources(arguments, input_format))
+        return Data(resolve_sources(arguments, input_format, base_iri))
     if arguments or input_format:
         raise InputError("give DATA or --store, not both")
+    if base_iri is not None:
+        raise InputError(
+            "--base-iri resolves relative IRIs of DATA files, and a store was parsed when it was "
+            "built: give --base-iri to `learningcity load`"
+        )
     opened, declared = open_store(store)
     return Data([], opened, declared, location=store)

@@ -22,12 +22,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def data_arguments(function: F) -> F:
+    """DATA, `--input-format` and `--base-iri`: how every command names the files it reads."""
+    function = base_iri_option(function)
     function = click.option(
         "--input-format",
         type=click.Choice(SYNTAX_NAMES, case_sensitive=False),
         help="Syntax of DATA when the extension does not tell it (needed for '-').",
     )(function)
     return click.argument("data", nargs=-1, metavar="[DATA]...")(function)
+
+
+def base_iri_option(function: F) -> F:
+    """`--base-iri`: the IRI relative IRIs in the input resolve against (riot's `--base`,
+    `oxigraph convert --from-base`), so the result does not depend on where a file lies."""
+    return click.option(
+        "--base-iri",
+        metavar="IRI",
+        callback=iri_value,
+        help="Resolve relative IRIs in the input against this IRI. Default: each file's own "
+        "file: IRI; stdin has none.",
+    )(function)
 
 
 def data_or_store_arguments(function: F) -> F:
@@ -41,11 +55,14 @@ def data_or_store_arguments(function: F) -> F:
     return data_arguments(function)
 
 
-def open_input(data: Sequence[str], input_format: str | None, store: Path | None) -> Data:
+def open_input(
+    data: Sequence[str], input_format: str | None, store: Path | None, base_iri: str | None
+) -> Data:
     """DATA (default: data/yongsan.ttl) or the store, for `data_or_store_arguments` commands."""
     from learningcity.store import open_data
 
-    return open_data(data_or_default(data) if store is None else data, store, input_format)
+    arguments = data_or_default(data) if store is None else data
+    return open_data(arguments, store, input_format, base_iri)
 
 
 def output_option(function: F) -> F:

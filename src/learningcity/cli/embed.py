@@ -35,6 +35,7 @@ from learningcity.load import load, names_of, resolve_sources
 def embed(
     data: tuple[str, ...],
     input_format: str | None,
+    base_iri: str | None,
     resource: str | None,
     as_script: bool,
     output: Path | None,
@@ -53,7 +54,7 @@ def embed(
       learningcity embed data/yongsan.ttl -o yongsan-embed.html \\
         --resource https://w3id.org/learningcity/id/city/kr-yongsan-gu
     """
-    sources = resolve_sources(data_or_default(data), input_format)
+    sources = resolve_sources(data_or_default(data), input_format, base_iri)
     with TerminalProgress.for_stderr() as progress:
         progress(f"reading {names_of(sources)}")
         document = embed_document(load(sources), resource)

@@ -44,6 +44,7 @@ from learningcity.formats import SYNTAX_NAMES, syntax_for_path, syntax_named
 def export(
     data: tuple[str, ...],
     input_format: str | None,
+    base_iri: str | None,
     store: Path | None,
     output_format: str | None,
     frame: bool,
@@ -69,7 +70,7 @@ def export(
       learningcity export data/yongsan.ttl --all dist/
       learningcity export data/yongsan.ttl --format nt --stream -o yongsan.nt
     """
-    statements = open_input(data, input_format, store)
+    statements = open_input(data, input_format, store, base_iri)
     if stream:
         if frame or all_directory is not None:
             raise InputError("--stream writes one file unframed; drop --frame and --all")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import emit
+from learningcity.cli.common import base_iri_option, emit
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode
 from learningcity.formatting import format_files
@@ -13,7 +13,8 @@ from learningcity.formatting import format_files
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 and list files to rewrite.")
-def fmt(files: tuple[Path, ...], check: bool) -> int:
+@base_iri_option
+def fmt(files: tuple[Path, ...], check: bool, base_iri: str | None) -> int:
     """Rewrite Turtle FILES in canonical form: prefixes from the project's one prefix list,
     one block per subject, `a` first, predicates and values sorted, canonical blank-node labels.
 
@@ -29,7 +30,7 @@ def fmt(files: tuple[Path, ...], check: bool) -> int:
     """
     with TerminalProgress.for_stderr() as progress:
         progress(f"{'checking' if check else 'formatting'} {len(files)} files")
-        results = format_files(files, check=check)
+        results = format_files(files, check=check, base_iri=base_iri)
     changed = [r.path for r in results if r.changed]
     if check:
         for path in changed:

@@ -22,7 +22,11 @@ from learningcity.namespaces import with_declared
     show_default=True,
 )
 def info(
-    data: tuple[str, ...], input_format: str | None, store: Path | None, output_format: str
+    data: tuple[str, ...],
+    input_format: str | None,
+    base_iri: str | None,
+    store: Path | None,
+    output_format: str,
 ) -> None:
     """Summarise DATA: statements, classes and properties with counts, prefixes in use, and the
     dataset's own DCAT/VoID description.
@@ -33,7 +37,7 @@ def info(
       learningcity info data/yongsan.ttl --format json
       learningcity info --store dist/store
     """
-    statements = open_input(data, input_format, store)
+    statements = open_input(data, input_format, store, base_iri)
     with TerminalProgress.for_stderr() as progress:
         progress(f"reading {statements.display}")
         dataset = statements.dataset()

@@ -45,6 +45,7 @@ Exit codes:
 def publish(
     data: tuple[str, ...],
     input_format: str | None,
+    base_iri: str | None,
     out: Path,
     base: str,
     force: bool,
@@ -62,7 +63,7 @@ def publish(
     from learningcity.publish import publish as publish_site
 
     with TerminalProgress.for_stderr() as progress:
-        sources = resolve_sources(data_or_default(data), input_format)
+        sources = resolve_sources(data_or_default(data), input_format, base_iri)
         progress(f"reading {names_of(sources)}")
         dataset = load(sources)
         with tangles_in(names_of(sources)):

@@ -91,6 +91,7 @@ def query(
     query_text: str | None,
     data: tuple[str, ...],
     input_format: str | None,
+    base_iri: str | None,
     store: Path | None,
     query_file: Path | None,
     name: str | None,
@@ -138,7 +139,7 @@ def query(
         body, asked_false = _written(result, output_format, output, None)
     else:
         inspect_query(request.text, allow_service=allow_service, source=request.source)
-        data = open_input(request.data, input_format, store)
+        data = open_input(request.data, input_format, store, base_iri)
         extra = resolve_sources([str(USABLE_GRAPHS[use]()) for use in request.uses])
         with TerminalProgress.for_stderr() as progress:
             progress(f"reading {data.display}")

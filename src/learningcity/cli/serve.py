@@ -77,6 +77,7 @@ from learningcity.errors import InputError
 def serve(
     data: tuple[str, ...],
     input_format: str | None,
+    base_iri: str | None,
     store: Path | None,
     endpoint: str | None,
     graph: str | None,
@@ -107,7 +108,7 @@ def serve(
     address = f"[{host}]" if ":" in host else host
     with TerminalProgress.for_stderr() as progress:
         progress("reading the data" if endpoint is None else f"copying the graph of {endpoint}")
-        statements, source = _statements(data, input_format, store, endpoint, graph)
+        statements, source = _statements(data, input_format, base_iri, store, endpoint, graph)
         with tangles_in(source):
             app = create_app(
                 statements,
@@ -133,6 +134,7 @@ def serve(
 def _statements(
     data: tuple[str, ...],
     input_format: str | None,
+    base_iri: str | None,
     store: Path | None,
     endpoint: str | None,
     graph: str | None,
@@ -142,10 +144,12 @@ def _statements(
     if endpoint is None:
         if graph is not None:
             raise InputError("--graph names a graph of --endpoint; add --endpoint URL")
-        statements = open_input(data, input_format, store)
+        statements = open_input(data, input_format, store, base_iri)
         return statements.quads(), statements.display
     if data or store is not None:
         raise InputError("give DATA, --store or --endpoint, not more than one")
+    if base_iri is not None:
+        raise InputError("--base-iri resolves relative IRIs of DATA files; drop it with --endpoint")
     from learningcity.remote import fetch_graph
 
     return fetch_graph(endpoint, graph), endpoint

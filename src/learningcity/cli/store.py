@@ -22,7 +22,9 @@ from learningcity.load import names_of, resolve_sources
     metavar="DIR",
     help="Folder of the store to build (replaced once the new one is complete).",
 )
-def load(data: tuple[str, ...], input_format: str | None, store: Path) -> None:
+def load(
+    data: tuple[str, ...], input_format: str | None, base_iri: str | None, store: Path
+) -> None:
     """Parse DATA once into an on-disk Oxigraph store that query, validate, export, info and
     serve open at once with --store DIR.
 
@@ -36,7 +38,7 @@ def load(data: tuple[str, ...], input_format: str | None, store: Path) -> None:
     """
     from learningcity.store import build_store
 
-    sources = resolve_sources(data_or_default(data), input_format)
+    sources = resolve_sources(data_or_default(data), input_format, base_iri)
     with TerminalProgress.for_stderr() as progress:
         progress(f"loading {names_of(sources)} into {store}")
         count = build_store(sources, store)
@@ -59,7 +61,11 @@ def load(data: tuple[str, ...], input_format: str | None, store: Path) -> None:
     help="Named graph to replace (default: the IRI of the dcat:Dataset the data describes).",
 )
 def push(
-    data: tuple[str, ...], input_format: str | None, store_url: str, graph: str | None
+    data: tuple[str, ...],
+    input_format: str | None,
+    base_iri: str | None,
+    store_url: str,
+    graph: str | None,
 ) -> None:
     """Upload DATA to a SPARQL server: one HTTP PUT (SPARQL 1.1 Graph Store Protocol) replaces
     the named graph, so readers see the old graph or the new one, and pushing twice changes
@@ -81,7 +87,7 @@ def push(
     from learningcity.load import read_quads
     from learningcity.remote import push as push_graph
 
-    sources = resolve_sources(data_or_default(data), input_format)
+    sources = resolve_sources(data_or_default(data), input_format, base_iri)
     with TerminalProgress.for_stderr() as progress:
         progress(f"reading {names_of(sources)} and sending it to {store_url}")
         pushed = push_graph(read_quads(sources), store_url, graph)

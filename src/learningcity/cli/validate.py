@@ -55,6 +55,7 @@ Exit codes:
 def validate(
     data: tuple[str, ...],
     input_format: str | None,
+    base_iri: str | None,
     store: Path | None,
     shapes: Path | None,
     ontology: Path | None,
@@ -70,7 +71,7 @@ def validate(
     Validation never uses the network: shapes whose SPARQL uses SERVICE or FROM (which would
     fetch from the web) are refused, naming the shape.
     """
-    statements = open_input(data, input_format, store)
+    statements = open_input(data, input_format, store, base_iri)
     with TerminalProgress.for_stderr() as progress:
         progress(f"reading {statements.display}")
         dataset = list(statements.quads())
