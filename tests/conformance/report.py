@@ -27,9 +27,10 @@ Every test of each suite in `../shared/testsuites` runs through the command a us
 compared as a canonical dataset, must be isomorphic to the expected result), and both
 `learningcity validate FILE -o OUT` and `learningcity export FILE -o OUT` for negative tests
 (exit 2, one stderr line `learningcity: error: FILE:LINE:COLUMN: message`, no traceback, no
-output file). The command resolves relative IRIs against the file's own `file:` IRI; the
-comparison maps that onto the retrieval IRI the manifest assumes. JSON-LD tests that apply
-only to JSON-LD 1.0 (11) are left out.
+output file). Each command runs with `--base-iri` set to the retrieval IRI the manifest
+assumes for the file (`mf:assumedTestBase`, or the JSON-LD test's `base` option or document
+URL), so relative IRIs resolve as the suite expects and the output is compared as produced.
+JSON-LD tests that apply only to JSON-LD 1.0 (11) are left out.
 
 """
 

@@ -11,7 +11,7 @@ import pytest
 
 from conformance.exceptions import EXCEPTIONS
 from conformance.report import DOC, key, row, run_suite, section
-from conformance.w3c import SUITES, SUITES_DIR, cases
+from conformance.w3c import SUITES, SUITES_DIR, cases, compare
 from learningcity.errors import ExitCode
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -66,6 +66,28 @@ def test_installed_command_accepts_an_evaluation_test(suite: str, tmp_path: Path
         [LEARNINGCITY, "validate", str(case.action)], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == ExitCode.OK, done.stderr
+
+
+@pytest.mark.parametrize("suite", ["turtle", "trig", "rdfxml", "jsonld"])
+def test_installed_command_resolves_relative_iris_against_the_assumed_base(
+    suite: str, tmp_path: Path
+) -> None:
+    """The first evaluation test whose expected result holds IRIs under the retrieval IRI the
+    manifest assumes: `--base-iri` alone makes the output equal, with no rebasing after."""
+    case = next(
+        c
+        for c in cases(suite)
+        if c.kind == "eval"
+        and c.base is not None
+        and c.expected is not None
+        and c.base.rsplit("/", 1)[0] in c.expected.read_text(encoding="utf-8")
+    )
+    output = tmp_path / "out.nq"
+    command = [LEARNINGCITY, "export", str(case.action), *case.base_option, "--format", "nquads"]
+    done = subprocess.run([*command, "-o", str(output)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert "file:" not in output.read_text(encoding="utf-8")
+    assert compare(case, output).passed, compare(case, output).why
 
 
 def test_the_suites_are_beside_the_clone() -> None:
