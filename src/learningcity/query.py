@@ -31,7 +31,7 @@ from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES, syntax_named
 from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
-from learningcity.resources import ontology_path, queries_dir
+from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
 
 Form = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -165,6 +165,9 @@ class QueryScan:
     form: str | None = None
     declared: set[str] = field(default_factory=set)  # prefixes the query declares
     used: dict[str, int] = field(default_factory=dict)  # prefix -> offset of its first use
+    #: Whether the query may read named graphs (a GRAPH pattern, a FROM or FROM NAMED clause):
+    #: without them it reads the default graph only (`learningcity.dataset`).
+    names_graphs: bool = False
 
 
 def scan_query(
@@ -216,6 +219,7 @@ def scan_query(
                 raise _service_refused(text, match, source)
             if scan.form is None and keyword in FORMS:
                 scan.form = keyword
+            scan.names_graphs = scan.names_graphs or keyword in ("GRAPH", "FROM")
             deeper = keyword in _CHAINING_WORDS
         elif kind == "pname":
             prefix = token.partition(":")[0]
@@ -590,8 +594,6 @@ PARAM_TYPES: tuple[str, ...] = (
     "year",
     "boolean",
 )
-#: Bundled graphs a named query may ask for with `#+ uses:`, and where they are.
-USABLE_GRAPHS: dict[str, Callable[[], Path]] = {"ontology": ontology_path}
 _HEADER = re.compile(r"^#\+\s*(?P<key>[\w-]+)\s*:\s*(?P<value>.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>[\w-]+)(?:\s*=\s*(?P<default>.+))?$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
@@ -619,9 +621,6 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
-    #: Bundled graphs the query reads besides the data (`#+ uses: ontology` for the policy-area
-    #: labels and SDG mapping, which live in the ontology, not in each city's data).
-    uses: tuple[str, ...] = ()
 
     def bind(self, values: Mapping[str, str]) -> dict[str, Term]:
         """RDF terms for `--param` values (and defaults), each checked against its type."""
@@ -727,7 +726,6 @@ def read_named_query(path: Path) -> NamedQuery:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     title = description = ""
     params: list[Param] = []
-    uses: list[str] = []
     for line in text.splitlines():
         match = _HEADER.match(line)
         if not match:
@@ -741,23 +739,10 @@ def read_named_query(path: Path) -> NamedQuery:
             description = f"{description} {value}".strip()
         elif key == "param":
             params.append(_declared_param(path, value))
-        elif key == "uses":
-            uses.extend(_declared_uses(path, value))
     for param in params:
         if param.default is not None:
             parse_param(param, param.default)
-    return NamedQuery(path.stem, path, title, description, tuple(params), text, tuple(uses))
-
-
-def _declared_uses(path: Path, value: str) -> list[str]:
-    names = value.replace(",", " ").split()
-    unknown = [name for name in names if name not in USABLE_GRAPHS]
-    if unknown:
-        raise InputError(
-            f"{path}: '#+ uses: {value}' names {unknown[0]!r}; "
-            f"use one of {', '.join(USABLE_GRAPHS)}"
-        )
-    return names
+    return NamedQuery(path.stem, path, title, description, tuple(params), text)
 
 
 def _declared_param(path: Path, declaration: str) -> Param:

@@ -26,6 +26,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from learningcity import __version__
+from learningcity.dataset import vocabulary as served_vocabulary
+from learningcity.dataset import with_vocabulary
 from learningcity.errors import InputError
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
@@ -421,6 +423,9 @@ def create_app(
     site = LinkedDataSite(
         graph, scheme, vocabulary, example_queries(scheme, base), limits, progress
     )
+    # /sparql answers over the served dataset: the data, and the vocabulary's named graphs with
+    # the data's IRIs moved as the data's are (added after the data's hash: ETags follow the data)
+    with_vocabulary(site.store, "the data", rebase(served_vocabulary(), base, scheme.base))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
