@@ -29,6 +29,7 @@ from learningcity import __version__
 from learningcity.dataset import vocabulary as served_vocabulary
 from learningcity.dataset import with_vocabulary
 from learningcity.errors import InputError
+from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
 from learningcity.query import list_named_queries, store_for
@@ -118,6 +119,7 @@ class LinkedDataSite:
         self.results = sparql.ResultCache()
         self.render = lru_cache(maxsize=4096)(self._render)
         self.index_page = lru_cache(maxsize=len(LANGUAGES))(self.renderer.index)
+        self.jsonld_context = hosted_context(scheme.base)
 
     # -- shared HTTP plumbing --------------------------------------------------------------
 
@@ -302,6 +304,18 @@ class LinkedDataSite:
         media = choose_media_type(request.headers.get("accept"), RDF_MEDIA_TYPES)
         return by_media_type(media) if media else None
 
+    async def context(self, request: Request) -> Response:
+        """The versioned JSON-LD context, at the IRI a document naming the published context
+        names once moved under this server's base (`learningcity.jsonld.context_iri`)."""
+        etag = self.etag("context")
+        headers = self.validators(etag)
+        unchanged = self.conditional(request, etag, headers)
+        if unchanged is not None:
+            return unchanged
+        jsonld = by_name("jsonld")
+        assert jsonld is not None
+        return Response(self.jsonld_context, headers=headers, media_type=jsonld.content_type)
+
     async def health(self, request: Request) -> Response:
         workers = self.pool.size if self.pool else 0
         status = 200 if workers == self.limits.workers else 503
@@ -444,6 +458,7 @@ def create_app(
         Route("/doc/{path:path}", site.document, methods=["GET"]),
         Route("/sparql", site.sparql, methods=["GET", "POST"]),
         Route("/.well-known/void", site.void, methods=["GET"]),
+        Route("/" + CONTEXT_PATH, site.context, methods=["GET"]),
         Route("/health", site.health, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
