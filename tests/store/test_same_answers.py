@@ -21,14 +21,16 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+import rdflib
 from click.testing import CliRunner
+from rdflib.util import from_n3
 
 from learningcity.cli import cli
-from learningcity.dataset import ONTOLOGY_GRAPH, SCHEME_GRAPH, vocabulary
+from learningcity.dataset import ONTOLOGY_GRAPH, SCHEME_GRAPH, vocabulary, with_vocabulary
 from learningcity.errors import ExitCode
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE
-from learningcity.query import inspect_query, list_named_queries
+from learningcity.query import inspect_query, list_named_queries, run_query, store_for
 from processes import free_port, stop, wait_for_port, wait_until_healthy
 from support import REPO
 
@@ -258,3 +260,35 @@ def test_data_in_a_vocabulary_graph_is_refused(tmp_path: Path) -> None:
             "bundled vocabulary; put them in another graph\n"
         )
     assert run("query", "ASK { ?s ?p ?o }", str(data)).returncode == ExitCode.OK
+
+
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("data", ["yongsan", "network"])
+def test_another_engine_gives_the_same_rows(network: Path, data: str) -> None:
+    """rdflib's SPARQL engine, over the same dataset (the data as default graph, the vocabulary
+    graphs by name), gives Oxigraph's rows for every named query: they rely on no engine's
+    choices (what DESCRIBE returns, whether merged graphs give duplicates)."""
+    path = YONGSAN if data == "yongsan" else network
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format="turtle")
+    for quad in vocabulary():
+        graph = dataset.graph(rdflib.URIRef(quad.graph_name.value))
+        graph.add(tuple(from_n3(str(term)) for term in quad.triple))
+    store = with_vocabulary(store_for(load_paths(path)), str(path))
+    for query in QUERIES:
+        bindings = query.bind({})
+        ours = run_query(store, query.text, substitutions=bindings)
+        theirs = dataset.query(
+            query.text, initBindings={name: from_n3(str(term)) for name, term in bindings.items()}
+        )
+        if ours.is_graph:
+            assert {str(t) for t in ours.result} == {
+                " ".join(term.n3() for term in triple) for triple in theirs
+            }, query.name
+            continue
+        names = [v.value for v in ours.result.variables]
+        assert Counter(
+            tuple(None if row[n] is None else str(row[n]) for n in names) for row in ours.result
+        ) == Counter(
+            tuple(None if row[n] is None else row[n].n3() for n in names) for row in theirs
+        ), query.name
