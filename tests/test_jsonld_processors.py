@@ -72,6 +72,13 @@ def test_the_default_export_reads_offline(source: Path, frame: bool, tmp_path: P
     assert_read_as(readings, load_paths(source))
 
 
+def test_the_streamed_export_reads_offline(tmp_path: Path) -> None:
+    document = run("export", YONGSAN, "--format", "jsonld", "--stream")
+    readings = read(document, tmp_path)
+    assert readings["refused"] == []
+    assert_read_as(readings, load_paths(YONGSAN))
+
+
 def test_the_framed_profile_is_one_city_object(tmp_path: Path) -> None:
     document = json.loads(run("export", YONGSAN, "--format", "jsonld", "--frame"))
     assert [node["@id"] for node in document["@graph"]] == [f"city:{CITY[5:]}"]
