@@ -28,7 +28,13 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
-from learningcity.formats import SYNTAX_NAMES, syntax_named
+from learningcity.formats import (
+    RESULTS_FORMAT_NAMES,
+    RESULTS_FORMATS,
+    SYNTAX_NAMES,
+    format_for,
+    syntax_named,
+)
 from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.resources import queries_dir
@@ -460,19 +466,12 @@ def run_query(
 # Writing results
 # --------------------------------------------------------------------------------------------
 
-RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 #: Every `--format` value: table, the W3C results formats, and the RDF syntaxes for graphs.
 OUTPUT_FORMATS: tuple[str, ...] = (
     "table",
-    *RESULTS_FORMATS,
+    *RESULTS_FORMAT_NAMES,
     *(name for name in SYNTAX_NAMES if name != "xml"),
 )
-_GRAPH_ALIASES = {"json": "jsonld", "xml": "xml"}
 
 
 def write_result(
@@ -495,7 +494,7 @@ def write_result(
                 f"--format {format_name}: a {query_result.form} result is a graph; "
                 f"write it as table or an RDF syntax ({', '.join(SYNTAX_NAMES)})"
             )
-        syntax = syntax_named(_GRAPH_ALIASES.get(format_name, format_name))
+        syntax = syntax_named(format_name)  # `json` names JSON-LD here, `xml` RDF/XML
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
         if syntax.name == "jsonld":
             from learningcity.jsonld import write_jsonld  # only JSON-LD output pays its import
@@ -510,12 +509,14 @@ def write_result(
         variables = [v.value for v in result.variables]
         rows = [[solution[name] for name in variables] for solution in result]
         return render_table(variables, rows, namespaces)
-    if format_name not in RESULTS_FORMATS:
+    results_format = format_for(format_name, RESULTS_FORMATS)
+    if results_format is None:
         raise InputError(
             f"--format {format_name}: a {query_result.form} result is written as "
-            f"table, {', '.join(RESULTS_FORMATS)}; RDF syntaxes are for CONSTRUCT and DESCRIBE"
+            f"table, {', '.join(RESULTS_FORMAT_NAMES)}; RDF syntaxes are for CONSTRUCT and "
+            "DESCRIBE"
         )
-    written = result.serialize(format=RESULTS_FORMATS[format_name])
+    written = result.serialize(format=results_format.oxigraph)
     return written if written.endswith(b"\n") else written + b"\n"
 
 

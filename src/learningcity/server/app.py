@@ -346,7 +346,14 @@ class LinkedDataSite:
             return self._service(request)
         language = self.language(request)
         accept = request.headers.get("accept")
-        job = Job(protocol.query, accept or "", protocol.format or "", language)
+        job = Job(
+            protocol.query,
+            accept or "",
+            protocol.format or "",
+            language,
+            protocol.default_graphs,
+            protocol.named_graphs,
+        )
         try:
             answer = await sparql.answer(self.pool, job, self.results)
         except sparql.ProtocolError as error:
@@ -444,7 +451,12 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         respond = functools.partial(
-            sparql.respond, site.store, site.namespaces, limits.max_rows, site.results_page
+            sparql.respond,
+            site.store,
+            site.namespaces,
+            limits.max_rows,
+            site.results_page,
+            base_iri=scheme.root + "sparql",
         )
         site.pool = QueryPool(respond, limits.workers, limits.timeout, limits.memory_limit)
         try:
