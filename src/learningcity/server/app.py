@@ -385,6 +385,12 @@ class LinkedDataSite:
         cap = self.limits.max_rows if truncated else None
         return self.renderer.query_page(language, query, head, values, cap).encode()
 
+    @functools.cached_property
+    def service_quads(self) -> list[ox.Quad]:
+        """The service description, once: the store holds all it says (the vocabulary's named
+        graphs are added to it after this object is made, so it is not computed then)."""
+        return service_description(self.graph, self.store, self.scheme)
+
     def _service(self, request: Request) -> Response:
         """GET /sparql with no query: the query page for browsers, else the service description."""
         offers = (*RDF_MEDIA_TYPES, HTML.media_type)
@@ -396,7 +402,7 @@ class LinkedDataSite:
         representation = self._rdf_representation(request)
         if representation is None:
             return self.not_acceptable("Accept")
-        quads = service_description(self.graph, self.scheme)
+        quads = self.service_quads
         body = serialize(quads, representation.syntax, self.namespaces)
         return Response(body, headers={"Vary": "Accept"}, media_type=representation.content_type)
 

@@ -58,13 +58,14 @@ def void_quads(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
     return quads
 
 
-def service_description(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
+def service_description(graph: ox.Dataset, store: ox.Store, scheme: IriScheme) -> list[ox.Quad]:
     """The SPARQL 1.1 Service Description of /sparql, saying what the endpoint does.
 
     SPARQL 1.1 Query (no Update); every format it answers in (`formats.py`: the results formats
     and the served RDF syntaxes); simple entailment; and the dataset it queries by default as it
-    is: the default graph and each named graph (by IRI: a blank-node graph name cannot be named
-    in `named-graph-uri`), each with its number of triples. No `sd:feature`: none of the five
+    is, read from the `store` the queries run on (the data's `graph` and the vocabulary's named
+    graphs): the default graph and each named graph (by IRI: a blank-node graph name cannot be
+    named in `named-graph-uri`), each with its number of triples. No `sd:feature`: none of the five
     defined holds (the default graph is not the union of the named graphs; FROM names graphs
     of the dataset, it dereferences nothing; SERVICE is refused; a query need not name a
     dataset; nothing can be emptied).
@@ -74,7 +75,7 @@ def service_description(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
     dataset = dataset_node(graph) or _n(scheme.root + ".well-known/void#dataset")
     default_dataset = _n(root + "#dataset")
     default_graph = _n(root + "#default-graph")
-    sizes = _graph_sizes(graph)
+    sizes = _graph_sizes(store)
     quads = [
         ox.Quad(service, RDF_TYPE, _n(SD + "Service")),
         ox.Quad(service, _n(SD + "endpoint"), _n(root)),
@@ -84,10 +85,10 @@ def service_description(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
         ox.Quad(default_dataset, RDF_TYPE, _n(SD + "Dataset")),
         ox.Quad(default_dataset, _n(SD + "defaultGraph"), default_graph),
         ox.Quad(default_graph, RDF_TYPE, _n(SD + "Graph")),
-        ox.Quad(default_graph, _n(VOID + "triples"), _count(sizes.pop(ox.DefaultGraph(), 0))),
+        ox.Quad(default_graph, _n(VOID + "triples"), _count(sizes.pop(None, 0))),
         ox.Quad(default_dataset, _n(_S["dcterms"] + "source"), dataset),
     ]
-    named = sorted((g for g in sizes if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+    named = sorted((g for g in sizes if g is not None), key=lambda g: g.value)
     for index, name in enumerate(named):
         entry = _n(f"{root}#named-graph-{index}")
         described = _n(f"{root}#named-graph-{index}-graph")
@@ -104,8 +105,16 @@ def service_description(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
     return quads
 
 
-def _graph_sizes(graph: ox.Dataset) -> dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, int]:
-    sizes: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, int] = {}
-    for quad in graph:
-        sizes[quad.graph_name] = sizes.get(quad.graph_name, 0) + 1
+def _graph_sizes(store: ox.Store) -> dict[ox.NamedNode | None, int]:
+    """Triples per graph (None: the default graph), counted by the store in one pass each."""
+    sizes: dict[ox.NamedNode | None, int] = {None: _first_count(store, "{ ?s ?p ?o }")}
+    for row in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        name, count = row["g"], row["n"]
+        if isinstance(name, ox.NamedNode) and isinstance(count, ox.Literal):
+            sizes[name] = int(count.value)
     return sizes
+
+
+def _first_count(store: ox.Store, pattern: str) -> int:
+    found = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {pattern}")))["n"]
+    return int(found.value) if isinstance(found, ox.Literal) else 0
