@@ -67,7 +67,7 @@ def test_framed_jsonld_round_trips(path, tmp_path) -> None:
     assert canonical(reload(framed, "jsonld", tmp_path)) == canonical(original)
 
 
-@pytest.mark.parametrize("option", ["frame", "inline_context"])
+@pytest.mark.parametrize("option", ["frame", "published_context"])
 def test_jsonld_options_are_refused_for_other_syntaxes(option: str) -> None:
     with pytest.raises(InputError, match="JSON-LD only"):
         export(load_paths(TRICKY), "turtle", **{option: True})

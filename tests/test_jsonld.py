@@ -139,9 +139,11 @@ def test_nodes_and_values_are_sorted() -> None:
     assert types == sorted(types)
 
 
-def test_an_iri_in_a_scheme_named_like_a_prefix_switches_that_prefix_off() -> None:
-    document = json.loads(write_jsonld(load_paths(TRICKY)))
-    assert document["@context"] == [CONTEXT_IRI, {"geo": None}]
+@pytest.mark.parametrize("by_iri", [False, True])
+def test_an_iri_in_a_scheme_named_like_a_prefix_switches_that_prefix_off(by_iri: bool) -> None:
+    document = json.loads(write_jsonld(load_paths(TRICKY), by_iri=by_iri))
+    reference = CONTEXT_IRI if by_iri else context_document()["@context"]
+    assert document["@context"] == [reference, {"geo": None}]
     city = nodes_by_id(dumps(document))["city:kr-yongsan-gu"]
     assert city[key("schema:geo")] == {"@id": "geo:37.533873,126.981132"}
 
@@ -163,15 +165,38 @@ def test_a_coerced_term_is_used_for_iris_and_the_compact_iri_for_literals() -> N
     )
 
 
-def test_frame_nests_nodes_referenced_once_under_the_city() -> None:
+def test_frame_nests_every_node_once_under_the_city() -> None:
     graph = json.loads(write_jsonld(load_paths(TRICKY), frame=True))["@graph"]
-    city = next(n for n in graph if n["@id"] == "city:kr-yongsan-gu")
+    (city,) = graph
     membership = city[key("org:hasMembership")]
     assert membership["@type"] == key("org:Membership")
-    assert "@id" not in membership
+    assert "@id" not in membership, "a blank node nothing else refers to needs no label"
     assert membership[key("org:memberDuring")][key("lc:start")]["@value"] == "2019-01-01"
-    assert city[key("lc:note")] == {"@id": "_:c14n2"}, "a node referenced twice stays top-level"
-    assert len(graph) == 3
+    note = city[key("lc:note")]
+    assert note["@id"] == "_:c14n2", "a blank node referred to twice keeps its label"
+    assert note["@reverse"][key("lc:note")]["@id"] == "city:kr-seoul"
+
+
+def test_frame_leaves_what_two_cities_share_at_the_top() -> None:
+    turtle = rb"""
+        @prefix lc: <https://w3id.org/learningcity/ontology#> .
+        @prefix org: <http://www.w3.org/ns/org#> .
+        @prefix x: <https://w3id.org/learningcity/id/> .
+        x:city\/a a lc:LearningCity ; org:hasMembership x:membership\/a .
+        x:city\/b a lc:LearningCity ; org:hasMembership x:membership\/b .
+        x:membership\/a org:organization x:organization\/gnlc .
+        x:membership\/b org:organization x:organization\/gnlc .
+        x:organization\/gnlc org:subOrganizationOf x:organization\/unesco .
+        x:organization\/unesco a org:Organization .
+        x:post\/a org:postIn x:city\/a .
+    """
+    original = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    graph = json.loads(write_jsonld(original, frame=True))["@graph"]
+    assert [n["@id"] for n in graph] == ["city:a", "city:b", "organization:gnlc"]
+    assert graph[0]["@reverse"][key("org:postIn")]["@id"] == "post:a"
+    assert graph[1][key("org:hasMembership")]["@id"] == "membership:b"
+    assert graph[2][key("org:subOrganizationOf")]["@id"] == "organization:unesco"
+    assert canonical(read_with_pyld(write_jsonld(original, frame=True))) == canonical(original)
 
 
 def test_named_graphs_become_jsonld_named_graphs(tmp_path) -> None:
@@ -185,9 +210,9 @@ def test_named_graphs_become_jsonld_named_graphs(tmp_path) -> None:
     assert canonical(read_with_pyld(document)) == canonical(original)
 
 
-def test_inline_context_needs_no_loader() -> None:
+def test_the_default_inline_context_needs_no_loader() -> None:
     original = load_paths(TRICKY)
-    document = write_jsonld(original, inline_context=True)
+    document = write_jsonld(original)
     assert json.loads(document)["@context"][0] == context_document()["@context"]
     parsed = ox.parse(document, format=ox.RdfFormat.JSON_LD)
     assert canonical(parsed) == canonical(original)
@@ -215,12 +240,24 @@ def test_the_yongsan_profile_reads_back_with_pyld(frame: bool) -> None:
     assert canonical(read_with_pyld(document)) == canonical(original)
 
 
-def test_framed_profile_nests_the_identifiers_under_the_city() -> None:
+def test_framed_profile_is_one_city_object_holding_the_whole_profile() -> None:
     graph = json.loads(write_jsonld(load_paths(YONGSAN), frame=True))["@graph"]
-    city = next(n for n in graph if n["@id"] == "city:kr-yongsan-gu")
+    (city,) = graph
+    assert city["@id"] == "city:kr-yongsan-gu"
     identifiers = city[key("schema:identifier")]
     assert all(isinstance(i, dict) and "@type" in i for i in identifiers)
-    assert not any(n["@id"].startswith("identifier:") for n in graph)
+    practices = city[key("lc:hasGoodPractice")]
+    assert {p["@id"] for p in practices} == {
+        "practice:kr-yongsan-gu.talent-sharing-project",
+        "practice:kr-yongsan-gu.yongsan-lifelong-education-festival",
+    }
+    assert all(key("dcterms:source") in p for p in practices), "nested, not referred to"
+    posts = city["@reverse"][key("org:postIn")]
+    assert {p["@id"] for p in posts} == {
+        "post:kr-yongsan-gu.focal-point",
+        "post:kr-yongsan-gu.mayor",
+    }
+    assert key("org:postIn") not in posts[0], "the statement is the @reverse entry itself"
 
 
 IRIS = st.sampled_from(

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from learningcity.cli import cli
+from learningcity.dataset import with_vocabulary
 from learningcity.load import load_paths
 from learningcity.namespaces import prefixes
 from learningcity.query import (
-    USABLE_GRAPHS,
     NamedQuery,
     QueryResult,
     inspect_query,
@@ -37,24 +37,19 @@ CITY = "city:kr-yongsan-gu"
 
 
 @pytest.fixture(scope="module")
-def stores() -> dict[tuple[str, ...], ox.Store]:
-    """One store per set of bundled graphs a query uses (the data alone, data + ontology)."""
-    needs = {query.uses for query in QUERIES}
-    return {
-        uses: store_for(load_paths(DATA, *(USABLE_GRAPHS[use]() for use in uses))) for uses in needs
-    }
+def store() -> ox.Store:
+    """The served dataset of the data: Yongsan in the default graph, the vocabulary's graphs."""
+    return with_vocabulary(store_for(load_paths(DATA)), str(DATA))
 
 
-def answer(stores: dict[tuple[str, ...], ox.Store], name: str, **params: str) -> QueryResult:
+def answer(store: ox.Store, name: str, **params: str) -> QueryResult:
     query = named_query(name)
-    return run_query(stores[query.uses], query.text, substitutions=query.bind(params))
+    return run_query(store, query.text, substitutions=query.bind(params))
 
 
-def rows(
-    stores: dict[tuple[str, ...], ox.Store], name: str, **params: str
-) -> list[tuple[str, ...]]:
+def rows(store: ox.Store, name: str, **params: str) -> list[tuple[str, ...]]:
     """The answer as rows of short texts (prefixed names, `value@lang`), as the table shows."""
-    result = answer(stores, name, **params)
+    result = answer(store, name, **params)
     names = [v.value for v in result.result.variables]
     return [tuple(term_text(s[n], prefixes()) for n in names) for s in result.result]
 
@@ -79,10 +74,8 @@ def test_named_queries_declare_prefixes_as_the_project_does(query: NamedQuery) -
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
-def test_every_named_query_answers_something(
-    stores: dict[tuple[str, ...], ox.Store], query: NamedQuery
-) -> None:
-    result = run_query(stores[query.uses], query.text, substitutions=query.bind({}))
+def test_every_named_query_answers_something(store: ox.Store, query: NamedQuery) -> None:
+    result = run_query(store, query.text, substitutions=query.bind({}))
     if result.is_graph:
         assert result.result
     else:
@@ -91,25 +84,24 @@ def test_every_named_query_answers_something(
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
 def test_remote_style_substitution_gives_the_same_answer(
-    stores: dict[tuple[str, ...], ox.Store], query: NamedQuery
+    store: ox.Store, query: NamedQuery
 ) -> None:
-    store = stores[query.uses]
     bindings = query.bind({})
     local = run_query(store, query.text, substitutions=bindings).write("json")
     textual = run_query(store, substitute_text(query.text, bindings)).write("json")
     assert local == textual
 
 
-def test_mayor(stores: dict[tuple[str, ...], ox.Store]) -> None:
+def test_mayor(store: ox.Store) -> None:
     mayor = "person:kr-yongsan-gu.hee-young-park"
-    assert rows(stores, "mayor") == [
+    assert rows(store, "mayor") == [
         (CITY, mayor, "Hee Young Park@en", "2022-07^^xsd:gYearMonth", UIL, "en")
     ]
-    assert rows(stores, "mayor", lang="ko")[0][2] == "박희영@ko"
+    assert rows(store, "mayor", lang="ko")[0][2] == "박희영@ko"
 
 
-def test_membership(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    assert rows(stores, "membership") == [
+def test_membership(store: ox.Store) -> None:
+    assert rows(store, "membership") == [
         (
             CITY,
             "organization:gnlc",
@@ -120,49 +112,49 @@ def test_membership(stores: dict[tuple[str, ...], ox.Store]) -> None:
     ]
 
 
-def test_joined_in(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    assert rows(stores, "joined-in") == [(CITY, "Yongsan-gu@en", "2019^^xsd:gYear")]
-    assert rows(stores, "joined-in", year="2018") == []
+def test_joined_in(store: ox.Store) -> None:
+    assert rows(store, "joined-in") == [(CITY, "Yongsan-gu@en", "2019^^xsd:gYear")]
+    assert rows(store, "joined-in", year="2018") == []
 
 
-def test_practices_with_policy_area_and_sdgs(stores: dict[tuple[str, ...], ox.Store]) -> None:
+def test_practices_with_policy_area_and_sdgs(store: ox.Store) -> None:
     festival = ("practice:kr-yongsan-gu.yongsan-lifelong-education-festival",)
     talent = ("practice:kr-yongsan-gu.talent-sharing-project",)
     area = ("lcpa:equity-and-inclusion", "Equity and Inclusion@en")
     sdgs = ("sdg:10", "sdg:11", "sdg:4.5", "sdg:4.6")
-    assert rows(stores, "practices") == [
+    assert rows(store, "practices") == [
         *((CITY, *talent, "Talent Sharing project@en", *area, sdg) for sdg in sdgs),
         *((CITY, *festival, "Yongsan Lifelong Education Festival@en", *area, sdg) for sdg in sdgs),
     ]
 
 
-def test_practices_for_an_sdg(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    for_sdg_4 = rows(stores, "practices-for-sdg")
+def test_practices_for_an_sdg(store: ox.Store) -> None:
+    for_sdg_4 = rows(store, "practices-for-sdg")
     assert [(row[2], row[3]) for row in for_sdg_4] == [
         ("Talent Sharing project@en", "sdg:4.5"),
         ("Talent Sharing project@en", "sdg:4.6"),
         ("Yongsan Lifelong Education Festival@en", "sdg:4.5"),
         ("Yongsan Lifelong Education Festival@en", "sdg:4.6"),
     ]
-    assert [row[3] for row in rows(stores, "practices-for-sdg", goal="10")] == ["sdg:10"] * 2
-    assert rows(stores, "practices-for-sdg", goal="8") == []
+    assert [row[3] for row in rows(store, "practices-for-sdg", goal="10")] == ["sdg:10"] * 2
+    assert rows(store, "practices-for-sdg", goal="8") == []
 
 
-def test_population_and_who_says_so(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    assert rows(stores, "population") == [
+def test_population_and_who_says_so(store: ox.Store) -> None:
+    assert rows(store, "population") == [
         (CITY, "229770", "", UIL, "UNESCO Institute for Lifelong Learning@en")
     ]
 
 
-def test_sources(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    by_source = {row[0]: row[1:] for row in rows(stores, "sources")}
-    assert rows(stores, "sources")[0] == (UIL, "11", "0")
+def test_sources(store: ox.Store) -> None:
+    by_source = {row[0]: row[1:] for row in rows(store, "sources")}
+    assert rows(store, "sources")[0] == (UIL, "11", "0")
     assert by_source[WOF] == ("8", "3")
     assert len(by_source) == 12
 
 
-def test_enrichments(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    found = rows(stores, "enrichments")
+def test_enrichments(store: ox.Store) -> None:
+    found = rows(store, "enrichments")
     assert len(found) == 13
     assert (
         "note:kr-yongsan-gu.korean-name",
@@ -183,21 +175,21 @@ def test_enrichments(stores: dict[tuple[str, ...], ox.Store]) -> None:
     }
 
 
-def test_focal_point(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    assert rows(stores, "focal-point") == [
+def test_focal_point(store: ox.Store) -> None:
+    assert rows(store, "focal-point") == [
         (CITY, "person:kr-yongsan-gu.eunsung-heo", "Ms.", "Eunsung Heo@en", UIL)
     ]
 
 
-def test_vision(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    ((city, vision),) = rows(stores, "vision")
+def test_vision(store: ox.Store) -> None:
+    ((city, vision),) = rows(store, "vision")
     assert city == CITY
     assert vision.startswith("Yongsan-gu continues its efforts in promoting citizens’ learning")
     assert vision.endswith("strengthens citizens’ lifelong learning ability.@en")
 
 
-def test_policy_statements(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    found = rows(stores, "policy-statements")
+def test_policy_statements(store: ox.Store) -> None:
+    found = rows(store, "policy-statements")
     assert [(row[2], row[4]) for row in found] == [
         ("Decent Work and Entrepreneurship@en", "3"),
         ("Equity and Inclusion@en", "0"),
@@ -206,8 +198,8 @@ def test_policy_statements(stores: dict[tuple[str, ...], ox.Store]) -> None:
     assert found[0][3].startswith("Yongsan is running a vocational education programme")
 
 
-def test_identifiers_and_same_as(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    found = [row[1:3] for row in rows(stores, "identifiers")]
+def test_identifiers_and_same_as(store: ox.Store) -> None:
+    found = [row[1:3] for row in rows(store, "identifiers")]
     assert found == [
         ("GeoNames ID", "1832311"),
         ("KOSTAT statistical area code", "11030"),
@@ -217,14 +209,14 @@ def test_identifiers_and_same_as(stores: dict[tuple[str, ...], ox.Store]) -> Non
         ("sameAs", "wd:Q50429"),
         ("sameAs", "<https://sws.geonames.org/1832311/>"),
     ]
-    seoul = rows(stores, "identifiers", resource="place:kr-seoul")
+    seoul = rows(store, "identifiers", resource="place:kr-seoul")
     assert [row[2] for row in seoul] == ["wd:Q8684", "<https://sws.geonames.org/1835847/>"]
 
 
-def test_discrepancies(stores: dict[tuple[str, ...], ox.Store]) -> None:
+def test_discrepancies(store: ox.Store) -> None:
     """One row per source: the possible change of mayor rests on two reports."""
     mayor = ("note:kr-yongsan-gu.mayor-after-2026-election", "post:kr-yongsan-gu.mayor")
-    assert [row[:5] for row in rows(stores, "discrepancies")] == [
+    assert [row[:5] for row in rows(store, "discrepancies")] == [
         (*mayor, "org:heldBy", "", "<https://m.news.zum.com/articles/103470257>"),
         (*mayor, "org:heldBy", "", "<https://www.news1.kr/photos/7761694>"),
         (
@@ -237,8 +229,8 @@ def test_discrepancies(stores: dict[tuple[str, ...], ox.Store]) -> None:
     ]
 
 
-def test_describe(stores: dict[tuple[str, ...], ox.Store]) -> None:
-    triples = answer(stores, "describe", resource="place:kr").result
+def test_describe(store: ox.Store) -> None:
+    triples = answer(store, "describe", resource="place:kr").result
     assert {
         (term_text(t.predicate, prefixes()), term_text(t.object, prefixes())) for t in triples
     } == {

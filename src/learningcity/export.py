@@ -25,20 +25,21 @@ def export(
     syntax: RdfSyntax | str,
     *,
     frame: bool = False,
-    inline_context: bool = False,
+    published_context: bool = False,
 ) -> bytes:
     """The dataset in `syntax` (a `learningcity.formats` name or syntax).
 
-    `frame` (nest the profile under the city) and `inline_context` (embed the context instead of
-    referencing its published IRI) shape JSON-LD only, and are refused for other syntaxes.
+    `frame` (nest what belongs to each city under it) and `published_context` (name the context
+    by its published IRI instead of writing it inline) shape JSON-LD only, and are refused for
+    other syntaxes.
     """
     syntax = syntax_named(syntax) if isinstance(syntax, str) else syntax
     if syntax.name == "jsonld":
         from learningcity.jsonld import write_jsonld  # only JSON-LD pays for its import
 
-        return write_jsonld(dataset, frame=frame, inline_context=inline_context)
-    if frame or inline_context:
-        option = "--frame" if frame else "--inline-context"
+        return write_jsonld(dataset, frame=frame, by_iri=published_context)
+    if frame or published_context:
+        option = "--frame" if frame else "--published-context"
         raise InputError(f"{option} applies to JSON-LD only; add --format jsonld or drop it")
     return serialize(dataset, syntax)
 
@@ -48,7 +49,7 @@ def stream_export(
     syntax: RdfSyntax | str,
     out: BinaryIO,
     *,
-    inline_context: bool = False,
+    published_context: bool = False,
 ) -> None:
     """Write the statements to `out` as they come, in input order: constant memory, any size.
 
@@ -61,10 +62,12 @@ def stream_export(
     if syntax.name == "jsonld":
         from learningcity.jsonld import stream_jsonld
 
-        stream_jsonld(quads, out, inline_context=inline_context)
+        stream_jsonld(quads, out, by_iri=published_context)
         return
-    if inline_context:
-        raise InputError("--inline-context applies to JSON-LD only; add --format jsonld or drop it")
+    if published_context:
+        raise InputError(
+            "--published-context applies to JSON-LD only; add --format jsonld or drop it"
+        )
     try:
         ox.serialize(quads, out, format=syntax.oxigraph, prefixes=prefixes())
     except ValueError as error:
@@ -77,7 +80,7 @@ def export_all(
     *,
     stem: str = "data",
     frame: bool = False,
-    inline_context: bool = False,
+    published_context: bool = False,
 ) -> list[Path]:
     """Write `<stem>.<ext>` in `directory` for every syntax; return the paths written.
 
@@ -91,7 +94,7 @@ def export_all(
             quads,
             syntax,
             frame=frame and syntax.name == "jsonld",
-            inline_context=inline_context and syntax.name == "jsonld",
+            published_context=published_context and syntax.name == "jsonld",
         )
         for syntax in SYNTAXES
     }

@@ -13,10 +13,19 @@ graph we wrote:
 - an IRI whose scheme is also a term of the context (`geo:37.5,127.0`) would be expanded as a
   compact IRI, so such terms are switched off with a local `{"geo": null}` context entry.
 
-The written `@context` is the published context IRI (`CONTEXT_IRI`), which web developers
-reference; `inline_context=True` embeds the bundled file instead. Reading our JSON-LD back never
-fetches it: `document_loader` serves the bundled copy to pyld, and `inline_bundled_context`
-prepares documents for Oxigraph's parser, which has no loader hook (used by `learningcity.load`).
+The written `@context` is, by default, the bundled context itself, inline: the document is then
+complete, and any JSON-LD 1.1 processor reads it with no network (`CONTEXT_IRI` is not resolvable
+until the site is published and w3id.org redirects to it). `by_iri=True` names the published
+context by its IRI instead, the short form web developers reference; `serve` and `publish` host it
+at `context_iri(root)` under their own root (`hosted_context`), the IRI a document naming
+`CONTEXT_IRI` names once its IRIs are moved there. Reading such a document back never fetches it:
+`document_loader` serves the bundled copy to pyld, and `inline_bundled_context` prepares documents
+for Oxigraph's parser, which has no loader hook (used by `learningcity.load`).
+
+With `frame`, what belongs to each city is nested under it, as a JSON-LD 1.1 frame selecting the
+cities with `"@embed": "@once"` would, following references both ways (a thing the city refers to
+under its property; a thing about the city, such as its posts and notes, under `@reverse`); see
+`_GraphWriter._plan_embedding`.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from learningcity import __version__
 from learningcity.errors import InputError
 from learningcity.load import MAX_NESTING
 from learningcity.namespaces import (
+    DEFAULT_DATA_BASE,
     GEN_DELIMS,
     STANDARD_PREFIXES,
     VOCAB,
@@ -46,7 +56,10 @@ from learningcity.namespaces import (
 from learningcity.resources import context_path
 from learningcity.serialize import RDF_TYPE, canonical_quads, iris_in
 
-CONTEXT_IRI = f"https://w3id.org/learningcity/context/{__version__}.jsonld"
+#: Where a site hosts the versioned context, under its root (the base without `id/`).
+CONTEXT_PATH = f"context/{__version__}.jsonld"
+_PROJECT_ROOT = DEFAULT_DATA_BASE.removesuffix("id/")
+CONTEXT_IRI = _PROJECT_ROOT + CONTEXT_PATH
 LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
 #: Entries kept in each cache of compaction choices (one per IRI head) and of streamed JSON texts,
@@ -148,6 +161,33 @@ def context_document() -> dict[str, Json]:
     return _context_document()
 
 
+def context_iri(root: str) -> str:
+    """The IRI of the versioned context on a site whose root is `root` (`{root}id/` its base):
+    `CONTEXT_IRI` moved there, as `serve` and `publish` move every IRI of the data."""
+    return root + CONTEXT_PATH
+
+
+def hosted_context(base: str = DEFAULT_DATA_BASE) -> bytes:
+    """The context document a site whose data lives under `base` hosts at `context_iri`.
+
+    The bundled file, byte for byte, for the project's own base; under another base its data
+    prefixes (`city:`, `place:` ...) name that base, so that a document naming the context reads
+    as the data moved there (the vocabulary's IRIs do not move).
+    """
+    document = context_document()
+    if base != DEFAULT_DATA_BASE:
+        definitions = {name: _moved(value, base) for name, value in document["@context"].items()}
+        document = {**document, "@context": definitions}
+    text = json.dumps(document, ensure_ascii=False, indent=2)  # as scripts/build_context.py
+    return (text + "\n").encode("utf-8")
+
+
+def _moved(value: Json, base: str) -> Json:
+    if isinstance(value, str) and value.startswith(DEFAULT_DATA_BASE):
+        return base + value[len(DEFAULT_DATA_BASE) :]
+    return value
+
+
 @cache
 def _context_document() -> dict[str, Json]:
     try:
@@ -158,10 +198,10 @@ def _context_document() -> dict[str, Json]:
         ) from None
 
 
-def published_context(*, inline: bool = False) -> Context:
-    """The project's context: referenced by its IRI, or inlined from the bundled file."""
+def published_context(*, by_iri: bool = False) -> Context:
+    """The project's context: inlined from the bundled file, or referenced by `CONTEXT_IRI`."""
     definitions = context_document()["@context"]
-    reference = definitions if inline else CONTEXT_IRI
+    reference = CONTEXT_IRI if by_iri else definitions
     return parse_context(definitions, reference)
 
 
@@ -232,15 +272,13 @@ def dumps(document: Json) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def write_jsonld(
-    quads: Iterable[ox.Quad], *, frame: bool = False, inline_context: bool = False
-) -> bytes:
-    """The quads as JSON-LD compacted against the published context."""
-    context = published_context(inline=inline_context)
+def write_jsonld(quads: Iterable[ox.Quad], *, frame: bool = False, by_iri: bool = False) -> bytes:
+    """The quads as JSON-LD compacted against the project's context, inline unless `by_iri`."""
+    context = published_context(by_iri=by_iri)
     return dumps(to_jsonld(quads, context, frame=frame))
 
 
-def stream_jsonld(quads: Iterable[ox.Quad], out: BinaryIO, *, inline_context: bool = False) -> None:
+def stream_jsonld(quads: Iterable[ox.Quad], out: BinaryIO, *, by_iri: bool = False) -> None:
     """Write compact JSON-LD to `out` as the quads come: one node object per run of statements
     about one subject, in input order, in constant memory.
 
@@ -249,7 +287,7 @@ def stream_jsonld(quads: Iterable[ox.Quad], out: BinaryIO, *, inline_context: bo
     only the default graph is written; an IRI whose scheme is a context term is refused (the
     sorted writer handles it by switching the term off, which needs the whole data first).
     """
-    context = published_context(inline=inline_context)
+    context = published_context(by_iri=by_iri)
     reference = json.dumps(context.reference, ensure_ascii=False)
     out.write(f'{{"@context": {reference}, "@graph": ['.encode())
     separator = "\n"
@@ -415,61 +453,91 @@ class _GraphWriter:
     ) -> None:
         self._context = context
         self._by_subject: dict[Node, list[ox.Quad]] = defaultdict(list)
-        references: dict[Node, int] = defaultdict(int)
+        self._by_object: dict[Node, list[ox.Quad]] = defaultdict(list)
         for quad in quads:
             self._by_subject[quad.subject].append(quad)
-            if isinstance(quad.object, ox.NamedNode | ox.BlankNode) and quad.predicate != RDF_TYPE:
-                references[quad.object] += 1
-        self._embedded: dict[Node, Node] = {}
+            if isinstance(quad.object, ox.NamedNode | ox.BlankNode):
+                self._by_object[quad.object].append(quad)
+        #: The statement each nested node is written through: under its subject's property, or
+        #: (the nested node being that statement's subject) under its object's `@reverse`.
+        self._nested_by: dict[Node, ox.Quad] = {}
+        self._reversed: dict[Node, list[ox.Quad]] = defaultdict(list)
         if frame:
-            self._plan_embedding(references, roots, graph_names)
+            self._plan_embedding(roots, graph_names)
 
-    def _plan_embedding(
-        self, references: dict[Node, int], roots: Iterable[Node] | None, graph_names: set[Node]
-    ) -> None:
-        """Choose which node goes under which referrer: depth first from the roots.
+    def _plan_embedding(self, roots: Iterable[Node] | None, graph_names: set[Node]) -> None:
+        """Choose which node goes under which: breadth first from the roots, both ways.
 
-        A node that names a graph stays top-level, where its `@graph` is attached; nesting stops
-        at `_MAX_DEPTH` levels, so a long chain (an `rdf:List`) cannot exhaust the stack.
+        A node is nested once, through the first statement that reaches it on a shortest path
+        from a root (`"@embed": "@once"`); every other statement refers to it by `@id`. A node
+        that two roots reach at the same distance (the network's organisation, a shared country)
+        belongs to neither and stays top-level, and so do the roots, the nodes that name a graph
+        (their `@graph` is attached at the top) and nodes no root reaches. Nesting stops at
+        `_MAX_DEPTH` levels, so a long chain (an `rdf:List`) cannot exhaust a reader's stack.
         """
         if roots is None:
             roots = [s for s, qs in self._by_subject.items() if _is_learning_city(qs)]
         roots = [r for r in sorted(roots, key=str) if r in self._by_subject]
-        stack = [(root, 0) for root in reversed(roots)]
-        seen = set(roots)
-        while stack:
-            referrer, depth = stack.pop()
-            for quad in self._by_subject[referrer]:
-                child = quad.object
-                if (
-                    depth < _MAX_DEPTH
-                    and quad.predicate != RDF_TYPE
-                    and child in self._by_subject
-                    and child not in seen
-                    and child not in graph_names
-                    and references.get(child) == 1
-                ):
-                    seen.add(child)
-                    self._embedded[child] = referrer
-                    stack.append((child, depth + 1))
+        owner = {root: root for root in roots}  # the root each node was reached from
+        nestable = self._by_subject.keys() - graph_names
+        shared: set[Node] = set()
+        level = roots
+        for _depth in range(_MAX_DEPTH):
+            reached: dict[Node, None] = {}
+            for node in level:
+                for quad, other in self._neighbours(node):
+                    if other in reached and owner[other] != owner[node]:
+                        shared.add(other)
+                        owner[other] = other  # what it leads to is nested under it
+                    elif other not in owner and other in nestable:
+                        owner[other] = owner[node]
+                        self._nested_by[other] = quad
+                        reached[other] = None
+            level = list(reached)
+        for node in shared:
+            del self._nested_by[node]
+        for node, quad in self._nested_by.items():
+            if quad.subject == node:
+                self._reversed[quad.object].append(quad)
+
+    def _neighbours(self, node: Node) -> Iterator[tuple[ox.Quad, Node]]:
+        """The statements linking `node` to another node (never through `rdf:type`), with it:
+        what `node` refers to, then what refers to `node`, each in canonical order."""
+        for quad in self._by_subject[node]:
+            if quad.predicate != RDF_TYPE and isinstance(quad.object, ox.NamedNode | ox.BlankNode):
+                yield quad, quad.object
+        for quad in self._by_object.get(node, ()):
+            if quad.predicate != RDF_TYPE:
+                yield quad, quad.subject
 
     def nodes(self) -> dict[Node, dict[str, Json]]:
-        """Top-level node objects by subject; embedded nodes sit inside their referrers."""
-        return {s: self._node(s) for s in self._by_subject if s not in self._embedded}
+        """Top-level node objects by subject; nested nodes sit inside the nodes they belong to."""
+        return {s: self._node(s) for s in self._by_subject if s not in self._nested_by}
 
     def _node(self, subject: Node) -> dict[str, Json]:
         node: dict[str, Json] = {}
-        if not (isinstance(subject, ox.BlankNode) and subject in self._embedded):
+        if not self._anonymous(subject):
             node["@id"] = _id(self._context, subject)
         values: dict[str, list[Json]] = defaultdict(list)
+        through = self._nested_by.get(subject)
         for quad in self._by_subject[subject]:
-            key, value = self._entry(quad)
-            values[key].append(value)
-        for key, items in values.items():
-            if len(items) > 1:
-                items.sort(key=_sort_key)
-            node[key] = items[0] if len(items) == 1 else items
+            if quad != through:  # the statement it is nested by: the `@reverse` above says it
+                key, value = self._entry(quad)
+                values[key].append(value)
+        node.update(_entries(values))
+        reverse: dict[str, list[Json]] = defaultdict(list)
+        for quad in self._reversed.get(subject, ()):
+            reverse[self._context.vocab_iri(quad.predicate.value)].append(self._node(quad.subject))
+        if reverse:
+            node["@reverse"] = _entries(reverse)
         return node
+
+    def _anonymous(self, node: Node) -> bool:
+        """Whether a nested blank node can go without its label: nothing else refers to it."""
+        through = self._nested_by.get(node)
+        if not isinstance(node, ox.BlankNode) or through is None:
+            return False
+        return all(quad == through for quad in self._by_object.get(node, ()))
 
     def _entry(self, quad: ox.Quad) -> tuple[str, Json]:
         context = self._context
@@ -486,10 +554,20 @@ class _GraphWriter:
         if quad.predicate == RDF_TYPE:
             return "@type", _id(context, value)
         key = context.vocab_iri(predicate)
-        if self._embedded.get(value) == quad.subject:
+        if self._nested_by.get(value) == quad:
             return key, self._node(value)
         reference = _id(context, value)
         return key, reference if key in context.id_terms else {"@id": reference}
+
+
+def _entries(values: dict[str, list[Json]]) -> dict[str, Json]:
+    """Each key's values, sorted; a single value on its own."""
+    entries: dict[str, Json] = {}
+    for key, items in values.items():
+        if len(items) > 1:
+            items.sort(key=_sort_key)
+        entries[key] = items[0] if len(items) == 1 else items
+    return entries
 
 
 def _is_learning_city(quads: list[ox.Quad]) -> bool:

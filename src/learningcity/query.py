@@ -22,17 +22,22 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
-from learningcity.formats import SYNTAX_NAMES, syntax_named
+from learningcity.formats import (
+    RESULTS_FORMAT_NAMES,
+    RESULTS_FORMATS,
+    SYNTAX_NAMES,
+    format_for,
+    syntax_named,
+)
 from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
-from learningcity.resources import ontology_path, queries_dir
+from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
 
 Form = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -166,16 +171,9 @@ class QueryScan:
     form: str | None = None
     declared: set[str] = field(default_factory=set)  # prefixes the query declares
     used: dict[str, int] = field(default_factory=dict)  # prefix -> offset of its first use
-    #: Offset of the first IRI that is relative (no scheme) and read before any BASE, if any:
-    #: it resolves only against a base IRI given with the query (`_check_tokens`).
-    relative: int | None = None
-
-
-#: What a bracket holds, which decides where Oxigraph may read `<` as less-than (`_check_iri`):
-#: an expression (parentheses of FILTER, BIND, a call, the clauses outside any group), a group
-#: (`{`: triples and pattern keywords), a VALUES data block, or terms (a collection, a VALUES
-#: row, `[ ... ]`, a property path in parentheses), where no operator can stand.
-_EXPRESSION, _GROUP, _DATA, _TERMS = "expression", "group", "data", "terms"
+    #: Whether the query may read named graphs (a GRAPH pattern, a FROM or FROM NAMED clause):
+    #: without them it reads the default graph only (`learningcity.dataset`).
+    names_graphs: bool = False
 
 
 def scan_query(
@@ -191,11 +189,10 @@ def scan_query(
     Refused (`InputError`, one line with the position): SPARQL Update keywords (this tool never
     changes data); SERVICE unless `allow_service`; nesting deeper than `max_nesting` (see
     `MAX_QUERY_NESTING`) or, if given, brackets deeper than `max_brackets` (for parsers that
-    recurse further per bracket), before any parser recurses; an IRI in an expression that could
-    be read as less-than followed by more query (`_check_iri`); an unterminated string. Any
-    other query of the SPARQL 1.1 grammar passes (the W3C syntax tests, tests/conformance), but
-    for a prefix or a word that contains SERVICE (below). Nothing is parsed or evaluated, so
-    this costs the same whatever the query would do; syntax errors come from the run itself.
+    recurse further per bracket), before any parser recurses; an IRI that could be read as less-than
+    followed by more query (`_check_iri`); an unterminated string. Nothing is parsed or
+    evaluated, so this costs the same whatever the query would do; syntax errors come from the
+    run itself.
 
     SERVICE is decided the way Oxigraph's parser matches keywords: without a word boundary, so
     `trueSERVICE<...>`, `SERVICESILENT<...>` and the prefixed name `SERVICE:x` (the keyword,
@@ -208,13 +205,9 @@ def scan_query(
     """
     scan = QueryScan()
     opened: list[str] = []  # the open brackets, innermost last
-    holds: list[str] = []  # per open bracket: what it holds (`_holds`)
     chained = [0]  # per open bracket, and for the top level: the levels it has added
     nesting = 0  # the sum of `chained`: how deep the current token sits in Oxigraph's tree
     previous: re.Match[str] | None = None  # the previous significant token
-    before: re.Match[str] | None = None  # and the one before it
-    data_next = False  # a VALUES was read: the next `{` opens its data block
-    based = False  # a BASE was declared: relative IRIs after it resolve against it
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         if kind in _SKIPPED:
@@ -232,10 +225,7 @@ def scan_query(
                 raise _service_refused(text, match, source)
             if scan.form is None and keyword in FORMS:
                 scan.form = keyword
-            if keyword == "SELECT" and holds and holds[-1] == _GROUP:
-                holds[-1] = _EXPRESSION  # a subquery: its clauses hold expressions
-            data_next = data_next or keyword == "VALUES"
-            based = based or keyword == "BASE"
+            scan.names_graphs = scan.names_graphs or keyword in ("GRAPH", "FROM")
             deeper = keyword in _CHAINING_WORDS
         elif kind == "pname":
             prefix = token.partition(":")[0]
@@ -246,11 +236,8 @@ def scan_query(
             else:
                 scan.used.setdefault(prefix, match.start())
         elif kind == "iri":
-            ambiguous = bool(holds) and holds[-1] == _EXPRESSION and _is_value(previous)
-            if ambiguous:
+            if opened and opened[-1] in "(<" and _is_value(previous):
                 _check_iri(text, match, source)
-            elif scan.relative is None and not based and _RELATIVE.match(token):
-                scan.relative = match.start()
         elif kind == "punct":
             if token in _QUOTES:
                 raise _unterminated(text, match.start(), source)
@@ -259,10 +246,6 @@ def scan_query(
                 # A `{` is one more element of the group it is in; `(`, `[`, `<<` hold flat
                 # lists (arguments, VALUES rows, collections), deeper only while open.
                 chained[-1] += token == "{"
-                holds.append(
-                    _holds(token, holds[-1] if holds else _EXPRESSION, previous, before, data_next)
-                )
-                data_next = data_next and token != "{"
                 opened.append(token)
                 chained.append(token != "{")
                 nesting += 1
@@ -273,7 +256,6 @@ def scan_query(
             elif bracket == "close":
                 if opened:
                     opened.pop()
-                    holds.pop()
                     nesting -= chained.pop()
             else:
                 deeper = bracket is None and token in _CHAINING_PUNCT
@@ -282,52 +264,8 @@ def scan_query(
             nesting += 1
             if nesting > max_nesting:
                 raise _too_deep(text, match, max_nesting, source)
-        previous, before = match, previous
+        previous = match
     return scan
-
-
-#: An IRI with no scheme: relative, resolved against the query's base IRI.
-_RELATIVE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)")
-#: Words after which, in a group, `(` opens an expression (`FILTER(`, `BIND(`), and the word
-#: before a call's name that makes `name(` one (`FILTER regex(`, `FILTER ex:f(`).
-_EXPRESSION_WORDS = frozenset(("FILTER", "BIND"))
-_NAME_KINDS = frozenset(("word", "iri", "pname"))
-
-
-def _holds(
-    token: str,
-    outer: str,
-    previous: re.Match[str] | None,
-    before: re.Match[str] | None,
-    data_next: bool,
-) -> str:
-    """What the bracket `token` opens holds, inside a bracket holding `outer` (the clauses
-    outside any group hold expressions: a SELECT's `( ... AS ?x)`, ORDER BY, HAVING).
-
-    A `{` holds a group, or the data block of the VALUES before it. Inside an expression every
-    other bracket holds one. In a group only FILTER and BIND start one (`FILTER(`, `BIND(`,
-    `FILTER regex(`, `FILTER <f>(`); any other `(` there is a collection or a property path,
-    and inside a data block a row: terms, between which SPARQL has no operator.
-    """
-    if token == "{":
-        return _DATA if data_next else _GROUP
-    if outer == _EXPRESSION:
-        return _EXPRESSION
-    if token == "(" and outer == _GROUP and _starts_expression(previous, before):
-        return _EXPRESSION
-    return _TERMS
-
-
-def _starts_expression(previous: re.Match[str] | None, before: re.Match[str] | None) -> bool:
-    if previous is None:
-        return False
-    if previous.group().upper() in _EXPRESSION_WORDS:
-        return True
-    return (
-        previous.lastgroup in _NAME_KINDS
-        and before is not None
-        and before.group().upper() == "FILTER"
-    )
 
 
 def _bracket(text: str, match: re.Match[str]) -> str | None:
@@ -351,12 +289,11 @@ def _is_value(match: re.Match[str] | None) -> bool:
 
 
 def _check_iri(text: str, match: re.Match[str], source: str) -> None:
-    """Refuse `<...>` after a value in an expression if reading `<` as less-than hides query.
+    """Refuse `<...>` after a value inside parentheses if reading `<` as less-than hides query.
 
-    In an expression (`_holds`; never in a collection, a VALUES row or a triple) Oxigraph reads
-    `<` as less-than when it can (`FILTER(?a<...`) and what follows up to `>` as more query:
-    a `#` in it starts a comment that runs past the `>`, a `'` a string, and brackets nest
-    unseen. So `FILTER(1<2)SERVICE:x#>`, then `{ ... }` on the next line, is a
+    There Oxigraph reads `<` as less-than when it can (`FILTER(?a<...`) and what follows up to
+    `>` as more query: a `#` in it starts a comment that runs past the `>`, a `'` a string, and
+    brackets nest unseen. So `FILTER(1<2)SERVICE:x#>`, then `{ ... }` on the next line, is a
     SERVICE to Oxigraph that a lexer taking `<2)SERVICE:x#>` for an IRI misses (measured).
     Without those characters both readings meet again at `>`. An IRI with `//` before any of
     them cannot be read as query (`//` is never valid SPARQL outside strings, IRIs and
@@ -399,12 +336,9 @@ def _too_deep(
     )
 
 
-def _check_tokens(
-    text: str, allow_service: bool, source: str, prefixes: bool, base_iri: str | None = None
-) -> Form:
-    """The query form, after `scan_query`'s refusals, an undeclared prefix (named plainly:
-    Oxigraph lists every character it expected) and, with no `base_iri`, a relative IRI before
-    any BASE (Oxigraph reports it as a syntax error further on: "expected OPTIONAL")."""
+def _check_tokens(text: str, allow_service: bool, source: str, prefixes: bool) -> Form:
+    """The query form, after `scan_query`'s refusals and an undeclared prefix (named plainly:
+    Oxigraph lists every character it expected)."""
     scan = scan_query(text, allow_service=allow_service, source=source)
     if scan.form is None:
         raise InputError(
@@ -417,34 +351,21 @@ def _check_tokens(
                 f"{position(text, offset, source)}: unknown prefix '{prefix}:'; "
                 f"declare it with PREFIX {prefix}: <...>"
             )
-    if base_iri is None and scan.relative is not None:
-        iri = _TOKEN_RE.match(text, scan.relative)
-        shown = iri.group() if iri and len(iri.group()) <= 40 else "an IRI"
-        raise InputError(
-            f"{position(text, scan.relative, source)}: {shown} is relative and the query has no "
-            "base IRI; declare BASE <...> or give one (--base-iri)"
-        )
     return scan.form  # type: ignore[return-value]
 
 
 def inspect_query(
-    text: str,
-    *,
-    allow_service: bool = False,
-    prefixes: bool = True,
-    source: str = "query",
-    base_iri: str | None = None,
+    text: str, *, allow_service: bool = False, prefixes: bool = True, source: str = "query"
 ) -> Form:
     """The form of a read-only query ("SELECT", "ASK", "CONSTRUCT" or "DESCRIBE").
 
-    Raises `InputError` for what `scan_query` refuses, for an undeclared prefix and, unless the
-    query will run with a `base_iri`, for a relative IRI it does not resolve itself (BASE).
-    Decided on tokens only: nothing is parsed or evaluated (pyoxigraph has no parse-only call,
-    and even a SELECT over an empty store starts evaluating, SERVICE requests included:
-    measured), so this costs the same whatever the query would do. Syntax errors are reported
-    by the run itself (`query:line:column: ...`).
+    Raises `InputError` for what `scan_query` refuses and for an undeclared prefix. Decided on
+    tokens only: nothing is parsed or evaluated (pyoxigraph has no parse-only call, and even a
+    SELECT over an empty store starts evaluating, SERVICE requests included: measured), so this
+    costs the same whatever the query would do. Syntax errors are reported by the run itself
+    (`query:line:column: ...`).
     """
-    return _check_tokens(text, allow_service, source, prefixes, base_iri)
+    return _check_tokens(text, allow_service, source, prefixes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,38 +410,21 @@ class QueryResult:
         return write_result(self, format_name, namespaces)
 
 
-def evaluate(
+def _evaluate(
     store: ox.Store,
     text: str,
+    source: str,
     *,
-    prefixes: Mapping[str, str] | None,
-    base_iri: str | None = None,
+    prefixes: bool,
     substitutions: Mapping[str, Term] | None = None,
-    source: str = "query",
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Oxigraph's answer to a checked query (`inspect_query`); what it refuses, in one line.
-
-    `base_iri` resolves the query's relative IRIs (a BASE in the query takes precedence).
-    A call of a function Oxigraph does not know is an error value, as SPARQL 1.1 (section 17)
-    makes any function error: the expression is unbound, a FILTER false (`_error_functions`).
-    """
     variables = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
-    options = {
-        "prefixes": dict(prefixes) if prefixes is not None else None,
-        "base_iri": base_iri,
-        "substitutions": variables or None,
-    }
-    unknown: dict[ox.NamedNode, Callable[..., None]] = {}
     try:
-        while True:
-            try:
-                return store.query(text, custom_functions=unknown or None, **options)
-            except RuntimeError as error:
-                named = _unknown_function(error)
-                if named is None or named in unknown:
-                    raise
-                unknown.update(_error_functions(text, options) if not unknown else {})
-                unknown[named] = _error_value
+        return store.query(
+            text,
+            prefixes=_default_prefixes() if prefixes else None,
+            substitutions=variables or None,
+        )
     except SyntaxError as error:
         raise InputError(position_message(source, error)) from None
     except RuntimeError as error:
@@ -529,80 +433,6 @@ def evaluate(
                 f"{source}: a parameter must be a variable of the query's SELECT clause ({error})"
             ) from None
         raise InputError(f"{source}: the query failed: {error}") from None
-
-
-# --------------------------------------------------------------------------------------------
-# Functions Oxigraph does not know: SPARQL error values
-# --------------------------------------------------------------------------------------------
-#
-# Oxigraph refuses a whole query that calls a function it does not implement ("The custom
-# function <...> is not supported"), before evaluating anything. SPARQL 1.1 has no such
-# refusal: a function that cannot be evaluated raises an error in the expression, which leaves
-# a BIND or a projected expression unbound and makes a FILTER false (section 17.2), and is how
-# Jena's ARQ answers an unknown function. pyoxigraph offers one hook that keeps that behaviour
-# inside its own evaluation: `custom_functions`, which map an IRI to a Python callable that may
-# return None, an error. It needs the IRIs in advance, and a custom function replaces a built-in
-# of the same IRI (the `xsd:` casts, measured: `xsd:integer("1")` became unbound), so only what
-# Oxigraph itself names as unsupported becomes an error function, never a built-in. Rewriting
-# the query text instead would move every error position and risk changing what it means.
-
-_UNSUPPORTED = re.compile(r"The custom function (?P<iri><[^>]*>) is not supported")
-
-
-def _unknown_function(error: RuntimeError) -> ox.NamedNode | None:
-    """The function Oxigraph refused a query for, or None for any other error."""
-    found = _UNSUPPORTED.fullmatch(str(error))
-    return ox.NamedNode(found["iri"][1:-1]) if found else None
-
-
-def _error_value(*_arguments: Term) -> None:
-    """An unknown function's value: None, an error to Oxigraph (unbound, a false FILTER)."""
-    return None
-
-
-def _error_functions(
-    text: str, options: Mapping[str, object]
-) -> dict[ox.NamedNode, Callable[..., None]]:
-    """Every function the query calls that Oxigraph does not know, as error functions.
-
-    Found in one pass, so a query calling many unknown functions costs one more parse, not one
-    per function (each refusal names a single IRI; a retry per IRI was measured at 122 s for
-    1,000). The names called (an IRI or prefixed name before `(`) are resolved by Oxigraph
-    itself, as values of a VALUES block under the query's own prologue (PREFIX, BASE) and
-    options; each is then kept if Oxigraph refuses a call of it alone. A name missed here (the
-    VALUES block refused) is still caught, one refusal at a time, by `evaluate`.
-    """
-    tokens = list(_significant(tokenize(text)))
-    start = next((t.start for t in tokens if t.keyword in FORMS), 0)
-    called = {
-        token.text
-        for token, following in pairwise(tokens)
-        if token.kind in ("iri", "pname") and following.text == "("
-    }
-    probe = f"{text[:start]}\nSELECT * {{ VALUES ?f {{ {' '.join(sorted(called))} }} }}"
-    empty = ox.Store()
-    try:
-        names = {
-            row["f"]
-            for row in empty.query(
-                probe, prefixes=options["prefixes"], base_iri=options["base_iri"]
-            )
-        }
-    except (SyntaxError, RuntimeError):
-        return {}
-    return {
-        name: _error_value
-        for name in names
-        if isinstance(name, ox.NamedNode) and _is_unknown(empty, name)
-    }
-
-
-def _is_unknown(empty: ox.Store, name: ox.NamedNode) -> bool:
-    try:
-        empty.query(f"SELECT ({name}() AS ?v) {{}}")
-    except RuntimeError as error:
-        return _unknown_function(error) == name
-    return False
 
 
 @cache
@@ -618,24 +448,15 @@ def run_query(
     substitutions: Mapping[str, Term] | None = None,
     prefixes: bool = True,
     source: str = "query",
-    base_iri: str | None = None,
 ) -> QueryResult:
     """Run a read-only query on `store`.
 
     `substitutions` binds variables (by name, without `?`) to RDF terms the SEP-0007 way, so a
     value can never change the query's structure. `prefixes` makes the project's prefixes
-    (`schema:`, `lc:`, `city:` ...) usable without PREFIX lines. `base_iri` resolves relative
-    IRIs; without it, a relative IRI the query does not resolve itself (BASE) is refused.
+    (`schema:`, `lc:`, `city:` ...) usable without PREFIX lines.
     """
-    form = _check_tokens(text, allow_service, source, prefixes, base_iri)
-    result = evaluate(
-        store,
-        text,
-        prefixes=_default_prefixes() if prefixes else None,
-        base_iri=base_iri,
-        substitutions=substitutions,
-        source=source,
-    )
+    form = _check_tokens(text, allow_service, source, prefixes)
+    result = _evaluate(store, text, source, prefixes=prefixes, substitutions=substitutions)
     if isinstance(result, ox.QueryTriples):
         return QueryResult(form, list(result))
     return QueryResult(form, result)
@@ -645,19 +466,12 @@ def run_query(
 # Writing results
 # --------------------------------------------------------------------------------------------
 
-RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 #: Every `--format` value: table, the W3C results formats, and the RDF syntaxes for graphs.
 OUTPUT_FORMATS: tuple[str, ...] = (
     "table",
-    *RESULTS_FORMATS,
+    *RESULTS_FORMAT_NAMES,
     *(name for name in SYNTAX_NAMES if name != "xml"),
 )
-_GRAPH_ALIASES = {"json": "jsonld", "xml": "xml"}
 
 
 def write_result(
@@ -680,7 +494,7 @@ def write_result(
                 f"--format {format_name}: a {query_result.form} result is a graph; "
                 f"write it as table or an RDF syntax ({', '.join(SYNTAX_NAMES)})"
             )
-        syntax = syntax_named(_GRAPH_ALIASES.get(format_name, format_name))
+        syntax = syntax_named(format_name)  # `json` names JSON-LD here, `xml` RDF/XML
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
         if syntax.name == "jsonld":
             from learningcity.jsonld import write_jsonld  # only JSON-LD output pays its import
@@ -695,12 +509,14 @@ def write_result(
         variables = [v.value for v in result.variables]
         rows = [[solution[name] for name in variables] for solution in result]
         return render_table(variables, rows, namespaces)
-    if format_name not in RESULTS_FORMATS:
+    results_format = format_for(format_name, RESULTS_FORMATS)
+    if results_format is None:
         raise InputError(
             f"--format {format_name}: a {query_result.form} result is written as "
-            f"table, {', '.join(RESULTS_FORMATS)}; RDF syntaxes are for CONSTRUCT and DESCRIBE"
+            f"table, {', '.join(RESULTS_FORMAT_NAMES)}; RDF syntaxes are for CONSTRUCT and "
+            "DESCRIBE"
         )
-    written = result.serialize(format=RESULTS_FORMATS[format_name])
+    written = result.serialize(format=results_format.oxigraph)
     return written if written.endswith(b"\n") else written + b"\n"
 
 
@@ -779,8 +595,6 @@ PARAM_TYPES: tuple[str, ...] = (
     "year",
     "boolean",
 )
-#: Bundled graphs a named query may ask for with `#+ uses:`, and where they are.
-USABLE_GRAPHS: dict[str, Callable[[], Path]] = {"ontology": ontology_path}
 _HEADER = re.compile(r"^#\+\s*(?P<key>[\w-]+)\s*:\s*(?P<value>.*?)\s*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>[\w-]+)(?:\s*=\s*(?P<default>.+))?$")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
@@ -808,9 +622,6 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
-    #: Bundled graphs the query reads besides the data (`#+ uses: ontology` for the policy-area
-    #: labels and SDG mapping, which live in the ontology, not in each city's data).
-    uses: tuple[str, ...] = ()
 
     def bind(self, values: Mapping[str, str]) -> dict[str, Term]:
         """RDF terms for `--param` values (and defaults), each checked against its type."""
@@ -916,7 +727,6 @@ def read_named_query(path: Path) -> NamedQuery:
         raise InputError(f"{path}: cannot read ({error.strerror})") from None
     title = description = ""
     params: list[Param] = []
-    uses: list[str] = []
     for line in text.splitlines():
         match = _HEADER.match(line)
         if not match:
@@ -930,23 +740,10 @@ def read_named_query(path: Path) -> NamedQuery:
             description = f"{description} {value}".strip()
         elif key == "param":
             params.append(_declared_param(path, value))
-        elif key == "uses":
-            uses.extend(_declared_uses(path, value))
     for param in params:
         if param.default is not None:
             parse_param(param, param.default)
-    return NamedQuery(path.stem, path, title, description, tuple(params), text, tuple(uses))
-
-
-def _declared_uses(path: Path, value: str) -> list[str]:
-    names = value.replace(",", " ").split()
-    unknown = [name for name in names if name not in USABLE_GRAPHS]
-    if unknown:
-        raise InputError(
-            f"{path}: '#+ uses: {value}' names {unknown[0]!r}; "
-            f"use one of {', '.join(USABLE_GRAPHS)}"
-        )
-    return names
+    return NamedQuery(path.stem, path, title, description, tuple(params), text)
 
 
 def _declared_param(path: Path, declaration: str) -> Param:

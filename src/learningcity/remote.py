@@ -30,13 +30,14 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
+from learningcity.dataset import protocol_dataset
 from learningcity.errors import InputError, LearningCityError, OutputError, printable
 from learningcity.formats import syntax_for_media_type
 from learningcity.iris import usable_iri
@@ -244,13 +245,16 @@ def run_remote(
     *,
     timeout: float = 60.0,
     expect: Callable[[str], bool] | None = None,
+    graphs: Sequence[str] = (),
 ) -> RemoteResponse:
     """POST a query to a SPARQL 1.1 Protocol endpoint (form-encoded) and return its answer.
 
+    With `graphs`, the query runs over the served dataset of those pushed graphs
+    (`learningcity.dataset.protocol_dataset`), not over the endpoint's whole store.
     Failures become one line naming the request and the HTTP status or the network error.
     """
     usable_iri(endpoint_url, "--endpoint", web=True)
-    body = urlencode({"query": text}).encode("utf-8")
+    body = urlencode([("query", text), *protocol_dataset(graphs)]).encode("utf-8")
     headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
     answer = send(endpoint_url, "POST", body, headers, timeout=timeout, expect=expect)
     return RemoteResponse(answer.media_type, answer.body)
@@ -265,27 +269,27 @@ def query_remote(
     prefixes: bool = True,
     source: str = "query",
     timeout: float = 60.0,
-    base_iri: str | None = None,
+    graphs: Sequence[str] = (),
 ) -> QueryResult:
     """Run a query on a remote endpoint and read its answer into a `QueryResult`.
 
     The same checks as `run_query` apply; results are requested as SPARQL JSON (or XML, TSV) or
     N-Triples and parsed whole, so every output format and the ASK exit code work as for local
     data, and an answer that does not parse fails here, in one line, not half-way through output.
-    `base_iri` goes with the query as a BASE line, so relative IRIs resolve as they do locally;
-    without it the endpoint resolves them against its own URL.
     """
-    form = _check_tokens(text, allow_service, source, prefixes, base_iri or endpoint_url)
+    form = _check_tokens(text, allow_service, source, prefixes)
     if substitutions:
         text = substitute_text(text, substitutions, source)
     if prefixes:
         text = with_prologue(text)
-    if base_iri is not None:
-        text = f"BASE <{base_iri}>\n{text}"
     if form in ("SELECT", "ASK"):
-        response = run_remote(endpoint_url, text, timeout=timeout, expect=_is_results)
+        response = run_remote(
+            endpoint_url, text, timeout=timeout, expect=_is_results, graphs=graphs
+        )
         return QueryResult(form, _parse_results(endpoint_url, response))
-    response = run_remote(endpoint_url, text, N_TRIPLES, timeout=timeout, expect=_is_graph)
+    response = run_remote(
+        endpoint_url, text, N_TRIPLES, timeout=timeout, expect=_is_graph, graphs=graphs
+    )
     return QueryResult(form, _parse_triples(endpoint_url, response))
 
 

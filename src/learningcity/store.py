@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from learningcity.atomic import replacing_folder
+from learningcity.dataset import with_vocabulary
 from learningcity.errors import InputError, OutputError
 from learningcity.load import Source, names_of, read_quads, resolve_sources
 
@@ -141,15 +142,15 @@ class Data:
                 raise
             raise damaged(self.location, error) from None
 
-    def sparql_store(self, *extra: Source) -> ox.Store:
-        """A Store for SPARQL over the data plus `extra` sources (bundled graphs a named query
-        reads). An on-disk store without extras is used as it is."""
-        if self.store is not None and not extra:
+    def sparql_store(self, names_graphs: bool) -> ox.Store:
+        """A Store for SPARQL over the served dataset (`learningcity.dataset`): the data, and the
+        vocabulary graphs when the query `names_graphs`. An on-disk store is used as it is for
+        a query of the default graph alone, and copied into memory to add them otherwise."""
+        if self.store is not None and not names_graphs:
             return self.store
         store = ox.Store()
         store.bulk_extend(self.quads())
-        store.bulk_extend(read_quads(extra))
-        return store
+        return with_vocabulary(store, self.display) if names_graphs else store
 
     def dataset(self) -> ox.Dataset:
         return ox.Dataset(self.quads())

@@ -16,7 +16,7 @@ from learningcity.cli import cli
 from learningcity.errors import ExitCode
 from learningcity.export import export
 from learningcity.formats import SYNTAXES
-from learningcity.jsonld import CONTEXT_IRI
+from learningcity.jsonld import CONTEXT_IRI, context_document
 from learningcity.load import load_paths
 from support import FIXTURES, REPO
 
@@ -39,19 +39,19 @@ def assert_one_line_error(done: subprocess.CompletedProcess[bytes], code: ExitCo
     return message
 
 
-def test_jsonld_to_stdout_references_the_published_context() -> None:
+def test_jsonld_to_stdout_holds_its_context_inline() -> None:
     result = CliRunner().invoke(cli, ["export", TRICKY, "--format", "jsonld"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["@context"][0] == CONTEXT_IRI
+    assert json.loads(result.output)["@context"][0] == context_document()["@context"]
 
 
-def test_inline_context_and_frame_options() -> None:
+def test_published_context_and_frame_options() -> None:
     result = CliRunner().invoke(
-        cli, ["export", TRICKY, "--format", "jsonld", "--frame", "--inline-context"]
+        cli, ["export", TRICKY, "--format", "jsonld", "--frame", "--published-context"]
     )
     document = json.loads(result.output)
-    assert isinstance(document["@context"][0], dict)
-    city = next(n for n in document["@graph"] if n["@id"] == "city:kr-yongsan-gu")
+    assert document["@context"][0] == CONTEXT_IRI
+    (city,) = document["@graph"]
     assert isinstance(city["org:hasMembership"], dict), "the membership is nested"
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from learningcity.cli import cli
+from learningcity.dataset import vocabulary
 from learningcity.errors import ExitCode
 from learningcity.load import load_paths
 from learningcity.remote import dataset_iri
@@ -22,6 +24,8 @@ LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 YONGSAN = str(REPO / "data" / "yongsan.ttl")
 DATASET = "https://w3id.org/learningcity/id/dataset/kr-yongsan-gu"
 COUNT = "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+#: The graphs every push puts beside the data's: the bundled vocabulary, as `serve` serves it.
+VOCABULARY = Counter(q.graph_name.value for q in vocabulary())
 
 
 def invoke(*args: str) -> Result:
@@ -38,9 +42,11 @@ def graph_counts(server: str) -> dict[str, int]:
 def test_push_puts_the_data_in_the_datasets_graph(server: str) -> None:
     result = invoke("push", YONGSAN, "--to", f"{server}/store")
     assert result.exit_code == ExitCode.OK, result.output
-    assert graph_counts(server) == {DATASET: len(load_paths(YONGSAN))}
+    assert graph_counts(server) == {**VOCABULARY, DATASET: len(load_paths(YONGSAN))}
     mayor = invoke("query", "--name", "mayor", "--endpoint", f"{server}/query", "--format", "csv")
     assert "Hee Young Park" not in mayor.output  # the endpoint's default graph stays empty
+    named = ("--endpoint", f"{server}/query", "--graph", DATASET, "--format", "csv")
+    assert "Hee Young Park" in invoke("query", "--name", "mayor", *named).output
     in_graph = f"ASK {{ GRAPH <{DATASET}> {{ ?post org:role lc:mayorRole }} }}"
     assert invoke("query", in_graph, "--endpoint", f"{server}/query").exit_code == ExitCode.OK
 
@@ -48,7 +54,7 @@ def test_push_puts_the_data_in_the_datasets_graph(server: str) -> None:
 def test_pushing_twice_replaces_the_graph(server: str) -> None:
     for _ in range(2):
         assert invoke("push", YONGSAN, "--to", f"{server}/store").exit_code == ExitCode.OK
-    assert graph_counts(server) == {DATASET: len(load_paths(YONGSAN))}
+    assert graph_counts(server) == {**VOCABULARY, DATASET: len(load_paths(YONGSAN))}
 
 
 def test_a_smaller_push_leaves_only_the_new_statements(server: str) -> None:
@@ -56,13 +62,27 @@ def test_a_smaller_push_leaves_only_the_new_statements(server: str) -> None:
     city = str(FIXTURES / "query" / "city.ttl")
     pushed = invoke("push", city, "--to", f"{server}/store", "--graph", "https://example.org/g")
     assert pushed.exit_code == ExitCode.OK, pushed.output
-    assert graph_counts(server) == {"https://example.org/g": len(load_paths(city))}
+    assert graph_counts(server) == {**VOCABULARY, "https://example.org/g": len(load_paths(city))}
 
 
 def test_data_without_a_dataset_needs_graph(server: str) -> None:
     result = invoke("push", str(FIXTURES / "query" / "city.ttl"), "--to", f"{server}/store")
     assert "no dcat:Dataset; name the graph with --graph IRI" in str(result.exception)
     assert graph_counts(server) == {}
+
+
+@pytest.mark.parametrize("graph", sorted(VOCABULARY))
+def test_the_vocabularys_graph_is_not_the_datas(server: str, graph: str) -> None:
+    done = subprocess.run(
+        [LEARNINGCITY, "push", YONGSAN, "--to", f"{server}/store", "--graph", graph],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert "is a graph of the bundled vocabulary" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert graph_counts(server) == {}  # refused before anything was sent
 
 
 def test_the_dataset_iri_is_the_graph() -> None:

@@ -107,6 +107,13 @@ def iri_value(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return None if value is None else usable_iri(value, param.opts[0])
 
 
+def iri_values(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """`iri_value` for a repeatable option: each value checked the same way."""
+    return tuple(usable_iri(value, param.opts[0]) for value in values)
+
+
 def data_or_default(data: Sequence[str]) -> list[str]:
     """DATA as given, or `data/yongsan.ttl` when run inside the repository."""
     if data:

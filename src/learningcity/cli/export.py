@@ -22,11 +22,16 @@ from learningcity.formats import SYNTAX_NAMES, syntax_for_path, syntax_named
     type=click.Choice(SYNTAX_NAMES, case_sensitive=False),
     help="Output syntax. Default: from the -o extension, else turtle.",
 )
-@click.option("--frame", is_flag=True, help="JSON-LD: nest the profile under the city.")
 @click.option(
-    "--inline-context",
+    "--frame",
     is_flag=True,
-    help="JSON-LD: embed the context instead of referencing its published IRI.",
+    help="JSON-LD: nest what belongs to each city under it (its posts, notes and places).",
+)
+@click.option(
+    "--published-context",
+    is_flag=True,
+    help="JSON-LD: name the context by its published IRI instead of writing it inline "
+    "(`serve` and `publish` host it under their base).",
 )
 @click.option(
     "--stream",
@@ -48,7 +53,7 @@ def export(
     store: Path | None,
     output_format: str | None,
     frame: bool,
-    inline_context: bool,
+    published_context: bool,
     stream: bool,
     output: Path | None,
     all_directory: Path | None,
@@ -58,8 +63,9 @@ def export(
     Output is deterministic (statements sorted, canonical blank-node labels), so two runs give
     identical bytes. --stream skips the sorting for large data: same input, same bytes (when it
     has no blank nodes), in a fraction of the time and memory. JSON-LD is compacted against the
-    project's published context and names it by IRI
-    (https://w3id.org/learningcity/context/<version>.jsonld); `learningcity` reads it back
+    project's context, written inline so that any JSON-LD processor reads the file offline;
+    --published-context names it by IRI instead
+    (https://w3id.org/learningcity/context/<version>.jsonld), which `learningcity` reads back
     without the network.
 
     \b
@@ -80,7 +86,7 @@ def export(
             open_output(output) as out,
         ):
             progress(f"writing {statements.display} as {syntax.label}, statement by statement")
-            stream_export(statements.quads(), syntax, out, inline_context=inline_context)
+            stream_export(statements.quads(), syntax, out, published_context=published_context)
         return
     if all_directory is not None:
         if output is not None or output_format is not None:
@@ -93,7 +99,11 @@ def export(
             progress(f"writing every format to {all_directory}")
             with tangles_in(statements.display):
                 written = export_all(
-                    dataset, all_directory, stem=stem, frame=frame, inline_context=inline_context
+                    dataset,
+                    all_directory,
+                    stem=stem,
+                    frame=frame,
+                    published_context=published_context,
                 )
         for path in written:
             click.echo(f"wrote {path}", err=True)
@@ -104,7 +114,7 @@ def export(
         # a Dataset is not needed to sort and write
         with tangles_in(statements.display):
             body = export_dataset(
-                statements.quads(), syntax, frame=frame, inline_context=inline_context
+                statements.quads(), syntax, frame=frame, published_context=published_context
             )
     emit(body, output)
 

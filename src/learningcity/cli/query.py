@@ -10,15 +10,19 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import data_or_store_arguments, emit, open_input, output_option
+from learningcity.cli.common import (
+    data_or_store_arguments,
+    emit,
+    iri_values,
+    open_input,
+    output_option,
+)
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError
 from learningcity.interrupt import interruptible
-from learningcity.load import document_base, resolve_sources
 from learningcity.namespaces import with_declared
 from learningcity.query import (
     OUTPUT_FORMATS,
-    USABLE_GRAPHS,
     NamedQuery,
     Param,
     QueryResult,
@@ -28,6 +32,7 @@ from learningcity.query import (
     list_named_queries,
     named_query,
     run_query,
+    scan_query,
     write_result,
 )
 from learningcity.remote import query_remote
@@ -75,6 +80,16 @@ _EXTENSION_FORMATS = {
     "--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint, not on DATA."
 )
 @click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    callback=iri_values,
+    help="With --endpoint: query this graph (as `learningcity push` wrote it; repeatable) as "
+    "the default graph, beside the vocabulary's named graphs; the store's other graphs are not "
+    "read.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(OUTPUT_FORMATS, case_sensitive=False),
@@ -98,6 +113,7 @@ def query(
     params: tuple[str, ...],
     list_only: bool,
     endpoint: str | None,
+    graphs: tuple[str, ...],
     output_format: str | None,
     allow_service: bool,
     output: Path | None,
@@ -107,8 +123,6 @@ def query(
 
     The project's prefixes (schema:, lc:, city:, ...) need no PREFIX lines. Updates are refused;
     SERVICE is refused unless --allow-service. An ASK query exits 0 when true, 1 when false.
-    --base-iri is the base of the query too (a query file's default is its own file: IRI); a
-    function the engine does not know is a SPARQL error: unbound, or a FILTER that is false.
 
     \b
     Examples:
@@ -120,13 +134,15 @@ def query(
       learningcity query --name mayor --param lang=ko
       learningcity query 'ASK { ?post org:role lc:mayorRole }' && echo has a mayor
       learningcity query --name mayor --store dist/store
-      learningcity query --name mayor --endpoint http://localhost:7878/query
+      learningcity query --name mayor --endpoint http://localhost:7878/query \\
+          --graph https://w3id.org/learningcity/id/dataset/kr-yongsan-gu
     """
     if list_only:
         emit(_listing(list_named_queries(), output_format), output)
         return ExitCode.OK
     request = _request(query_text, data, query_file, name, params)
-    query_base = document_base(request.path, base_iri)
+    if graphs and not endpoint:
+        raise InputError("--graph names graphs of --endpoint; add --endpoint URL")
     if endpoint:
         if request.data:
             raise InputError("give DATA or --endpoint, not both")
@@ -138,19 +154,17 @@ def query(
             allow_service=allow_service,
             substitutions=request.bindings,
             source=request.source,
-            base_iri=query_base,
+            graphs=graphs,
         )
         body, asked_false = _written(result, output_format, output, None)
     else:
-        inspect_query(
-            request.text, allow_service=allow_service, source=request.source, base_iri=query_base
-        )
-        # With --store, --base-iri is the query's alone: the store's IRIs were resolved by `load`.
-        data = open_input(request.data, input_format, store, None if store else base_iri)
-        extra = resolve_sources([str(USABLE_GRAPHS[use]()) for use in request.uses])
+        inspect_query(request.text, allow_service=allow_service, source=request.source)
+        scan = scan_query(request.text, allow_service=allow_service, source=request.source)
+        data = open_input(request.data, input_format, store, base_iri)
         with TerminalProgress.for_stderr() as progress:
             progress(f"reading {data.display}")
-            sparql_store = data.sparql_store(*extra)  # straight into a Store: no Dataset
+            # straight into a Store, no Dataset; the vocabulary only if the query can read it
+            sparql_store = data.sparql_store(scan.names_graphs)
             namespaces = with_declared(data.declared)
 
             def run_and_write() -> tuple[bytes, bool]:
@@ -164,7 +178,6 @@ def query(
                             allow_service=allow_service,
                             substitutions=request.bindings,
                             source=request.source,
-                            base_iri=query_base,
                         )
                         return _written(result, output_format, output, namespaces)
                 except RuntimeError as error:
@@ -191,16 +204,12 @@ def _written(
 
 @dataclass(frozen=True)
 class _Request:
-    """What to run: the query text, its name in messages, DATA, bound parameters, the bundled
-    graphs a named query reads besides DATA, and the file the text was read from (None: the
-    command line or stdin), whose IRI is the query's default base."""
+    """What to run: the query text, its name in messages, bound parameters and DATA."""
 
     text: str
     source: str
     data: tuple[str, ...]
     bindings: dict[str, Term] = field(default_factory=dict)
-    uses: tuple[str, ...] = ()
-    path: Path | None = None
 
 
 def _request(
@@ -224,10 +233,9 @@ def _request(
     if name is not None:
         named = named_query(name)
         bindings = named.bind(_param_values(params))
-        return _Request(named.text, str(named.path), data, bindings, named.uses, named.path)
+        return _Request(named.text, str(named.path), data, bindings)
     assert query_file is not None
-    read_from = None if str(query_file) == "-" else query_file
-    return _Request(_read_query_file(query_file, data), str(query_file), data, path=read_from)
+    return _Request(_read_query_file(query_file, data), str(query_file), data)
 
 
 def _read_query_file(path: Path, data: tuple[str, ...]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import data_arguments, data_or_default
+from learningcity.cli.common import data_arguments, data_or_default, iri_value
 from learningcity.cli.progress import TerminalProgress
 from learningcity.load import names_of, resolve_sources
 
@@ -58,6 +58,7 @@ def load(
 @click.option(
     "--graph",
     metavar="IRI",
+    callback=iri_value,
     help="Named graph to replace (default: the IRI of the dcat:Dataset the data describes).",
 )
 def push(
@@ -69,29 +70,39 @@ def push(
 ) -> None:
     """Upload DATA to a SPARQL server: one HTTP PUT (SPARQL 1.1 Graph Store Protocol) replaces
     the named graph, so readers see the old graph or the new one, and pushing twice changes
-    nothing. Every statement of DATA goes into that one graph.
+    nothing. Every statement of DATA goes into that one graph. The bundled ontology and
+    policy-area scheme are put first into graphs of their own, as `serve` serves them, so that
+    the named queries answer there as they do locally (query --endpoint URL --graph IRI).
 
     \b
     Examples:
       learningcity push data/yongsan.ttl --to http://localhost:7878/store
       learningcity push city.ttl --to http://localhost:3030/ds/data --graph https://example.org/g
-      learningcity query 'SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }' \\
+      learningcity query 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g' \\
           --endpoint http://localhost:7878/query
+      learningcity query --name mayor --endpoint http://localhost:7878/query \\
+          --graph https://w3id.org/learningcity/id/dataset/kr-yongsan-gu
 
     \b
     Exit codes:
-      0  the graph was replaced
+      0  the graphs were replaced
       2  unusable input, a URL that is not http(s), or a server that cannot be reached
-      3  the server refused the upload (the HTTP status is shown); nothing was replaced
+      3  the server refused an upload (the HTTP status is shown); the data's graph was not
+         replaced
     """
+    from learningcity.dataset import pushed_graphs
     from learningcity.load import read_quads
+    from learningcity.remote import dataset_iri
     from learningcity.remote import push as push_graph
 
     sources = resolve_sources(data_or_default(data), input_format, base_iri)
     with TerminalProgress.for_stderr() as progress:
         progress(f"reading {names_of(sources)} and sending it to {store_url}")
-        pushed = push_graph(read_quads(sources), store_url, graph)
-    click.echo(
-        f"replaced <{pushed.graph}> with {pushed.statements} statements (HTTP {pushed.status})",
-        err=True,
-    )
+        statements = list(read_quads(sources))
+        for name, quads in pushed_graphs(statements, graph or dataset_iri(statements)):
+            pushed = push_graph(quads, store_url, name)
+            click.echo(
+                f"replaced <{pushed.graph}> with {pushed.statements} statements "
+                f"(HTTP {pushed.status})",
+                err=True,
+            )

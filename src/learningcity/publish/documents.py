@@ -18,9 +18,8 @@ import pyoxigraph as ox
 from learningcity import __version__
 from learningcity.export import export
 from learningcity.formats import RdfSyntax
-from learningcity.jsonld import CONTEXT_IRI
+from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
-from learningcity.resources import context_path
 from learningcity.serialize import serialize
 from learningcity.server.describe import RDF_TYPE, dataset_node, description
 from learningcity.server.iris import IriScheme
@@ -150,10 +149,11 @@ def dumps(graph: ox.Dataset) -> Files:
     return files
 
 
-def context_files() -> Files:
-    """The JSON-LD context, under its short name and its versioned, published IRI."""
-    body = context_path().read_bytes()
-    return {"context/learningcity.jsonld": body, CONTEXT_IRI[len(PROJECT_ROOT) :]: body}
+def context_files(scheme: IriScheme) -> Files:
+    """The JSON-LD context, under its short name and at `context_iri(root)`, the IRI that a
+    document naming the published context names once moved under the site's base."""
+    body = hosted_context(scheme.base)
+    return {"context/learningcity.jsonld": body, CONTEXT_PATH: body}
 
 
 def _distribution(

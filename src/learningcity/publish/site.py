@@ -113,7 +113,7 @@ def build_site(
     yield from made(vocabulary_files(inputs, renderer))
     dump_files = documents.dumps(inputs.data)
     yield from made(dump_files)
-    yield from made(documents.context_files())
+    yield from made(documents.context_files(scheme))
     description = documents.description_quads(inputs.data, scheme, dump_files, inputs.gate)
     yield from made(documents.description_files(description, scheme))
     yield from made(

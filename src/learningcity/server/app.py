@@ -26,7 +26,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from learningcity import __version__
+from learningcity.dataset import vocabulary as served_vocabulary
+from learningcity.dataset import with_vocabulary
 from learningcity.errors import InputError
+from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
 from learningcity.query import list_named_queries, store_for
@@ -116,6 +119,7 @@ class LinkedDataSite:
         self.results = sparql.ResultCache()
         self.render = lru_cache(maxsize=4096)(self._render)
         self.index_page = lru_cache(maxsize=len(LANGUAGES))(self.renderer.index)
+        self.jsonld_context = hosted_context(scheme.base)
 
     # -- shared HTTP plumbing --------------------------------------------------------------
 
@@ -300,6 +304,18 @@ class LinkedDataSite:
         media = choose_media_type(request.headers.get("accept"), RDF_MEDIA_TYPES)
         return by_media_type(media) if media else None
 
+    async def context(self, request: Request) -> Response:
+        """The versioned JSON-LD context, at the IRI a document naming the published context
+        names once moved under this server's base (`learningcity.jsonld.context_iri`)."""
+        etag = self.etag("context")
+        headers = self.validators(etag)
+        unchanged = self.conditional(request, etag, headers)
+        if unchanged is not None:
+            return unchanged
+        jsonld = by_name("jsonld")
+        assert jsonld is not None
+        return Response(self.jsonld_context, headers=headers, media_type=jsonld.content_type)
+
     async def health(self, request: Request) -> Response:
         workers = self.pool.size if self.pool else 0
         status = 200 if workers == self.limits.workers else 503
@@ -330,7 +346,14 @@ class LinkedDataSite:
             return self._service(request)
         language = self.language(request)
         accept = request.headers.get("accept")
-        job = Job(protocol.query, accept or "", protocol.format or "", language)
+        job = Job(
+            protocol.query,
+            accept or "",
+            protocol.format or "",
+            language,
+            protocol.default_graphs,
+            protocol.named_graphs,
+        )
         try:
             answer = await sparql.answer(self.pool, job, self.results)
         except sparql.ProtocolError as error:
@@ -362,6 +385,12 @@ class LinkedDataSite:
         cap = self.limits.max_rows if truncated else None
         return self.renderer.query_page(language, query, head, values, cap).encode()
 
+    @functools.cached_property
+    def service_quads(self) -> list[ox.Quad]:
+        """The service description, once: the store holds all it says (the vocabulary's named
+        graphs are added to it after this object is made, so it is not computed then)."""
+        return service_description(self.graph, self.store, self.scheme)
+
     def _service(self, request: Request) -> Response:
         """GET /sparql with no query: the query page for browsers, else the service description."""
         offers = (*RDF_MEDIA_TYPES, HTML.media_type)
@@ -373,7 +402,7 @@ class LinkedDataSite:
         representation = self._rdf_representation(request)
         if representation is None:
             return self.not_acceptable("Accept")
-        quads = service_description(self.graph, self.scheme)
+        quads = self.service_quads
         body = serialize(quads, representation.syntax, self.namespaces)
         return Response(body, headers={"Vary": "Accept"}, media_type=representation.content_type)
 
@@ -421,6 +450,9 @@ def create_app(
     site = LinkedDataSite(
         graph, scheme, vocabulary, example_queries(scheme, base), limits, progress
     )
+    # /sparql answers over the served dataset: the data, and the vocabulary's named graphs with
+    # the data's IRIs moved as the data's are (added after the data's hash: ETags follow the data)
+    with_vocabulary(site.store, "the data", rebase(served_vocabulary(), base, scheme.base))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -428,9 +460,9 @@ def create_app(
             sparql.respond,
             site.store,
             site.namespaces,
-            site.scheme.endpoint,  # the base IRI of its queries
             limits.max_rows,
             site.results_page,
+            base_iri=scheme.root + "sparql",
         )
         site.pool = QueryPool(respond, limits.workers, limits.timeout, limits.memory_limit)
         try:
@@ -444,6 +476,7 @@ def create_app(
         Route("/doc/{path:path}", site.document, methods=["GET"]),
         Route("/sparql", site.sparql, methods=["GET", "POST"]),
         Route("/.well-known/void", site.void, methods=["GET"]),
+        Route("/" + CONTEXT_PATH, site.context, methods=["GET"]),
         Route("/health", site.health, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

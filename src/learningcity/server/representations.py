@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learningcity.formats import SYNTAXES, RdfSyntax
+from learningcity.formats import SYNTAXES, RdfSyntax, format_for
 
 HTML_MEDIA_TYPE = "text/html"
 #: N3 is left out: it adds nothing over Turtle for plain RDF and Oxigraph cannot write it.
 SERVED_SYNTAXES: tuple[RdfSyntax, ...] = tuple(s for s in SYNTAXES if s.name != "n3")
+TURTLE = next(s for s in SERVED_SYNTAXES if s.name == "turtle")
+
+
+def served_syntax(name: str) -> RdfSyntax | None:
+    """The served syntax `name` names (`formats.format_for`: a name, alias, extension or media
+    type); a name of N3 gets Turtle, which is N3 too (SPARQLWrapper sends `format=n3`)."""
+    syntax = format_for(name, SYNTAXES)
+    return TURTLE if syntax is not None and syntax not in SERVED_SYNTAXES else syntax
 
 
 @dataclass(frozen=True)
@@ -51,10 +59,8 @@ def by_extension(extension: str) -> Representation | None:
 
 
 def by_name(name: str) -> Representation | None:
-    """`?format=` accepts a name (`turtle`), an alias (`ttl`), an extension or a media type."""
-    wanted = name.strip().lower()
-    for representation in REPRESENTATIONS:
-        aliases = representation.syntax.aliases if representation.syntax else ()
-        if wanted in (representation.name, representation.media_type, *aliases):
-            return representation
-    return by_extension(wanted)
+    """`?format=` takes `html` or what names a served syntax (`served_syntax`)."""
+    if name.strip().lower() in (HTML.name, HTML.media_type):
+        return HTML
+    syntax = served_syntax(name)
+    return None if syntax is None else next(r for r in REPRESENTATIONS if r.syntax is syntax)

@@ -27,13 +27,6 @@ TRIPLE_PARTS = ("subject", "predicate", "object")
 ITS = "http://www.w3.org/2005/11/its"
 DIRECTIONS = {"ltr": ox.BaseDirection.LTR, "rtl": ox.BaseDirection.RTL}
 
-RESULT_MEDIA_TYPES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-
 
 def _json_term(term: Term) -> dict[str, object]:
     if isinstance(term, ox.NamedNode):

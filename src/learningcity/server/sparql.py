@@ -1,5 +1,10 @@
 """The SPARQL 1.1 Protocol at /sparql: GET, POST form and POST direct, read-only, time-bounded.
 
+The query operation is complete: `query`, `default-graph-uri` and `named-graph-uri` (they pick
+graphs of the served dataset; a graph it does not hold is empty, as in Oxigraph and Fuseki),
+and the answer's format by `Accept` or `format=`/`output=`. The update operation is refused
+(`update`, `using-graph-uri`, `using-named-graph-uri`, `application/sparql-update`): 400.
+
 Two halves. The serving process reads the request (`read_request`), looks the answer up in its
 cache, and otherwise hands the text to a worker process (`answer`), relaying the status and
 bytes it gets back. Everything that parses or evaluates the query runs in that worker
@@ -11,6 +16,7 @@ memory costs its worker, cut by `--timeout` and `--memory-limit`, never the serv
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,13 +29,20 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from learningcity.blanknodes import TangledBlankNodes
-from learningcity.errors import InputError
-from learningcity.formats import syntax_named
-from learningcity.query import evaluate, inspect_query
+from learningcity.errors import InputError, printable
+from learningcity.formats import (
+    RESULTS_FORMAT_NAMES,
+    RESULTS_FORMATS,
+    format_for,
+    media_types,
+    syntax_named,
+)
+from learningcity.load import position_message
+from learningcity.query import inspect_query
 from learningcity.serialize import serialize
 from learningcity.server.conneg import choose_media_type
-from learningcity.server.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES
-from learningcity.server.results import RESULT_MEDIA_TYPES, WRITERS, Term, term_text
+from learningcity.server.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES, served_syntax
+from learningcity.server.results import WRITERS, Term, term_text
 from learningcity.server.workers import (
     Answer,
     Job,
@@ -41,32 +54,21 @@ from learningcity.server.workers import (
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+#: Parameters of the update operation: refused, this endpoint never changes its data.
+UPDATE_PARAMETERS = ("update", "using-graph-uri", "using-named-graph-uri")
+HTML = "html"
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]*)""", re.IGNORECASE)
 
 #: media type -> writer name, for SELECT and ASK; the first is the default.
 RESULT_OFFERS: dict[str, str] = {
-    **{media: name for name, media in RESULT_MEDIA_TYPES.items()},
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    HTML_MEDIA_TYPE: "html",
+    **{media: f.name for f in RESULTS_FORMATS for media in media_types(f)},
+    HTML_MEDIA_TYPE: HTML,
 }
 #: media type -> syntax name, for CONSTRUCT and DESCRIBE; Turtle is the default.
 GRAPH_OFFERS: dict[str, str] = {
-    **{s.media_type: s.name for s in SERVED_SYNTAXES},
-    "application/json": "jsonld",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    HTML_MEDIA_TYPE: "html",
-}
-#: `format=`/`output=` values clients send (SPARQLWrapper sends `format=json`).
-RESULT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "html": "html"}
-GRAPH_NAMES = {
-    **{s.name: s.name for s in SERVED_SYNTAXES},
-    **{alias: s.name for s in SERVED_SYNTAXES for alias in s.aliases},
-    "json": "jsonld",
-    "json-ld": "jsonld",
-    "n3": "turtle",
-    "html": "html",
+    **{media: s.name for s in SERVED_SYNTAXES for media in media_types(s)},
+    HTML_MEDIA_TYPE: HTML,
 }
 
 
@@ -83,38 +85,90 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True)
 class SparqlRequest:
+    """One query operation: the query, the `format=`/`output=` values (comma-joined, first
+    recognised wins: SPARQLWrapper sends `format=rdf+xml&format=application/rdf+xml`), and the
+    protocol's dataset: the graphs merged into the default graph and the named graphs."""
+
     query: str | None
     format: str | None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
 
 
 async def read_request(request: Request, max_bytes: int) -> SparqlRequest:
-    """The query and a format override from a GET, a form POST or a direct POST."""
-    params = {k: v for k, v in parse_qs(request.url.query).items()}
+    """The query operation of a GET, a form POST or a direct POST (whose other parameters are in
+    the URL), or a ProtocolError with its status and one line."""
+    params = _parameters(request.url.query)
     if request.method == "POST":
         body = await _bounded_body(request, max_bytes)
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+        media_type = media_type.strip().lower()
+        _check_charset(parameters)
         if media_type == FORM_TYPE:
-            params.update(parse_qs(body.decode("utf-8", errors="replace")))
+            params.update(_parameters(body.decode("utf-8", errors="replace")))
         elif media_type == QUERY_TYPE:
             params["query"] = [body.decode("utf-8", errors="replace")]
+        elif media_type == UPDATE_TYPE:
+            raise ProtocolError(400, f"{UPDATE_TYPE}: {_READ_ONLY}")
         else:
             raise ProtocolError(
                 415, f"POST a query as {QUERY_TYPE} or as a {FORM_TYPE} form (query=...)"
             )
-    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "update"):
+    for name in UPDATE_PARAMETERS:
         if name in params:
-            raise ProtocolError(
-                400,
-                f"{name} is not supported: this endpoint is read-only and queries its one dataset",
-            )
+            raise ProtocolError(400, f"{name}= is a SPARQL Update parameter: {_READ_ONLY}")
     queries = params.get("query", [])
     if len(queries) > 1:
         raise ProtocolError(400, "give exactly one query parameter")
     query = queries[0] if queries else None
     if query is not None and len(query.encode()) > max_bytes:
         raise ProtocolError(413, f"the query is longer than {max_bytes} bytes")
-    overrides = params.get("format") or params.get("output") or [None]
-    return SparqlRequest(query, overrides[0])
+    overrides = [*params.get("format", []), *params.get("output", [])]
+    return SparqlRequest(
+        query,
+        ",".join(overrides) if overrides else None,
+        _graph_iris(params, "default-graph-uri"),
+        _graph_iris(params, "named-graph-uri"),
+    )
+
+
+def _parameters(text: str) -> dict[str, list[str]]:
+    """The parameters of a query string or form, each name with its values. An empty graph IRI
+    is kept (it is refused as not an IRI, never ignored); an empty `query=` or `format=` is
+    left out, as if not given."""
+    params = parse_qs(text, keep_blank_values=True)
+    return {
+        name: found
+        for name, given in params.items()
+        if (found := given if name.endswith("-uri") else [v for v in given if v])
+    }
+
+
+_READ_ONLY = "this endpoint is read-only and answers queries only (query=...)"
+
+
+def _check_charset(parameters: str) -> None:
+    """A body in another charset than UTF-8 is refused (the protocol requires UTF-8): read as
+    UTF-8 it would be a different query."""
+    found = _CHARSET.search(parameters)
+    if found and found.group(1).lower() not in ("utf-8", "utf8"):
+        raise ProtocolError(
+            415, f"charset={printable(found.group(1))}: send the request body as UTF-8"
+        )
+
+
+def _graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    """The graph IRIs a dataset parameter names, each checked to be an absolute IRI."""
+    iris = params.get(name, [])
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as error:
+            shown = printable(iri if len(iri) <= 80 else iri[:77] + "...")
+            raise ProtocolError(
+                400, f"{name}={shown}: not an absolute IRI ({error}); give the graph's full IRI"
+            ) from None
+    return tuple(iris)
 
 
 async def _bounded_body(request: Request, max_bytes: int) -> bytes:
@@ -144,26 +198,27 @@ PageWriter = Callable[[str, str, Sequence[str], list[list[Cell]], bool], bytes]
 def respond(
     store: ox.Store,
     namespaces: dict[str, str],
-    base_iri: str,
     max_rows: int,
     page: PageWriter,
     job: Job,
+    base_iri: str | None = None,
 ) -> Answer:
     """The whole answer to one request, computed in a worker: check, negotiate, evaluate, write.
 
-    `base_iri`, the endpoint's own public URL, resolves the query's relative IRIs (as the
-    retrieval IRI of what is sent to it; a BASE in the query comes first). At most `max_rows`
-    rows or triples; a refused or malformed query, or a format the form has
+    Relative IRIs in the query resolve against `base_iri`, the endpoint's own URL (the SPARQL
+    1.1 Protocol lets the service choose; the W3C protocol tests send `CONSTRUCT { <s> <p> 1 }`).
+
+    At most `max_rows` rows or triples; a refused or malformed query, or a format the form has
     not, is answered with its status and one line. An HTML results page is written here too:
     a table of 10,000 rows took the serving process over a second per request.
     """
     try:
-        form = _inspect(job.query, base_iri)
+        form = _inspect(job.query)
         if isinstance(form, InputError):
             raise ProtocolError(400, str(form))
         name, media = choose_format(form, job.accept or None, job.format or None)
-        result = _run(store, namespaces, base_iri, job.query)
-        if name == "html":
+        result = _run(store, namespaces, job, base_iri)
+        if name == HTML:
             variables, rows, truncated = _table(result, max_rows)
             body = page(job.language, job.query, variables, rows, truncated)
         else:
@@ -181,25 +236,38 @@ def respond(
 
 
 @lru_cache(maxsize=1024)
-def _inspect(query: str, base_iri: str) -> str | InputError:
+def _inspect(query: str) -> str | InputError:
     """The form of `query`, or the error refusing it: one tokenizer pass (`inspect_query`
     parses nothing; Oxigraph reports syntax errors when the query runs), cached per worker
     because clients repeat their queries."""
     try:
-        return inspect_query(query, allow_service=False, base_iri=base_iri)
+        return inspect_query(query, allow_service=False)
     except InputError as error:
         return error
 
 
 def _run(
-    store: ox.Store, namespaces: dict[str, str], base_iri: str, query: str
+    store: ox.Store, namespaces: dict[str, str], job: Job, base_iri: str | None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        return evaluate(store, query, prefixes=namespaces, base_iri=base_iri)
-    except InputError as error:  # a syntax error, with its position, or a refused evaluation
-        raise ProtocolError(400, str(error)) from None
-    except (ValueError, OSError) as error:
+        return store.query(job.query, base_iri=base_iri, prefixes=namespaces, **_dataset(job))
+    except SyntaxError as error:
+        raise ProtocolError(400, position_message("query", error)) from None
+    except (RuntimeError, ValueError, OSError) as error:
         raise ProtocolError(400, f"the query failed: {error}") from None
+
+
+def _dataset(job: Job) -> dict[str, list[ox.NamedNode]]:
+    """The protocol's dataset as Oxigraph takes it: given either parameter, the whole dataset of
+    the query (FROM and FROM NAMED included) is replaced, as the protocol says (2.1.4); a
+    dataset with no `named-graph-uri` has no named graphs, one with no `default-graph-uri` an
+    empty default graph. Oxigraph replaces each half on its own, so both are always given."""
+    if not job.default_graphs and not job.named_graphs:
+        return {}
+    return {
+        "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs],
+        "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs],
+    }
 
 
 def _terms(
@@ -252,13 +320,13 @@ def choose_format(form: str, accept: str | None, override: str | None) -> tuple[
     graph = form in ("CONSTRUCT", "DESCRIBE")
     offers = GRAPH_OFFERS if graph else RESULT_OFFERS
     if override:
-        names = GRAPH_NAMES if graph else RESULT_NAMES
-        name = names.get(override.strip().lower())
-        if name is None and override in offers:
-            name = offers[override]
+        name = _named(override, graph)
         if name is None:
+            names = [s.name for s in SERVED_SYNTAXES] if graph else list(RESULTS_FORMAT_NAMES)
             raise ProtocolError(
-                400, f"format={override}: a {form} answer is one of {', '.join(sorted(names))}"
+                400,
+                f"format={printable(override)}: a {form} answer is one of "
+                f"{', '.join([*names, HTML])}, or a media type of one",
             )
         return name, next(media for media, n in offers.items() if n == name)
     media = choose_media_type(accept, list(offers))
@@ -267,11 +335,24 @@ def choose_format(form: str, accept: str | None, override: str | None) -> tuple[
     return offers[media], media
 
 
+def _named(override: str, graph: bool) -> str | None:
+    """The writer the first recognised of the comma-separated `format=` values names: `html`,
+    else a served syntax (graphs) or a results format (`formats.format_for`)."""
+    for value in override.split(","):
+        if value.strip().lower() in (HTML, HTML_MEDIA_TYPE):
+            return HTML
+        found = served_syntax(value) if graph else format_for(value, RESULTS_FORMATS)
+        if found is not None:
+            return found.name
+    return None
+
+
 # -- in the serving process --------------------------------------------------------------------
 
 
 class ResultCache:
-    """Answers of successful queries, by (query text, Accept header, format override).
+    """Answers of successful queries, by their whole request (`Job`: the query text, Accept,
+    the format override, the language, and the protocol's dataset).
 
     The data cannot change while the server runs, so an answer once computed stays right, and
     clients (dashboards, embeds, the example queries) repeat the same queries; a repeat then
@@ -302,7 +383,7 @@ class ResultCache:
 
 
 def _cost(job: Job, answer: Answer) -> int:
-    return sum(map(len, (job.query, job.accept, job.format, job.language, answer.body)))
+    return sum(map(len, (*job.fields(), answer.body)))
 
 
 async def answer(pool: QueryPool, job: Job, cache: ResultCache | None = None) -> Answer:

@@ -7,27 +7,17 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from learningcity.formats import RESULTS_FORMATS, W3C_FORMATS
 from learningcity.namespaces import STANDARD_PREFIXES
 from learningcity.server.describe import RDF_TYPE, dataset_node
 from learningcity.server.iris import IriScheme
+from learningcity.server.representations import SERVED_SYNTAXES
 
 _S = STANDARD_PREFIXES
 VOID = _S["void"]
 SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
+SIMPLE_ENTAILMENT = "http://www.w3.org/ns/entailment/Simple"
 XSD_INTEGER = ox.NamedNode(_S["xsd"] + "integer")
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "N-Quads",
-    "TriG",
-    "RDF_XML",
-    "JSON-LD",
-)
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -55,7 +45,7 @@ def void_quads(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
         ox.Quad(node, _n(VOID + "classes"), _count(len(classes))),
         ox.Quad(node, _n(VOID + "properties"), _count(len(properties))),
         ox.Quad(node, _n(VOID + "uriSpace"), ox.Literal(scheme.base)),
-        ox.Quad(node, _n(VOID + "sparqlEndpoint"), _n(scheme.endpoint)),
+        ox.Quad(node, _n(VOID + "sparqlEndpoint"), _n(scheme.root + "sparql")),
         ox.Quad(node, _n(VOID + "rootResource"), _n(scheme.root)),
     ]
     for index, (kind, count) in enumerate(sorted(classes.items(), key=lambda i: str(i[0]))):
@@ -68,24 +58,63 @@ def void_quads(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
     return quads
 
 
-def service_description(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
-    """The SPARQL 1.1 Service Description of /sparql: query language, formats, dataset."""
-    service = _n(scheme.root + "sparql#service")
+def service_description(graph: ox.Dataset, store: ox.Store, scheme: IriScheme) -> list[ox.Quad]:
+    """The SPARQL 1.1 Service Description of /sparql, saying what the endpoint does.
+
+    SPARQL 1.1 Query (no Update); every format it answers in (`formats.py`: the results formats
+    and the served RDF syntaxes); simple entailment; and the dataset it queries by default as it
+    is, read from the `store` the queries run on (the data's `graph` and the vocabulary's named
+    graphs): the default graph and each named graph (by IRI: a blank-node graph name cannot be
+    named in `named-graph-uri`), each with its number of triples. No `sd:feature`: none of the five
+    defined holds (the default graph is not the union of the named graphs; FROM names graphs
+    of the dataset, it dereferences nothing; SERVICE is refused; a query need not name a
+    dataset; nothing can be emptied).
+    """
+    root = scheme.root + "sparql"
+    service = _n(root + "#service")
     dataset = dataset_node(graph) or _n(scheme.root + ".well-known/void#dataset")
-    default_dataset = _n(scheme.root + "sparql#dataset")
-    default_graph = _n(scheme.root + "sparql#default-graph")
+    default_dataset = _n(root + "#dataset")
+    default_graph = _n(root + "#default-graph")
+    sizes = _graph_sizes(store)
     quads = [
         ox.Quad(service, RDF_TYPE, _n(SD + "Service")),
-        ox.Quad(service, _n(SD + "endpoint"), _n(scheme.endpoint)),
+        ox.Quad(service, _n(SD + "endpoint"), _n(root)),
         ox.Quad(service, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Query")),
+        ox.Quad(service, _n(SD + "defaultEntailmentRegime"), _n(SIMPLE_ENTAILMENT)),
         ox.Quad(service, _n(SD + "defaultDataset"), default_dataset),
         ox.Quad(default_dataset, RDF_TYPE, _n(SD + "Dataset")),
         ox.Quad(default_dataset, _n(SD + "defaultGraph"), default_graph),
         ox.Quad(default_graph, RDF_TYPE, _n(SD + "Graph")),
-        ox.Quad(default_graph, _n(VOID + "triples"), _count(len(graph))),
+        ox.Quad(default_graph, _n(VOID + "triples"), _count(sizes.pop(None, 0))),
         ox.Quad(default_dataset, _n(_S["dcterms"] + "source"), dataset),
     ]
-    quads += [
-        ox.Quad(service, _n(SD + "resultFormat"), _n(FORMATS + name)) for name in RESULT_FORMATS
-    ]
+    named = sorted((g for g in sizes if g is not None), key=lambda g: g.value)
+    for index, name in enumerate(named):
+        entry = _n(f"{root}#named-graph-{index}")
+        described = _n(f"{root}#named-graph-{index}-graph")
+        quads += [
+            ox.Quad(default_dataset, _n(SD + "namedGraph"), entry),
+            ox.Quad(entry, RDF_TYPE, _n(SD + "NamedGraph")),
+            ox.Quad(entry, _n(SD + "name"), name),
+            ox.Quad(entry, _n(SD + "graph"), described),
+            ox.Quad(described, RDF_TYPE, _n(SD + "Graph")),
+            ox.Quad(described, _n(VOID + "triples"), _count(sizes[name])),
+        ]
+    formats = (*RESULTS_FORMATS, *SERVED_SYNTAXES)
+    quads += [ox.Quad(service, _n(SD + "resultFormat"), _n(W3C_FORMATS + f.w3c)) for f in formats]
     return quads
+
+
+def _graph_sizes(store: ox.Store) -> dict[ox.NamedNode | None, int]:
+    """Triples per graph (None: the default graph), counted by the store in one pass each."""
+    sizes: dict[ox.NamedNode | None, int] = {None: _first_count(store, "{ ?s ?p ?o }")}
+    for row in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        name, count = row["g"], row["n"]
+        if isinstance(name, ox.NamedNode) and isinstance(count, ox.Literal):
+            sizes[name] = int(count.value)
+    return sizes
+
+
+def _first_count(store: ox.Store, pattern: str) -> int:
+    found = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {pattern}")))["n"]
+    return int(found.value) if isinstance(found, ox.Literal) else 0

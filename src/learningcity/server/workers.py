@@ -9,9 +9,9 @@ when a worker overruns its deadline it is killed, when it dies (a stack overflow
 its memory cap) the request gets a 503 saying why, and either way a fresh fork replaces it while
 the event loop keeps serving.
 
-Framing: each worker talks over its own socket pair. A request is four length-prefixed UTF-8
-fields; an answer is a fixed header (status, flags, media type length, body length), the media
-type, then the body as written. The serving process reads it with asyncio streams
+Framing: each worker talks over its own socket pair. A request is six length-prefixed UTF-8
+fields (`Job.fields`); an answer is a fixed header (status, flags, media type length, body
+length), the media type, then the body as written. The serving process reads it with asyncio streams
 (`readexactly`), so an answer of any size arrives whole on any event loop (uvloop leaves a
 descriptor it watches non-blocking, which broke `Connection.recv` of multi-chunk answers), and
 the body stays one `bytes` object end to end: one round trip per request, nothing pickled.
@@ -34,9 +34,9 @@ from pathlib import Path
 
 from learningcity.server.run import die_with_parent
 
-#: Request head: byte lengths of the query, the Accept header, the format override and the
-#: page language.
-REQUEST_HEAD = struct.Struct("!IIII")
+#: Request head: byte lengths of the query, the Accept header, the format override, the page
+#: language, and the protocol's default and named graphs.
+REQUEST_HEAD = struct.Struct("!IIIIII")
 #: Answer head: HTTP status, flags (TRUNCATED, RETIRE), media type length, body length.
 ANSWER_HEAD = struct.Struct("!HBHQ")
 TRUNCATED = 1
@@ -52,12 +52,29 @@ STREAM_LIMIT = 8 * MIB
 @dataclass(frozen=True)
 class Job:
     """One request's text, as the client sent it: the query, its Accept header (or ""), its
-    `format=` override (or ""), and the language of an HTML results page."""
+    `format=` override (or ""), the language of an HTML results page, and the graph IRIs of
+    `default-graph-uri` and `named-graph-uri` (checked IRIs: none holds a newline)."""
 
     query: str
     accept: str = ""
     format: str = ""
     language: str = ""
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    def fields(self) -> tuple[str, ...]:
+        """The request as the text fields it is framed in, graph IRIs one per line."""
+        graphs = ("\n".join(self.default_graphs), "\n".join(self.named_graphs))
+        return (self.query, self.accept, self.format, self.language, *graphs)
+
+    @classmethod
+    def from_fields(cls, fields: list[str]) -> Job:
+        *text, default_graphs, named_graphs = fields
+        return cls(*text, _lines(default_graphs), _lines(named_graphs))
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(text.split("\n")) if text else ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +187,7 @@ def _serve(channel: socket.socket, handler: Handler, memory_limit_mib: int) -> N
                 return
             fields.append(field.decode())
         try:
-            answer = handler(Job(*fields))
+            answer = handler(Job.from_fields(fields))
         except MemoryError:
             message = memory_message(memory_limit_mib).encode()
             answer = Answer(503, "text/plain", message, retire=True)
@@ -233,7 +250,7 @@ class _Worker:
         if self._streams is None:
             self._streams = await asyncio.open_unix_connection(sock=self.socket, limit=STREAM_LIMIT)
         reader, writer = self._streams
-        fields = [f.encode() for f in (job.query, job.accept, job.format, job.language)]
+        fields = [f.encode() for f in job.fields()]
         writer.write(REQUEST_HEAD.pack(*map(len, fields)) + b"".join(fields))
         status, flags, media_length, body_length = ANSWER_HEAD.unpack(
             await reader.readexactly(ANSWER_HEAD.size)
