@@ -75,6 +75,10 @@ def test_browser_gets_html_and_vary_accept(http):
         (DOC_PATH + ".html", "text/html"),
         (DOC_PATH + "?format=trig", "application/trig"),
         (DOC_PATH + "?format=nquads", "application/n-quads"),
+        (DOC_PATH + "?format=rdf%2Bxml", "application/rdf+xml"),  # the names clients send
+        (DOC_PATH + "?format=json-ld", "application/ld+json"),
+        (DOC_PATH + "?format=application/n-triples", "application/n-triples"),
+        (DOC_PATH + "?format=n3", "text/turtle"),  # Turtle is N3
     ],
 )
 def test_extension_or_format_parameter_overrides_accept(http, path, media_type):

@@ -19,6 +19,7 @@ from learningcity.cli.common import (
 )
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError
+from learningcity.formats import RESULTS_FORMATS, SYNTAXES, format_for
 from learningcity.interrupt import interruptible
 from learningcity.namespaces import with_declared
 from learningcity.query import (
@@ -36,24 +37,6 @@ from learningcity.query import (
     write_result,
 )
 from learningcity.remote import query_remote
-
-#: `-o FILE` extensions that choose the format when --format is not given.
-_EXTENSION_FORMATS = {
-    "csv": "csv",
-    "tsv": "tsv",
-    "json": "json",
-    "srj": "json",
-    "srx": "xml",
-    "xml": "xml",
-    "txt": "table",
-    "ttl": "turtle",
-    "nt": "nt",
-    "nq": "nquads",
-    "trig": "trig",
-    "jsonld": "jsonld",
-    "n3": "n3",
-    "rdf": "xml",
-}
 
 
 @click.command(context_settings={"max_content_width": 100})
@@ -267,12 +250,24 @@ def _format(output_format: str | None, output: Path | None, result: QueryResult)
     if output_format:
         return output_format.lower()
     if output is not None:
-        guessed = _EXTENSION_FORMATS.get(output.suffix.lstrip(".").lower())
+        guessed = _format_of(output.suffix.lstrip(".").lower())
         if guessed:
             return guessed
     elif sys.stdout.isatty():
         return "table"
     return "turtle" if result.is_graph else "json"
+
+
+def _format_of(extension: str) -> str | None:
+    """The `--format` an `-o FILE` extension names (`formats.format_for`; `.txt`: table): a
+    results format first (`.json`, `.xml`: for a graph they mean JSON-LD and RDF/XML), else an
+    RDF syntax."""
+    if extension == "txt":
+        return "table"
+    if not extension:
+        return None
+    found = format_for(extension, RESULTS_FORMATS) or format_for(extension, SYNTAXES)
+    return found.name if found else None
 
 
 def _listing(queries: list[NamedQuery], output_format: str | None) -> bytes:
