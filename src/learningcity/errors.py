@@ -39,6 +39,11 @@ class OutputError(LearningCityError):
     exit_code = ExitCode.IO_ERROR
 
 
+class LearningCityWarning(UserWarning):
+    """Something a person should know that does not stop the command (`warnings.warn`, so a
+    library caller can filter it); the CLI prints it as one line `learningcity: warning: ...`."""
+
+
 def printable(text: str) -> str:
     """`text` with control and other unprintable characters escaped (`\\n`, `\\x1b`), for text
     from outside (a server's answer, Oxigraph's word on an IRI) put into a one-line message: it

@@ -18,7 +18,9 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import secrets
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -28,7 +30,7 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
-from learningcity.errors import InputError, printable
+from learningcity.errors import InputError, LearningCityWarning, printable
 from learningcity.formats import RdfSyntax, syntax_for_path, syntax_named
 
 STDIN = "-"
@@ -139,8 +141,12 @@ _NO_SCHEME = "No scheme found in an absolute IRI"
 
 
 def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox.Quad]:
-    """The quads of one source (see `parse_bytes`)."""
-    yield from parse_bytes(source.read(), source.syntax, source.display, source.base_iri, declared)
+    """The quads of one source (see `parse_bytes`); a file read against its own IRI, with no
+    `--base-iri`, warns when that IRI was needed."""
+    assumed = source.given_base is None and source.path is not None
+    yield from parse_bytes(
+        source.read(), source.syntax, source.display, source.base_iri, declared, assumed=assumed
+    )
 
 
 def parse_bytes(
@@ -149,6 +155,8 @@ def parse_bytes(
     display: str,
     base_iri: str | None = None,
     declared: dict[str, str] | None = None,
+    *,
+    assumed: bool = False,
 ) -> Iterator[ox.Quad]:
     """The quads of `data`, named `display` in messages: the one way RDF reaches a parser.
 
@@ -156,9 +164,18 @@ def parse_bytes(
     limit; a syntax error becomes `file:line:column: message`, a token too long for Oxigraph's
     buffer one line naming the limit, an RDF 1.2 triple term one line naming its statement (see
     `_without_triple_terms`). Prefixes the data declares are added to `declared` once it has
-    been read.
+    been read. With `assumed` (`base_iri` is the file's own, not one a person gave), a
+    `LearningCityWarning` says so when a relative IRI was resolved against it.
     """
     data, measure = _bounded(data, syntax, display, base_iri)
+    if assumed and base_iri is not None and _resolves_relative(data, syntax):
+        warnings.warn(
+            LearningCityWarning(
+                f"{display}: relative IRIs were resolved against the file's own IRI {base_iri}, "
+                "so they depend on where the file lies; give --base-iri IRI"
+            ),
+            stacklevel=2,
+        )
     try:
         parser = ox.parse(data, format=syntax.oxigraph, base_iri=base_iri)
         quads: Iterator[ox.Quad] = parser
@@ -182,6 +199,99 @@ def parse_bytes(
         raise InputError(_too_long(data, display)) from None
     if declared is not None:
         declared.update(parser.prefixes)
+
+
+_SCHEME = rb"[A-Za-z][A-Za-z0-9+.-]*:"
+#: In Turtle, TriG and N3 an IRI is relative only when written in `<>` without a scheme.
+_RELATIVE_IRIREF = re.compile(rb"<(?!" + _SCHEME + rb")")
+#: In RDF/XML, an attribute value that does not start with a scheme, but for the three that are
+#: never IRIs and fill Oxigraph's and rdflib's RDF/XML (a name holds one colon, so these
+#: endings are those attributes), and the attributes whose values are IRIs (an `rdf:ID`
+#: always resolves against the base).
+_SCHEMELESS_VALUE = re.compile(
+    rb"=(?<!xml:lang=)(?<!rdf:nodeID=)(?<!rdf:parseType=)\s*[\"'](?!" + _SCHEME + rb")"
+)
+_IRI_ATTRIBUTE = re.compile(rb"(?:[^:]*:)?(?:about|resource|datatype|base|ID)|xmlns(?::.*)?")
+
+
+def _may_resolve_relative(data: bytes, syntax: str) -> bool:
+    """Whether `data` may hold a relative IRI; never no when it does, yes for some data that
+    does not (a `<` in a Turtle string, `about="x"` in XML text), which then costs a parse.
+
+    Turtle whose every `<` opens an http(s) IRI is told by counting, ten times quicker than a
+    search. JSON-LD may make any string an IRI (a context's `"@type": "@id"`), and RDF/XML in
+    UTF-16 is not read by these byte patterns: both always may.
+    """
+    if syntax in ("turtle", "trig", "n3"):
+        web = data.count(b"<http://") + data.count(b"<https://")
+        return data.count(b"<") != web and _RELATIVE_IRIREF.search(data) is not None
+    if syntax != "xml" or b"\0" in data[:4]:
+        return True
+    seen: set[bytes] = set()
+    for value in _SCHEMELESS_VALUE.finditer(data):
+        name = _attribute_name(data, value.start())
+        if name is None or (name not in seen and _IRI_ATTRIBUTE.fullmatch(name)):
+            return True
+        seen.add(name)
+    return False
+
+
+def _attribute_name(data: bytes, equals: int) -> bytes | None:
+    """The XML attribute name before the `=` at `equals`, or None when it is too long to tell."""
+    head = data[max(0, equals - 256) : equals].rstrip()
+    words = head.split()
+    if not words or (len(words) == 1 and equals > 256):
+        return None
+    return words[-1].rpartition(b"<")[2]
+
+
+#: The scheme of the base `_resolves_relative` parses against: random, so no input holds it, and
+#: every IRI resolved against a base takes the base's scheme (RFC 3986 5.2.2).
+_UNUSED_SCHEME = f"x-{secrets.token_hex(16)}"
+
+
+class _Resolved(Exception):
+    """Raised by `_SchemeFinder` at the first IRI written with `_UNUSED_SCHEME`."""
+
+
+class _SchemeFinder(io.RawIOBase):
+    """A sink for N-Quads that raises `_Resolved` once `_UNUSED_SCHEME` appears in it."""
+
+    def __init__(self) -> None:
+        self.mark = f"<{_UNUSED_SCHEME}:".encode()
+        self.tail = b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk: Any) -> int:
+        text = self.tail + bytes(chunk)
+        if self.mark in text:
+            raise _Resolved
+        self.tail = text[-len(self.mark) :]
+        return len(chunk)
+
+
+def _resolves_relative(data: bytes, syntax: RdfSyntax) -> bool:
+    """Whether parsing `data` resolves a relative IRI (an `rdf:ID`, a JSON-LD `"@id": ""` ...)
+    against the base it is given, rather than against a base the data sets itself.
+
+    Told exactly by parsing again against a base of `_UNUSED_SCHEME` and looking for that
+    scheme in the N-Quads, which Oxigraph writes without a Python step per statement (about a
+    second parse); only for data whose bytes could hold a relative IRI
+    (`_may_resolve_relative`).
+    Data that does not parse resolves nothing: the parse that follows reports it.
+    """
+    if syntax.name not in RELATIVE_SYNTAXES or not _may_resolve_relative(data, syntax.name):
+        return False
+    quads = ox.parse(data, format=syntax.oxigraph, base_iri=f"{_UNUSED_SCHEME}:/")
+    try:
+        ox.serialize(quads, _SchemeFinder(), format=ox.RdfFormat.N_QUADS)
+    except _Resolved:
+        return True
+    except (SyntaxError, ValueError, MemoryError, OSError):
+        return False
+    return False
 
 
 def _bounded(

@@ -324,8 +324,8 @@ def _parse_triples(endpoint_url: str, response: RemoteResponse) -> list[ox.Tripl
     be RDF/XML with entity bombs or JSON-LD nested too deep, as any file)."""
     syntax = syntax_for_media_type(response.media_type)
     assert syntax is not None  # `_is_graph` let it through
-    display = f"the answer of POST {printable(endpoint_url)}"
-    return [q.triple for q in parse_bytes(response.body, syntax, display)]
+    display = f"the answer of POST {printable(endpoint_url)}"  # whose IRI is its base
+    return [q.triple for q in parse_bytes(response.body, syntax, display, endpoint_url)]
 
 
 def fetch_graph(

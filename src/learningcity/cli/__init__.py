@@ -11,6 +11,7 @@ import functools
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
@@ -18,7 +19,7 @@ import click
 
 from learningcity import __version__
 from learningcity.atomic import remove_temporaries, unwritable_stdout, written
-from learningcity.errors import ExitCode, LearningCityError
+from learningcity.errors import ExitCode, LearningCityError, LearningCityWarning
 from learningcity.interrupt import report_stop, stop_at_once, stop_on_signals
 
 #: command name -> (module, function, one-line summary shown by --help without importing it)
@@ -133,6 +134,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def main() -> None:
     """Entry point: one line per error on stderr, a documented exit code, no traceback."""
     stop_on_signals()
+    warnings.showwarning = _warning_line
     debug = "--debug" in sys.argv[1:]
     try:
         code = cli.main(standalone_mode=False)
@@ -161,6 +163,25 @@ def main() -> None:
         click.echo(f"learningcity: error: {stdout_error}", err=True)
         sys.exit(stdout_error.exit_code)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+_show_warning = warnings.showwarning
+
+
+def _warning_line(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A `LearningCityWarning` as one stderr line, as errors are; other warnings as Python
+    shows them."""
+    if issubclass(category, LearningCityWarning):
+        click.echo(f"learningcity: warning: {message}", err=True)
+    else:
+        _show_warning(message, category, filename, lineno, file, line)
 
 
 def _reader_gone() -> NoReturn:

@@ -40,7 +40,7 @@ def base_iri_option(function: F) -> F:
         metavar="IRI",
         callback=iri_value,
         help="Resolve relative IRIs in the input against this IRI. Default: each file's own "
-        "file: IRI; stdin has none.",
+        "file: IRI, with a warning when one was needed; stdin has none.",
     )(function)
 
 
