@@ -1,8 +1,9 @@
 """The query operation of the SPARQL 1.1 Protocol in full, on a real `learningcity serve` whose
 data has a default graph and two named graphs: `default-graph-uri` and `named-graph-uri` over
-GET, POST form and POST direct (httpx, SPARQLWrapper), combined with FROM / FROM NAMED as the
-protocol says, kept apart in the result cache; update parameters refused; every `format=` name
-clients send; and a service description that says what the endpoint does."""
+GET, POST form and POST direct (httpx, SPARQLWrapper, rdflib's SPARQLStore), combined with
+FROM / FROM NAMED as the protocol says, kept apart in the result cache; update parameters
+refused; every `format=` name clients send; and a service description that says what the
+endpoint does."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from learningcity.formats import RESULTS_FORMATS, W3C_FORMATS
@@ -393,3 +395,14 @@ def test_every_result_format_described_is_answered(root: str) -> None:
         response = ask(root, "GET", query, [("default-graph-uri", G2)], accept=media_type)
         assert response.status_code == 200
         assert response.headers["content-type"].split(";")[0] == media_type
+
+
+@pytest.mark.parametrize(("graph", "expected"), [(G1, {"g1"}), (G2, {"g2"})])
+def test_rdflib_sparqlstore_reads_one_named_graph_as_its_graph(
+    root: str, graph: str, expected: set[str]
+) -> None:
+    """rdflib sends `default-graph-uri` for a graph with an IRI, in triples() and query()."""
+    store = SPARQLStore(root + "sparql")
+    named = Graph(store=store, identifier=URIRef(graph))
+    assert {str(o) for o in named.objects(None, URIRef(EX + "in"))} == expected
+    assert {str(row[0]) for row in named.query(VALUES)} == expected
