@@ -16,6 +16,7 @@ from support import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
 from build_cli_reference import REFERENCE, render
+from learningcity.cli import COMMANDS
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 EXAMPLE = re.compile(r"^\$ (learningcity .+?)(?:\s+# exit (\d+))?$", re.MULTILINE)
@@ -24,6 +25,21 @@ DOCUMENTS = sorted([REPO / "README.md", *(REPO / "docs").glob("*.md")])
 
 def test_cli_reference_is_generated_from_help() -> None:
     assert REFERENCE.read_text(encoding="utf-8") == render()
+
+
+USAGE = re.compile(r"^Usage: .+$", re.MULTILINE)
+
+
+def test_cli_reference_shows_the_installed_command() -> None:
+    """Each usage line of docs/cli.md is the one the installed command prints (c227e75 showed
+    `Usage: cli ...`, the name click took from the generator's in-process run)."""
+    printed = []
+    for command in [[], *([name] for name in sorted(COMMANDS))]:
+        done = subprocess.run(
+            [LEARNINGCITY, *command, "--help"], capture_output=True, text=True, timeout=60
+        )
+        printed += USAGE.findall(done.stdout)[:1]
+    assert USAGE.findall(REFERENCE.read_text(encoding="utf-8")) == printed
 
 
 def _examples() -> list[tuple[str, str, int]]:
