@@ -7,10 +7,14 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-VOCAB: Final = "https://w3id.org/learningcity/ontology#"
-ONTOLOGY_IRI: Final = "https://w3id.org/learningcity/ontology"
-POLICY_AREAS: Final = "https://w3id.org/learningcity/policy-area/"
-DEFAULT_DATA_BASE: Final = "https://w3id.org/learningcity/id/"
+#: Where the project's own IRIs live (ontology, shapes, policy areas, context), whatever --base;
+#: a server or a site serves their documents at the same paths under its own root.
+PROJECT_ROOT: Final = "https://w3id.org/learningcity/"
+VOCAB: Final = PROJECT_ROOT + "ontology#"
+ONTOLOGY_IRI: Final = PROJECT_ROOT + "ontology"
+SHAPES_IRI: Final = PROJECT_ROOT + "shapes"
+POLICY_AREAS: Final = PROJECT_ROOT + "policy-area/"
+DEFAULT_DATA_BASE: Final = PROJECT_ROOT + "id/"
 
 #: Kinds of things the project mints IRIs for, each with its own path segment under the data base
 #: (see docs/iri-scheme.md). The prefix of a kind is its name.

@@ -45,6 +45,7 @@ def test_a_document_negotiates_its_representation(nginx, representation):
     assert response.headers["content-type"] == representation.content_type
     assert "Accept" in response.headers["vary"]
     assert 'rel="alternate"' in response.headers["link"]
+    assert response.headers["content-location"] == f"/doc/{CITY}.{representation.extension}"
     quads = list(ox.parse(response.content, format=representation.syntax.oxigraph))
     assert any(q.subject.value.endswith(f"/id/{CITY}") for q in quads)
 
@@ -62,6 +63,8 @@ def test_html_by_accept_language(nginx):
     assert english.headers["content-type"] == "text/html; charset=utf-8"
     assert '<html lang="en">' in english.text and english.headers["content-language"] == "en"
     assert '<html lang="ko">' in korean.text and korean.headers["content-language"] == "ko"
+    assert english.headers["content-location"] == f"/doc/{CITY}.html"
+    assert korean.headers["content-location"] == f"/doc/{CITY}.ko.html"
     assert "Accept-Language" in korean.headers["vary"]
 
 
@@ -79,6 +82,8 @@ def test_explicit_files_the_vocabulary_and_the_description(nginx):
     assert nginx.get("/ontology", headers={"Accept": "text/html"}).text.count("<article") > 10
     void = nginx.get("/.well-known/void", headers={"Accept": "application/n-triples"})
     assert void.headers["content-type"] == "application/n-triples; charset=utf-8"
+    assert void.headers["content-location"] == "/.well-known/void.nt"
+    assert vocabulary.headers["content-location"] == "/ontology.ttl"
     assert nginx.get("/").headers["content-type"] == "text/html; charset=utf-8"
     dump = nginx.get("/dump/data.ttl.gz")
     assert dump.headers["content-type"] == "application/gzip"

@@ -19,7 +19,7 @@ from learningcity import __version__
 from learningcity.export import export
 from learningcity.formats import RdfSyntax
 from learningcity.jsonld import CONTEXT_PATH, hosted_context
-from learningcity.namespaces import STANDARD_PREFIXES, prefixes
+from learningcity.namespaces import SHAPES_IRI, STANDARD_PREFIXES, prefixes
 from learningcity.serialize import serialize
 from learningcity.server.describe import RDF_TYPE, dataset_node, description
 from learningcity.server.iris import IriScheme
@@ -28,15 +28,12 @@ from learningcity.server.pages import PageRenderer
 from learningcity.server.representations import REPRESENTATIONS, SERVED_SYNTAXES
 from learningcity.server.void import void_quads
 
-#: Where the project's own IRIs live (ontology, shapes, policy areas, context), whatever --base.
-PROJECT_ROOT = "https://w3id.org/learningcity/"
 DUMP_STEM = "dump/data"
 _S = STANDARD_PREFIXES
 _DCAT = _S["dcat"]
 _DCT = _S["dcterms"]
 _VOID = _S["void"]
 _IANA = "https://www.iana.org/assignments/media-types/"
-SHAPES_IRI = PROJECT_ROOT + "shapes"
 
 Files = dict[str, bytes]
 #: An IRI with a page, and the path of that page in the site (`doc/city/x`).

@@ -48,8 +48,9 @@ NOT_ACCEPTABLE = (
     + "; or add an extension (.ttl, .jsonld, ...)"
 )
 SECOND_LANGUAGES = LANGUAGES[1:]
-#: Extension-less documents under w3id.org: data documents, the vocabulary, shapes, concepts.
-DOCUMENTS = "(doc/.+|ontology|shapes|policy-area/.+)"
+#: Extension-less documents under w3id.org: data documents, the vocabulary (and its releases),
+#: shapes, concepts.
+DOCUMENTS = "(doc/.+|ontology|ontology/[^/]+|shapes|policy-area/.+)"
 
 
 def prefix_of(scheme: IriScheme) -> str:
@@ -208,6 +209,7 @@ location = {p}.well-known/void {{
         if ($learningcity_rdf_ext = "") {{
             return 406 "406 Not Acceptable: the description is offered as RDF only\\n";
         }}
+        add_header Content-Location $uri;
         try_files $uri.$learningcity_rdf_ext =404;
 }}
 
@@ -226,6 +228,7 @@ location @learningcity_negotiate {{
 {common}        add_header Vary "Accept, Accept-Language" always;
         add_header Content-Language $learningcity_content_language;
         add_header Link "{link}";
+        add_header Content-Location $uri;
         if ($learningcity_ext = "") {{
             return 406 "{NOT_ACCEPTABLE}\\n";
         }}

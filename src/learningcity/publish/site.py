@@ -8,50 +8,39 @@ same data byte-identical. `learningcity.publish.swap` writes the files as they c
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from learningcity.blanknodes import refuse_tangles, tangles_in
 from learningcity.errors import InputError
-from learningcity.jsonld import Context, dumps, to_jsonld
-from learningcity.namespaces import ONTOLOGY_IRI, STANDARD_PREFIXES, prefixes
 from learningcity.publish import documents, hosting, rendering
 from learningcity.publish.documents import (
-    PROJECT_ROOT,
     Files,
     Gate,
     Target,
+    alternate_name,
     html_name,
     language_links,
+    page_name,
     resource_names,
     resource_targets,
 )
-from learningcity.publish.shapes import ShapeDoc, shape_docs
-from learningcity.publish.vocabulary import Section, documented_terms, sections
-from learningcity.serialize import serialize
-from learningcity.server.app import STATIC_DIR, example_queries
+from learningcity.publish.vocabulary_documents import (
+    SHAPES_PAGE,
+    VOCABULARY_PAGE,
+    VocabularyDocuments,
+    page_targets,
+)
 from learningcity.server.describe import check_documents
-from learningcity.server.iris import IriScheme, page_path, shown
+from learningcity.server.iris import IriScheme, shown
 from learningcity.server.labels import LANGUAGES, Text
-from learningcity.server.pages import PageRenderer, embedded_json
+from learningcity.server.pages import STATIC_DIR, PageRenderer, example_queries
 from learningcity.server.representations import REPRESENTATIONS
 
-_S = STANDARD_PREFIXES
-SCHEMA = _S["schema"]
-#: As `learningcity embed`: schema.org terms by `@vocab`, no remote context to fetch.
-SCHEMA_CONTEXT = {"@vocab": SCHEMA}
-RDF_TYPE = ox.NamedNode(_S["rdf"] + "type")
-VOCABULARY_PAGE = "ontology"
-SHAPES_PAGE = "shapes"
-TITLES = {
-    "vocabulary": {"en": "The learningcity vocabulary", "ko": "learningcity 어휘"},
-    "shapes": {"en": "The learningcity shapes", "ko": "learningcity 형태 제약"},
-    "sparql": {"en": "Querying this data", "ko": "이 데이터 질의하기"},
-}
+SPARQL_TITLE = {"en": "Querying this data", "ko": "이 데이터 질의하기"}
 
 
 @dataclass(frozen=True)
@@ -80,8 +69,9 @@ class SiteRenderer(PageRenderer):
             for row in rows
         ]
 
-    def page(self, template: str, language: str, path: str, **context: object) -> str:
-        return self._page(template, language, language_links(self.scheme.root, path), **context)
+    def language_links(self, path: str) -> Mapping[str, str]:
+        """A page's translations are files of their own: `x.html`, `x.ko.html`."""
+        return language_links(self.scheme.root, path)
 
 
 def build_site(
@@ -157,7 +147,7 @@ def check_pages(data: ox.Dataset, ontology: ox.Dataset, scheme: IriScheme, data_
     check_documents(data)
     with tangles_in("--ontology"):
         refuse_tangles(list(ontology))
-    targets = term_targets(ontology) + resource_targets(data, scheme)
+    targets = page_targets(ontology) + resource_targets(data, scheme)
     if data_base != scheme.base:
         targets += resource_targets(data, IriScheme.for_base(data_base))
     pages: dict[str, str] = {}  # one page per path: an IRI and its rebased twin are one page
@@ -255,7 +245,7 @@ def _sparql_page(renderer: SiteRenderer, language: str) -> str:
         "site_sparql.html",
         language,
         "sparql",
-        title=Text(TITLES["sparql"][language], language),
+        title=Text(SPARQL_TITLE[language], language),
         queries=renderer.queries,
         downloads=_downloads(root),
         alternates=[],
@@ -267,194 +257,15 @@ def _sparql_page(renderer: SiteRenderer, language: str) -> str:
 
 def vocabulary_files(inputs: Inputs, renderer: SiteRenderer) -> Files:
     """The vocabulary and shapes pages, their RDF, and a page per concept of the ontology."""
-    vocab_renderer = SiteRenderer(
-        inputs.ontology, inputs.scheme, inputs.ontology, notice=renderer.notice
-    )
-    vocab_renderer.labels = renderer.labels  # labels of data terms too (examples, incoming)
+    model = inputs.scheme.root + "model.svg" if inputs.model_svg is not None else None
+    docs = VocabularyDocuments(renderer, inputs.ontology, inputs.shapes, model)
     files: Files = {}
-    term_sections = sections(renderer, inputs.ontology, inputs.data)
-    docs = shape_docs(renderer, inputs.shapes)
-    namespaces = prefixes(inputs.scheme.base)
-    for representation in REPRESENTATIONS:
-        if representation.syntax is not None:
-            ext = representation.extension
-            files[f"{VOCABULARY_PAGE}.{ext}"] = serialize(
-                inputs.ontology, representation.syntax, namespaces
-            )
-            files[f"{SHAPES_PAGE}.{ext}"] = serialize(
-                inputs.shapes, representation.syntax, namespaces
-            )
-    for language in LANGUAGES:
-        page = _vocabulary_page(renderer, language, inputs, term_sections)
-        files[html_name(VOCABULARY_PAGE, language)] = page.encode()
-        page = _shapes_page(renderer, language, docs)
-        files[html_name(SHAPES_PAGE, language)] = page.encode()
-    for iri, path in term_targets(inputs.ontology):
-        files.update(documents.resource_files(vocab_renderer, iri, path))
+    for path in docs.paths:
+        for representation in REPRESENTATIONS:
+            if representation.syntax is None:
+                for language in LANGUAGES:
+                    files[page_name(path, language)] = docs.render(path, representation, language)
+            else:
+                name = alternate_name(path, representation.syntax)
+                files[name] = docs.render(path, representation, LANGUAGES[0])
     return files
-
-
-def term_targets(ontology: ox.Dataset) -> list[Target]:
-    """Each concept of the ontology with a page of its own (`policy-area/x`) and its path; a
-    term named with a fragment (`ontology#LearningCity`) is documented on the vocabulary page."""
-    return [
-        (node.value, page_path(node.value, PROJECT_ROOT))
-        for node in documented_terms(ontology)
-        if "#" not in node.value and node.value != ONTOLOGY_IRI
-    ]
-
-
-def _alternates(root: str, stem: str) -> list[dict[str, str]]:
-    return [
-        {"label": r.label, "href": f"{root}{stem}.{r.extension}", "media_type": r.media_type}
-        for r in REPRESENTATIONS
-    ]
-
-
-def _literals(dataset: ox.Dataset, node: ox.NamedNode, predicate: str) -> list[ox.Literal]:
-    wanted = ox.NamedNode(predicate)
-    return sorted(
-        (
-            q.object
-            for q in dataset.quads_for_subject(node)
-            if q.predicate == wanted and isinstance(q.object, ox.Literal)
-        ),
-        key=lambda lit: (lit.language or "", lit.value),
-    )
-
-
-def _vocabulary_page(
-    renderer: SiteRenderer, language: str, inputs: Inputs, term_sections: list[Section]
-) -> str:
-    root = inputs.scheme.root
-    ontology = ox.NamedNode(ONTOLOGY_IRI)
-    metadata = {
-        "iri": ONTOLOGY_IRI,
-        "version": [
-            lit.value for lit in _literals(inputs.ontology, ontology, _S["owl"] + "versionInfo")
-        ],
-        "version_iri": [
-            q.object.value
-            for q in inputs.ontology.quads_for_subject(ontology)
-            if q.predicate.value == _S["owl"] + "versionIRI"
-        ],
-        "description": [
-            Text(lit.value, lit.language)
-            for lit in _literals(inputs.ontology, ontology, _S["dcterms"] + "description")
-        ],
-    }
-    jsonld = vocabulary_jsonld(inputs.ontology, term_sections, renderer)
-    return renderer.page(
-        "vocab_ontology.html",
-        language,
-        VOCABULARY_PAGE,
-        title=Text(TITLES["vocabulary"][language], language),
-        metadata=metadata,
-        sections=term_sections,
-        model=root + "model.svg" if inputs.model_svg is not None else None,
-        shapes=root + SHAPES_PAGE,
-        alternates=_alternates(root, VOCABULARY_PAGE),
-        jsonld=embedded_json(jsonld),
-    )
-
-
-def _shapes_page(renderer: SiteRenderer, language: str, docs: list[ShapeDoc]) -> str:
-    root = renderer.scheme.root
-    return renderer.page(
-        "vocab_shapes.html",
-        language,
-        SHAPES_PAGE,
-        title=Text(TITLES["shapes"][language], language),
-        shapes=docs,
-        vocabulary=root + VOCABULARY_PAGE,
-        alternates=_alternates(root, SHAPES_PAGE),
-        jsonld=embedded_json(shapes_jsonld(docs)),
-    )
-
-
-# -- schema.org descriptions embedded in the documentation pages --------------------------------
-
-
-def _schema(name: str) -> ox.NamedNode:
-    return ox.NamedNode(SCHEMA + name)
-
-
-def vocabulary_schema_quads(
-    ontology: ox.Dataset, term_sections: list[Section], renderer: PageRenderer
-) -> list[ox.Quad]:
-    """The vocabulary as a schema:DefinedTermSet of schema:DefinedTerms (names in en and ko)."""
-    node = ox.NamedNode(ONTOLOGY_IRI)
-    quads = [ox.Quad(node, RDF_TYPE, _schema("DefinedTermSet"))]
-    quads += [
-        ox.Quad(node, _schema("name"), ox.Literal(text, language=code))
-        for code, text in (("en", TITLES["vocabulary"]["en"]), ("ko", TITLES["vocabulary"]["ko"]))
-    ]
-    for predicate, target in (
-        (_S["dcterms"] + "description", "description"),
-        (_S["owl"] + "versionInfo", "version"),
-    ):
-        quads += [
-            ox.Quad(node, _schema(target), lit) for lit in _literals(ontology, node, predicate)
-        ]
-    for section in term_sections:
-        for term in section.terms:
-            iri = ox.NamedNode(term.iri)
-            quads += [
-                ox.Quad(node, _schema("hasDefinedTerm"), iri),
-                ox.Quad(iri, RDF_TYPE, _schema("DefinedTerm")),
-                ox.Quad(iri, _schema("termCode"), ox.Literal(term.name)),
-                ox.Quad(iri, _schema("inDefinedTermSet"), node),
-            ]
-            quads += [
-                ox.Quad(iri, _schema("name"), ox.Literal(t.value, language=t.language))
-                for t in term.labels.values()
-                if t is not None and t.language
-            ]
-            quads += [
-                ox.Quad(iri, _schema("description"), ox.Literal(t.value, language=t.language))
-                for kind, t in term.notes
-                if kind == "definition" and t.language
-            ]
-    return quads
-
-
-def shapes_schema_quads(docs: list[ShapeDoc]) -> list[ox.Quad]:
-    """The shapes as a schema:DefinedTermSet: each shape a term, its messages the description."""
-    node = ox.NamedNode(PROJECT_ROOT + SHAPES_PAGE)
-    quads = [ox.Quad(node, RDF_TYPE, _schema("DefinedTermSet"))]
-    quads += [
-        ox.Quad(node, _schema("name"), ox.Literal(TITLES["shapes"][code], language=code))
-        for code in LANGUAGES
-    ]
-    for doc in docs:
-        iri = ox.NamedNode(doc.iri)
-        quads += [
-            ox.Quad(node, _schema("hasDefinedTerm"), iri),
-            ox.Quad(iri, RDF_TYPE, _schema("DefinedTerm")),
-            ox.Quad(iri, _schema("termCode"), ox.Literal(doc.name)),
-        ]
-        quads += [
-            ox.Quad(iri, _schema("description"), ox.Literal(m.value, language=m.language))
-            for m in doc.messages
-            if m.language
-        ]
-    return quads
-
-
-def schema_jsonld(quads: list[ox.Quad]) -> bytes:
-    context = Context(SCHEMA_CONTEXT, vocab=SCHEMA)
-    return dumps(to_jsonld(quads, context))
-
-
-def vocabulary_jsonld(
-    ontology: ox.Dataset, term_sections: list[Section], renderer: PageRenderer
-) -> bytes:
-    return schema_jsonld(vocabulary_schema_quads(ontology, term_sections, renderer))
-
-
-def shapes_jsonld(docs: list[ShapeDoc]) -> bytes:
-    return schema_jsonld(shapes_schema_quads(docs))
-
-
-def read_model_svg(path: Path) -> bytes | None:
-    return path.read_bytes() if path.is_file() else None

@@ -13,7 +13,6 @@ import functools
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -32,8 +31,9 @@ from learningcity.errors import InputError
 from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
-from learningcity.query import list_named_queries, store_for
-from learningcity.resources import ontology_path, queries_dir
+from learningcity.publish.vocabulary_documents import VocabularyDocuments
+from learningcity.query import store_for
+from learningcity.resources import ontology_path, shapes_path
 from learningcity.serialize import serialize
 from learningcity.server import sparql
 from learningcity.server.access import AccessLogMiddleware
@@ -41,6 +41,7 @@ from learningcity.server.caching import (
     CACHE_CONTROL,
     GzipETagMiddleware,
     data_hash,
+    dataset_hash,
     http_date,
     matching_tag,
     not_modified_since,
@@ -55,7 +56,7 @@ from learningcity.server.describe import (
 from learningcity.server.fastpath import ResponseCacheMiddleware
 from learningcity.server.iris import IriScheme, rebase
 from learningcity.server.labels import LANGUAGES
-from learningcity.server.pages import ExampleQuery, PageRenderer
+from learningcity.server.pages import STATIC_DIR, ExampleQuery, PageRenderer, example_queries
 from learningcity.server.representations import (
     HTML,
     MEDIA_TYPES,
@@ -68,12 +69,15 @@ from learningcity.server.representations import (
 from learningcity.server.void import service_description, void_quads
 from learningcity.server.workers import Job, QueryPool
 
-STATIC_DIR = Path(__file__).parent / "static"
 #: A 404 page suggests close matches among this many known IRIs on each side of the missing one,
 #: for a missing IRI at most this long (difflib's cost grows with both).
 SUGGESTION_WINDOW = 100
 MAX_SUGGESTED_IRI = 300
 RDF_MEDIA_TYPES = tuple(m for m in MEDIA_TYPES if m != HTML.media_type)
+#: The dataset description (VoID), in RDF only.
+VOID_PATH = ".well-known/void"
+#: Renders one representation of one document: (representation, language) -> body.
+Render = Callable[[Representation, str], bytes]
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class LinkedDataSite:
         queries: list[ExampleQuery],
         limits: Limits,
         progress: Callable[[str], None] | None = None,
+        shapes: ox.Dataset | None = None,
     ) -> None:
         step = progress or (lambda _stage: None)
         self.graph = dataset
@@ -118,6 +123,12 @@ class LinkedDataSite:
         self.pool: QueryPool | None = None
         self.results = sparql.ResultCache()
         self.render = lru_cache(maxsize=4096)(self._render)
+        #: The vocabulary's documents (ontology, shapes, concepts), as `publish` writes them.
+        ontology = ox.Dataset() if vocabulary is None else vocabulary
+        shapes = ox.Dataset() if shapes is None else shapes
+        self.vocabulary = VocabularyDocuments(self.renderer, ontology, shapes)
+        self.vocabulary_tag = dataset_hash(ontology, shapes)
+        self.render_vocabulary = lru_cache(maxsize=256)(self.vocabulary.render)
         self.index_page = lru_cache(maxsize=len(LANGUAGES))(self.renderer.index)
         self.jsonld_context = hosted_context(scheme.base)
 
@@ -164,8 +175,13 @@ class LinkedDataSite:
             return False
         return is_known(self.graph, node)
 
+    def vocabulary_tops(self) -> list[str]:
+        """The first segments of the vocabulary's paths (`ontology`, `policy-area`): a route
+        each, so that every other path stays Starlette's plain 404."""
+        return sorted({path.split("/", 1)[0] for path in self.vocabulary.paths})
+
     def link_header(self, thing: str) -> str:
-        doc = self.scheme.doc_for(thing) or thing
+        doc = self.scheme.document_for(thing)
         return ", ".join(
             f'<{doc}.{r.extension}>; rel="alternate"; type="{r.media_type}"'
             for r in REPRESENTATIONS
@@ -173,16 +189,8 @@ class LinkedDataSite:
 
     def choose(self, request: Request, path: str) -> tuple[str, Representation | None, str]:
         """(thing IRI, representation or None when nothing fits, Vary) for a request path."""
-        stem, dot, extension = path.rpartition(".")
-        fixed = by_extension(extension) if dot and "/" not in extension else None
-        if fixed is not None:
-            return self.scheme.thing_for_path(stem), fixed, ""
-        thing = self.scheme.thing_for_path(path)
-        override = request.query_params.get("format")
-        if override:
-            return thing, by_name(override), ""
-        media = choose_media_type(request.headers.get("accept"), MEDIA_TYPES)
-        return thing, (by_media_type(media) if media else None), "Accept"
+        stem, representation, vary = negotiate(request, path, MEDIA_TYPES)
+        return self.scheme.thing_for_path(stem), representation, vary
 
     async def thing(self, request: Request) -> Response:
         """/id/... names a thing, not a document: 303 See Other to the document about it."""
@@ -207,18 +215,48 @@ class LinkedDataSite:
         thing, representation, vary = self.choose(request, path)
         if not self.knows(thing):
             return self.not_found(request, thing)
+        render = functools.partial(self.render, thing)
+        return self.represent(request, thing, representation, vary, render, ())
+
+    async def vocabulary_document(self, request: Request) -> Response:
+        """`/ontology`, `/shapes`, `/policy-area/x` (each with `.ttl`, ... or negotiated): the
+        vocabulary's documents, rendered as `publish` writes them, about the project's IRIs
+        (`https://w3id.org/learningcity/ontology`) that the data names."""
+        path = request.url.path[1:]
+        stem, representation, vary = negotiate(request, path, MEDIA_TYPES)
+        iri = self.vocabulary.iris.get(stem)
+        if iri is None:
+            return self.not_found(request, self.scheme.root + path)
+        render = functools.partial(self.render_vocabulary, stem)
+        return self.represent(request, iri, representation, vary, render, (self.vocabulary_tag,))
+
+    def represent(
+        self,
+        request: Request,
+        thing: str,
+        representation: Representation | None,
+        vary: str,
+        render: Render,
+        tag: tuple[str, ...],
+    ) -> Response:
+        """The document about `thing` in `representation` (None: 406), with its validators
+        (`tag` adds to the data's), its alternates (`Link`) and the URL of exactly this
+        representation (`Content-Location`: `.ttl`, ...; for HTML also its language)."""
         if representation is None:
             return self.not_acceptable(vary)
-        variant = [representation.name]
+        variant = [*tag, representation.name]
+        location = self.scheme.path_of(self.scheme.document_for(thing))
         headers = {"Link": self.link_header(thing)}
         if representation is HTML:
             language = self.language(request)
             variant.append(language)
             headers["Content-Language"] = language
+            headers["Content-Location"] = f"{location}.{HTML.extension}?lang={language}"
             if "lang" not in request.query_params:
                 vary = ", ".join(v for v in (vary, "Accept-Language") if v)
         else:
             language = LANGUAGES[0]
+            headers["Content-Location"] = f"{location}.{representation.extension}"
         if vary:
             headers["Vary"] = vary
         etag = self.etag(*variant)
@@ -227,7 +265,7 @@ class LinkedDataSite:
         if unchanged is not None:
             return unchanged
         try:
-            body = self.render(thing, representation, language)
+            body = render(representation, language)
         except InputError as error:  # RDF/XML cannot carry some literal or predicate of it
             return PlainTextResponse(f"406 Not Acceptable: {error}", status_code=406)
         return Response(body, headers=headers, media_type=representation.content_type)
@@ -283,11 +321,19 @@ class LinkedDataSite:
         return HTMLResponse(self.index_page(language), headers=headers)
 
     async def void(self, request: Request) -> Response:
-        representation = self._rdf_representation(request)
+        """The dataset description (VoID) in RDF: `/.well-known/void`, negotiated, or with an
+        extension (`.ttl`, ...), as a static site's files are named."""
+        path = request.url.path[1:]
+        stem, representation, vary = negotiate(request, path, RDF_MEDIA_TYPES)
+        if stem != VOID_PATH:
+            return self.not_found(request, self.scheme.root + path)
         if representation is None:
-            return self.not_acceptable("Accept")
+            return self.not_acceptable(vary)
         etag = self.etag("void", representation.name)
-        headers = {**self.validators(etag), "Vary": "Accept"}
+        location = f"/{VOID_PATH}.{representation.extension}"
+        headers = {**self.validators(etag), "Content-Location": location}
+        if vary:
+            headers["Vary"] = vary
         unchanged = self.conditional(request, etag, headers)
         if unchanged is not None:
             return unchanged
@@ -407,21 +453,34 @@ class LinkedDataSite:
         return Response(body, headers={"Vary": "Accept"}, media_type=representation.content_type)
 
 
-def example_queries(scheme: IriScheme, data_base: str) -> list[ExampleQuery]:
-    """The bundled named queries, their IRIs moved to where this server publishes the data."""
-    folder = queries_dir()
-    if not folder.is_dir():
-        return []
-    return [
-        ExampleQuery(q.name, q.title or q.name, q.text.replace(data_base, scheme.base))
-        for q in list_named_queries(folder)
-    ]
-
-
 def load_vocabulary() -> ox.Dataset | None:
     """The bundled ontology (labels of properties and classes), when the install has one."""
     path = ontology_path()
     return load_paths(path) if path.is_file() else None
+
+
+def load_shapes() -> ox.Dataset | None:
+    """The bundled shapes (served at `/shapes`), when the install has them."""
+    path = shapes_path()
+    return load_paths(path) if path.is_file() else None
+
+
+def negotiate(
+    request: Request, path: str, offers: Sequence[str]
+) -> tuple[str, Representation | None, str]:
+    """(the document's path without extension, the representation or None when none of
+    `offers` fits, Vary) for a request path: an extension names a representation, else
+    `?format=`, else `Accept` chooses (and the answer varies on it)."""
+    stem, dot, extension = path.rpartition(".")
+    fixed = by_extension(extension) if dot and "/" not in extension else None
+    if fixed is not None:
+        return stem, (fixed if fixed.media_type in offers else None), ""
+    override = request.query_params.get("format")
+    if override:
+        chosen = by_name(override)
+        return path, (chosen if chosen and chosen.media_type in offers else None), ""
+    media = choose_media_type(request.headers.get("accept"), offers)
+    return path, (by_media_type(media) if media else None), "Accept"
 
 
 def create_app(
@@ -431,6 +490,7 @@ def create_app(
     public_base: str | None = None,
     limits: Limits | None = None,
     vocabulary: ox.Dataset | None = None,
+    shapes: ox.Dataset | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Starlette:
     """The linked-data server for `dataset` (statements from `learningcity.load`, read once).
@@ -447,9 +507,10 @@ def create_app(
     graph = rebase(dataset, base, scheme.base)
     if vocabulary is None:
         vocabulary = load_vocabulary()
-    site = LinkedDataSite(
-        graph, scheme, vocabulary, example_queries(scheme, base), limits, progress
-    )
+    if shapes is None:
+        shapes = load_shapes()
+    queries = example_queries(scheme, base)
+    site = LinkedDataSite(graph, scheme, vocabulary, queries, limits, progress, shapes)
     # /sparql answers over the served dataset: the data, and the vocabulary's named graphs with
     # the data's IRIs moved as the data's are (added after the data's hash: ETags follow the data)
     with_vocabulary(site.store, "the data", rebase(served_vocabulary(), base, scheme.base))
@@ -475,9 +536,13 @@ def create_app(
         Route("/id/{path:path}", site.thing, methods=["GET"]),
         Route("/doc/{path:path}", site.document, methods=["GET"]),
         Route("/sparql", site.sparql, methods=["GET", "POST"]),
-        Route("/.well-known/void", site.void, methods=["GET"]),
+        Route("/" + VOID_PATH + "{extension:path}", site.void, methods=["GET"]),
         Route("/" + CONTEXT_PATH, site.context, methods=["GET"]),
         Route("/health", site.health, methods=["GET"]),
+        *(
+            Route(f"/{top}{{rest:path}}", site.vocabulary_document, methods=["GET"])
+            for top in site.vocabulary_tops()
+        ),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
@@ -488,7 +553,14 @@ def create_app(
             allow_origins=["*"],
             allow_methods=["GET", "HEAD", "POST"],
             allow_headers=["*"],
-            expose_headers=["ETag", "Last-Modified", "Link", "Vary", "X-SPARQL-MaxRows"],
+            expose_headers=[
+                "Content-Location",
+                "ETag",
+                "Last-Modified",
+                "Link",
+                "Vary",
+                "X-SPARQL-MaxRows",
+            ],
             max_age=86400,
         ),
         Middleware(GzipETagMiddleware),

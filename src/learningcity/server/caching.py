@@ -37,6 +37,15 @@ def data_hash(store: ox.Store, dataset: ox.Dataset) -> str:
     return hashlib.blake2b(canonical, digest_size=12).hexdigest()
 
 
+def dataset_hash(*datasets: ox.Dataset) -> str:
+    """A short hash of small datasets (the ontology, the shapes), each in canonical N-Quads: the
+    tag of the documents made from them besides the data, equal across restarts."""
+    digest = hashlib.blake2b(digest_size=12)
+    for dataset in datasets:
+        digest.update(sorted_lines(dataset, ox.RdfFormat.N_QUADS) + b"\0")
+    return digest.hexdigest()
+
+
 def http_date(moment: datetime) -> str:
     return format_datetime(moment, usegmt=True)
 

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from learningcity.errors import InputError
 from learningcity.iris import usable_iri
+from learningcity.namespaces import DEFAULT_DATA_BASE, PROJECT_ROOT
 
 _ID = "id/"
 _DOC = "doc/"
@@ -57,6 +58,17 @@ class IriScheme:
         if not thing.startswith(self.base):
             return None
         return self.doc_base + thing[len(self.base) :]
+
+    def document_for(self, iri: str) -> str:
+        """The document this server or site answers for `iri` with: a thing's under `doc/`;
+        for the project's own IRIs (the vocabulary, the shapes, the policy areas), the same
+        path under the root, where they are served whatever the base; else `iri` itself."""
+        doc = self.doc_for(iri)
+        if doc is not None:
+            return doc
+        if iri.startswith(PROJECT_ROOT) and not iri.startswith(DEFAULT_DATA_BASE):
+            return self.root + iri[len(PROJECT_ROOT) :].split("#", 1)[0]
+        return iri
 
     def page_of(self, thing: str) -> str:
         """The path of the page about `thing` (under the base) in a static site: `doc/city/x`."""

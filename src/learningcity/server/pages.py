@@ -18,12 +18,16 @@ import pyoxigraph as ox
 
 from learningcity.formats import syntax_named
 from learningcity.namespaces import prefixes
+from learningcity.query import list_named_queries
+from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
 from learningcity.server.describe import RDF_TYPE, dataset_node, description, incoming
 from learningcity.server.iris import IriScheme
 from learningcity.server.labels import LANGUAGES, Labeller, Text, choose, pick
 from learningcity.server.representations import REPRESENTATIONS
 
+#: The pages' style sheet and scripts, served at `/static/` and copied into a static site.
+STATIC_DIR = Path(__file__).parent / "static"
 #: Index entries shown per class; the rest are one SPARQL query away (linked from the page).
 INDEX_LIMIT = 50
 _S = "http://purl.org/dc/terms/"
@@ -122,6 +126,17 @@ class ExampleQuery:
     text: str
 
 
+def example_queries(scheme: IriScheme, data_base: str) -> list[ExampleQuery]:
+    """The bundled named queries, their IRIs moved to where this server publishes the data."""
+    folder = queries_dir()
+    if not folder.is_dir():
+        return []
+    return [
+        ExampleQuery(q.name, q.title or q.name, q.text.replace(data_base, scheme.base))
+        for q in list_named_queries(folder)
+    ]
+
+
 def embedded_json(data: bytes) -> str:
     """JSON text safe inside `<script>`: no `</script>` or `<!--` can end the element early."""
     compact = json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":"))
@@ -195,11 +210,20 @@ class PageRenderer:
         return sorted(rows, key=lambda s: _by_label(s.predicate))
 
     def alternates(self, thing: str) -> list[dict[str, str]]:
-        doc = self.scheme.doc_for(thing) or thing
+        doc = self.scheme.document_for(thing)
         return [
             {"label": r.label, "href": f"{doc}.{r.extension}", "media_type": r.media_type}
             for r in REPRESENTATIONS
         ]
+
+    def language_links(self, path: str) -> Mapping[str, str] | None:
+        """Each translation of the page at `path` under the root, or None for the server's
+        `?lang=` (a static site overrides this with its per-language files)."""
+        return None
+
+    def page(self, template: str, language: str, path: str, **context: object) -> str:
+        """A page at `path` under the root, from `template`, linked to its translations."""
+        return self._page(template, language, self.language_links(path), **context)
 
     def _page(
         self,
