@@ -16,7 +16,8 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from support import SERVED_RDF_TYPES
+from rdfcompare import canonical
+from support import REPO, SERVED_RDF_TYPES
 
 TIMEOUT_S = 2.0  # the live server is started with --timeout 2 (conftest.py)
 CITY_PATH = "id/city/kr-yongsan-gu"
@@ -348,3 +349,54 @@ def test_timeout_stops_the_query_and_the_server_keeps_serving(live_server):
         time.sleep(0.1)
     after = httpx.get(live_server.url("sparql"), params={"query": "ASK { ?s ?p ?o }"})
     assert after.status_code == 200
+
+
+# -- the vocabulary and Content-Location ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "bundled"),
+    [
+        ("ontology", "ontology/learningcity.ttl"),
+        ("ontology/0.1.0", "ontology/learningcity.ttl"),
+        ("shapes", "shapes/learningcity.shapes.ttl"),
+    ],
+)
+def test_the_vocabulary_and_the_shapes_are_served_at_their_iris_paths(http, path, bundled):
+    """c227e75 answered 404 for /ontology and /shapes, which docs/iri-scheme.md says are served."""
+    expected = canonical(ox.parse(path=str(REPO / bundled), format=ox.RdfFormat.TURTLE))
+    for media_type, syntax in SERVED_RDF_TYPES.items():
+        response = http.get(path, headers={"Accept": media_type})
+        assert response.status_code == 200, (path, media_type)
+        assert canonical(ox.parse(response.content, format=syntax)) == expected
+    page = http.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert page.text.count("<article") > 10
+
+
+def test_the_policy_area_scheme_and_its_areas_are_served(http):
+    scheme = http.get("policy-area/", headers={"Accept": "text/turtle"})
+    assert scheme.status_code == 200
+    quads = list(ox.parse(scheme.content, format=ox.RdfFormat.TURTLE))
+    areas = {q.subject.value for q in quads} | {q.object.value for q in quads}
+    area = "https://w3id.org/learningcity/policy-area/equity-and-inclusion"
+    assert "https://w3id.org/learningcity/policy-area/" in areas
+    response = http.get("policy-area/equity-and-inclusion", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert area in response.text
+    assert http.get("policy-area/nowhere").status_code == 404
+
+
+@pytest.mark.parametrize("path", [DOC_PATH, "ontology", "policy-area/equity-and-inclusion"])
+def test_a_negotiated_answer_names_its_representation_in_content_location(http, path):
+    """docs/iri-scheme.md says a negotiated document names the representation it sent in
+    Content-Location; c227e75 never sent it. Following it gives the same bytes."""
+    wanted = [*({"Accept": m} for m in SERVED_RDF_TYPES), {"Accept": "text/html"}]
+    wanted.append({"Accept": "text/html", "Accept-Language": "ko"})
+    for headers in wanted:
+        response = http.get(path, headers=headers)
+        location = response.headers["content-location"]
+        assert location.startswith(f"/{path}.")
+        named = http.get(location, headers={"Accept-Language": "en"})
+        assert named.status_code == 200
+        assert named.content == response.content, (headers, location)
