@@ -48,6 +48,7 @@ from learningcity.load import MAX_NESTING
 from learningcity.namespaces import (
     DEFAULT_DATA_BASE,
     GEN_DELIMS,
+    PROJECT_ROOT,
     STANDARD_PREFIXES,
     VOCAB,
     iri_head,
@@ -58,8 +59,7 @@ from learningcity.serialize import RDF_TYPE, canonical_quads, iris_in
 
 #: Where a site hosts the versioned context, under its root (the base without `id/`).
 CONTEXT_PATH = f"context/{__version__}.jsonld"
-_PROJECT_ROOT = DEFAULT_DATA_BASE.removesuffix("id/")
-CONTEXT_IRI = _PROJECT_ROOT + CONTEXT_PATH
+CONTEXT_IRI = PROJECT_ROOT + CONTEXT_PATH
 LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
 #: Entries kept in each cache of compaction choices (one per IRI head) and of streamed JSON texts,
