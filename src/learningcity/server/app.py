@@ -342,14 +342,6 @@ class LinkedDataSite:
         )
         return Response(body, headers=headers, media_type=representation.content_type)
 
-    def _rdf_representation(self, request: Request) -> Representation | None:
-        override = request.query_params.get("format")
-        if override:
-            chosen = by_name(override)
-            return chosen if chosen is not None and chosen.syntax is not None else None
-        media = choose_media_type(request.headers.get("accept"), RDF_MEDIA_TYPES)
-        return by_media_type(media) if media else None
-
     async def context(self, request: Request) -> Response:
         """The versioned JSON-LD context, at the IRI a document naming the published context
         names once moved under this server's base (`learningcity.jsonld.context_iri`)."""
@@ -445,9 +437,9 @@ class LinkedDataSite:
         if override == "html" or (override is None and media == HTML.media_type):
             page = self.renderer.query_page(self.language(request))
             return HTMLResponse(page, headers={"Vary": "Accept"})
-        representation = self._rdf_representation(request)
+        _path, representation, vary = negotiate(request, request.url.path[1:], RDF_MEDIA_TYPES)
         if representation is None:
-            return self.not_acceptable("Accept")
+            return self.not_acceptable(vary)
         quads = self.service_quads
         body = serialize(quads, representation.syntax, self.namespaces)
         return Response(body, headers={"Vary": "Accept"}, media_type=representation.content_type)
