@@ -199,6 +199,43 @@ def test_frame_leaves_what_two_cities_share_at_the_top() -> None:
     assert canonical(read_with_pyld(write_jsonld(original, frame=True))) == canonical(original)
 
 
+LISTS = {
+    "literals": "<urn:x:a> a lc:LearningCity ; lc:items ( 1 'two' \"3\"@ko ) .",
+    "under a coerced term": "<urn:x:a> a lc:LearningCity ; lc:hasGoodPractice ( <urn:x:p> 'q' ) .",
+    "of lists": "<urn:x:a> a lc:LearningCity ; lc:items ( ( 1 2 ) 3 ) .",
+    "shared tail": "<urn:x:a> a lc:LearningCity ; lc:items _:l1, _:l2 . "
+    "_:l1 rdf:first 1 ; rdf:rest _:t . _:l2 rdf:first 2 ; rdf:rest _:t . "
+    "_:t rdf:first 3 ; rdf:rest rdf:nil .",
+    "a class": "<urn:x:a> a lc:LearningCity, ( 1 ) .",
+    "with more": "<urn:x:a> a lc:LearningCity ; lc:items _:l . "
+    "_:l rdf:first 1 ; rdf:rest rdf:nil ; rdfs:label 'x' .",
+}
+
+
+@pytest.mark.parametrize("turtle", LISTS.values(), ids=LISTS.keys())
+def test_framed_lists_are_json_ld_lists_and_read_back(turtle: str) -> None:
+    prologue = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes().items())
+    original = list(ox.parse((prologue + turtle).encode(), format=ox.RdfFormat.TURTLE))
+    document = write_jsonld(original, frame=True)
+    parsed = ox.parse(document, format=ox.RdfFormat.JSON_LD)
+    assert canonical(parsed) == canonical(original)
+    assert canonical(read_with_pyld(document)) == canonical(original)
+    well_formed = turtle.startswith("<urn:x:a> a lc:LearningCity ; lc:") and "_:" not in turtle
+    assert (b'"@list"' in document) == well_formed
+
+
+def test_canonical_booleans_are_json_booleans_and_others_keep_their_form() -> None:
+    turtle = b"""@prefix lc: <https://w3id.org/learningcity/ontology#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <urn:x:a> lc:yes true ; lc:no false ; lc:odd "1"^^xsd:boolean ."""
+    original = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    for document in (write_jsonld(original), streamed(original)):
+        (node,) = json.loads(document)["@graph"]
+        assert node["lc:yes"] is True and node["lc:no"] is False
+        assert node["lc:odd"] == {"@type": "xsd:boolean", "@value": "1"}
+        assert canonical(read_with_pyld(document)) == canonical(original)
+
+
 def test_named_graphs_become_jsonld_named_graphs(tmp_path) -> None:
     original = load_paths(NAMED)
     document = write_jsonld(original)

@@ -99,6 +99,22 @@ def test_a_construct_written_as_json_reads_offline(tmp_path: Path) -> None:
     assert_read_as(readings, load_paths(YONGSAN))
 
 
+def test_the_validation_report_reads_offline(tmp_path: Path) -> None:
+    here = FIXTURES / "validation"
+    inputs = [here / "data-several-problems.ttl", "--shapes", here / "shapes-city.ttl"]
+    inputs += ["--ontology", here / "ontology-city-subclass.ttl"]
+    done = subprocess.run(
+        [LEARNINGCITY, "validate", *inputs, "--format", "json"], capture_output=True
+    )
+    assert done.returncode == 1, done.stderr.decode()
+    turtle = subprocess.run(
+        [LEARNINGCITY, "validate", *inputs, "--format", "turtle"], capture_output=True
+    )
+    readings = read(done.stdout, tmp_path)
+    assert readings["refused"] == []
+    assert_read_as(readings, ox.parse(turtle.stdout, format=ox.RdfFormat.TURTLE))
+
+
 def test_without_its_host_the_published_form_is_not_read_and_nothing_is_reached(
     tmp_path: Path,
 ) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
-from learningcity.jsonld import LEARNING_CITY, Context, dumps, to_jsonld
+from learningcity.jsonld import LEARNING_CITY, Context, dumps, single_node, to_jsonld
 from learningcity.serialize import RDF_TYPE
 
 SCHEMA = "https://schema.org/"
@@ -86,11 +86,7 @@ def embed(dataset: Iterable[ox.Quad], resource: str | None = None) -> dict[str, 
         id_terms=frozenset(URL_PROPERTIES),
         vocab=SCHEMA,
     )
-    document = to_jsonld(schema_org_quads(quads, city), context, frame=True, roots=[city])
-    nodes = document["@graph"]
-    if len(nodes) == 1:
-        return {"@context": EMBED_CONTEXT, **nodes[0]}
-    return document
+    return single_node(to_jsonld(schema_org_quads(quads, city), context, frame=True, roots=[city]))
 
 
 def to_json(document: dict[str, Any]) -> str:

@@ -62,6 +62,12 @@ CONTEXT_PATH = f"context/{__version__}.jsonld"
 CONTEXT_IRI = PROJECT_ROOT + CONTEXT_PATH
 LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
+XSD_BOOLEAN = STANDARD_PREFIXES["xsd"] + "boolean"
+_BOOLEANS = ("true", "false")
+RDF_FIRST = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "first")
+RDF_REST = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "rest")
+RDF_NIL = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "nil")
+_NOT_HOLDING = (RDF_FIRST, RDF_REST, RDF_TYPE)
 #: Entries kept in each cache of compaction choices (one per IRI head) and of streamed JSON texts,
 #: bounded so that streaming millions of distinct IRIs stays in constant memory.
 _KEPT_LIMIT = 65_536
@@ -77,7 +83,8 @@ class Context:
     """What compaction needs to know of a JSON-LD context, and what `@context` to write.
 
     `prefixes` maps prefix name to namespace; `terms` maps a property or class IRI to its term;
-    `id_terms` holds the terms coerced to `"@type": "@id"`.
+    `id_terms` holds the terms coerced to `"@type": "@id"`, `set_terms` those whose values are
+    always an array (`"@container": "@set"`, for readers that index them).
     """
 
     reference: Json
@@ -85,6 +92,7 @@ class Context:
     terms: Mapping[str, str] = field(default_factory=dict)
     id_terms: frozenset[str] = frozenset()
     vocab: str | None = None
+    set_terms: frozenset[str] = frozenset()
     names: frozenset[str] = field(init=False)
     _by_namespace: dict[str, str] = field(init=False, repr=False)
     _compacted: dict[str, tuple[int, str] | tuple[()]] = field(init=False, repr=False)
@@ -108,6 +116,7 @@ class Context:
             {iri: t for iri, t in self.terms.items() if t not in names},
             self.id_terms - names,
             self.vocab,
+            self.set_terms - names,
         )
 
     def compact_iri(self, iri: str) -> str:
@@ -215,6 +224,7 @@ def parse_context(definitions: Mapping[str, Json], reference: Json) -> Context:
     }
     terms: dict[str, str] = {}
     id_terms = set()
+    set_terms = set()
     for name, value in sorted(raw.items()):
         if name in prefixes or value is None:
             continue
@@ -222,7 +232,16 @@ def parse_context(definitions: Mapping[str, Json], reference: Json) -> Context:
         terms[_expand(target, prefixes)] = name
         if isinstance(value, dict) and value.get("@type") == "@id":
             id_terms.add(name)
-    return Context(reference, prefixes, terms, frozenset(id_terms), definitions.get("@vocab"))
+        if isinstance(value, dict) and value.get("@container") == "@set":
+            set_terms.add(name)
+    return Context(
+        reference,
+        prefixes,
+        terms,
+        frozenset(id_terms),
+        definitions.get("@vocab"),
+        frozenset(set_terms),
+    )
 
 
 def _expand(value: str, prefixes: Mapping[str, str]) -> str:
@@ -245,8 +264,10 @@ def to_jsonld(
 ) -> dict[str, Json]:
     """The quads as one compact JSON-LD document (a dict; see `dumps` for the bytes).
 
-    With `frame`, each node referenced exactly once is nested under its referrer, starting from
-    `roots` (by default every `lc:LearningCity`); everything else stays top-level in `@graph`.
+    With `frame`, what belongs to each of the `roots` (by default every `lc:LearningCity`) is
+    nested under it (`_GraphWriter._plan_embedding`), an RDF list it holds is a `@list`, and a
+    blank node nothing refers to goes without its label; the rest stays top-level in `@graph`
+    (`single_node` makes a document of one node that node).
     """
     ordered = canonical_quads(dict.fromkeys(quads))
     roots = None if roots is None else list(roots)
@@ -257,13 +278,36 @@ def to_jsonld(
         graph = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
         by_graph[graph].append(quad)
     graph_names = {name for name in by_graph if name is not None}
-    top = _GraphWriter(context, by_graph.pop(None, []), frame, roots, graph_names).nodes()
+    labelled = graph_names | _across_graphs(by_graph)
+    top = _GraphWriter(context, by_graph.pop(None, []), frame, roots, labelled).nodes()
     for name, graph_quads in by_graph.items():
-        writer = _GraphWriter(context, graph_quads, frame, roots, graph_names)
+        writer = _GraphWriter(context, graph_quads, frame, roots, labelled)
         members = _sorted_nodes(writer.nodes())
         container = top.setdefault(name, {"@id": _id(context, name)})
         container["@graph"] = members
     return {"@context": context.reference, "@graph": _sorted_nodes(top)}
+
+
+def _across_graphs(by_graph: Mapping[Node | None, list[ox.Quad]]) -> set[Node]:
+    """The blank nodes used in more than one graph: each graph is written on its own, so these
+    keep their labels wherever they are (and are not made `@list`s)."""
+    seen: dict[Node, Node | None] = {}
+    across: set[Node] = set()
+    for graph, quads in by_graph.items():
+        for quad in quads:
+            for term in (quad.subject, quad.object):
+                if isinstance(term, ox.BlankNode) and seen.setdefault(term, graph) != graph:
+                    across.add(term)
+    return across
+
+
+def single_node(document: dict[str, Json]) -> dict[str, Json]:
+    """A document whose `@graph` holds one node object as that node with the `@context`: the
+    form readers of one framed thing (a city's page, a validation report) index directly."""
+    nodes = document["@graph"]
+    if len(nodes) != 1:
+        return document
+    return {"@context": document["@context"], **nodes[0]}
 
 
 def dumps(document: Json) -> bytes:
@@ -373,6 +417,8 @@ class _NodeTexts:
         datatype = literal.datatype.value
         if datatype == XSD_STRING:
             return text
+        if datatype == XSD_BOOLEAN and literal.value in _BOOLEANS:
+            return literal.value  # the JSON literal `true` or `false`
         opening = self._datatypes.get(datatype) or _remember(
             self._datatypes, datatype, self._datatype
         )
@@ -449,9 +495,12 @@ class _GraphWriter:
         quads: list[ox.Quad],
         frame: bool,
         roots: Iterable[Node] | None,
-        graph_names: set[Node],
+        labelled: set[Node],
     ) -> None:
+        """`labelled`: the nodes that name a graph or are used in another graph too."""
         self._context = context
+        self._frame = frame
+        self._labelled = labelled
         self._by_subject: dict[Node, list[ox.Quad]] = defaultdict(list)
         self._by_object: dict[Node, list[ox.Quad]] = defaultdict(list)
         for quad in quads:
@@ -462,10 +511,46 @@ class _GraphWriter:
         #: (the nested node being that statement's subject) under its object's `@reverse`.
         self._nested_by: dict[Node, ox.Quad] = {}
         self._reversed: dict[Node, list[ox.Quad]] = defaultdict(list)
+        #: Framed: the items of each RDF list written as `@list`, by its head, and every node of
+        #: those lists (their statements are the `@list`, so they are not written as nodes).
+        self._lists: dict[Node, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
+        self._in_lists: set[Node] = set()
         if frame:
-            self._plan_embedding(roots, graph_names)
+            self._find_lists()
+            self._plan_embedding(roots)
 
-    def _plan_embedding(self, roots: Iterable[Node] | None, graph_names: set[Node]) -> None:
+    def _find_lists(self) -> None:
+        """Each well-formed RDF list: blank nodes, each with one `rdf:first`, one `rdf:rest` and
+        nothing else, each referred to once (the head by its holder, the others by `rdf:rest`),
+        ending in `rdf:nil`. Anything else (a shared or cyclic tail, a list inside a list, whose
+        depth would be the data's) stays as nodes."""
+        for head, references in self._by_object.items():
+            if len(references) != 1 or references[0].predicate in _NOT_HOLDING:
+                continue  # a tail, an item of another list (written as nodes), or a class
+            items, chain, node = [], [], head
+            while node != RDF_NIL:
+                statements = self._by_subject.get(node, [])
+                if (
+                    not isinstance(node, ox.BlankNode)
+                    or node in self._labelled
+                    or node in chain
+                    or len(statements) != 2
+                    or {q.predicate for q in statements} != {RDF_FIRST, RDF_REST}
+                    or len(self._by_object.get(node, ())) != 1
+                ):
+                    break
+                first, rest = sorted(statements, key=lambda q: q.predicate != RDF_FIRST)
+                if isinstance(first.object, ox.Triple):
+                    break
+                items.append(first.object)
+                chain.append(node)
+                node = rest.object
+            else:
+                if chain:
+                    self._lists[head] = items
+                    self._in_lists.update(chain)
+
+    def _plan_embedding(self, roots: Iterable[Node] | None) -> None:
         """Choose which node goes under which: breadth first from the roots, both ways.
 
         A node is nested once, through the first statement that reaches it on a shortest path
@@ -473,13 +558,13 @@ class _GraphWriter:
         that two roots reach at the same distance (the network's organisation, a shared country)
         belongs to neither and stays top-level, and so do the roots, the nodes that name a graph
         (their `@graph` is attached at the top) and nodes no root reaches. Nesting stops at
-        `_MAX_DEPTH` levels, so a long chain (an `rdf:List`) cannot exhaust a reader's stack.
+        `_MAX_DEPTH` levels, so a long chain cannot exhaust a reader's stack.
         """
         if roots is None:
             roots = [s for s, qs in self._by_subject.items() if _is_learning_city(qs)]
         roots = [r for r in sorted(roots, key=str) if r in self._by_subject]
         owner = {root: root for root in roots}  # the root each node was reached from
-        nestable = self._by_subject.keys() - graph_names
+        nestable = self._by_subject.keys() - self._labelled - self._in_lists
         shared: set[Node] = set()
         level = roots
         for _depth in range(_MAX_DEPTH):
@@ -502,17 +587,26 @@ class _GraphWriter:
 
     def _neighbours(self, node: Node) -> Iterator[tuple[ox.Quad, Node]]:
         """The statements linking `node` to another node (never through `rdf:type`), with it:
-        what `node` refers to, then what refers to `node`, each in canonical order."""
+        what `node` refers to (the items of a list it holds included), then what refers to
+        `node`, each in canonical order."""
         for quad in self._by_subject[node]:
-            if quad.predicate != RDF_TYPE and isinstance(quad.object, ox.NamedNode | ox.BlankNode):
-                yield quad, quad.object
+            if quad.predicate == RDF_TYPE:
+                continue
+            targets = self._lists.get(quad.object, [quad.object])  # type: ignore[arg-type]
+            for target in targets:
+                if isinstance(target, ox.NamedNode | ox.BlankNode):
+                    yield quad, target
         for quad in self._by_object.get(node, ()):
-            if quad.predicate != RDF_TYPE:
+            if quad.predicate != RDF_TYPE and quad.subject not in self._in_lists:
                 yield quad, quad.subject
 
     def nodes(self) -> dict[Node, dict[str, Json]]:
         """Top-level node objects by subject; nested nodes sit inside the nodes they belong to."""
-        return {s: self._node(s) for s in self._by_subject if s not in self._nested_by}
+        return {
+            s: self._node(s)
+            for s in self._by_subject
+            if s not in self._nested_by and s not in self._in_lists
+        }
 
     def _node(self, subject: Node) -> dict[str, Json]:
         node: dict[str, Json] = {}
@@ -524,19 +618,20 @@ class _GraphWriter:
             if quad != through:  # the statement it is nested by: the `@reverse` above says it
                 key, value = self._entry(quad)
                 values[key].append(value)
-        node.update(_entries(values))
+        node.update(_entries(self._context, values))
         reverse: dict[str, list[Json]] = defaultdict(list)
         for quad in self._reversed.get(subject, ()):
             reverse[self._context.vocab_iri(quad.predicate.value)].append(self._node(quad.subject))
         if reverse:
-            node["@reverse"] = _entries(reverse)
+            node["@reverse"] = _entries(self._context, reverse)
         return node
 
     def _anonymous(self, node: Node) -> bool:
-        """Whether a nested blank node can go without its label: nothing else refers to it."""
-        through = self._nested_by.get(node)
-        if not isinstance(node, ox.BlankNode) or through is None:
+        """Whether a blank node can go without its label, framed: nothing refers to it but the
+        statement it is nested by (if any), in this graph or any other."""
+        if not self._frame or not isinstance(node, ox.BlankNode) or node in self._labelled:
             return False
+        through = self._nested_by.get(node)
         return all(quad == through for quad in self._by_object.get(node, ()))
 
     def _entry(self, quad: ox.Quad) -> tuple[str, Json]:
@@ -554,19 +649,33 @@ class _GraphWriter:
         if quad.predicate == RDF_TYPE:
             return "@type", _id(context, value)
         key = context.vocab_iri(predicate)
+        items = self._lists.get(value)
+        if items is not None:
+            if key in context.id_terms and any(isinstance(i, ox.Literal) for i in items):
+                key = context.compact_iri(predicate)
+            return key, {"@list": [self._value(quad, key, item) for item in items]}
+        return key, self._value(quad, key, value)
+
+    def _value(
+        self, quad: ox.Quad, key: str, value: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> Json:
+        """A value under `key` of the statement `quad` (or of a list it holds): a literal, the
+        node nested there, or a reference (a plain string under a term coerced to `@id`)."""
+        if isinstance(value, ox.Literal):
+            return _literal(self._context, value)
         if self._nested_by.get(value) == quad:
-            return key, self._node(value)
-        reference = _id(context, value)
-        return key, reference if key in context.id_terms else {"@id": reference}
+            return self._node(value)
+        reference = _id(self._context, value)
+        return reference if key in self._context.id_terms else {"@id": reference}
 
 
-def _entries(values: dict[str, list[Json]]) -> dict[str, Json]:
-    """Each key's values, sorted; a single value on its own."""
+def _entries(context: Context, values: dict[str, list[Json]]) -> dict[str, Json]:
+    """Each key's values, sorted; a single value on its own unless the key is a `@set` term."""
     entries: dict[str, Json] = {}
     for key, items in values.items():
         if len(items) > 1:
             items.sort(key=_sort_key)
-        entries[key] = items[0] if len(items) == 1 else items
+        entries[key] = items[0] if len(items) == 1 and key not in context.set_terms else items
     return entries
 
 
@@ -575,10 +684,15 @@ def _is_learning_city(quads: list[ox.Quad]) -> bool:
 
 
 def _literal(context: Context, literal: ox.Literal) -> Json:
+    """The one literal rule (the streamed text is the same): a plain string for `xsd:string`, a
+    JSON boolean for the canonical `xsd:boolean` forms (JSON-LD reads `true` back as
+    `"true"^^xsd:boolean`), a value object for anything else, lexical form as written."""
     if literal.language:
         return {"@language": literal.language, "@value": literal.value}
     if literal.datatype.value == XSD_STRING:
         return literal.value
+    if literal.datatype.value == XSD_BOOLEAN and literal.value in _BOOLEANS:
+        return literal.value == "true"
     return {"@type": context.compact_iri(literal.datatype.value), "@value": literal.value}
 
 

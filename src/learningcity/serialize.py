@@ -70,7 +70,9 @@ def serialize(
     ordered = canonical_quads(quads)
     namespaces = prefixes() if namespaces is None else namespaces
     if syntax.holds_datasets:
-        return ox.serialize(ordered, format=syntax.oxigraph, prefixes=_used(ordered, namespaces))
+        return ox.serialize(
+            ordered, format=syntax.oxigraph, prefixes=used_prefixes(ordered, namespaces)
+        )
     triples = [q.triple for q in ordered if isinstance(q.graph_name, ox.DefaultGraph)]
     if len(triples) != len(ordered):
         from learningcity.errors import InputError
@@ -88,7 +90,9 @@ def serialize(
             "a CONSTRUCT made an RDF 1.2 triple term, which N3 cannot carry; "
             "write it as turtle, nt, nquads, trig or xml instead"
         )
-    written = ox.serialize(triples, format=syntax.oxigraph, prefixes=_used(ordered, namespaces))
+    written = ox.serialize(
+        triples, format=syntax.oxigraph, prefixes=used_prefixes(ordered, namespaces)
+    )
     return _well_formed_xml(triples, written) if syntax.name == "xml" else written
 
 
@@ -175,7 +179,7 @@ def iris_in(quads: Iterable[ox.Quad]) -> set[str]:
     } | {q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal)}
 
 
-def _used(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str, str]:
+def used_prefixes(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str, str]:
     """Only the prefixes whose namespace starts some IRI of the data (short, stable headers)."""
     iris = iris_in(quads)
     heads = {head for head in map(iri_head, iris) if head is not None}

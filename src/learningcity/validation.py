@@ -19,7 +19,6 @@ hook refuses any socket or URL this thread opens, should a future query slip thr
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
@@ -39,7 +38,7 @@ from learningcity.errors import InputError
 from learningcity.load import load_paths
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.query import scan_query, tokenize
-from learningcity.serialize import TurtleWriter, canonical_quads, to_turtle
+from learningcity.serialize import TurtleWriter, canonical_quads, to_turtle, used_prefixes
 
 if TYPE_CHECKING:
     import rdflib
@@ -49,7 +48,6 @@ RDF = STANDARD_PREFIXES["rdf"]
 RDF_TYPE = ox.NamedNode(RDF + "type")
 NT = ox.RdfFormat.N_TRIPLES
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
-XSD_BOOLEAN = STANDARD_PREFIXES["xsd"] + "boolean"
 VIOLATION = ox.NamedNode(SH + "Violation")
 WARNING = ox.NamedNode(SH + "Warning")
 INFO = ox.NamedNode(SH + "Info")
@@ -978,162 +976,53 @@ def render_turtle(outcome: ValidationOutcome) -> str:
 
 # --- JSON-LD ------------------------------------------------------------------------------------
 
-#: Readable names for the report's own terms; IRIs of `@id` terms are written as compact strings.
-_JSONLD_TERMS: dict[str, tuple[str, bool]] = {
-    "ValidationReport": ("ValidationReport", False),
-    "ValidationResult": ("ValidationResult", False),
-    "conforms": ("conforms", False),
-    "result": ("result", False),
-    "focusNode": ("focusNode", True),
-    "resultPath": ("resultPath", True),
-    "value": ("value", False),
-    "resultSeverity": ("resultSeverity", True),
-    "sourceShape": ("sourceShape", True),
-    "sourceConstraintComponent": ("sourceConstraintComponent", True),
-    "sourceConstraint": ("sourceConstraint", True),
-    "resultMessage": ("resultMessage", False),
-    "detail": ("detail", False),
+#: Readable names for the report's own terms: (coerced to `@id`, always an array).
+_JSONLD_TERMS: dict[str, tuple[bool, bool]] = {
+    "ValidationReport": (False, False),
+    "ValidationResult": (False, False),
+    "conforms": (False, False),
+    "result": (False, True),
+    "focusNode": (True, False),
+    "resultPath": (True, False),
+    "value": (False, False),
+    "resultSeverity": (True, False),
+    "sourceShape": (True, False),
+    "sourceConstraintComponent": (True, False),
+    "sourceConstraint": (True, False),
+    "resultMessage": (False, True),
+    "detail": (False, True),
 }
-_SETS = {"result", "resultMessage", "detail"}
+
+
+def _report_context(report: list[ox.Quad]) -> dict[str, Any]:
+    """The project's prefixes the report uses, and a term per report term (`focusNode` for
+    `sh:focusNode`)."""
+    context: dict[str, Any] = {"sh": SH, **used_prefixes(report, prefixes())}
+    for term, (is_id, is_set) in _JSONLD_TERMS.items():
+        definition = {"@id": f"sh:{term}"}
+        if is_id:
+            definition["@type"] = "@id"
+        if is_set:
+            definition["@container"] = "@set"
+        context[term] = definition if len(definition) > 1 else definition["@id"]
+    return context
 
 
 def render_json(outcome: ValidationOutcome) -> str:
-    """The whole report graph as JSON-LD 1.1 with a readable context, nested and deterministic.
+    """The whole report graph as JSON-LD 1.1 with a readable, inline context, nested from the
+    report and deterministic, by the project's one JSON-LD writer (`learningcity.jsonld`).
 
-    The top-level object is the `sh:ValidationReport` (`conforms`, `result` ...); blank nodes used
-    once are nested where they are used, RDF lists become `@list`, and any other node sits in
-    `@graph`. Parsed by any JSON-LD processor it gives back exactly the report graph.
+    The top-level object is the `sh:ValidationReport` (`conforms` a JSON boolean, `result` always
+    an array ...); what the results hold is nested where it is first used, RDF lists (sequence
+    paths) are `@list`s. Parsed by any JSON-LD processor it gives back exactly the report graph.
     """
-    writer = _JsonLdWriter(outcome.report)
-    return json.dumps(writer.document(), ensure_ascii=False, indent=2) + "\n"
+    from learningcity.jsonld import dumps, parse_context, single_node, to_jsonld
 
-
-class _JsonLdWriter:
-    def __init__(self, quads: Iterable[ox.Quad]) -> None:
-        self.index = _Index(quads)
-        self.references: dict[Any, int] = {}
-        for edges in self.index.edges.values():
-            for objects in edges.values():
-                for o in objects:
-                    self.references[o] = self.references.get(o, 0) + 1
-        self.names = prefixes()
-        self.used: set[str] = set()
-
-    def document(self) -> dict[str, Any]:
-        roots = [s for s in self.index.edges if self._is_root(s)]
-        nodes = sorted((self.node(s) for s in roots), key=_json_key)
-        shared = {str(s): self.node(s) for s in self.index.edges if self.references.get(s, 0) > 1}
-        _embed_at_first_use(nodes, shared)
-        nodes += sorted(shared.values(), key=_json_key)  # only blank-node cycles no root reaches
-        body: dict[str, Any] = nodes[0] if len(nodes) == 1 else {"@graph": nodes}
-        return {"@context": self.context(), **body}
-
-    def _is_root(self, subject: Any) -> bool:
-        return isinstance(subject, ox.NamedNode) or self.references.get(subject, 0) == 0
-
-    def context(self) -> dict[str, Any]:
-        context: dict[str, Any] = {
-            name: self.names[name] for name in sorted(self.used | {"sh", "xsd"})
-        }
-        for term, (local, is_id) in _JSONLD_TERMS.items():
-            definition: dict[str, str] = {"@id": f"sh:{local}"}
-            if is_id:
-                definition["@type"] = "@id"
-            if term in _SETS:
-                definition["@container"] = "@set"
-            context[term] = definition if len(definition) > 1 else definition["@id"]
-        return context
-
-    def _nested(self, node: Any) -> bool:
-        return isinstance(node, ox.BlankNode) and self.references.get(node, 0) == 1
-
-    def node(self, subject: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if isinstance(subject, ox.NamedNode) or self.references.get(subject, 0) > 1:
-            out["@id"] = self.iri(subject) if isinstance(subject, ox.NamedNode) else str(subject)
-        edges = self.index.edges.get(subject, {})
-        types = sorted(self.type_name(t) for t in edges.get(RDF + "type", []))
-        if types:
-            out["@type"] = types[0] if len(types) == 1 else types
-        properties = sorted(
-            ((self.key(p), objects) for p, objects in edges.items() if p != RDF + "type"),
-            key=lambda item: item[0],
-        )
-        for key, objects in properties:
-            coerced = key in _JSONLD_TERMS and _JSONLD_TERMS[key][1]
-            values = sorted((self.value(o, coerced) for o in objects), key=_json_key)
-            out[key] = values if len(values) > 1 or key in _SETS else values[0]
-        return out
-
-    def key(self, predicate: str) -> str:
-        if predicate.startswith(SH) and predicate[len(SH) :] in _JSONLD_TERMS:
-            return predicate[len(SH) :]
-        return self.iri(ox.NamedNode(predicate))
-
-    def type_name(self, cls: Any) -> str:
-        if isinstance(cls, ox.NamedNode) and cls.value[len(SH) :] in _JSONLD_TERMS:
-            return cls.value[len(SH) :]
-        return self.iri(cls) if isinstance(cls, ox.NamedNode) else str(cls)
-
-    def iri(self, node: ox.NamedNode) -> str:
-        for name, namespace in sorted(self.names.items(), key=lambda item: -len(item[1])):
-            local = node.value[len(namespace) :]
-            if node.value.startswith(namespace) and local and not local.startswith("/"):
-                self.used.add(name)
-                return f"{name}:{local}"
-        return node.value
-
-    def value(self, term: Any, coerced: bool) -> Any:
-        if isinstance(term, ox.Literal):
-            return self.literal(term, coerced)
-        if self._is_list(term):
-            return {"@list": [self.value(item, False) for item in self.index.rdf_list(term)]}
-        if self._nested(term):
-            return self.node(term)
-        if isinstance(term, ox.BlankNode):
-            return {"@id": str(term)}  # shared: `_embed_at_first_use` fills in the first one
-        return self.iri(term) if coerced else {"@id": self.iri(term)}
-
-    def _is_list(self, term: Any) -> bool:
-        """A well-formed RDF list of blank nodes, each used once, holding only first and rest."""
-        while term != ox.NamedNode(RDF + "nil"):
-            if not self._nested(term) or set(self.index.edges.get(term, {})) != {
-                RDF + "first",
-                RDF + "rest",
-            }:
-                return False
-            if len(self.index.objects(term, RDF + "first")) != 1:
-                return False
-            term = self.index.one(term, RDF + "rest")
-        return True
-
-    def literal(self, literal: ox.Literal, coerced: bool) -> Any:
-        """A JSON string or boolean where that reads back the same, else a value object."""
-        if literal.language:
-            return {"@value": literal.value, "@language": literal.language}
-        datatype = literal.datatype.value
-        if datatype == XSD_STRING:
-            return {"@value": literal.value} if coerced else literal.value
-        if datatype == XSD_BOOLEAN and literal.value in ("true", "false"):
-            return literal.value == "true"
-        return {"@value": literal.value, "@type": self.iri(literal.datatype)}
-
-
-def _embed_at_first_use(tree: Any, shared: dict[str, dict[str, Any]]) -> None:
-    """Replace the first reference to each shared blank node, in document order, by the node.
-
-    A blank node used by several results (pyshacl shares one list for a sequence path) is then
-    written once, inside the first result, and referenced by its `@id` from the others.
-    """
-    if isinstance(tree, list):
-        for item in tree:
-            _embed_at_first_use(item, shared)
-    elif isinstance(tree, dict):
-        if tree.keys() == {"@id"} and tree["@id"] in shared:
-            tree.update(shared.pop(tree["@id"]))
-        for value in list(tree.values()):
-            _embed_at_first_use(value, shared)
-
-
-def _json_key(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    definitions = _report_context(list(outcome.report))
+    report_type = ox.NamedNode(SH + "ValidationReport")
+    reports = {
+        q.subject for q in outcome.report if q.predicate == RDF_TYPE and q.object == report_type
+    }
+    context = parse_context(definitions, definitions)
+    document = to_jsonld(outcome.report, context, frame=True, roots=reports)
+    return dumps(single_node(document)).decode("utf-8")
