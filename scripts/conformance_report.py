@@ -1,5 +1,6 @@
 """Write docs/conformance.md from a run of the W3C suites through the `learningcity` command,
-and of the SPARQL protocol manifest against `learningcity serve`.
+of the SPARQL query syntax tests through `query -f` and `/sparql`, and of the SPARQL protocol
+manifest against `learningcity serve`.
 
 Usage: .venv/bin/python scripts/conformance_report.py
 The conformance tests (tests/conformance) fail when the committed file differs from their run.
@@ -14,11 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from conformance import protocol
 from conformance.report import DOC, render, run_suite
+from conformance.sparql_syntax import run_doors
 from conformance.w3c import SUITES
 
 
 def main() -> None:
-    suites = render({suite: run_suite(suite) for suite in SUITES})
+    results = {suite: run_suite(suite) for suite in SUITES}
+    suites = render({**results, **run_doors()})
     DOC.write_text(suites + "\n" + protocol.section(protocol.run_all()), encoding="utf-8")
     print(f"wrote {DOC}")
 

@@ -58,13 +58,9 @@ class Source:
 
     @property
     def base_iri(self) -> str | None:
-        """What relative IRIs resolve against: `--base-iri`, else the file's own `file:` IRI
-        (RFC 3986 5.1.3: the IRI a document was retrieved from, as riot and rdflib read a file);
-        stdin has none, so a relative IRI there is refused (JSON-LD drops it, as its spec says).
-        """
-        if self.given_base is not None or self.path is None:
-            return self.given_base
-        return self.path.resolve().as_uri()
+        """What relative IRIs resolve against (`document_base`); stdin has none, so a relative
+        IRI there is refused (JSON-LD drops it, as its spec says)."""
+        return document_base(self.path, self.given_base)
 
     def read(self) -> bytes:
         if self.path is None:
@@ -85,6 +81,15 @@ class Source:
             except (OSError, EOFError) as error:
                 raise InputError(f"{self.path}: not a readable gzip file ({error})") from None
         return raw
+
+
+def document_base(path: Path | None, given: str | None = None) -> str | None:
+    """The base IRI of a document read from `path` (None: stdin): `given` (`--base-iri`), else
+    the file's own `file:` IRI (RFC 3986 5.1.3: the IRI a document was retrieved from, as riot
+    and rdflib read a file, and ARQ a query file); stdin has none. DATA and queries alike."""
+    if given is not None or path is None:
+        return given
+    return path.resolve().as_uri()
 
 
 def resolve_sources(

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal as TypingLiteral
 
@@ -174,6 +175,16 @@ class QueryScan:
     #: Whether the query may read named graphs (a GRAPH pattern, a FROM or FROM NAMED clause):
     #: without them it reads the default graph only (`learningcity.dataset`).
     names_graphs: bool = False
+    #: Offset of the first IRI that is relative (no scheme) and read before any BASE, if any:
+    #: it resolves only against a base IRI given with the query (`_check_tokens`).
+    relative: int | None = None
+
+
+#: What a bracket holds, which decides where Oxigraph may read `<` as less-than (`_check_iri`):
+#: an expression (parentheses of FILTER, BIND, a call, the clauses outside any group), a group
+#: (`{`: triples and pattern keywords), a VALUES data block, or terms (a collection, a VALUES
+#: row, `[ ... ]`, a property path in parentheses), where no operator can stand.
+_EXPRESSION, _GROUP, _DATA, _TERMS = "expression", "group", "data", "terms"
 
 
 def scan_query(
@@ -189,10 +200,11 @@ def scan_query(
     Refused (`InputError`, one line with the position): SPARQL Update keywords (this tool never
     changes data); SERVICE unless `allow_service`; nesting deeper than `max_nesting` (see
     `MAX_QUERY_NESTING`) or, if given, brackets deeper than `max_brackets` (for parsers that
-    recurse further per bracket), before any parser recurses; an IRI that could be read as less-than
-    followed by more query (`_check_iri`); an unterminated string. Nothing is parsed or
-    evaluated, so this costs the same whatever the query would do; syntax errors come from the
-    run itself.
+    recurse further per bracket), before any parser recurses; an IRI in an expression that could
+    be read as less-than followed by more query (`_check_iri`); an unterminated string. Any
+    other query of the SPARQL 1.1 grammar passes (the W3C syntax tests, tests/conformance), but
+    for a prefix or a word that contains SERVICE (below). Nothing is parsed or evaluated, so
+    this costs the same whatever the query would do; syntax errors come from the run itself.
 
     SERVICE is decided the way Oxigraph's parser matches keywords: without a word boundary, so
     `trueSERVICE<...>`, `SERVICESILENT<...>` and the prefixed name `SERVICE:x` (the keyword,
@@ -205,9 +217,13 @@ def scan_query(
     """
     scan = QueryScan()
     opened: list[str] = []  # the open brackets, innermost last
+    holds: list[str] = []  # per open bracket: what it holds (`_holds`)
     chained = [0]  # per open bracket, and for the top level: the levels it has added
     nesting = 0  # the sum of `chained`: how deep the current token sits in Oxigraph's tree
     previous: re.Match[str] | None = None  # the previous significant token
+    before: re.Match[str] | None = None  # and the one before it
+    data_next = False  # a VALUES was read: the next `{` opens its data block
+    based = False  # a BASE was declared: relative IRIs after it resolve against it
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         if kind in _SKIPPED:
@@ -226,6 +242,10 @@ def scan_query(
             if scan.form is None and keyword in FORMS:
                 scan.form = keyword
             scan.names_graphs = scan.names_graphs or keyword in ("GRAPH", "FROM")
+            if keyword == "SELECT" and holds and holds[-1] == _GROUP:
+                holds[-1] = _EXPRESSION  # a subquery: its clauses hold expressions
+            data_next = data_next or keyword == "VALUES"
+            based = based or keyword == "BASE"
             deeper = keyword in _CHAINING_WORDS
         elif kind == "pname":
             prefix = token.partition(":")[0]
@@ -236,8 +256,11 @@ def scan_query(
             else:
                 scan.used.setdefault(prefix, match.start())
         elif kind == "iri":
-            if opened and opened[-1] in "(<" and _is_value(previous):
+            ambiguous = bool(holds) and holds[-1] == _EXPRESSION and _is_value(previous)
+            if ambiguous:
                 _check_iri(text, match, source)
+            elif scan.relative is None and not based and _RELATIVE.match(token):
+                scan.relative = match.start()
         elif kind == "punct":
             if token in _QUOTES:
                 raise _unterminated(text, match.start(), source)
@@ -246,6 +269,10 @@ def scan_query(
                 # A `{` is one more element of the group it is in; `(`, `[`, `<<` hold flat
                 # lists (arguments, VALUES rows, collections), deeper only while open.
                 chained[-1] += token == "{"
+                holds.append(
+                    _holds(token, holds[-1] if holds else _EXPRESSION, previous, before, data_next)
+                )
+                data_next = data_next and token != "{"
                 opened.append(token)
                 chained.append(token != "{")
                 nesting += 1
@@ -256,6 +283,7 @@ def scan_query(
             elif bracket == "close":
                 if opened:
                     opened.pop()
+                    holds.pop()
                     nesting -= chained.pop()
             else:
                 deeper = bracket is None and token in _CHAINING_PUNCT
@@ -264,8 +292,52 @@ def scan_query(
             nesting += 1
             if nesting > max_nesting:
                 raise _too_deep(text, match, max_nesting, source)
-        previous = match
+        previous, before = match, previous
     return scan
+
+
+#: An IRI with no scheme: relative, resolved against the query's base IRI.
+_RELATIVE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)")
+#: Words after which, in a group, `(` opens an expression (`FILTER(`, `BIND(`), and the word
+#: before a call's name that makes `name(` one (`FILTER regex(`, `FILTER ex:f(`).
+_EXPRESSION_WORDS = frozenset(("FILTER", "BIND"))
+_NAME_KINDS = frozenset(("word", "iri", "pname"))
+
+
+def _holds(
+    token: str,
+    outer: str,
+    previous: re.Match[str] | None,
+    before: re.Match[str] | None,
+    data_next: bool,
+) -> str:
+    """What the bracket `token` opens holds, inside a bracket holding `outer` (the clauses
+    outside any group hold expressions: a SELECT's `( ... AS ?x)`, ORDER BY, HAVING).
+
+    A `{` holds a group, or the data block of the VALUES before it. Inside an expression every
+    other bracket holds one. In a group only FILTER and BIND start one (`FILTER(`, `BIND(`,
+    `FILTER regex(`, `FILTER <f>(`); any other `(` there is a collection or a property path,
+    and inside a data block a row: terms, between which SPARQL has no operator.
+    """
+    if token == "{":
+        return _DATA if data_next else _GROUP
+    if outer == _EXPRESSION:
+        return _EXPRESSION
+    if token == "(" and outer == _GROUP and _starts_expression(previous, before):
+        return _EXPRESSION
+    return _TERMS
+
+
+def _starts_expression(previous: re.Match[str] | None, before: re.Match[str] | None) -> bool:
+    if previous is None:
+        return False
+    if previous.group().upper() in _EXPRESSION_WORDS:
+        return True
+    return (
+        previous.lastgroup in _NAME_KINDS
+        and before is not None
+        and before.group().upper() == "FILTER"
+    )
 
 
 def _bracket(text: str, match: re.Match[str]) -> str | None:
@@ -289,11 +361,12 @@ def _is_value(match: re.Match[str] | None) -> bool:
 
 
 def _check_iri(text: str, match: re.Match[str], source: str) -> None:
-    """Refuse `<...>` after a value inside parentheses if reading `<` as less-than hides query.
+    """Refuse `<...>` after a value in an expression if reading `<` as less-than hides query.
 
-    There Oxigraph reads `<` as less-than when it can (`FILTER(?a<...`) and what follows up to
-    `>` as more query: a `#` in it starts a comment that runs past the `>`, a `'` a string, and
-    brackets nest unseen. So `FILTER(1<2)SERVICE:x#>`, then `{ ... }` on the next line, is a
+    In an expression (`_holds`; never in a collection, a VALUES row or a triple) Oxigraph reads
+    `<` as less-than when it can (`FILTER(?a<...`) and what follows up to `>` as more query:
+    a `#` in it starts a comment that runs past the `>`, a `'` a string, and brackets nest
+    unseen. So `FILTER(1<2)SERVICE:x#>`, then `{ ... }` on the next line, is a
     SERVICE to Oxigraph that a lexer taking `<2)SERVICE:x#>` for an IRI misses (measured).
     Without those characters both readings meet again at `>`. An IRI with `//` before any of
     them cannot be read as query (`//` is never valid SPARQL outside strings, IRIs and
@@ -336,9 +409,12 @@ def _too_deep(
     )
 
 
-def _check_tokens(text: str, allow_service: bool, source: str, prefixes: bool) -> Form:
-    """The query form, after `scan_query`'s refusals and an undeclared prefix (named plainly:
-    Oxigraph lists every character it expected)."""
+def _check_tokens(
+    text: str, allow_service: bool, source: str, prefixes: bool, base_iri: str | None = None
+) -> Form:
+    """The query form, after `scan_query`'s refusals, an undeclared prefix (named plainly:
+    Oxigraph lists every character it expected) and, with no `base_iri`, a relative IRI before
+    any BASE (Oxigraph reports it as a syntax error further on: "expected OPTIONAL")."""
     scan = scan_query(text, allow_service=allow_service, source=source)
     if scan.form is None:
         raise InputError(
@@ -351,21 +427,34 @@ def _check_tokens(text: str, allow_service: bool, source: str, prefixes: bool) -
                 f"{position(text, offset, source)}: unknown prefix '{prefix}:'; "
                 f"declare it with PREFIX {prefix}: <...>"
             )
+    if base_iri is None and scan.relative is not None:
+        iri = _TOKEN_RE.match(text, scan.relative)
+        shown = iri.group() if iri and len(iri.group()) <= 40 else "an IRI"
+        raise InputError(
+            f"{position(text, scan.relative, source)}: {shown} is relative and the query has no "
+            "base IRI; declare BASE <...> or give one (--base-iri)"
+        )
     return scan.form  # type: ignore[return-value]
 
 
 def inspect_query(
-    text: str, *, allow_service: bool = False, prefixes: bool = True, source: str = "query"
+    text: str,
+    *,
+    allow_service: bool = False,
+    prefixes: bool = True,
+    source: str = "query",
+    base_iri: str | None = None,
 ) -> Form:
     """The form of a read-only query ("SELECT", "ASK", "CONSTRUCT" or "DESCRIBE").
 
-    Raises `InputError` for what `scan_query` refuses and for an undeclared prefix. Decided on
-    tokens only: nothing is parsed or evaluated (pyoxigraph has no parse-only call, and even a
-    SELECT over an empty store starts evaluating, SERVICE requests included: measured), so this
-    costs the same whatever the query would do. Syntax errors are reported by the run itself
-    (`query:line:column: ...`).
+    Raises `InputError` for what `scan_query` refuses, for an undeclared prefix and, unless the
+    query will run with a `base_iri`, for a relative IRI it does not resolve itself (BASE).
+    Decided on tokens only: nothing is parsed or evaluated (pyoxigraph has no parse-only call,
+    and even a SELECT over an empty store starts evaluating, SERVICE requests included:
+    measured), so this costs the same whatever the query would do. Syntax errors are reported
+    by the run itself (`query:line:column: ...`).
     """
-    return _check_tokens(text, allow_service, source, prefixes)
+    return _check_tokens(text, allow_service, source, prefixes, base_iri)
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,21 +499,43 @@ class QueryResult:
         return write_result(self, format_name, namespaces)
 
 
-def _evaluate(
+def evaluate(
     store: ox.Store,
     text: str,
-    source: str,
     *,
-    prefixes: bool,
+    prefixes: Mapping[str, str] | None,
+    base_iri: str | None = None,
     substitutions: Mapping[str, Term] | None = None,
+    source: str = "query",
+    default_graph: list[ox.NamedNode] | None = None,
+    named_graphs: list[ox.NamedNode] | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Oxigraph's answer to a checked query (`inspect_query`); what it refuses, in one line.
+
+    `base_iri` resolves the query's relative IRIs (a BASE in the query takes precedence);
+    `default_graph` and `named_graphs`, when given, are the dataset it runs over.
+    A call of a function Oxigraph does not know is an error value, as SPARQL 1.1 (section 17)
+    makes any function error: the expression is unbound, a FILTER false (`_error_functions`).
+    """
     variables = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
+    options = {
+        "prefixes": dict(prefixes) if prefixes is not None else None,
+        "base_iri": base_iri,
+        "substitutions": variables or None,
+        "default_graph": default_graph,
+        "named_graphs": named_graphs,
+    }
+    unknown: dict[ox.NamedNode, Callable[..., None]] = {}
     try:
-        return store.query(
-            text,
-            prefixes=_default_prefixes() if prefixes else None,
-            substitutions=variables or None,
-        )
+        while True:
+            try:
+                return store.query(text, custom_functions=unknown or None, **options)
+            except RuntimeError as error:
+                named = _unknown_function(error)
+                if named is None or named in unknown:
+                    raise
+                unknown.update(_error_functions(text, options) if not unknown else {})
+                unknown[named] = _error_value
     except SyntaxError as error:
         raise InputError(position_message(source, error)) from None
     except RuntimeError as error:
@@ -433,6 +544,80 @@ def _evaluate(
                 f"{source}: a parameter must be a variable of the query's SELECT clause ({error})"
             ) from None
         raise InputError(f"{source}: the query failed: {error}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Functions Oxigraph does not know: SPARQL error values
+# --------------------------------------------------------------------------------------------
+#
+# Oxigraph refuses a whole query that calls a function it does not implement ("The custom
+# function <...> is not supported"), before evaluating anything. SPARQL 1.1 has no such
+# refusal: a function that cannot be evaluated raises an error in the expression, which leaves
+# a BIND or a projected expression unbound and makes a FILTER false (section 17.2), and is how
+# Jena's ARQ answers an unknown function. pyoxigraph offers one hook that keeps that behaviour
+# inside its own evaluation: `custom_functions`, which map an IRI to a Python callable that may
+# return None, an error. It needs the IRIs in advance, and a custom function replaces a built-in
+# of the same IRI (the `xsd:` casts, measured: `xsd:integer("1")` became unbound), so only what
+# Oxigraph itself names as unsupported becomes an error function, never a built-in. Rewriting
+# the query text instead would move every error position and risk changing what it means.
+
+_UNSUPPORTED = re.compile(r"The custom function (?P<iri><[^>]*>) is not supported")
+
+
+def _unknown_function(error: RuntimeError) -> ox.NamedNode | None:
+    """The function Oxigraph refused a query for, or None for any other error."""
+    found = _UNSUPPORTED.fullmatch(str(error))
+    return ox.NamedNode(found["iri"][1:-1]) if found else None
+
+
+def _error_value(*_arguments: Term) -> None:
+    """An unknown function's value: None, an error to Oxigraph (unbound, a false FILTER)."""
+    return None
+
+
+def _error_functions(
+    text: str, options: Mapping[str, object]
+) -> dict[ox.NamedNode, Callable[..., None]]:
+    """Every function the query calls that Oxigraph does not know, as error functions.
+
+    Found in one pass, so a query calling many unknown functions costs one more parse, not one
+    per function (each refusal names a single IRI; a retry per IRI was measured at 122 s for
+    1,000). The names called (an IRI or prefixed name before `(`) are resolved by Oxigraph
+    itself, as values of a VALUES block under the query's own prologue (PREFIX, BASE) and
+    options; each is then kept if Oxigraph refuses a call of it alone. A name missed here (the
+    VALUES block refused) is still caught, one refusal at a time, by `evaluate`.
+    """
+    tokens = list(_significant(tokenize(text)))
+    start = next((t.start for t in tokens if t.keyword in FORMS), 0)
+    called = {
+        token.text
+        for token, following in pairwise(tokens)
+        if token.kind in ("iri", "pname") and following.text == "("
+    }
+    probe = f"{text[:start]}\nSELECT * {{ VALUES ?f {{ {' '.join(sorted(called))} }} }}"
+    empty = ox.Store()
+    try:
+        names = {
+            row["f"]
+            for row in empty.query(
+                probe, prefixes=options["prefixes"], base_iri=options["base_iri"]
+            )
+        }
+    except (SyntaxError, RuntimeError):
+        return {}
+    return {
+        name: _error_value
+        for name in names
+        if isinstance(name, ox.NamedNode) and _is_unknown(empty, name)
+    }
+
+
+def _is_unknown(empty: ox.Store, name: ox.NamedNode) -> bool:
+    try:
+        empty.query(f"SELECT ({name}() AS ?v) {{}}")
+    except RuntimeError as error:
+        return _unknown_function(error) == name
+    return False
 
 
 @cache
@@ -448,15 +633,24 @@ def run_query(
     substitutions: Mapping[str, Term] | None = None,
     prefixes: bool = True,
     source: str = "query",
+    base_iri: str | None = None,
 ) -> QueryResult:
     """Run a read-only query on `store`.
 
     `substitutions` binds variables (by name, without `?`) to RDF terms the SEP-0007 way, so a
     value can never change the query's structure. `prefixes` makes the project's prefixes
-    (`schema:`, `lc:`, `city:` ...) usable without PREFIX lines.
+    (`schema:`, `lc:`, `city:` ...) usable without PREFIX lines. `base_iri` resolves relative
+    IRIs; without it, a relative IRI the query does not resolve itself (BASE) is refused.
     """
-    form = _check_tokens(text, allow_service, source, prefixes)
-    result = _evaluate(store, text, source, prefixes=prefixes, substitutions=substitutions)
+    form = _check_tokens(text, allow_service, source, prefixes, base_iri)
+    result = evaluate(
+        store,
+        text,
+        prefixes=_default_prefixes() if prefixes else None,
+        base_iri=base_iri,
+        substitutions=substitutions,
+        source=source,
+    )
     if isinstance(result, ox.QueryTriples):
         return QueryResult(form, list(result))
     return QueryResult(form, result)

@@ -270,18 +270,23 @@ def query_remote(
     source: str = "query",
     timeout: float = 60.0,
     graphs: Sequence[str] = (),
+    base_iri: str | None = None,
 ) -> QueryResult:
     """Run a query on a remote endpoint and read its answer into a `QueryResult`.
 
     The same checks as `run_query` apply; results are requested as SPARQL JSON (or XML, TSV) or
     N-Triples and parsed whole, so every output format and the ASK exit code work as for local
     data, and an answer that does not parse fails here, in one line, not half-way through output.
+    `base_iri` goes with the query as a BASE line, so relative IRIs resolve as they do locally;
+    without it the endpoint resolves them against its own URL.
     """
-    form = _check_tokens(text, allow_service, source, prefixes)
+    form = _check_tokens(text, allow_service, source, prefixes, base_iri or endpoint_url)
     if substitutions:
         text = substitute_text(text, substitutions, source)
     if prefixes:
         text = with_prologue(text)
+    if base_iri is not None:
+        text = f"BASE <{base_iri}>\n{text}"
     if form in ("SELECT", "ASK"):
         response = run_remote(
             endpoint_url, text, timeout=timeout, expect=_is_results, graphs=graphs

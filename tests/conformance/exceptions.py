@@ -54,4 +54,6 @@ EXCEPTIONS: dict[str, dict[str, str]] = {
         "tso11": _REMOTE,
         "ttn01": f"{_OPTION} (processingMode json-ld-1.0)",
     },
+    "sparql-query": {},
+    "sparql-endpoint": {},
 }

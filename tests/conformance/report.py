@@ -1,4 +1,5 @@
-"""`docs/conformance.md`, computed from a run of the W3C suites (`w3c.run_case`).
+"""`docs/conformance.md`, computed from a run of the W3C suites (`w3c.run_case`, and the SPARQL
+query syntax tests through both doors, `sparql_syntax.run_doors`).
 
 Each suite renders as one summary row and one section of exceptions, so each suite's test can
 check its own part of the committed document without running the other suites.
@@ -11,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from conformance.exceptions import EXCEPTIONS
+from conformance.sparql_syntax import DOORS
 from conformance.w3c import SUITES, SUITES_DIR, Outcome, cases, run_case
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
@@ -32,7 +34,15 @@ assumes for the file (`mf:assumedTestBase`, or the JSON-LD test's `base` option 
 URL), so relative IRIs resolve as the suite expects and the output is compared as produced.
 JSON-LD tests that apply only to JSON-LD 1.0 (11) are left out.
 
+The SPARQL 1.1 query syntax tests run through `learningcity query -f FILE DATA` (positive:
+exit 0; negative: exit 2, nothing on stdout, one stderr line `learningcity: error:
+FILE:LINE:COLUMN: message`) and through a running `learningcity serve`, POSTed to `/sparql`
+(positive: 200; negative: 400 with a one-line body). The base IRI of a query is the query
+file's own `file:` IRI on the command line and the endpoint's URL on the server.
+
 """
+#: suite or door -> its label in the document
+LABELS: dict[str, str] = {**{suite: label for suite, (_, label) in SUITES.items()}, **DOORS}
 
 
 def key(outcome: Outcome) -> str:
@@ -47,7 +57,7 @@ def run_suite(suite: str) -> list[Outcome]:
 
 def baseline(suite: str) -> str:
     """rdflib 7.6's own pass count on the suite, from rdflib-baseline.json."""
-    if suite == "jsonld":
+    if suite not in SUITES or suite == "jsonld":
         return "not measured"
     document = json.loads((SUITES_DIR / "rdflib-baseline.json").read_text(encoding="utf-8"))
     per_type = _find_suite(document, suite)
@@ -71,13 +81,13 @@ def row(suite: str, outcomes: list[Outcome]) -> str:
         for kind in ("positive", "negative", "eval")
         if any(o.case.kind == kind for o in outcomes)
     )
-    label = SUITES[suite][1]
-    return f"| {label} | {kinds} | {passed}/{len(outcomes)} ({share:.1f}%) | {baseline(suite)} |"
+    counts = f"{passed}/{len(outcomes)} ({share:.1f}%)"
+    return f"| {LABELS[suite]} | {kinds} | {counts} | {baseline(suite)} |"
 
 
 def section(suite: str, outcomes: list[Outcome]) -> str:
     failed = [o for o in outcomes if not o.passed]
-    title = f"### {SUITES[suite][1]}\n\n"
+    title = f"### {LABELS[suite]}\n\n"
     if not failed:
         return title + "Every test passes.\n"
     lines = ["| test | kind | what the command does | why |", "|---|---|---|---|"]

@@ -26,7 +26,6 @@ from learningcity.cli import main
 from learningcity.errors import ExitCode
 
 SUITES_DIR = (Path(__file__).resolve().parents[3] / "shared" / "testsuites").resolve()
-RDFT = "http://www.w3.org/ns/rdftest#"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = ox.NamedNode(RDF + "type")
@@ -104,7 +103,11 @@ def cases(suite: str) -> list[Case]:
 
 def rdf_cases(suite: str) -> list[Case]:
     """The entries of an rdf-tests manifest, in manifest order."""
-    folder = SUITES_DIR / SUITES[suite][0]
+    return manifest_cases(suite, SUITES_DIR / SUITES[suite][0])
+
+
+def manifest_cases(suite: str, folder: Path) -> list[Case]:
+    """The entries of the `manifest.ttl` in `folder` (w3c/rdf-tests: RDF or SPARQL), in order."""
     manifest_path = folder / "manifest.ttl"
     graph = list(ox.parse(path=manifest_path, base_iri=manifest_path.as_uri()))
     edges: dict[object, dict[str, list[object]]] = {}
@@ -140,7 +143,9 @@ def _rdf_list(edges: dict[object, dict[str, list[object]]], node: object) -> Ite
 
 
 def _kind(type_iri: str) -> str:
-    local = type_iri.removeprefix(RDFT)
+    """positive, negative or eval, from `rdft:TestTurtleNegativeSyntax`, `rdft:TestXMLEval`,
+    `mf:PositiveSyntaxTest11` ..."""
+    local = type_iri.rsplit("#", 1)[-1].removesuffix("11").removesuffix("Test")
     if local.endswith("NegativeSyntax") or local.endswith("NegativeEval"):
         return "negative"
     return "eval" if local.endswith("Eval") else "positive"

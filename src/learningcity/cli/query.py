@@ -21,6 +21,7 @@ from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError
 from learningcity.formats import RESULTS_FORMATS, SYNTAXES, format_for
 from learningcity.interrupt import interruptible
+from learningcity.load import document_base
 from learningcity.namespaces import with_declared
 from learningcity.query import (
     OUTPUT_FORMATS,
@@ -106,6 +107,8 @@ def query(
 
     The project's prefixes (schema:, lc:, city:, ...) need no PREFIX lines. Updates are refused;
     SERVICE is refused unless --allow-service. An ASK query exits 0 when true, 1 when false.
+    --base-iri is the base of the query too (a query file's default is its own file: IRI); a
+    function the engine does not know is a SPARQL error: unbound, or a FILTER that is false.
 
     \b
     Examples:
@@ -124,6 +127,7 @@ def query(
         emit(_listing(list_named_queries(), output_format), output)
         return ExitCode.OK
     request = _request(query_text, data, query_file, name, params)
+    query_base = document_base(request.path, base_iri)
     if graphs and not endpoint:
         raise InputError("--graph names graphs of --endpoint; add --endpoint URL")
     if endpoint:
@@ -138,12 +142,16 @@ def query(
             substitutions=request.bindings,
             source=request.source,
             graphs=graphs,
+            base_iri=query_base,
         )
         body, asked_false = _written(result, output_format, output, None)
     else:
-        inspect_query(request.text, allow_service=allow_service, source=request.source)
+        inspect_query(
+            request.text, allow_service=allow_service, source=request.source, base_iri=query_base
+        )
         scan = scan_query(request.text, allow_service=allow_service, source=request.source)
-        data = open_input(request.data, input_format, store, base_iri)
+        # With --store, --base-iri is the query's alone: the store's IRIs were resolved by `load`.
+        data = open_input(request.data, input_format, store, None if store else base_iri)
         with TerminalProgress.for_stderr() as progress:
             progress(f"reading {data.display}")
             # straight into a Store, no Dataset; the vocabulary only if the query can read it
@@ -161,6 +169,7 @@ def query(
                             allow_service=allow_service,
                             substitutions=request.bindings,
                             source=request.source,
+                            base_iri=query_base,
                         )
                         return _written(result, output_format, output, namespaces)
                 except RuntimeError as error:
@@ -187,12 +196,15 @@ def _written(
 
 @dataclass(frozen=True)
 class _Request:
-    """What to run: the query text, its name in messages, bound parameters and DATA."""
+    """What to run: the query text, its name in messages, DATA, bound parameters, and the file
+    the text was read from (None: the command line or stdin), whose IRI is the query's default
+    base."""
 
     text: str
     source: str
     data: tuple[str, ...]
     bindings: dict[str, Term] = field(default_factory=dict)
+    path: Path | None = None
 
 
 def _request(
@@ -216,9 +228,10 @@ def _request(
     if name is not None:
         named = named_query(name)
         bindings = named.bind(_param_values(params))
-        return _Request(named.text, str(named.path), data, bindings)
+        return _Request(named.text, str(named.path), data, bindings, named.path)
     assert query_file is not None
-    return _Request(_read_query_file(query_file, data), str(query_file), data)
+    read_from = None if str(query_file) == "-" else query_file
+    return _Request(_read_query_file(query_file, data), str(query_file), data, path=read_from)
 
 
 def _read_query_file(path: Path, data: tuple[str, ...]) -> str:

@@ -515,7 +515,7 @@ def create_app(
             site.namespaces,
             limits.max_rows,
             site.results_page,
-            base_iri=scheme.root + "sparql",
+            base_iri=scheme.endpoint,
         )
         site.pool = QueryPool(respond, limits.workers, limits.timeout, limits.memory_limit)
         try:

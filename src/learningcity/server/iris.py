@@ -50,6 +50,11 @@ class IriScheme:
     def doc_base(self) -> str:
         return self.root + _DOC
 
+    @property
+    def endpoint(self) -> str:
+        """The SPARQL endpoint's public URL (`/sparql`), also the base IRI of its queries."""
+        return self.root + "sparql"
+
     def thing_for_path(self, path: str) -> str:
         """The thing IRI a request path `id/city/x` or `doc/city/x` is about."""
         return self.base + path.split("/", 1)[1]

@@ -45,7 +45,7 @@ def void_quads(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
         ox.Quad(node, _n(VOID + "classes"), _count(len(classes))),
         ox.Quad(node, _n(VOID + "properties"), _count(len(properties))),
         ox.Quad(node, _n(VOID + "uriSpace"), ox.Literal(scheme.base)),
-        ox.Quad(node, _n(VOID + "sparqlEndpoint"), _n(scheme.root + "sparql")),
+        ox.Quad(node, _n(VOID + "sparqlEndpoint"), _n(scheme.endpoint)),
         ox.Quad(node, _n(VOID + "rootResource"), _n(scheme.root)),
     ]
     for index, (kind, count) in enumerate(sorted(classes.items(), key=lambda i: str(i[0]))):
@@ -70,15 +70,15 @@ def service_description(graph: ox.Dataset, store: ox.Store, scheme: IriScheme) -
     of the dataset, it dereferences nothing; SERVICE is refused; a query need not name a
     dataset; nothing can be emptied).
     """
-    root = scheme.root + "sparql"
-    service = _n(root + "#service")
+    endpoint = scheme.endpoint
+    service = _n(endpoint + "#service")
     dataset = dataset_node(graph) or _n(scheme.root + ".well-known/void#dataset")
-    default_dataset = _n(root + "#dataset")
-    default_graph = _n(root + "#default-graph")
+    default_dataset = _n(endpoint + "#dataset")
+    default_graph = _n(endpoint + "#default-graph")
     sizes = _graph_sizes(store)
     quads = [
         ox.Quad(service, RDF_TYPE, _n(SD + "Service")),
-        ox.Quad(service, _n(SD + "endpoint"), _n(root)),
+        ox.Quad(service, _n(SD + "endpoint"), _n(endpoint)),
         ox.Quad(service, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Query")),
         ox.Quad(service, _n(SD + "defaultEntailmentRegime"), _n(SIMPLE_ENTAILMENT)),
         ox.Quad(service, _n(SD + "defaultDataset"), default_dataset),
@@ -90,8 +90,8 @@ def service_description(graph: ox.Dataset, store: ox.Store, scheme: IriScheme) -
     ]
     named = sorted((g for g in sizes if g is not None), key=lambda g: g.value)
     for index, name in enumerate(named):
-        entry = _n(f"{root}#named-graph-{index}")
-        described = _n(f"{root}#named-graph-{index}-graph")
+        entry = _n(f"{endpoint}#named-graph-{index}")
+        described = _n(f"{endpoint}#named-graph-{index}-graph")
         quads += [
             ox.Quad(default_dataset, _n(SD + "namedGraph"), entry),
             ox.Quad(entry, RDF_TYPE, _n(SD + "NamedGraph")),
