@@ -10,8 +10,10 @@ examples from instance data, and its own templates, while these pages share the 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -23,6 +25,7 @@ _S = STANDARD_PREFIXES
 RDF, RDFS, OWL, SKOS, SH = _S["rdf"], _S["rdfs"], _S["owl"], _S["skos"], _S["sh"]
 RDF_TYPE = ox.NamedNode(RDF + "type")
 EXAMPLES = 3
+T = TypeVar("T")
 
 #: Kinds of term, in the order the page lists them: (key, heading en, heading ko, rdf:types).
 KINDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -146,26 +149,22 @@ class Terms:
         return notes
 
     def examples(self, term: ox.NamedNode, kind: str) -> list[Example]:
-        """Up to three uses of the term in the data: instances, statements or references."""
+        """Up to three uses of the term in the data: instances, statements or references, the
+        first in sort order (the same on every run). The three smallest, not a sorted copy of
+        every use: `serve` renders this page on its event loop, and a property of a network
+        has hundreds of thousands of uses."""
         if kind == "class":
-            subjects = sorted({q.subject for q in self.data.quads_for_object(term)}, key=str)
-            typed = [s for s in subjects if (s, term) in self._types()]
-            return [Example(self.link(s), None, None) for s in typed[:EXAMPLES]]
+            typed = {q.subject for q in self.data.quads_for_object(term) if q.predicate == RDF_TYPE}
+            return [Example(self.link(s), None, None) for s in _first(typed)]
         if kind == "property":
-            quads = sorted(self.data.quads_for_predicate(term), key=str)[:EXAMPLES]
             return [
                 Example(self.link(q.subject), None, self.renderer.cell(q.object, LANGUAGES[0]))
-                for q in quads
+                for q in _first(self.data.quads_for_predicate(term))
             ]
-        quads = sorted(self.data.quads_for_object(term), key=str)[:EXAMPLES]
-        return [Example(self.link(q.subject), self.link(q.predicate), None) for q in quads]
-
-    def _types(self) -> set[tuple]:
-        if not hasattr(self, "_type_pairs"):
-            self._type_pairs = {
-                (q.subject, q.object) for q in self.data.quads_for_predicate(RDF_TYPE)
-            }
-        return self._type_pairs
+        return [
+            Example(self.link(q.subject), self.link(q.predicate), None)
+            for q in _first(self.data.quads_for_object(term))
+        ]
 
     def term(self, node: ox.NamedNode, kind: str) -> Term:
         related = [
@@ -189,6 +188,11 @@ class Terms:
 
     def _expression(self, node: ox.NamedNode, predicate: str) -> list[Link]:
         return [self.link(m) for c in self.objects(node, predicate) for m in self.members(c)]
+
+
+def _first(items: Iterable[T]) -> list[T]:
+    """The `EXAMPLES` smallest of `items` by their N-Triples form, smallest first."""
+    return heapq.nsmallest(EXAMPLES, items, key=str)
 
 
 def anchor(iri: str) -> str:
