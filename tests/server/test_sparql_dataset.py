@@ -192,6 +192,35 @@ def test_a_body_in_another_charset_is_refused(root: str) -> None:
     assert response.text == "charset=UTF-16: send the request body as UTF-8"
 
 
+@pytest.mark.parametrize(
+    ("method", "url", "body", "content_type", "where"),
+    [
+        ("GET", "sparql?query=ASK%7B%3Fs%3Fp%22caf%E9%22%7D", None, None, "the URL's query"),
+        ("POST", "sparql", b"query=ASK%7B%3Fs%3Fp%22caf%E9%22%7D", "form", "the form"),
+        ("POST", "sparql", 'ASK{?s ?p "caf\u00e9"}'.encode("latin-1"), "query", "the query"),
+    ],
+)
+def test_bytes_that_are_not_utf8_are_refused_not_replaced(
+    root: str, method: str, url: str, body: bytes | None, content_type: str | None, where: str
+) -> None:
+    """Read with U+FFFD for the Latin-1 `é`, the query would run and answer another question."""
+    types = {"form": "application/x-www-form-urlencoded", "query": "application/sparql-query"}
+    headers = {"Content-Type": types[content_type]} if content_type else {}
+    response = httpx.request(method, root + url, content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.text.startswith(where) and "not UTF-8" in response.text
+    assert response.text.count("\n") == 0
+
+
+def test_a_byte_order_mark_before_a_direct_query_is_read_past(root: str) -> None:
+    response = httpx.post(
+        root + "sparql",
+        content=b"\xef\xbb\xbf" + VALUES.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": JSON_RESULTS},
+    )
+    assert values(response) == {"default"}
+
+
 # -- format= -----------------------------------------------------------------------------------
 
 SELECT_NAMES = {

@@ -97,16 +97,16 @@ class SparqlRequest:
 async def read_request(request: Request, max_bytes: int) -> SparqlRequest:
     """The query operation of a GET, a form POST or a direct POST (whose other parameters are in
     the URL), or a ProtocolError with its status and one line."""
-    params = _parameters(request.url.query)
+    params = _parameters(request.url.query, "the URL's query string")
     if request.method == "POST":
         body = await _bounded_body(request, max_bytes)
         media_type, _, parameters = request.headers.get("content-type", "").partition(";")
         media_type = media_type.strip().lower()
         _check_charset(parameters)
         if media_type == FORM_TYPE:
-            params.update(_parameters(body.decode("utf-8", errors="replace")))
+            params.update(_parameters(_utf8(body, "the form"), "the form"))
         elif media_type == QUERY_TYPE:
-            params["query"] = [body.decode("utf-8", errors="replace")]
+            params["query"] = [_utf8(body, "the query").removeprefix("\ufeff")]
         elif media_type == UPDATE_TYPE:
             raise ProtocolError(400, f"{UPDATE_TYPE}: {_READ_ONLY}")
         else:
@@ -131,11 +131,27 @@ async def read_request(request: Request, max_bytes: int) -> SparqlRequest:
     )
 
 
-def _parameters(text: str) -> dict[str, list[str]]:
+def _utf8(body: bytes, what: str) -> str:
+    """The body as text; bytes that are not UTF-8 are refused, not replaced: a query read
+    with U+FFFD in place of `é` would run, and silently answer a different question."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(
+            400, f"{what} is not UTF-8 (byte {error.start + 1} of the body); send it as UTF-8"
+        ) from None
+
+
+def _parameters(text: str, what: str) -> dict[str, list[str]]:
     """The parameters of a query string or form, each name with its values. An empty graph IRI
     is kept (it is refused as not an IRI, never ignored); an empty `query=` or `format=` is
-    left out, as if not given."""
-    params = parse_qs(text, keep_blank_values=True)
+    left out, as if not given. Percent-encoded bytes must be UTF-8 (see `_utf8`)."""
+    try:
+        params = parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(
+            400, f"{what} has a percent-encoded value that is not UTF-8; encode it as UTF-8"
+        ) from None
     return {
         name: found
         for name, given in params.items()
