@@ -236,6 +236,15 @@ def test_canonical_booleans_are_json_booleans_and_others_keep_their_form() -> No
         assert canonical(read_with_pyld(document)) == canonical(original)
 
 
+def test_a_base_direction_is_written_as_direction_and_read_back(tmp_path) -> None:
+    """It was dropped: `"x"@ar--rtl` came back as `"x"@ar` (RDF 1.2's base direction)."""
+    original = list(ox.parse(b'<urn:x:a> <urn:x:p> "x"@ar--rtl .', format=ox.RdfFormat.TURTLE))
+    for document in (write_jsonld(original), streamed(original)):
+        (node,) = json.loads(document)["@graph"]
+        assert node["urn:x:p"] == {"@direction": "rtl", "@language": "ar", "@value": "x"}
+        assert canonical(read_with_learningcity(document, tmp_path)) == canonical(original)
+
+
 def test_named_graphs_become_jsonld_named_graphs(tmp_path) -> None:
     original = load_paths(NAMED)
     document = write_jsonld(original)

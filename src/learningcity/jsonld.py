@@ -413,6 +413,12 @@ class _NodeTexts:
         text = _json_string(literal.value)
         language = literal.language
         if language:
+            direction = literal.direction
+            if direction:
+                return (
+                    f'{{"@direction": {_json_string(direction.value)}, '
+                    f'"@language": {_json_string(language)}, "@value": {text}}}'
+                )
             return f'{{"@language": {_json_string(language)}, "@value": {text}}}'
         datatype = literal.datatype.value
         if datatype == XSD_STRING:
@@ -505,8 +511,8 @@ class _GraphWriter:
         self._by_object: dict[Node, list[ox.Quad]] = defaultdict(list)
         for quad in quads:
             self._by_subject[quad.subject].append(quad)
-            if isinstance(quad.object, ox.NamedNode | ox.BlankNode):
-                self._by_object[quad.object].append(quad)
+            if frame and isinstance(quad.object, ox.NamedNode | ox.BlankNode):
+                self._by_object[quad.object].append(quad)  # only framing looks back
         #: The statement each nested node is written through: under its subject's property, or
         #: (the nested node being that statement's subject) under its object's `@reverse`.
         self._nested_by: dict[Node, ox.Quad] = {}
@@ -686,8 +692,15 @@ def _is_learning_city(quads: list[ox.Quad]) -> bool:
 def _literal(context: Context, literal: ox.Literal) -> Json:
     """The one literal rule (the streamed text is the same): a plain string for `xsd:string`, a
     JSON boolean for the canonical `xsd:boolean` forms (JSON-LD reads `true` back as
-    `"true"^^xsd:boolean`), a value object for anything else, lexical form as written."""
+    `"true"^^xsd:boolean`), a value object for anything else, lexical form as written; an
+    RDF 1.2 base direction as `@direction`, as Oxigraph writes and reads it."""
     if literal.language:
+        if literal.direction:
+            return {
+                "@direction": literal.direction.value,
+                "@language": literal.language,
+                "@value": literal.value,
+            }
         return {"@language": literal.language, "@value": literal.value}
     if literal.datatype.value == XSD_STRING:
         return literal.value
