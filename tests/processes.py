@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -51,3 +55,20 @@ def wait_until_healthy(root: str, process: subprocess.Popen, seconds: float = 60
         except httpx.TransportError:
             time.sleep(0.2)
     raise AssertionError(f"the server did not start within {seconds:g} s")
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[str]:
+    """A `learningcity serve ARGS` process on a free port; its root URL once it answers /health.
+    Always stopped."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("learningcity")), "serve", *args]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    root = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_healthy(root, process)
+        yield root
+    finally:
+        stop(process)

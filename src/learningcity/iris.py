@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from learningcity.credentials import HOW_TO_GIVE
 from learningcity.errors import InputError, printable
 from learningcity.namespaces import DATA_KINDS, DEFAULT_DATA_BASE
 
@@ -31,8 +32,14 @@ def usable_iri(value: str, option: str, *, web: bool = False) -> str:
     every such IRI ends as an Oxigraph term or in a request: checked here first, no later step
     can fail on it with a traceback (spaces, `<>`, control characters, bad percent-encoding,
     a relative reference). The value is shown with `repr` so that a space or a control
-    character is visible and the message stays one line.
+    character is visible and the message stays one line; a URL to fetch that holds a user name
+    or password is refused without being shown (credentials: `learningcity.credentials`).
     """
+    if web and _has_userinfo(value):
+        raise InputError(
+            f"{option}: the URL holds a user name or password, which process listings and logs "
+            f"would show; give it without them, and {HOW_TO_GIVE}"
+        )
     try:
         ox.NamedNode(value)
     except ValueError as error:
@@ -43,6 +50,12 @@ def usable_iri(value: str, option: str, *, web: bool = False) -> str:
     if web and not _is_web_url(value):
         raise InputError(f"{option} {value!r}: give an http:// or https:// URL")
     return value
+
+
+def _has_userinfo(value: str) -> bool:
+    """Whether the authority of `value` has a `user[:password]@` part (parsed or not)."""
+    authority = value.partition("//")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return "@" in authority
 
 
 def _is_web_url(value: str) -> bool:

@@ -28,8 +28,10 @@ describes (its `dcat:Dataset`) unless the caller names one.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,6 +39,7 @@ from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
+from learningcity.credentials import HOW_TO_GIVE, Credentials, credentials_for
 from learningcity.dataset import protocol_dataset
 from learningcity.errors import InputError, LearningCityError, OutputError, printable
 from learningcity.formats import syntax_for_media_type
@@ -74,10 +77,31 @@ RESULTS_ACCEPT = ", ".join(
 
 
 @dataclass(frozen=True)
+class Cut:
+    """What a server said about an answer it may have cut short: the header or status that
+    said so, and the row limit it named (None: it named none, so any answer may be short).
+
+    Virtuoso names its limit in `X-SPARQL-MaxRows` when a SELECT reaches it (`ResultSetMaxRows`,
+    10,000 as packaged; so does `learningcity serve`); its Anytime Query answers a query stopped
+    at its time limit with what it found so far, saying so in `X-SQL-State` (Virtuoso 7) or with
+    `206 Partial Content` (Virtuoso 8). No result format can say "cut" in the body.
+    """
+
+    said: str
+    max_rows: int | None
+
+    def cuts(self, rows: int) -> bool:
+        """Whether an answer of `rows` rows (or triples) may be missing some: it reached the
+        limit (a server sends the header at the limit even when nothing was left out)."""
+        return self.max_rows is None or rows >= self.max_rows
+
+
+@dataclass(frozen=True)
 class HttpAnswer:
     status: int
     media_type: str
     body: bytes
+    cut: Cut | None = None
 
 
 def send(
@@ -96,41 +120,156 @@ def send(
     one to change). An error status, no complete answer within `timeout` seconds (all of it),
     an answer over `MAX_ANSWER_BYTES`, cut off, or of a media type `expect` refuses raise
     `refused`: whether that is bad input (a query) or a failed write (a push) is the caller's.
-    """
-    # Imported here, not at the top: http.client (email, ssl) costs every command start-up time.
-    import http.client
 
+    Credentials (`learningcity.credentials`) go with the request as Basic or Bearer. A server
+    that answers 401 with a Digest challenge gets the request once more, answering it; one that
+    answers Basic with a bare 401 (Virtuoso's `-auth` endpoints) is asked once without
+    credentials for its challenge first. At most three requests, each bounded by `timeout`.
+    """
     where = f"{method} {printable(url)}"
     parts = urlsplit(url)
-    opener = {"http": http.client.HTTPConnection, "https": http.client.HTTPSConnection}.get(
-        parts.scheme.lower()
-    )
-    if opener is None or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InputError(f"{where}: only http:// and https:// URLs are opened")
-    connection = opener(parts.hostname, parts.port, timeout=timeout)
-    deadline = _Deadline(timeout)
+    credentials = credentials_for(parts.hostname)
+    headers = {**headers, "User-Agent": "learningcity"}
+    exchange = _Exchange(where, parts, method, body, timeout, refused, expect, credentials)
+    first = (
+        headers
+        if credentials is None
+        else {**headers, "Authorization": credentials.authorization()}
+    )
     try:
+        return exchange.run(first, challenged=False)
+    except _Challenged as challenge:
+        answer = challenge.answer
+    if answer is None:  # a bare 401 to Basic: ask without credentials for the challenge
         try:
-            connection.connect()
-        except OSError as error:
-            raise InputError(f"{where}: cannot connect ({printable(str(error))})") from None
-        deadline.watch(connection.sock)
+            return exchange.run(headers, challenged=False)
+        except _Challenged as challenge:
+            answer = challenge.answer
+    assert answer is not None  # (a request without credentials gets no bare-401 retry)
+    return exchange.run({**headers, "Authorization": answer}, challenged=True)
+
+
+class _Challenged(Exception):
+    """A 401 asking for Digest, which the credentials can answer (`answer`: the header), or a
+    bare 401 to Basic credentials (`answer` None: the challenge is still to be learnt)."""
+
+    def __init__(self, answer: str | None) -> None:
+        super().__init__("digest")
+        self.answer = answer
+
+
+@dataclass(frozen=True)
+class _Exchange:
+    """One request and its answer, bounded by one deadline (`send` may make two: Digest)."""
+
+    where: str
+    parts: SplitResult
+    method: str
+    body: bytes
+    timeout: float
+    refused: type[LearningCityError]
+    expect: Callable[[str], bool] | None
+    credentials: Credentials | None
+
+    def run(self, headers: Mapping[str, str], *, challenged: bool) -> HttpAnswer:
+        # Imported here, not at the top: http.client (email, ssl) costs every start-up time.
+        import http.client
+
+        opener = {"http": http.client.HTTPConnection, "https": http.client.HTTPSConnection}
+        connection = opener[self.parts.scheme.lower()](
+            self.parts.hostname, self.parts.port, timeout=self.timeout
+        )
+        deadline = _Deadline(self.timeout)
+        refused, where = self.refused, self.where
+        late = f"{where}: no complete answer within {self.timeout:g} s"
         try:
-            headers = {**headers, "User-Agent": "learningcity"}
-            connection.request(method, _target(parts), body, headers)
-            answer = _answer(where, connection.getresponse(), refused, expect)
-        except (OSError, http.client.HTTPException, LearningCityError) as error:
-            if deadline.passed.is_set():  # what broke is the cut at the deadline
-                raise refused(f"{where}: no complete answer within {timeout:g} s") from None
-            if isinstance(error, LearningCityError):
-                raise
-            raise refused(f"{where}: the answer broke off ({_broken(error)})") from None
-        if deadline.passed.is_set():  # the cut looked like the end of an answer
-            raise refused(f"{where}: no complete answer within {timeout:g} s")
-        return answer
-    finally:
-        deadline.cancel()
-        connection.close()
+            try:
+                connection.connect()
+            except OSError as error:
+                raise InputError(f"{where}: cannot connect ({printable(str(error))})") from None
+            deadline.watch(connection.sock)
+            try:
+                connection.request(self.method, _target(self.parts), self.body, dict(headers))
+                answer = self._answer(connection.getresponse(), challenged, headers)
+            except (OSError, http.client.HTTPException, LearningCityError) as error:
+                if deadline.passed.is_set():  # what broke is the cut at the deadline
+                    raise refused(
+                        f"{where}: no complete answer within {self.timeout:g} s"
+                    ) from None
+                if isinstance(error, LearningCityError):
+                    raise
+                raise refused(f"{where}: the answer broke off ({_broken(error)})") from None
+            if deadline.passed.is_set():  # the cut looked like the end of an answer
+                raise refused(late)
+            return answer
+        finally:
+            deadline.cancel()
+            connection.close()
+
+    def _answer(
+        self, response: http.client.HTTPResponse, challenged: bool, sent: Mapping[str, str]
+    ) -> HttpAnswer:
+        where, refused = self.where, self.refused
+        status, reason = response.status, printable(response.reason)
+        if 300 <= status < 400:
+            location = printable(response.getheader("Location") or "(none)")
+            raise InputError(
+                f"{where}: HTTP {status} {reason}, redirecting to {location}; redirects are not "
+                "followed: give that URL instead if you trust it"
+            )
+        if status == 401 and not challenged and self.credentials is not None:
+            challenges = response.headers.get_all("WWW-Authenticate") or []
+            for challenge in challenges:
+                answer = self.credentials.digest(challenge, self.method, _target(self.parts))
+                if answer is not None:
+                    raise _Challenged(answer)
+            if not challenges and sent.get("Authorization", "").startswith("Basic "):
+                raise _Challenged(None)
+        if not 200 <= status < 300:
+            raise refused(f"{where}: HTTP {status} {reason}{self._refusal(response)}")
+        media_type = response.headers.get_content_type()
+        if self.expect is not None and not self.expect(media_type):
+            raise refused(f"{where}: the answer is {printable(media_type)}, not what was asked for")
+        declared = response.length
+        if declared is not None and declared > MAX_ANSWER_BYTES:
+            raise refused(
+                f"{where}: an answer of {declared:,} bytes; the limit is {MAX_ANSWER_BYTES:,}"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := response.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise refused(
+                    f"{where}: the answer is over the limit of {MAX_ANSWER_BYTES:,} bytes"
+                )
+            chunks.append(chunk)
+        if response.length:  # http.client counts down a Content-Length; what is left never came
+            raise refused(f"{where}: the answer was cut off after {size:,} of {declared:,} bytes")
+        return HttpAnswer(status, media_type, b"".join(chunks), _announced_cut(response))
+
+    def _refusal(self, response: http.client.HTTPResponse) -> str:
+        """What to do about an error status, then the start of its body: a 401 or 403 says
+        which credentials went (by their source) and how to give others."""
+        found = _detail(response, self.credentials)
+        credentials = self.credentials
+        detail = f" ({found})" if found else ""
+        if response.status == 401:
+            if credentials is None:
+                return f": the server asks for credentials: {HOW_TO_GIVE}{detail}"
+            return f": the server refused the credentials of {credentials.source}{detail}"
+        if response.status != 403:
+            return f": {found}" if found else ""
+        who = "without credentials" if credentials is None else f"as {credentials.source} gave"
+        hint = f": the server does not allow this {who}"
+        if (response.getheader("Server") or "").startswith("Virtuoso") and self.method != "POST":
+            hint += (
+                '; Virtuoso: GRANT SPARQL_UPDATE TO "SPARQL"; in isql-vt, or push to '
+                "/sparql-graph-crud-auth with credentials (docs/remote.md)"
+            )
+        return hint + detail
 
 
 class _Deadline:
@@ -172,49 +311,35 @@ def _target(parts: SplitResult) -> str:
     return quote(target, safe="".join(chr(c) for c in range(0x21, 0x7F)))
 
 
-def _answer(
-    where: str,
-    response: http.client.HTTPResponse,
-    refused: type[LearningCityError],
-    expect: Callable[[str], bool] | None,
-) -> HttpAnswer:
-    status, reason = response.status, printable(response.reason)
-    if 300 <= status < 400:
-        location = printable(response.getheader("Location") or "(none)")
-        raise InputError(
-            f"{where}: HTTP {status} {reason}, redirecting to {location}; redirects are not "
-            "followed: give that URL instead if you trust it"
-        )
-    if not 200 <= status < 300:
-        raise refused(f"{where}: HTTP {status} {reason}" + _detail(response))
-    media_type = response.headers.get_content_type()
-    if expect is not None and not expect(media_type):
-        raise refused(f"{where}: the answer is {printable(media_type)}, not what was asked for")
-    declared = response.length
-    if declared is not None and declared > MAX_ANSWER_BYTES:
-        raise refused(
-            f"{where}: an answer of {declared:,} bytes; the limit is {MAX_ANSWER_BYTES:,}"
-        )
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := response.read(_CHUNK):
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            raise refused(f"{where}: the answer is over the limit of {MAX_ANSWER_BYTES:,} bytes")
-        chunks.append(chunk)
-    if response.length:  # http.client counts down a Content-Length; what is left never came
-        raise refused(f"{where}: the answer was cut off after {size:,} of {declared:,} bytes")
-    return HttpAnswer(status, media_type, b"".join(chunks))
-
-
-def _detail(response: http.client.HTTPResponse) -> str:
-    """The start of an error answer's body, on one line (it often says what was wrong)."""
+def _detail(response: http.client.HTTPResponse, credentials: Credentials | None) -> str:
+    """The start of an error answer's body, on one line (it often says what was wrong), tags
+    dropped from an HTML page, and never the credentials, even if the server echoes them."""
     try:
-        text = response.read(300).decode("utf-8", "replace")
+        text = response.read(8192).decode("utf-8", "replace")
     except OSError:
         return ""
-    detail = printable(" ".join(text.split()))
-    return f": {detail}" if detail else ""
+    if response.headers.get_content_type() == "text/html":
+        text = _TAG.sub(" ", text)
+    if credentials is not None:
+        text = credentials.scrub(text)
+    return printable(" ".join(text.split())[:300])
+
+
+_TAG = re.compile(r"<[^>]*>?")
+
+
+def _announced_cut(response: http.client.HTTPResponse) -> Cut | None:
+    """What the answer's status and headers say about rows left out (`Cut`), or None."""
+    if response.status == 206:
+        return Cut("HTTP 206 Partial Content", None)
+    state = response.getheader("X-SQL-State")
+    if state is not None:
+        return Cut(f"X-SQL-State: {printable(state[:40])}", None)
+    max_rows = response.getheader("X-SPARQL-MaxRows")
+    if max_rows is None:
+        return None
+    said = f"X-SPARQL-MaxRows: {printable(max_rows[:40])}"
+    return Cut(said, int(max_rows)) if max_rows.strip().isdigit() else Cut(said, None)
 
 
 def _broken(error: BaseException) -> str:
@@ -236,6 +361,7 @@ def _broken(error: BaseException) -> str:
 class RemoteResponse:
     media_type: str
     body: bytes
+    cut: Cut | None = None
 
 
 def run_remote(
@@ -257,7 +383,7 @@ def run_remote(
     body = urlencode([("query", text), *protocol_dataset(graphs)]).encode("utf-8")
     headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
     answer = send(endpoint_url, "POST", body, headers, timeout=timeout, expect=expect)
-    return RemoteResponse(answer.media_type, answer.body)
+    return RemoteResponse(answer.media_type, answer.body, answer.cut)
 
 
 def query_remote(
@@ -279,6 +405,8 @@ def query_remote(
     data, and an answer that does not parse fails here, in one line, not half-way through output.
     `base_iri` goes with the query as a BASE line, so relative IRIs resolve as they do locally;
     without it the endpoint resolves them against its own URL.
+    An answer the server says it may have cut (`Cut`) fails too: the query is the caller's, so
+    only the caller knows how to page it (LIMIT and OFFSET under an ORDER BY).
     """
     form = _check_tokens(text, allow_service, source, prefixes, base_iri or endpoint_url)
     if substitutions:
@@ -287,15 +415,58 @@ def query_remote(
         text = with_prologue(text)
     if base_iri is not None:
         text = f"BASE <{base_iri}>\n{text}"
+    answer = _ask(endpoint_url, text, form, timeout, graphs)
+    cut = answer.cut
+    if cut is None and answer.result.is_graph and answer.rows:
+        cut = _measured_limit(endpoint_url, answer.rows, timeout)
+    if cut is not None and cut.cuts(answer.rows):
+        unit = "triples" if answer.result.is_graph else "rows"
+        raise InputError(
+            f"POST {printable(endpoint_url)}: the answer may be incomplete ({cut.said}; "
+            f"{answer.rows:,} {unit} came); ask for fewer (LIMIT n, then OFFSET n under an "
+            "ORDER BY for the next ones) or raise the server's row limit (docs/remote.md)"
+        )
+    return answer.result
+
+
+def _measured_limit(endpoint_url: str, rows: int, timeout: float) -> Cut | None:
+    """A `Cut` when the server cannot answer `rows` + 1 rows: its row limit, which it does not
+    name for graphs (Virtuoso cuts a CONSTRUCT or DESCRIBE at `ResultSetMaxRows` + 1 triples
+    with no header), measured with a SELECT of that many rows from no data (VALUES products);
+    None when all of them came."""
+    asked = rows + 1
+    values = " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(len(str(asked))))
+    text = f"SELECT ?v0 WHERE {{ {values} }} LIMIT {asked}"
+    response = run_remote(endpoint_url, text, timeout=timeout, expect=_is_results)
+    _, came = _parse_results(endpoint_url, response)
+    if came >= asked:
+        return None
+    return Cut(f"it answers {came:,} rows when asked for {asked:,}", came)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A parsed answer, how many rows (or distinct triples) it holds, and any `Cut` it names."""
+
+    result: QueryResult
+    rows: int
+    cut: Cut | None
+
+
+def _ask(
+    endpoint_url: str, text: str, form: str, timeout: float, graphs: Sequence[str] = ()
+) -> _Asked:
     if form in ("SELECT", "ASK"):
         response = run_remote(
             endpoint_url, text, timeout=timeout, expect=_is_results, graphs=graphs
         )
-        return QueryResult(form, _parse_results(endpoint_url, response))
+        parsed, rows = _parse_results(endpoint_url, response)
+        return _Asked(QueryResult(form, parsed), rows, response.cut)
     response = run_remote(
         endpoint_url, text, N_TRIPLES, timeout=timeout, expect=_is_graph, graphs=graphs
     )
-    return QueryResult(form, _parse_triples(endpoint_url, response))
+    triples = _parse_triples(endpoint_url, response)
+    return _Asked(QueryResult(form, triples), len(set(triples)), response.cut)
 
 
 def _is_results(media_type: str) -> bool:
@@ -308,17 +479,16 @@ def _is_graph(media_type: str) -> bool:
 
 def _parse_results(
     endpoint_url: str, response: RemoteResponse
-) -> ox.QuerySolutions | ox.QueryBoolean:
-    """The answer's solutions, after reading all of them once: Oxigraph parses results lazily,
-    so a broken answer would otherwise fail only while the output is being written."""
+) -> tuple[ox.QuerySolutions | ox.QueryBoolean, int]:
+    """The answer's solutions and how many there are, after reading all of them once: Oxigraph
+    parses results lazily, so a broken answer would otherwise fail only while being written."""
     results_format = RESULTS_TYPES[response.media_type]
     try:
         parsed = ox.parse_query_results(response.body, format=results_format)
         if isinstance(parsed, ox.QueryBoolean):
-            return parsed
-        for _ in parsed:
-            pass
-        return ox.parse_query_results(response.body, format=results_format)
+            return parsed, 0
+        rows = sum(1 for _ in parsed)
+        return ox.parse_query_results(response.body, format=results_format), rows
     except (SyntaxError, ValueError) as error:
         detail = printable(str(error))
         raise InputError(f"POST {printable(endpoint_url)}: unreadable results ({detail})") from None
@@ -336,20 +506,94 @@ def _parse_triples(endpoint_url: str, response: RemoteResponse) -> list[ox.Tripl
 def fetch_graph(
     endpoint_url: str, graph: str | None = None, *, timeout: float = 300.0
 ) -> ox.Dataset:
-    """Every triple of the endpoint's default graph, or of the named graph `graph`, read with one
-    CONSTRUCT through the SPARQL 1.1 Protocol: what `serve --endpoint` serves.
+    """Every triple of the endpoint's default graph, or of the named graph `graph`, read through
+    the SPARQL 1.1 Protocol within `timeout` seconds in all: what `serve --endpoint` serves.
 
     One copy at start-up, because the server renders pages and answers SPARQL from its own
     in-memory indexes (timeouts, row limits, ETags from the data's hash) whatever holds the data.
+
+    Never a part of the graph as if it were all of it: a server may cut an answer at its row
+    limit without saying so (Virtuoso's CONSTRUCT stops at `ResultSetMaxRows` + 1 triples with
+    no header), so the triples are counted first, and an answer with fewer is read again in
+    pages of the size the server did send (`_pages`). A copy that still differs from the count
+    is one line, exit 2.
     """
     if graph is not None:
         usable_iri(graph, "--graph")
-    where = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    result = query_remote(
-        endpoint_url, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", timeout=timeout
+    pattern = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    clock = _Clock(timeout)
+    expected = _count(endpoint_url, pattern, clock)
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}"
+    first = _ask(endpoint_url, construct, "CONSTRUCT", clock.left())
+    triples = _triples(first)
+    if len(triples) < expected:
+        limit = first.cut.max_rows if first.cut is not None else None
+        triples = _pages(
+            endpoint_url, pattern, expected, min(len(triples), limit or expected), clock
+        )
+    if len(triples) != expected:
+        raise InputError(
+            f"POST {printable(endpoint_url)}: {len(triples):,} triples came of the "
+            f"{expected:,} the server counted (it changed while it was read, or it pages "
+            "unevenly); serve again, or raise the server's row limit (docs/remote.md)"
+        )
+    return ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+
+
+def _count(endpoint_url: str, pattern: str, clock: _Clock) -> int:
+    """How many distinct triples match `pattern`: one row, which no row limit cuts."""
+    text = (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} }} }} }}"
     )
-    assert isinstance(result.result, list)
-    return ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in result.result)
+    answer = _ask(endpoint_url, text, "SELECT", clock.left())
+    assert isinstance(answer.result.result, ox.QuerySolutions)
+    rows = list(answer.result.result)
+    value = rows[0]["n"] if len(rows) == 1 else None
+    if not isinstance(value, ox.Literal) or not value.value.isdigit():
+        raise InputError(f"POST {printable(endpoint_url)}: the server did not count its triples")
+    return int(value.value)
+
+
+def _pages(
+    endpoint_url: str, pattern: str, expected: int, page: int, clock: _Clock
+) -> set[ox.Triple]:
+    """The triples of `pattern` in pages of `page`, in one order (ORDER BY inside a subquery,
+    LIMIT and OFFSET outside it: Virtuoso refuses a sorted OFFSET past its row limit, SR353).
+
+    Paging relies on the data not changing between pages and on blank nodes keeping their
+    labels from one answer to the next (Virtuoso's and Oxigraph's do); the caller compares the
+    result with the count, so a server that breaks either fails in one line, not silently.
+    """
+    if page < 1:
+        raise InputError(
+            f"POST {printable(endpoint_url)}: the server answered none of the {expected:,} "
+            "triples it counted"
+        )
+    ordered = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} }} ORDER BY ?s ?p ?o"
+    triples: set[ox.Triple] = set()
+    for offset in range(0, expected, page):
+        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ {ordered} }} }} LIMIT {page} OFFSET {offset}"
+        triples |= _triples(_ask(endpoint_url, text, "CONSTRUCT", clock.left()))
+    return triples
+
+
+def _triples(answer: _Asked) -> set[ox.Triple]:
+    assert isinstance(answer.result.result, list)  # a CONSTRUCT's
+    return set(answer.result.result)
+
+
+class _Clock:
+    """The seconds left of one bound over several requests (`fetch_graph`'s count and pages)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise InputError(f"no complete copy of the graph within {self.seconds:g} s")
+        return left
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,11 +3,6 @@ serves the same statements as `serve DATA` (the endpoint one from a real `oxigra
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -16,40 +11,12 @@ from click.testing import CliRunner
 from learningcity.cli import cli
 from learningcity.errors import ExitCode, InputError
 from learningcity.load import load_paths
-from processes import free_port, stop
+from processes import serving
 from support import REPO
 
-LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 YONGSAN = str(REPO / "data" / "yongsan.ttl")
 DATASET = "https://w3id.org/learningcity/id/dataset/kr-yongsan-gu"
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
-
-
-@contextmanager
-def serving(*args: str) -> Iterator[str]:
-    """A `learningcity serve` process on a free port; its root URL. Always stopped."""
-    port = free_port()
-    process = subprocess.Popen(
-        [LEARNINGCITY, "serve", *args, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    root = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"serve exited: {process.stderr.read().decode()}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(root + "health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("serve did not start within 30 s")
-        yield root
-    finally:
-        stop(process)
 
 
 def statements(root: str) -> int:
