@@ -122,6 +122,11 @@ def query(
       learningcity query --name mayor --store dist/store
       learningcity query --name mayor --endpoint http://localhost:7878/query \\
           --graph https://w3id.org/learningcity/id/dataset/kr-yongsan-gu
+
+    \b
+    With --endpoint: credentials come from LEARNINGCITY_USER and LEARNINGCITY_PASSWORD (Basic,
+    or Digest), LEARNINGCITY_TOKEN (Bearer) or ~/.netrc (NETRC); an answer the server cut at
+    its row limit is refused (exit 2): page it with LIMIT and OFFSET (docs/remote.md).
     """
     if list_only:
         emit(_listing(list_named_queries(), output_format), output)

@@ -101,6 +101,11 @@ def serve(
       learningcity serve --store dist/store
       learningcity serve --endpoint http://localhost:7878/query --graph IRI  # a pushed graph
       curl -H 'Accept: text/turtle' -L http://127.0.0.1:8000/id/city/kr-yongsan-gu
+
+    \b
+    With --endpoint: the graph is read whole, in pages past the server's row limit; credentials
+    come from LEARNINGCITY_USER and LEARNINGCITY_PASSWORD, LEARNINGCITY_TOKEN or ~/.netrc
+    (docs/remote.md).
     """
     from learningcity.server import Limits, create_app
     from learningcity.server.run import serve as run_server

@@ -84,6 +84,12 @@ def push(
           --graph https://w3id.org/learningcity/id/dataset/kr-yongsan-gu
 
     \b
+    Credentials (never on the command line; docs/remote.md):
+      LEARNINGCITY_USER, LEARNINGCITY_PASSWORD  HTTP Basic, or Digest if the server asks
+      LEARNINGCITY_TOKEN                        a bearer token
+      the 'machine HOST' entry of ~/.netrc (or of the file NETRC names)
+
+    \b
     Exit codes:
       0  the graphs were replaced
       2  unusable input, a URL that is not http(s), or a server that cannot be reached
