@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import gzip
+import re
 import time
 
 import extruct
@@ -400,3 +401,15 @@ def test_a_negotiated_answer_names_its_representation_in_content_location(http, 
         named = http.get(location, headers={"Accept-Language": "en"})
         assert named.status_code == 200
         assert named.content == response.content, (headers, location)
+
+
+def test_a_page_links_the_vocabulary_to_the_copy_this_server_serves(http, live_server):
+    """A city's page links its class (`lc:LearningCity`) and its policy areas to the documents
+    under this server's root, which answer, not to w3id.org."""
+    page = http.get(DOC_PATH, headers={"Accept": "text/html"}).text
+    links = set(re.findall(r'href="([^"]+)"', page))
+    vocabulary = {link for link in links if "/ontology#" in link or "/policy-area/" in link}
+    assert live_server.url("ontology#LearningCity") in vocabulary
+    assert vocabulary and all(link.startswith(live_server.root) for link in vocabulary)
+    for link in vocabulary:
+        assert http.get(link.split("#", 1)[0]).status_code == 200, link

@@ -64,16 +64,22 @@ class IriScheme:
             return None
         return self.doc_base + thing[len(self.base) :]
 
+    def local_copy(self, iri: str) -> str | None:
+        """`iri` at the same path (and fragment) under this root, for the project's own IRIs (the
+        vocabulary, the shapes, the policy areas, the context), which a server or a site serves
+        whatever its base; None for every other IRI."""
+        if iri.startswith(PROJECT_ROOT) and not iri.startswith(DEFAULT_DATA_BASE):
+            return self.root + iri[len(PROJECT_ROOT) :]
+        return None
+
     def document_for(self, iri: str) -> str:
-        """The document this server or site answers for `iri` with: a thing's under `doc/`;
-        for the project's own IRIs (the vocabulary, the shapes, the policy areas), the same
-        path under the root, where they are served whatever the base; else `iri` itself."""
+        """The document this server or site answers for `iri` with: a thing's under `doc/`, a
+        project IRI's local copy (`local_copy`, no fragment), else `iri` itself."""
         doc = self.doc_for(iri)
         if doc is not None:
             return doc
-        if iri.startswith(PROJECT_ROOT) and not iri.startswith(DEFAULT_DATA_BASE):
-            return self.root + iri[len(PROJECT_ROOT) :].split("#", 1)[0]
-        return iri
+        local = self.local_copy(iri)
+        return iri if local is None else local.split("#", 1)[0]
 
     def page_of(self, thing: str) -> str:
         """The path of the page about `thing` (under the base) in a static site: `doc/city/x`."""

@@ -166,10 +166,11 @@ class PageRenderer:
     # -- building blocks -------------------------------------------------------------------
 
     def href(self, iri: str) -> str | None:
-        """Local things link to their document (no 303 hop); other IRIs link to themselves."""
-        doc = self.scheme.doc_for(iri)
-        if doc is not None:
-            return doc
+        """Local things link to their document (no 303 hop), the vocabulary's terms to the copy
+        served under the same root; other IRIs link to themselves."""
+        local = self.scheme.doc_for(iri) or self.scheme.local_copy(iri)
+        if local is not None:
+            return local
         return iri if iri.startswith(("http://", "https://")) else None
 
     def link(self, term: ox.NamedNode | ox.BlankNode, language: str) -> Link:
