@@ -1,10 +1,11 @@
 """What a valid query means, the same through the installed `learningcity query` and a running
 `learningcity serve` (/sparql): relative IRIs resolve against a base IRI, a function the engine
-does not know is a SPARQL error value, and IRIs in collections and VALUES rows are terms.
+does not know is a SPARQL error value, and `<` is less-than after a value in an expression
+and an IRI elsewhere (in collections and VALUES rows), as Oxigraph reads it.
 
 On 120cdf1 each of these failed: a relative IRI was a syntax error ("expected OPTIONAL"), an
 unknown function failed the whole query ("The custom function ... is not supported"), and
-`(1 <urn:x#y>)` was refused as "could also be read as less-than".
+`(1 <urn:x#y>)` or `FILTER(?o<'w>')` was refused as "could also be read as less-than".
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ PROLOGUE = "PREFIX ex: <http://example.org/fn#>\n"
 TERMS = {
     "VALUES row": "SELECT ?b { VALUES (?a ?b) { (1 <urn:x#y>) } }",
     "collection": "CONSTRUCT { ?s ?p (1 <urn:x#y>) } WHERE { ?s ?p ?o }",
+}
+#: Less-than written without spaces, followed by what an IRI could hold (`'`, `#`, brackets).
+LESS_THAN = {
+    "a string with >": "SELECT ?o { ?s ?p ?o FILTER(?o<'w>') }",
+    "a comment with >": "SELECT ?o { ?s ?p ?o FILTER(?o<'w')#x>\n }",
+    "brackets": "SELECT ?o { ?s ?p ?o FILTER(?o<('w')&&?o>'a') }",
 }
 
 
@@ -174,3 +181,13 @@ def test_iris_among_terms_are_not_less_than(place: str, data: Path, root: str) -
     assert "urn:x#y" in done.stdout
     answer = sparql(root, TERMS[place], "application/n-triples, application/sparql-results+json")
     assert answer.status_code == 200 and "urn:x#y" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("place", list(LESS_THAN))
+def test_less_than_after_a_value_is_less_than(place: str, data: Path, root: str) -> None:
+    done = learningcity("query", LESS_THAN[place], str(data), "--format", "json")
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert rows(done.stdout) == [{"o": "v"}]
+    answer = sparql(root, LESS_THAN[place])
+    assert answer.status_code == 200, answer.text
+    assert rows(answer.text) == [{"o": "v"}]

@@ -124,7 +124,7 @@ def tokenize(text: str, source: str = "query") -> list[Token]:
     tokens = []
     line = 1
     line_start = 0
-    for match in _TOKEN_RE.finditer(text):
+    for match in lex(text):
         kind = match.lastgroup or "punct"
         token_text = match.group()
         start = match.start()
@@ -159,10 +159,9 @@ _CHAINING_WORDS = frozenset(
 _CHAINING_PUNCT = frozenset(
     ("||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!")
 )
-#: Tokens after which a `<` inside parentheses may be Oxigraph's less-than (see `_check_iri`).
+#: Tokens after which a `<` in an expression is Oxigraph's less-than (see `lex`).
 _VALUE_KINDS = frozenset(("var", "number", "string", "iri", "pname", "bnode", "langtag", "word"))
 _VALUE_PUNCT = frozenset((")", "]", ">"))
-_LEAVES_CODE = re.compile(r"[#'()\[\]]")
 
 
 @dataclass
@@ -180,7 +179,7 @@ class QueryScan:
     relative: int | None = None
 
 
-#: What a bracket holds, which decides where Oxigraph may read `<` as less-than (`_check_iri`):
+#: What a bracket holds, which decides where Oxigraph reads `<` as less-than (`lex`):
 #: an expression (parentheses of FILTER, BIND, a call, the clauses outside any group), a group
 #: (`{`: triples and pattern keywords), a VALUES data block, or terms (a collection, a VALUES
 #: row, `[ ... ]`, a property path in parentheses), where no operator can stand.
@@ -200,8 +199,7 @@ def scan_query(
     Refused (`InputError`, one line with the position): SPARQL Update keywords (this tool never
     changes data); SERVICE unless `allow_service`; nesting deeper than `max_nesting` (see
     `MAX_QUERY_NESTING`) or, if given, brackets deeper than `max_brackets` (for parsers that
-    recurse further per bracket), before any parser recurses; an IRI in an expression that could
-    be read as less-than followed by more query (`_check_iri`); an unterminated string. Any
+    recurse further per bracket), before any parser recurses; an unterminated string. Any
     other query of the SPARQL 1.1 grammar passes (the W3C syntax tests, tests/conformance), but
     for a prefix or a word that contains SERVICE (below). Nothing is parsed or evaluated, so
     this costs the same whatever the query would do; syntax errors come from the run itself.
@@ -211,20 +209,18 @@ def scan_query(
     then `:x`) are SERVICE to it (measured). Every word, and the prefix of every prefixed name,
     that contains SERVICE in any case is refused. Strings, IRIs, comments, variables, language
     tags, blank node labels and local names are read whole by Oxigraph and lexed here as it
-    lexes them (one run of dots in a local name, `\\u` escapes in IRIs), so SERVICE inside them
-    is harmless. Oxigraph does not decode `\\u` escapes elsewhere (SPARQL 1.1 section 19.2 says
-    a parser should), so `S\\u0045RVICE` is a syntax error to it, not SERVICE (measured).
+    lexes them (`lex`: one run of dots in a local name, `\\u` escapes in IRIs, less-than after a
+    value in an expression), so SERVICE inside them is harmless. Oxigraph does not decode `\\u`
+    escapes elsewhere (SPARQL 1.1 section 19.2 says a parser should), so `S\\u0045RVICE` is a
+    syntax error to it, not SERVICE (measured).
     """
     scan = QueryScan()
     opened: list[str] = []  # the open brackets, innermost last
-    holds: list[str] = []  # per open bracket: what it holds (`_holds`)
     chained = [0]  # per open bracket, and for the top level: the levels it has added
     nesting = 0  # the sum of `chained`: how deep the current token sits in Oxigraph's tree
     previous: re.Match[str] | None = None  # the previous significant token
-    before: re.Match[str] | None = None  # and the one before it
-    data_next = False  # a VALUES was read: the next `{` opens its data block
     based = False  # a BASE was declared: relative IRIs after it resolve against it
-    for match in _TOKEN_RE.finditer(text):
+    for match in lex(text):
         kind = match.lastgroup
         if kind in _SKIPPED:
             continue
@@ -242,9 +238,6 @@ def scan_query(
             if scan.form is None and keyword in FORMS:
                 scan.form = keyword
             scan.names_graphs = scan.names_graphs or keyword in ("GRAPH", "FROM")
-            if keyword == "SELECT" and holds and holds[-1] == _GROUP:
-                holds[-1] = _EXPRESSION  # a subquery: its clauses hold expressions
-            data_next = data_next or keyword == "VALUES"
             based = based or keyword == "BASE"
             deeper = keyword in _CHAINING_WORDS
         elif kind == "pname":
@@ -256,10 +249,7 @@ def scan_query(
             else:
                 scan.used.setdefault(prefix, match.start())
         elif kind == "iri":
-            ambiguous = bool(holds) and holds[-1] == _EXPRESSION and _is_value(previous)
-            if ambiguous:
-                _check_iri(text, match, source)
-            elif scan.relative is None and not based and _RELATIVE.match(token):
+            if scan.relative is None and not based and _RELATIVE.match(token):
                 scan.relative = match.start()
         elif kind == "punct":
             if token in _QUOTES:
@@ -269,10 +259,6 @@ def scan_query(
                 # A `{` is one more element of the group it is in; `(`, `[`, `<<` hold flat
                 # lists (arguments, VALUES rows, collections), deeper only while open.
                 chained[-1] += token == "{"
-                holds.append(
-                    _holds(token, holds[-1] if holds else _EXPRESSION, previous, before, data_next)
-                )
-                data_next = data_next and token != "{"
                 opened.append(token)
                 chained.append(token != "{")
                 nesting += 1
@@ -283,7 +269,6 @@ def scan_query(
             elif bracket == "close":
                 if opened:
                     opened.pop()
-                    holds.pop()
                     nesting -= chained.pop()
             else:
                 deeper = bracket is None and token in _CHAINING_PUNCT
@@ -292,12 +277,51 @@ def scan_query(
             nesting += 1
             if nesting > max_nesting:
                 raise _too_deep(text, match, max_nesting, source)
-        previous, before = match, previous
+        previous = match
     return scan
 
 
 #: An IRI with no scheme: relative, resolved against the query's base IRI.
 _RELATIVE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)")
+_LESS_THAN = re.compile("(?P<punct><)")
+
+
+def lex(text: str) -> Iterator[re.Match[str]]:
+    """The tokens of a query as Oxigraph reads them, whitespace and comments included.
+
+    One token depends on where it stands: after a value in an expression (`_holds`), `<` is
+    less-than, never the start of an IRI, since SPARQL has no IRI right after a value there:
+    `FILTER(?a<?b)#x>` is `?a < ?b`, then a comment, and `FILTER(1<2)SERVICE:x#>` is SERVICE.
+    Elsewhere (a triple, a collection, a VALUES row) `<...>` is an IRI: `(1 <urn:x#y>)`.
+    """
+    holds: list[str] = []  # per open bracket: what it holds
+    previous: re.Match[str] | None = None  # the previous significant token
+    before: re.Match[str] | None = None  # and the one before it
+    data_next = False  # a VALUES was read: the next `{` opens its data block
+    offset = 0
+    while offset < len(text):
+        match = _TOKEN_RE.match(text, offset)
+        assert match is not None  # the last alternative matches any character
+        if match.lastgroup == "iri" and holds and holds[-1] == _EXPRESSION and _is_value(previous):
+            match = _LESS_THAN.match(text, offset)
+            assert match is not None
+        offset = match.end()
+        if match.lastgroup not in _SKIPPED:
+            keyword = match.group().upper() if match.lastgroup == "word" else None
+            if keyword == "SELECT" and holds and holds[-1] == _GROUP:
+                holds[-1] = _EXPRESSION  # a subquery: its clauses hold expressions
+            data_next = data_next or keyword == "VALUES"
+            bracket = _bracket(text, match) if match.lastgroup == "punct" else None
+            if bracket == "open":
+                outer = holds[-1] if holds else _EXPRESSION
+                holds.append(_holds(match.group(), outer, previous, before, data_next))
+                data_next = data_next and match.group() != "{"
+            elif bracket == "close" and holds:
+                holds.pop()
+            previous, before = match, previous
+        yield match
+
+
 #: Words after which, in a group, `(` opens an expression (`FILTER(`, `BIND(`), and the word
 #: before a call's name that makes `name(` one (`FILTER regex(`, `FILTER ex:f(`).
 _EXPRESSION_WORDS = frozenset(("FILTER", "BIND"))
@@ -358,30 +382,6 @@ def _bracket(text: str, match: re.Match[str]) -> str | None:
 
 def _is_value(match: re.Match[str] | None) -> bool:
     return match is not None and (match.lastgroup in _VALUE_KINDS or match.group() in _VALUE_PUNCT)
-
-
-def _check_iri(text: str, match: re.Match[str], source: str) -> None:
-    """Refuse `<...>` after a value in an expression if reading `<` as less-than hides query.
-
-    In an expression (`_holds`; never in a collection, a VALUES row or a triple) Oxigraph reads
-    `<` as less-than when it can (`FILTER(?a<...`) and what follows up to `>` as more query:
-    a `#` in it starts a comment that runs past the `>`, a `'` a string, and brackets nest
-    unseen. So `FILTER(1<2)SERVICE:x#>`, then `{ ... }` on the next line, is a
-    SERVICE to Oxigraph that a lexer taking `<2)SERVICE:x#>` for an IRI misses (measured).
-    Without those characters both readings meet again at `>`. An IRI with `//` before any of
-    them cannot be read as query (`//` is never valid SPARQL outside strings, IRIs and
-    comments), so `<http://...#x>` passes everywhere.
-    """
-    inner = match.group()[1:-1]
-    found = _LEAVES_CODE.search(inner)
-    if found is None or 0 <= inner.find("//") < found.start():
-        return
-    shown = match.group() if len(match.group()) <= 40 else match.group()[:36] + "...>"
-    raise InputError(
-        f"{position(text, match.start(), source)}: {shown} after a value could also be read "
-        "as less-than and more query; write a space after '<' for less-than, or the IRI as a "
-        "prefixed name"
-    )
 
 
 def _service_refused(text: str, match: re.Match[str], source: str) -> InputError:
