@@ -136,6 +136,21 @@ def test_a_relative_iri_on_stdin_without_a_base_is_one_line(syntax: str) -> None
     assert done.stdout == b""
 
 
+@pytest.mark.parametrize("command", ["export", "validate", "info"])
+@pytest.mark.parametrize("syntax", ["turtle", "xml", "jsonld"])
+def test_a_refused_file_with_relative_iris_is_still_one_line(
+    command: str, syntax: str, tmp_path: Path
+) -> None:
+    """The warning is shown once the command has ended without an error, so a refusal stays
+    the one line it names."""
+    path = document(syntax, tmp_path)
+    path.write_text(path.read_text(encoding="utf-8")[:-3], encoding="utf-8")  # cut off
+    done = run(command, str(path))
+    assert done.returncode == ExitCode.BAD_INPUT
+    message = done.stderr.decode()
+    assert message.count("\n") == 1 and message.startswith(f"learningcity: error: {path}:")
+
+
 def test_data_that_sets_its_own_base_resolves_against_it_without_a_warning(
     tmp_path: Path,
 ) -> None:

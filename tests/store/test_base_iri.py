@@ -49,6 +49,23 @@ def test_serve_answers_with_the_iris_resolved_against_the_base_iri(tmp_path: Pat
     assert b"warning" not in process.stderr.read()
 
 
+def test_serve_warns_at_start_when_the_files_own_iri_was_the_base(tmp_path: Path) -> None:
+    port = free_port()
+    data = relative_data(tmp_path)
+    process = subprocess.Popen(
+        [LEARNINGCITY, "serve", str(data), "--port", str(port), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/", process)
+    finally:
+        stop(process)
+    assert process.stderr is not None
+    first = process.stderr.read().decode().splitlines()[0]
+    assert first.startswith(f"learningcity: warning: {data}: relative IRIs were resolved")
+
+
 def test_push_uploads_the_iris_resolved_against_the_base_iri(server: str, tmp_path: Path) -> None:
     pushed = subprocess.run(
         [LEARNINGCITY, "push", str(relative_data(tmp_path)), "--base-iri", BASE,

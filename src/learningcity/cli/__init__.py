@@ -134,7 +134,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def main() -> None:
     """Entry point: one line per error on stderr, a documented exit code, no traceback."""
     stop_on_signals()
-    warnings.showwarning = _warning_line
+    warnings.showwarning = _note_warning
     debug = "--debug" in sys.argv[1:]
     try:
         code = cli.main(standalone_mode=False)
@@ -162,13 +162,15 @@ def main() -> None:
             raise
         click.echo(f"learningcity: error: {stdout_error}", err=True)
         sys.exit(stdout_error.exit_code)
+    show_warnings()
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 _show_warning = warnings.showwarning
+_noted: list[str] = []
 
 
-def _warning_line(
+def _note_warning(
     message: Warning | str,
     category: type[Warning],
     filename: str,
@@ -176,12 +178,20 @@ def _warning_line(
     file: Any = None,
     line: str | None = None,
 ) -> None:
-    """A `LearningCityWarning` as one stderr line, as errors are; other warnings as Python
-    shows them."""
+    """Keep a `LearningCityWarning` for `show_warnings`; other warnings as Python shows them."""
     if issubclass(category, LearningCityWarning):
-        click.echo(f"learningcity: warning: {message}", err=True)
+        _noted.append(str(message))
     else:
         _show_warning(message, category, filename, lineno, file, line)
+
+
+def show_warnings() -> None:
+    """The `LearningCityWarning`s so far, one stderr line each, then forgotten: when a command
+    has ended without an error (an error is its one line alone: a file that fails to parse
+    also holds relative IRIs, say), or when `serve` starts serving."""
+    for message in _noted:
+        click.echo(f"learningcity: warning: {message}", err=True)
+    _noted.clear()
 
 
 def _reader_gone() -> NoReturn:

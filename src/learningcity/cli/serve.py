@@ -11,6 +11,7 @@ import click
 import pyoxigraph as ox
 
 from learningcity.blanknodes import tangles_in
+from learningcity.cli import show_warnings
 from learningcity.cli.common import base_option, data_or_store_arguments, iri_value, open_input
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError
@@ -125,6 +126,7 @@ def serve(
                 progress=progress,
             )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    show_warnings()
     click.echo(
         f"serving {len(app.state.site.graph)} statements at http://{address}:{port}/"
         + (f" ({processes} processes)" if processes > 1 else ""),
