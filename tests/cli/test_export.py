@@ -45,6 +45,15 @@ def test_jsonld_to_stdout_holds_its_context_inline() -> None:
     assert json.loads(result.output)["@context"][0] == context_document()["@context"]
 
 
+def test_the_old_inline_context_flag_still_gives_the_default_bytes() -> None:
+    """0.1.0 scripts passed --inline-context; inline is the default now, so it changes nothing."""
+    plain = run("export", TRICKY, "--format", "jsonld")
+    flagged = run("export", TRICKY, "--format", "jsonld", "--inline-context")
+    assert flagged.returncode == 0, flagged.stderr
+    assert flagged.stdout == plain.stdout
+    assert b"--inline-context" not in run("export", "--help").stdout
+
+
 def test_published_context_and_frame_options() -> None:
     result = CliRunner().invoke(
         cli, ["export", TRICKY, "--format", "jsonld", "--frame", "--published-context"]

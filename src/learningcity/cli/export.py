@@ -34,6 +34,13 @@ from learningcity.formats import SYNTAX_NAMES, syntax_for_path, syntax_named
     "(`serve` and `publish` host it under their base).",
 )
 @click.option(
+    "--inline-context",
+    is_flag=True,
+    hidden=True,
+    expose_value=False,
+    help="Accepted for scripts written for 0.1.0's export, where it chose what is now the default.",
+)
+@click.option(
     "--stream",
     is_flag=True,
     help="Write statements as they are read: constant memory and fastest for large data, in "
