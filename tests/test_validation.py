@@ -49,28 +49,23 @@ def check(name: str, *, strict: bool = False, ontology: Path = ONTOLOGY):
     return validate(load_paths(HERE / name), SHAPES, ontology, strict=strict)
 
 
-def pyshacl_report(data: Path, strict: bool = False) -> tuple[bool, rdflib.Graph]:
+def pyshacl_report(data: Path) -> tuple[bool, rdflib.Graph]:
     """Plain pyshacl on the same files, as its command line runs it (`-s ... -e ...`)."""
     conforms, graph, _ = pyshacl.validate(
-        str(data),
-        shacl_graph=str(SHAPES),
-        ont_graph=str(ONTOLOGY),
-        inference="none",
-        allow_infos=True,
-        allow_warnings=not strict,
+        str(data), shacl_graph=str(SHAPES), ont_graph=str(ONTOLOGY), inference="none"
     )
     return conforms, graph
 
 
 def test_valid_data_conforms_with_no_results() -> None:
     outcome = check("data-valid.ttl")
-    assert outcome.conforms
+    assert outcome.shacl_conforms and outcome.passed
     assert outcome.results == ()
 
 
 def test_missing_name_is_one_violation_with_every_field() -> None:
     outcome = check("data-missing-name.ttl")
-    assert not outcome.conforms
+    assert not outcome.shacl_conforms and not outcome.passed
     [result] = outcome.results
     assert result.focus_node == ox.NamedNode(CITY + "kr-yongsan-gu")
     assert result.path == ox.NamedNode(SCHEMA + "name")
@@ -87,17 +82,44 @@ def test_missing_name_is_one_violation_with_every_field() -> None:
 def test_warnings_fail_only_when_strict() -> None:
     relaxed = check("data-warning-only.ttl")
     strict = check("data-warning-only.ttl", strict=True)
-    assert relaxed.conforms
-    assert not strict.conforms
+    assert relaxed.passed
+    assert not strict.passed
     assert [r.severity for r in relaxed.results] == [WARNING]
     assert relaxed.results == strict.results
 
 
 @pytest.mark.parametrize("strict", [False, True])
-def test_report_graph_states_the_same_verdict(strict: bool) -> None:
+def test_a_report_with_only_a_warning_does_not_conform(strict: bool) -> None:
+    """SHACL 3.6.1: `sh:conforms` is true iff there is no validation result, whatever its
+    severity; passing (exit 0) is a separate, documented verdict of ours."""
     outcome = check("data-warning-only.ttl", strict=strict)
     conforms = [q.object for q in outcome.report if q.predicate == ox.NamedNode(SH + "conforms")]
-    assert conforms == [ox.Literal("false" if strict else "true", datatype=XSD_BOOLEAN)]
+    assert conforms == [ox.Literal("false", datatype=XSD_BOOLEAN)]
+    assert not outcome.shacl_conforms
+    assert outcome.passed is not strict
+    assert json.loads(render_json(outcome))["conforms"] is False
+    turtle = rdflib.Graph().parse(data=render_turtle(outcome), format="turtle")
+    assert set(turtle.objects(None, rdflib.URIRef(SH + "conforms"))) == {rdflib.Literal(False)}
+
+
+def test_text_says_a_warning_only_report_does_not_conform_but_passes() -> None:
+    assert render_text(check("data-warning-only.ttl")).endswith(
+        "Conforms: no — 0 violations, 1 warning, 0 infos in 1 focus node; "
+        "passes: warnings and infos allowed\n"
+    )
+
+
+def test_a_report_whose_conforms_disagrees_with_its_results_is_refused() -> None:
+    """pyshacl's `allow_warnings` writes `sh:conforms true` beside a warning: not a W3C report."""
+    _, graph, _ = pyshacl.validate(
+        str(HERE / "data-warning-only.ttl"),
+        shacl_graph=str(SHAPES),
+        ont_graph=str(ONTOLOGY),
+        inference="none",
+        allow_warnings=True,
+    )
+    with pytest.raises(ValueError, match="sh:conforms"):
+        outcome_from_report(from_rdflib(graph))
 
 
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
@@ -105,7 +127,7 @@ XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 def test_counts_severities_and_focus_nodes() -> None:
     outcome = check("data-several-problems.ttl")
-    assert not outcome.conforms
+    assert not outcome.passed
     assert (outcome.count(VIOLATION), outcome.count(WARNING), outcome.count(INFO)) == (3, 1, 3)
     assert outcome.focus_nodes == 3
 
@@ -161,10 +183,11 @@ def test_every_kind_of_path_has_sparql_syntax() -> None:
 @pytest.mark.parametrize("data", VALID_DATA_FILES, ids=lambda p: p.name)
 @pytest.mark.parametrize("strict", [False, True])
 def test_same_results_and_verdict_as_plain_pyshacl(data: Path, strict: bool) -> None:
-    conforms, graph = pyshacl_report(data, strict)
-    theirs = outcome_from_report(from_rdflib(graph), conforms, strict)
+    conforms, graph = pyshacl_report(data)
+    theirs = outcome_from_report(from_rdflib(graph), strict)
     ours = validate(load_paths(data), SHAPES, ONTOLOGY, strict=strict)
-    assert ours.conforms == theirs.conforms
+    assert ours.shacl_conforms == theirs.shacl_conforms == conforms
+    assert ours.passed == theirs.passed
     assert ours.results == theirs.results
     assert {(r.focus_node, r.path, r.severity) for r in ours.results} == {
         (r.focus_node, r.path, r.severity) for r in theirs.results
@@ -295,7 +318,7 @@ def test_bundled_defaults_are_the_repository_files() -> None:
 
 def test_the_real_data_conforms_with_the_bundled_shapes_and_ontology() -> None:
     outcome = validate(load_paths(REAL_DATA))
-    assert outcome.conforms, render_text(outcome)
+    assert outcome.passed, render_text(outcome)
     assert outcome.count(VIOLATION) == 0
 
 
@@ -305,12 +328,10 @@ def test_the_real_files_give_the_same_verdict_and_results_as_plain_pyshacl() -> 
         shacl_graph=str(REAL_SHAPES),
         ont_graph=str(REPO / "ontology" / "learningcity.ttl"),
         inference="none",
-        allow_infos=True,
-        allow_warnings=True,
     )
-    theirs = outcome_from_report(from_rdflib(graph), conforms)
+    theirs = outcome_from_report(from_rdflib(graph))
     ours = validate(load_paths(REAL_DATA))
-    assert (ours.conforms, ours.results) == (theirs.conforms, theirs.results)
+    assert (ours.shacl_conforms, ours.results) == (conforms, theirs.results)
 
 
 def test_pyshacl_is_left_as_shipped_after_a_validation() -> None:
@@ -319,11 +340,11 @@ def test_pyshacl_is_left_as_shipped_after_a_validation() -> None:
     import pyshacl.shape
 
     before = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
-    assert not check("data-missing-name.ttl").conforms
+    assert not check("data-missing-name.ttl").passed
     after = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
     assert after is before
     pyshacl_report(HERE / "data-missing-name.ttl")  # pyshacl fills its own list on first use
     shipped = pyshacl.shape.CONSTRAINT_PARAMS
-    assert not check("data-missing-name.ttl").conforms
+    assert not check("data-missing-name.ttl").passed
     assert pyshacl.shape.CONSTRAINT_PARAMS is shipped
     assert type(shipped[0]) is list

@@ -8,8 +8,11 @@ other commands and `--help` do not pay its ~0.2 s import.
 
 Validation sees the union of all statements of the data (named graphs included) as one graph, with
 the ontology mixed in the way `pyshacl -e` does it (its class and property axioms are copied, so
-`sh:targetClass` reaches subclasses), no inference and no `owl:imports`. Infos never fail the data;
-warnings fail it only with `strict`.
+`sh:targetClass` reaches subclasses), no inference and no `owl:imports`.
+
+Two verdicts, kept apart: the W3C report's `sh:conforms` is SHACL's (true only when there is no
+result at all, whatever its severity), while whether the data *passes* (exit code 0) is ours:
+infos never fail it, warnings only with `strict` (`ValidationOutcome.passed`).
 
 Validation never uses the network. Every SHACL-SPARQL query is read by rdflib's own parser before
 anything runs, and one that uses SERVICE or FROM (which rdflib would fetch) is refused, as is one
@@ -101,10 +104,23 @@ class ValidationResult:
 class ValidationOutcome:
     """What a validation found; `report` is the whole W3C report graph (canonical blank nodes)."""
 
-    conforms: bool
     strict: bool
     results: tuple[ValidationResult, ...]  # in report order: focus node, severity, path, value
     report: tuple[ox.Quad, ...]
+
+    @property
+    def shacl_conforms(self) -> bool:
+        """SHACL's `sh:conforms`: no validation result of any severity (SHACL 3.6.1)."""
+        return not self.results
+
+    @property
+    def passed(self) -> bool:
+        """Our verdict, exit code 0: every result is an info, or a warning when not `strict`.
+
+        A severity other than SHACL's three fails the data, as it fails pyshacl's
+        `allow_warnings`."""
+        allowed = {INFO} if self.strict else {INFO, WARNING}
+        return all(r.severity in allowed for r in self.results)
 
     def count(self, severity: ox.NamedNode) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -141,14 +157,14 @@ def validate(
     shapes = shapes or resources.shapes_path()
     ontology = ontology or resources.ontology_path()
     step(f"parsing {shapes}")
-    run = _Run.read(shapes, ontology, strict)
+    run = _Run.read(shapes, ontology)
     workers = workers or usable_cpus()
     if workers > 1 and len(quads) > part_statements:
-        conforms, report = validate_in_parts(quads, run, workers, part_statements, step)
+        report = validate_in_parts(quads, run, workers, part_statements, step)
     else:
         step(f"validating {len(quads)} statements")
-        conforms, report = run.check(quads)
-    return outcome_from_report(report, conforms, strict)
+        report = run.check(quads)
+    return outcome_from_report(report, strict)
 
 
 @dataclass(frozen=True)
@@ -159,10 +175,9 @@ class _Run:
     ontology_path: Path
     shapes: rdflib.Graph
     ontology: rdflib.Graph
-    strict: bool
 
     @classmethod
-    def read(cls, shapes: Path, ontology: Path, strict: bool) -> _Run:
+    def read(cls, shapes: Path, ontology: Path) -> _Run:
         """Parse the shapes and the ontology (`InputError` with file:line:column if unusable)."""
         shapes_dataset = load_paths(shapes)
         check_shacl_sparql(shapes_dataset, shapes)
@@ -175,23 +190,28 @@ class _Run:
             shapes_graph = to_rdflib(shapes_dataset)
         finally:
             rdflib_bool_unpatch()
-        return cls(shapes, ontology, shapes_graph, ontology_graph, strict)
+        return cls(shapes, ontology, shapes_graph, ontology_graph)
 
-    def check(self, quads: Iterable[ox.Quad]) -> tuple[bool, list[ox.Quad]]:
+    def check(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+        """The W3C report graph of pyshacl's run on `quads`.
+
+        pyshacl runs with warnings and infos not allowed: only then does its `sh:conforms` say
+        what SHACL says (no results), and only then are nested shapes (`sh:or`, qualified
+        value shapes) judged by their results alone, not by their severity. Whether the data
+        passes is decided from the results afterwards (`ValidationOutcome.passed`).
+        """
         import pyshacl
         from pyshacl.errors import ReportableRuntimeError
 
         graph = to_rdflib(quads)
         try:
             with _quicker_pyshacl(), _offline() as attempts:
-                conforms, report_graph, _ = pyshacl.validate(
+                _, report_graph, _ = pyshacl.validate(
                     graph,
                     shacl_graph=self.shapes,
                     ont_graph=self.ontology,
                     inference="none",
                     inplace=True,  # the converted graph is ours: mix the ontology in without a copy
-                    allow_infos=True,
-                    allow_warnings=not self.strict,
                     do_owl_imports=False,
                 )
         except ReportableRuntimeError as error:
@@ -207,7 +227,7 @@ class _Run:
             raise InputError(f"{self.shapes_path}: {_network_refused(attempts[0])}")
         if not hasattr(report_graph, "triples"):  # pyshacl returns a ValidationFailure instead
             raise InputError(f"{self.shapes_path}: validation failed: {report_graph}")
-        return bool(conforms), from_rdflib(report_graph)
+        return from_rdflib(report_graph)
 
 
 # --- SHACL-SPARQL: what rdflib may run, and no network ----------------------------------------
@@ -546,7 +566,7 @@ def _union(roots: list[int], a: int, b: int) -> None:
 
 def validate_in_parts(
     quads: list[ox.Quad], run: _Run, workers: int, size: int, step: Progress
-) -> tuple[bool, list[ox.Quad]]:
+) -> list[ox.Quad]:
     """pyshacl on each part (see `partition`) in worker processes; one merged report.
 
     Workers come from a fork server, not from this (large) process, so they hold only the shapes,
@@ -558,47 +578,43 @@ def validate_in_parts(
     payloads = (ox.serialize([quads[i] for i in part], format=NT) for part in parts)
     shared_nt = ox.serialize([quads[i] for i in shared], format=NT)
     reports: list[list[ox.Quad]] = []
-    conforms = True
     context = multiprocessing.get_context("forkserver")
-    initargs = (run.shapes_path, run.ontology_path, run.strict, shared_nt)
+    initargs = (run.shapes_path, run.ontology_path, shared_nt)
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        for done, (part_conforms, report) in enumerate(
-            pool.imap_unordered(_check_part, payloads), start=1
-        ):
+        for done, report in enumerate(pool.imap_unordered(_check_part, payloads), start=1):
             step(f"validating: {done} of {len(parts)} parts done")
             if isinstance(report, str):
                 raise InputError(report)
-            conforms = conforms and part_conforms
             reports.append(list(ox.parse(report, format=NT)))
-    return conforms, merge_reports(reports, conforms)
+    return merge_reports(reports)
 
 
-def _start_worker(shapes: Path, ontology: Path, strict: bool, shared: bytes) -> None:
+def _start_worker(shapes: Path, ontology: Path, shared: bytes) -> None:
     global _worker
-    _worker = (_Run.read(shapes, ontology, strict), list(ox.parse(shared, format=NT)))
+    _worker = (_Run.read(shapes, ontology), list(ox.parse(shared, format=NT)))
 
 
-def _check_part(part: bytes) -> tuple[bool, bytes | str]:
+def _check_part(part: bytes) -> bytes | str:
     """In a worker: validate one part; the report as N-Triples, or the error message."""
     assert _worker is not None
     run, shared = _worker
     try:
-        conforms, report = run.check([*ox.parse(part, format=NT), *shared])
+        report = run.check([*ox.parse(part, format=NT), *shared])
     except InputError as error:
-        return False, str(error)
-    return conforms, ox.serialize(report, format=NT)
+        return str(error)
+    return ox.serialize(report, format=NT)
 
 
-def merge_reports(reports: Iterable[list[ox.Quad]], conforms: bool) -> list[ox.Quad]:
+def merge_reports(reports: Iterable[list[ox.Quad]]) -> list[ox.Quad]:
     """One W3C report holding each distinct result of the parts' reports once.
 
     A result about a shared node (or an ontology term) is found by every part; results are
     compared by content, blank nodes by structure, since each part labels them its own way.
+    `sh:conforms` is SHACL's: true when no part found a result.
     """
     report = ox.BlankNode("report")
     merged = [
         ox.Quad(report, ox.NamedNode(RDF + "type"), ox.NamedNode(SH + "ValidationReport")),
-        ox.Quad(report, ox.NamedNode(SH + "conforms"), ox.Literal(conforms)),
     ]
     seen: set[Any] = set()
     for number, quads in enumerate(reports):
@@ -612,6 +628,7 @@ def merge_reports(reports: Iterable[list[ox.Quad]], conforms: bool) -> list[ox.Q
             merged.append(
                 ox.Quad(report, ox.NamedNode(SH + "result"), _relabel(result, f"p{number}"))
             )
+    merged.append(ox.Quad(report, ox.NamedNode(SH + "conforms"), ox.Literal(not seen)))
     return merged
 
 
@@ -653,10 +670,12 @@ def _relabelled(quads: list[ox.Quad], prefix: str) -> list[ox.Quad]:
     ]
 
 
-def outcome_from_report(
-    report: Iterable[ox.Quad], conforms: bool, strict: bool = False
-) -> ValidationOutcome:
-    """Read the results out of a W3C report graph (any blank-node labels; made canonical here)."""
+def outcome_from_report(report: Iterable[ox.Quad], strict: bool = False) -> ValidationOutcome:
+    """Read the results out of a W3C report graph (any blank-node labels; made canonical here).
+
+    The report's `sh:conforms` must be SHACL's (no results): one that says otherwise (pyshacl
+    run with `allow_warnings`, say) is refused rather than passed on to the renderers.
+    """
     quads = canonical_quads(report)
     index = _Index(quads)
     results = [
@@ -664,7 +683,10 @@ def outcome_from_report(
         for node in index.subjects_of_type(ox.NamedNode(SH + "ValidationResult"))
     ]
     results.sort(key=_result_sort_key)
-    return ValidationOutcome(conforms, strict, tuple(results), tuple(quads))
+    stated = [q.object for q in quads if q.predicate.value == SH + "conforms"]
+    if stated != [ox.Literal(not results)]:
+        raise ValueError(f"sh:conforms {stated} in a report with {len(results)} result(s)")
+    return ValidationOutcome(strict, tuple(results), tuple(quads))
 
 
 class _Index:
@@ -930,16 +952,25 @@ def render_text(outcome: ValidationOutcome, *, color: bool = False) -> str:
 
 
 def summary_line(outcome: ValidationOutcome, *, color: bool = False) -> str:
-    """`Conforms: no — 2 violations, 1 warning, 0 infos in 3 focus nodes`."""
-    verdict = "yes" if outcome.conforms else "no"
-    if color:
-        verdict = f"{_GREEN if outcome.conforms else _RED}{verdict}{_RESET}"
+    """`Conforms: no — 2 violations, 1 warning, 0 infos in 3 focus nodes`.
+
+    `Conforms` is the report's `sh:conforms` (no results at all). When the data does not
+    conform but passes all the same (exit code 0: only warnings and infos, or with `strict`
+    only infos), the line says so and why: `...; passes: warnings and infos allowed`.
+    """
+    verdict = "yes" if outcome.shacl_conforms else "no"
+    if color:  # green: conforms; yellow: passes all the same; red: fails
+        style = _GREEN if outcome.shacl_conforms else _STYLES[WARNING] if outcome.passed else _RED
+        verdict = f"{style}{verdict}{_RESET}"
     counts = ", ".join(
         _plural(outcome.count(severity), _local_name(severity).lower())
         for severity in (VIOLATION, WARNING, INFO)
     )
     strict = " (strict: warnings count)" if outcome.strict else ""
-    return f"Conforms: {verdict} — {counts} in {_plural(outcome.focus_nodes, 'focus node')}{strict}"
+    allowed = "infos" if outcome.strict else "warnings and infos"
+    passes = f"; passes: {allowed} allowed" if outcome.passed and not outcome.shacl_conforms else ""
+    focus = _plural(outcome.focus_nodes, "focus node")
+    return f"Conforms: {verdict} — {counts} in {focus}{strict}{passes}"
 
 
 def _plural(count: int, noun: str) -> str:

@@ -143,7 +143,7 @@ def test_help_has_examples_and_exit_codes() -> None:
     result = CliRunner().invoke(cli, ["validate", "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output
-    for code in ("0  the data conforms", "1  the data does not conform", "2  unusable input"):
+    for code in ("0  the data passes", "1  the data fails", "2  unusable input"):
         assert code in result.output
 
 
@@ -180,3 +180,35 @@ def test_installed_command_exit_codes_and_clean_stderr(data: str, code: ExitCode
     else:
         assert done.stderr == ""  # no progress line when stderr is not a terminal
         assert done.stdout.splitlines()[-1].startswith("Conforms: ")
+
+
+@pytest.mark.parametrize("report_format", ["text", "json", "turtle"])
+def test_installed_command_reports_warnings_only_as_not_conforming_and_exits_0(
+    report_format: str,
+) -> None:
+    """SHACL 3.6.1: a report with any result, warnings included, says `sh:conforms false`; the
+    exit code stays 0 (warnings allowed without --strict), and every rendering says the same."""
+    done = subprocess.run(
+        [
+            LEARNINGCITY,
+            "validate",
+            *FIXTURE_OPTIONS,
+            str(HERE / "data-warning-only.ttl"),
+            "--format",
+            report_format,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == ExitCode.OK, done.stderr
+    rdf_format = {"json": ox.RdfFormat.JSON_LD, "turtle": ox.RdfFormat.TURTLE}.get(report_format)
+    if rdf_format is None:
+        assert done.stdout.splitlines()[-1] == (
+            "Conforms: no — 0 violations, 1 warning, 0 infos in 1 focus node; "
+            "passes: warnings and infos allowed"
+        )
+        return
+    graph = list(ox.parse(done.stdout.encode(), format=rdf_format))
+    stated = [t.object for t in graph if t.predicate.value.endswith("#conforms")]
+    assert stated == [ox.Literal(False)]
+    assert sum(1 for t in graph if t.predicate.value.endswith("#result")) == 1

@@ -34,8 +34,8 @@ stderr, then the validation verdict for each output (the full report when it doe
 
 \b
 Exit codes:
-  0  imported; every output conforms to the shapes (warnings allowed)
-  1  imported, but an output does not conform (it is written all the same, to be fixed)
+  0  imported; every output passes the shapes (no violations; warnings allowed)
+  1  imported, but an output has violations (it is written all the same, to be fixed)
   2  unusable input: unreadable profile, no title line, bad option value
   3  an output could not be written"""
 
@@ -233,11 +233,11 @@ def _validate(item: _Output) -> bool:
 
     outcome = validation.validate(ox.Dataset(item.quads))
     name = str(item.target) if item.target else "output"
-    if outcome.conforms:
+    if outcome.passed:
         click.echo(f"{name}: {validation.summary_line(outcome)}", err=True)
     else:
         click.echo(f"{name}: {validation.render_text(outcome)}", err=True, nl=False)
-    return outcome.conforms
+    return outcome.passed
 
 
 def _write(item: _Output) -> None:

@@ -76,7 +76,7 @@ def publish(
                 ontology=ontology,
                 progress=progress,
             )
-    if not result.outcome.conforms:
+    if not result.outcome.passed:
         report = validation.render(result.outcome, "text")
         click.echo(report, err=True, nl=False)
     if not result.written:
@@ -84,7 +84,7 @@ def publish(
             "learningcity: not published: the data has violations (or use --force)", err=True
         )
         return ExitCode.FAILED
-    state = "" if result.outcome.conforms else " (marked not validated)"
+    state = "" if result.outcome.passed else " (marked not validated)"
     click.echo(f"wrote {result.files} files to {out}{state}", err=True)
     sys.stdout.flush()
     return ExitCode.OK

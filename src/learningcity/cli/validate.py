@@ -33,8 +33,8 @@ Examples:
 
 \b
 Exit codes:
-  0  the data conforms (warnings and infos allowed; with --strict, warnings count)
-  1  the data does not conform
+  0  the data passes: no violations (warnings and infos allowed; with --strict, warnings fail)
+  1  the data fails: violations, or warnings with --strict
   2  unusable input: unreadable file, parse error (file:line:column: message), bad shapes
   3  the report could not be written"""
 
@@ -68,6 +68,9 @@ def validate(
     DATA is one or more RDF files (any syntax, by extension or --input-format) or '-' for stdin;
     all are validated together as one graph. Infos never fail the data.
 
+    The report's sh:conforms is SHACL's: false when there is any result, warnings and infos
+    included, even when the data passes (exit 0).
+
     Validation never uses the network: shapes whose SPARQL uses SERVICE or FROM (which would
     fetch from the web) are refused, naming the shape.
     """
@@ -78,7 +81,7 @@ def validate(
         outcome = validation.validate(dataset, shapes, ontology, strict=strict, progress=progress)
     color = report_format == "text" and output is None and _colour_wanted(sys.stdout)
     emit(validation.render(outcome, report_format, color=color).encode("utf-8"), output)
-    click.get_current_context().exit(ExitCode.OK if outcome.conforms else ExitCode.FAILED)
+    click.get_current_context().exit(ExitCode.OK if outcome.passed else ExitCode.FAILED)
 
 
 def _colour_wanted(stream: TextIO) -> bool:

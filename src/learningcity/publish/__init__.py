@@ -38,7 +38,7 @@ class Published:
 
 def gate_for(outcome: validation.ValidationOutcome) -> Gate:
     return Gate(
-        conforms=outcome.conforms,
+        conforms=outcome.passed,
         violations=outcome.count(validation.VIOLATION),
         report_turtle=validation.render(outcome, "turtle").encode("utf-8"),
         report_text=validation.render(outcome, "text").encode("utf-8"),
@@ -69,7 +69,7 @@ def publish(
     step = progress or (lambda _stage: None)
     workers = workers or validation.usable_cpus()
     outcome = validation.validate(dataset, shapes, ontology, progress=step, workers=workers)
-    if not outcome.conforms and not force:
+    if not outcome.passed and not force:
         return Published(outcome, written=False, files=0)
     shapes_path = shapes or resources.shapes_path()
     inputs = Inputs(
