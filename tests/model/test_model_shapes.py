@@ -46,6 +46,8 @@ PARAMETER_COMPONENT = {
     SH.minInclusive: SH.MinInclusiveConstraintComponent,
     SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
     SH["or"]: SH.OrConstraintComponent,
+    SH.uniqueLang: SH.UniqueLangConstraintComponent,
+    SH.node: SH.NodeConstraintComponent,
     SH.closed: SH.ClosedConstraintComponent,
 }
 
@@ -56,8 +58,12 @@ def validate(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
 
 
 def path_key(graph: Graph, path: object) -> object:
-    """A comparable form of sh:resultPath: the IRI, or the members of an alternative path."""
+    """A comparable form of sh:resultPath: the IRI, the property of an inverse path, or the
+    members of an alternative path."""
     if isinstance(path, BNode):
+        inverse = graph.value(path, SH.inversePath)
+        if inverse is not None:
+            return ("inverse", inverse)
         alternatives = graph.value(path, SH.alternativePath)
         return ("alternative", tuple(Collection(graph, alternatives)))
     return path
@@ -214,6 +220,16 @@ def test_every_constraint_has_an_invalid_fixture(shapes_graph) -> None:
         for shape, components in constraint_nodes(shapes_graph).items()
     }
     assert {k: v for k, v in missing.items() if v} == {}
+
+
+def test_every_sparql_constraint_selects_distinct_rows(shapes_graph) -> None:
+    """A result found along two routes (two triples about one blank node, say) is one result:
+    pyshacl merges such rows, pyrudof reports each (4 results for 1 before DISTINCT)."""
+    selects = list(shapes_graph.subject_objects(SH.select))
+    assert selects
+    for constraint, text in selects:
+        tree = validation.shacl_sparql(str(text))
+        assert tree[1].get("modifier") == "DISTINCT", constraint
 
 
 def test_fixture_directories_name_real_shapes(shapes_graph) -> None:
