@@ -348,3 +348,51 @@ def test_pyshacl_is_left_as_shipped_after_a_validation() -> None:
     assert not check("data-missing-name.ttl").passed
     assert pyshacl.shape.CONSTRAINT_PARAMS is shipped
     assert type(shipped[0]) is list
+
+
+def test_the_pyshacl_shortcuts_apply_to_the_bundled_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Liveness of the shortcuts in pyshacl's internals on the real shapes and data: the
+    parameter list answers `in` from its set, each shape's components are made once and reused,
+    and pyshacl's SHACL-SPARQL texts reach rdflib through the preparing graph, each prepared at
+    most once. Fails when a pyshacl (or a shapes change) stops them applying, instead of
+    validation silently getting slower."""
+    from learningcity import validation
+
+    calls = {"contains": 0, "component": 0, "made": 0, "queries": 0, "prepared": 0}
+    contains = validation._ParameterList.__contains__
+
+    def counted_contains(self: validation._ParameterList, item: object) -> bool:
+        calls["contains"] += 1
+        return contains(self, item)
+
+    component = validation._OnePerShape.__call__
+
+    def counted_component(self: validation._OnePerShape, shape: object) -> object:
+        calls["component"] += 1
+        calls["made"] += id(shape) not in self.made
+        return component(self, shape)
+
+    graph_class = validation._preparing_graph_class()
+    query = graph_class.query
+
+    def counted_query(self: object, query_object: object, *args: object, **kw: object) -> object:
+        calls["queries"] += isinstance(query_object, str)
+        return query(self, query_object, *args, **kw)
+
+    shacl_sparql = validation.shacl_sparql
+
+    def counted_sparql(text: str, source: str = "query") -> object:
+        calls["prepared"] += source == "SHACL-SPARQL"
+        return shacl_sparql(text, source)
+
+    monkeypatch.setattr(validation._ParameterList, "__contains__", counted_contains)
+    monkeypatch.setattr(validation._OnePerShape, "__call__", counted_component)
+    monkeypatch.setattr(graph_class, "query", counted_query)
+    monkeypatch.setattr(validation, "shacl_sparql", counted_sparql)
+    outcome = validate(load_paths(REAL_DATA), workers=1)
+    assert outcome.shacl_conforms
+    texts = sum(1 for q in load_paths(REAL_SHAPES) if q.predicate.value == SH + "select")
+    assert calls["contains"] > 1000
+    assert calls["component"] > 2 * calls["made"] > 0
+    assert calls["queries"] >= texts  # every text reaches rdflib through the preparing graph,
+    assert calls["prepared"] <= texts  # each prepared at most once (or earlier in this process)
