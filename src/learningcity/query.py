@@ -298,28 +298,38 @@ def lex(text: str) -> Iterator[re.Match[str]]:
     previous: re.Match[str] | None = None  # the previous significant token
     before: re.Match[str] | None = None  # and the one before it
     data_next = False  # a VALUES was read: the next `{` opens its data block
-    offset = 0
-    while offset < len(text):
-        match = _TOKEN_RE.match(text, offset)
-        assert match is not None  # the last alternative matches any character
-        if match.lastgroup == "iri" and holds and holds[-1] == _EXPRESSION and _is_value(previous):
-            match = _LESS_THAN.match(text, offset)
-            assert match is not None
-        offset = match.end()
-        if match.lastgroup not in _SKIPPED:
-            keyword = match.group().upper() if match.lastgroup == "word" else None
-            if keyword == "SELECT" and holds and holds[-1] == _GROUP:
-                holds[-1] = _EXPRESSION  # a subquery: its clauses hold expressions
-            data_next = data_next or keyword == "VALUES"
-            bracket = _bracket(text, match) if match.lastgroup == "punct" else None
-            if bracket == "open":
-                outer = holds[-1] if holds else _EXPRESSION
-                holds.append(_holds(match.group(), outer, previous, before, data_next))
-                data_next = data_next and match.group() != "{"
-            elif bracket == "close" and holds:
-                holds.pop()
+    offset: int | None = 0  # where to lex on from after a less-than; None: at the end
+    while offset is not None:
+        matches, offset = _TOKEN_RE.finditer(text, offset), None
+        for match in matches:
+            kind = match.lastgroup
+            if kind in _SKIPPED:
+                yield match
+                continue
+            if kind == "iri" and holds and holds[-1] == _EXPRESSION and _is_value(previous):
+                less_than = _LESS_THAN.match(text, match.start())
+                assert less_than is not None  # the IRI starts with `<`
+                match, offset = less_than, less_than.end()
+            elif kind == "word":
+                keyword = match.group().upper()
+                if keyword == "SELECT" and holds and holds[-1] == _GROUP:
+                    holds[-1] = _EXPRESSION  # a subquery: its clauses hold expressions
+                data_next = data_next or keyword == "VALUES"
+            elif kind == "punct" and match.group() in _BRACKETS:
+                bracket = _bracket(text, match)
+                if bracket == "open":
+                    outer = holds[-1] if holds else _EXPRESSION
+                    holds.append(_holds(match.group(), outer, previous, before, data_next))
+                    data_next = data_next and match.group() != "{"
+                elif bracket == "close" and holds:
+                    holds.pop()
             previous, before = match, previous
-        yield match
+            yield match
+            if offset is not None:
+                break  # lex on after the less-than
+
+
+_BRACKETS = frozenset("{([<})]>")
 
 
 #: Words after which, in a group, `(` opens an expression (`FILTER(`, `BIND(`), and the word
