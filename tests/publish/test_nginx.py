@@ -98,3 +98,18 @@ def test_a_thing_with_an_extension_not_in_the_data_is_404_and_nothing_reaches_a_
     assert response.status_code == 404
     assert "set-cookie" not in response.headers and "location" not in response.headers
     assert nginx.get("/id/city/nowhere.ttl").status_code == 404
+
+
+@pytest.mark.parametrize("representation", RDF, ids=lambda r: r.name)
+def test_a_folder_iri_is_served_from_its_index_files(nginx, representation):
+    """The policy-area scheme `policy-area/` is a folder IRI: its documents are its index's
+    files, typed like any other (c227e75 wrote `policy-area/.ttl`, a dot file nginx served as
+    application/octet-stream), and named in Content-Location."""
+    response = nginx.get("/policy-area/", headers={"Accept": representation.media_type})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == representation.content_type
+    assert response.headers["content-location"] == f"/policy-area/index.{representation.extension}"
+    quads = list(ox.parse(response.content, format=representation.syntax.oxigraph))
+    assert any(q.subject.value.endswith("/policy-area/") for q in quads)
+    korean = nginx.get("/policy-area/", headers={"Accept": "text/html", "Accept-Language": "ko"})
+    assert korean.headers["content-location"] == "/policy-area/index.ko.html"

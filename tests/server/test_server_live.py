@@ -413,3 +413,16 @@ def test_a_page_links_the_vocabulary_to_the_copy_this_server_serves(http, live_s
     assert vocabulary and all(link.startswith(live_server.root) for link in vocabulary)
     for link in vocabulary:
         assert http.get(link.split("#", 1)[0]).status_code == 200, link
+
+
+@pytest.mark.parametrize("path", [DOC_PATH, "ontology", "policy-area/"])
+def test_every_alternate_a_document_lists_answers_with_its_type(http, path):
+    """The Link header's alternates all answer, with the media type they list; a folder IRI's
+    (`policy-area/`) are its index's (`policy-area/index.ttl`), as the static site names them."""
+    link = http.get(path, headers={"Accept": "text/turtle"}).headers["link"]
+    alternates = re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', link)
+    assert len(alternates) == 1 + len(SERVED_RDF_TYPES)
+    for href, media_type in alternates:
+        response = http.get(href)
+        assert response.status_code == 200, href
+        assert response.headers["content-type"].split(";")[0] == media_type, href

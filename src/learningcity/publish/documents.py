@@ -22,7 +22,7 @@ from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.namespaces import SHAPES_IRI, STANDARD_PREFIXES, prefixes
 from learningcity.serialize import serialize
 from learningcity.server.describe import RDF_TYPE, dataset_node, description
-from learningcity.server.iris import IriScheme
+from learningcity.server.iris import IriScheme, index_stem, representation_url
 from learningcity.server.labels import LANGUAGES
 from learningcity.server.pages import PageRenderer
 from learningcity.server.representations import REPRESENTATIONS, SERVED_SYNTAXES
@@ -49,14 +49,9 @@ def html_name(stem: str, language: str) -> str:
     return f"{stem}.html" if language == LANGUAGES[0] else f"{stem}.{language}.html"
 
 
-def page_stem(path: str) -> str:
-    """The file stem of a page at `path` under the root: a folder's page is its index."""
-    return path + "index" if path == "" or path.endswith("/") else path
-
-
 def language_links(root: str, path: str) -> dict[str, str]:
     """Each translation of the page at `path` (static files, not `?lang=`)."""
-    return {code: root + html_name(page_stem(path), code) for code in LANGUAGES}
+    return {code: root + html_name(index_stem(path), code) for code in LANGUAGES}
 
 
 @dataclass(frozen=True)
@@ -80,12 +75,12 @@ class Gate:
 
 def page_name(path: str, language: str) -> str:
     """The HTML file of the page at `path` in `language`."""
-    return html_name(page_stem(path), language)
+    return html_name(index_stem(path), language)
 
 
 def alternate_name(path: str, syntax: RdfSyntax) -> str:
     """The file of the RDF alternate in `syntax` of the page at `path`."""
-    return f"{path}.{syntax.extension}"
+    return representation_url(path, syntax.extension)
 
 
 def resource_names(path: str) -> list[str]:

@@ -143,6 +143,12 @@ map "$learningcity_ext$learningcity_lang" $learningcity_suffix {{
 {suffixes}
 }}
 
+# A folder's files are its index's: /x/ and /x are served from /x/index.ttl, /x/index.html ...
+map $uri $learningcity_index {{
+    "~/$" "${{uri}}index";
+    default "$uri/index";
+}}
+
 map $learningcity_suffix $learningcity_content_language {{
     default "";
     ".html" {LANGUAGES[0]};
@@ -232,7 +238,7 @@ location @learningcity_negotiate {{
         if ($learningcity_ext = "") {{
             return 406 "{NOT_ACCEPTABLE}\\n";
         }}
-        try_files $uri$learningcity_suffix $uri/index$learningcity_lang.html =404;
+        try_files $uri$learningcity_suffix $learningcity_index$learningcity_suffix =404;
 }}
 """
 
@@ -271,6 +277,17 @@ def htaccess(scheme: IriScheme) -> str:
         f"RewriteRule ^(.+)$ $1.{r.extension} [L,E=LC_VARY:Accept]\n"
         for r in RDF
     )
+    folders = "".join(
+        f"RewriteCond %{{HTTP_ACCEPT}} {_regex(r.media_type)} [NC]\n"
+        f"RewriteCond %{{REQUEST_FILENAME}}/index.{r.extension} -f\n"
+        f"RewriteRule ^(.*/)?$ $1index.{r.extension} [L,E=LC_VARY:Accept]\n"
+        for r in RDF
+    ) + "".join(
+        f"RewriteCond %{{HTTP:Accept-Language}} ^\\s*{code} [NC]\n"
+        f"RewriteCond %{{REQUEST_FILENAME}}/index.{code}.html -f\n"
+        f"RewriteRule ^(.*/)?$ $1index.{code}.html [L,E=LC_VARY:Accept]\n"
+        for code in SECOND_LANGUAGES
+    )
     languages = "".join(
         "RewriteCond %{REQUEST_FILENAME} !-f\n"
         f"RewriteCond %{{HTTP:Accept-Language}} ^\\s*{code} [NC]\n"
@@ -300,7 +317,8 @@ RewriteRule ^id/(.+)\\.({EXTENSIONS})$ doc/$1.$2 [R=303,L]
 {things}RewriteRule ^id/(.+)$ doc/$1 [R=303,L,E=LC_VARY:Accept]
 
 # An extension-less document: the file for Accept, then Accept-Language, then English HTML.
-{documents}{languages}RewriteCond %{{REQUEST_FILENAME}} !-f
+{documents}{languages}# A folder (`policy-area/`): its index file for Accept, then Accept-Language.
+{folders}RewriteCond %{{REQUEST_FILENAME}} !-f
 RewriteCond %{{REQUEST_FILENAME}}.html -f
 RewriteRule ^(.+)$ $1.html [L,E=LC_VARY:Accept]
 """
@@ -328,8 +346,25 @@ def caddyfile(scheme: IriScheme) -> str:
         f"\t\tredir @thing_{r.extension} {p}doc/{{re.thing_{r.extension}.1}}.{r.extension} 303\n"
         for r in RDF
     )
+    folders = "".join(
+        f"\t@folder_{r.extension} {{\n\t\tpath */\n"
+        f"\t\theader_regexp Accept (?i){_regex(r.media_type)}\n"
+        f"\t\tfile {{path}}index.{r.extension}\n\t}}\n"
+        for r in RDF
+    ) + "".join(
+        f"\t@folder_{code} {{\n\t\tpath */\n"
+        f"\t\theader_regexp Accept-Language (?i)^\\s*{code}\n"
+        f"\t\tfile {{path}}index.{code}.html\n\t}}\n"
+        for code in SECOND_LANGUAGES
+    )
     doc_routes = "".join(f"\t\trewrite @doc_{r.extension} {{path}}.{r.extension}\n" for r in RDF)
     doc_routes += "".join(f"\t\trewrite @doc_{c} {{path}}.{c}.html\n" for c in SECOND_LANGUAGES)
+    doc_routes += "".join(
+        f"\t\trewrite @folder_{r.extension} {{path}}index.{r.extension}\n" for r in RDF
+    )
+    doc_routes += "".join(
+        f"\t\trewrite @folder_{c} {{path}}index.{c}.html\n" for c in SECOND_LANGUAGES
+    )
     return f"""{GENERATED}
 # Caddy 2: define this snippet, then `import learningcity` in the site block, after
 # `root * /srv/learningcity/site`.
@@ -340,7 +375,7 @@ def caddyfile(scheme: IriScheme) -> str:
 \t@negotiated {{
 \t\tnot path_regexp \\.({EXTENSIONS}|css|txt|xml|svg|json|gz)$
 \t}}
-{matchers}{languages}\t@doc_html {{
+{matchers}{languages}{folders}\t@doc_html {{
 \t\tnot file
 \t\tfile {{path}}.html
 \t}}

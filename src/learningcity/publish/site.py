@@ -59,16 +59,6 @@ class Inputs:
 class SiteRenderer(PageRenderer):
     """The server's renderer plus the pages only a static site has (same templates, same base)."""
 
-    def alternates(self, thing: str) -> list[dict[str, str]]:
-        """As the server's, but a folder IRI's HTML is its `index.html` (a static host's rule)."""
-        rows = super().alternates(thing)
-        return [
-            {**row, "href": row["href"][: -len(".html")] + "index.html"}
-            if row["href"].endswith("/.html")
-            else row
-            for row in rows
-        ]
-
     def language_links(self, path: str) -> Mapping[str, str]:
         """A page's translations are files of their own: `x.html`, `x.ko.html`."""
         return language_links(self.scheme.root, path)

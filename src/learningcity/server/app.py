@@ -54,7 +54,7 @@ from learningcity.server.describe import (
     last_modified,
 )
 from learningcity.server.fastpath import ResponseCacheMiddleware
-from learningcity.server.iris import IriScheme, rebase
+from learningcity.server.iris import IriScheme, document_of_file, rebase, representation_url
 from learningcity.server.labels import LANGUAGES
 from learningcity.server.pages import STATIC_DIR, ExampleQuery, PageRenderer, example_queries
 from learningcity.server.representations import (
@@ -183,7 +183,7 @@ class LinkedDataSite:
     def link_header(self, thing: str) -> str:
         doc = self.scheme.document_for(thing)
         return ", ".join(
-            f'<{doc}.{r.extension}>; rel="alternate"; type="{r.media_type}"'
+            f'<{representation_url(doc, r.extension)}>; rel="alternate"; type="{r.media_type}"'
             for r in REPRESENTATIONS
         )
 
@@ -202,7 +202,7 @@ class LinkedDataSite:
             return self.not_acceptable(vary)
         doc_path = self.scheme.path_of(self.scheme.doc_for(thing) or thing)
         if representation is not HTML:
-            doc_path += "." + representation.extension
+            doc_path = representation_url(doc_path, representation.extension)
         if request.url.query:
             doc_path += "?" + request.url.query
         headers = {"Location": doc_path, "Cache-Control": CACHE_CONTROL}
@@ -251,12 +251,14 @@ class LinkedDataSite:
             language = self.language(request)
             variant.append(language)
             headers["Content-Language"] = language
-            headers["Content-Location"] = f"{location}.{HTML.extension}?lang={language}"
+            headers["Content-Location"] = (
+                f"{representation_url(location, HTML.extension)}?lang={language}"
+            )
             if "lang" not in request.query_params:
                 vary = ", ".join(v for v in (vary, "Accept-Language") if v)
         else:
             language = LANGUAGES[0]
-            headers["Content-Location"] = f"{location}.{representation.extension}"
+            headers["Content-Location"] = representation_url(location, representation.extension)
         if vary:
             headers["Vary"] = vary
         etag = self.etag(*variant)
@@ -461,12 +463,13 @@ def negotiate(
     request: Request, path: str, offers: Sequence[str]
 ) -> tuple[str, Representation | None, str]:
     """(the document's path without extension, the representation or None when none of
-    `offers` fits, Vary) for a request path: an extension names a representation, else
-    `?format=`, else `Accept` chooses (and the answer varies on it)."""
+    `offers` fits, Vary) for a request path: an extension names a representation (a folder's
+    are its index's, `policy-area/index.ttl`), else `?format=`, else `Accept` chooses (and the
+    answer varies on it)."""
     stem, dot, extension = path.rpartition(".")
     fixed = by_extension(extension) if dot and "/" not in extension else None
     if fixed is not None:
-        return stem, (fixed if fixed.media_type in offers else None), ""
+        return document_of_file(stem), (fixed if fixed.media_type in offers else None), ""
     override = request.query_params.get("format")
     if override:
         chosen = by_name(override)

@@ -96,6 +96,31 @@ class IriScheme:
         return iri.startswith(self.root)
 
 
+#: What a folder's documents are named by (`policy-area/index.ttl`, `doc/city/index.html`).
+INDEX = "index"
+
+
+def index_stem(path: str) -> str:
+    """The stem the files of the document at `path` are named by: `path`, or a folder's
+    (`""`, `policy-area/`) index, `policy-area/index`. `policy-area/.ttl` would be a dot file,
+    which hosts hide or serve with no type (nginx: application/octet-stream)."""
+    return path + INDEX if path == "" or path.endswith("/") else path
+
+
+def representation_url(document: str, extension: str) -> str:
+    """The URL (or path, or file name) of one representation of `document`: `{document}.ttl`,
+    or for a folder `{document}index.ttl` (`index_stem`)."""
+    return f"{index_stem(document)}.{extension}"
+
+
+def document_of_file(stem: str) -> str:
+    """The document a file's stem names (the inverse of `index_stem`): a folder's index
+    (`policy-area/index`) names the folder, `policy-area/`; any other stem itself."""
+    if stem == INDEX or stem.endswith("/" + INDEX):
+        return stem[: -len(INDEX)]
+    return stem
+
+
 #: Punctuation a page's path may hold, beside letters, digits and marks of any script: the IRI
 #: unreserved marks and the sub-delimiters that no file system (Linux, macOS, Windows), static
 #: host or host configuration the site is written for gives a meaning. Refused, with why:

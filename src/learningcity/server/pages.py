@@ -22,7 +22,7 @@ from learningcity.query import list_named_queries
 from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
 from learningcity.server.describe import RDF_TYPE, dataset_node, description, incoming
-from learningcity.server.iris import IriScheme
+from learningcity.server.iris import IriScheme, representation_url
 from learningcity.server.labels import LANGUAGES, Labeller, Text, choose, pick
 from learningcity.server.representations import REPRESENTATIONS
 
@@ -213,7 +213,11 @@ class PageRenderer:
     def alternates(self, thing: str) -> list[dict[str, str]]:
         doc = self.scheme.document_for(thing)
         return [
-            {"label": r.label, "href": f"{doc}.{r.extension}", "media_type": r.media_type}
+            {
+                "label": r.label,
+                "href": representation_url(doc, r.extension),
+                "media_type": r.media_type,
+            }
             for r in REPRESENTATIONS
         ]
 
