@@ -59,7 +59,7 @@ class Source:
     @property
     def base_iri(self) -> str | None:
         """What relative IRIs resolve against (`document_base`); stdin has none, so a relative
-        IRI there is refused (JSON-LD drops it, as its spec says)."""
+        IRI there is refused (`parse_bytes`)."""
         return document_base(self.path, self.given_base)
 
     def read(self) -> bytes:
@@ -141,8 +141,10 @@ def position_message(display: str, error: SyntaxError) -> str:
 
 #: The syntaxes in which an IRI may be relative, resolved against the document's base IRI.
 RELATIVE_SYNTAXES = frozenset(("turtle", "trig", "n3", "xml", "jsonld"))
-#: What Oxigraph says of a relative IRI when there is no base to resolve it against.
+#: What Oxigraph says of a relative IRI when there is no base to resolve it against, and what
+#: the message adds.
 _NO_SCHEME = "No scheme found in an absolute IRI"
+_NO_BASE = "a relative IRI needs a base and {display} has none: give --base-iri IRI"
 
 
 def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox.Quad]:
@@ -170,9 +172,13 @@ def parse_bytes(
     buffer one line naming the limit, an RDF 1.2 triple term one line naming its statement (see
     `_without_triple_terms`). Prefixes the data declares are added to `declared` once it has
     been read. With `assumed` (`base_iri` is the file's own, not one a person gave), a
-    `LearningCityWarning` says so when a relative IRI was resolved against it.
+    `LearningCityWarning` says so when a relative IRI was resolved against it. Without a base,
+    a relative IRI is refused: Oxigraph refuses it but in JSON-LD, whose processors drop it
+    (the statement would vanish unsaid), so there it is looked for first.
     """
     data, measure = _bounded(data, syntax, display, base_iri)
+    if base_iri is None and syntax.name == "jsonld" and _resolves_relative(data, syntax):
+        raise InputError(f"{display}: {_NO_BASE.format(display=display)}")
     if assumed and base_iri is not None and _resolves_relative(data, syntax):
         warnings.warn(
             LearningCityWarning(
@@ -194,7 +200,7 @@ def parse_bytes(
         if message.startswith(f"{display}: "):
             message = _located(message, data, syntax, display, base_iri)
         if base_iri is None and syntax.name in RELATIVE_SYNTAXES and _NO_SCHEME in message:
-            message += f"; a relative IRI needs a base and {display} has none: give --base-iri IRI"
+            message += "; " + _NO_BASE.format(display=display)
         raise InputError(message) from None
     except ValueError as error:
         raise InputError(f"{display}: {error}") from None

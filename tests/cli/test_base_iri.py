@@ -123,7 +123,7 @@ def test_stdin_resolves_against_the_base_iri(syntax: str, tmp_path: Path) -> Non
     assert statements(done.stdout) == expected(syntax, SITE)
 
 
-@pytest.mark.parametrize("syntax", ["turtle", "trig", "n3", "xml"])
+@pytest.mark.parametrize("syntax", list(DOCUMENTS))
 def test_a_relative_iri_on_stdin_without_a_base_is_one_line(syntax: str) -> None:
     done = run("export", "-", "--input-format", syntax, stdin=DOCUMENTS[syntax][1].encode())
     assert done.returncode == ExitCode.BAD_INPUT
