@@ -92,6 +92,18 @@ def document_base(path: Path | None, given: str | None = None) -> str | None:
     return path.resolve().as_uri()
 
 
+def warn_assumed_base(display: str, base_iri: str) -> None:
+    """Say that relative IRIs in `display` (DATA or a query file) were resolved against the
+    file's own IRI, no `--base-iri` given: what they became holds a local path."""
+    warnings.warn(
+        LearningCityWarning(
+            f"{display}: relative IRIs were resolved against the file's own IRI {base_iri}, "
+            "so they depend on where the file lies; give --base-iri IRI"
+        ),
+        stacklevel=3,
+    )
+
+
 def resolve_sources(
     arguments: Sequence[str], input_format: str | None = None, base_iri: str | None = None
 ) -> list[Source]:
@@ -180,13 +192,7 @@ def parse_bytes(
     if base_iri is None and syntax.name == "jsonld" and _resolves_relative(data, syntax):
         raise InputError(f"{display}: {_NO_BASE.format(display=display)}")
     if assumed and base_iri is not None and _resolves_relative(data, syntax):
-        warnings.warn(
-            LearningCityWarning(
-                f"{display}: relative IRIs were resolved against the file's own IRI {base_iri}, "
-                "so they depend on where the file lies; give --base-iri IRI"
-            ),
-            stacklevel=2,
-        )
+        warn_assumed_base(display, base_iri)
     try:
         parser = ox.parse(data, format=syntax.oxigraph, base_iri=base_iri)
         quads: Iterator[ox.Quad] = parser

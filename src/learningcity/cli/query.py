@@ -21,7 +21,7 @@ from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError
 from learningcity.formats import RESULTS_FORMATS, SYNTAXES, format_for
 from learningcity.interrupt import interruptible
-from learningcity.load import document_base
+from learningcity.load import document_base, warn_assumed_base
 from learningcity.namespaces import with_declared
 from learningcity.query import (
     OUTPUT_FORMATS,
@@ -133,6 +133,9 @@ def query(
         return ExitCode.OK
     request = _request(query_text, data, query_file, name, params)
     query_base = document_base(request.path, base_iri)
+    scan = scan_query(request.text, allow_service=allow_service, source=request.source)
+    if query_base is not None and base_iri is None and scan.relative is not None:
+        warn_assumed_base(request.source, query_base)
     if graphs and not endpoint:
         raise InputError("--graph names graphs of --endpoint; add --endpoint URL")
     if endpoint:
@@ -154,7 +157,6 @@ def query(
         inspect_query(
             request.text, allow_service=allow_service, source=request.source, base_iri=query_base
         )
-        scan = scan_query(request.text, allow_service=allow_service, source=request.source)
         # With --store, --base-iri is the query's alone: the store's IRIs were resolved by `load`.
         data = open_input(request.data, input_format, store, None if store else base_iri)
         with TerminalProgress.for_stderr() as progress:
