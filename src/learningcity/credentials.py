@@ -119,7 +119,8 @@ def credentials_for(host: str) -> Credentials | None:
 
 
 def _from_netrc(host: str) -> Credentials | None:
-    """The login and password of `host` (or of `default`) in the netrc file, if it has one."""
+    """The login and password of `host` (or of `default`) in the netrc file, if it has one; a
+    file others may read is refused once it is to be used (as curl's and Python's own check)."""
     named = os.environ.get(NETRC)
     path = Path(named) if named else Path.home() / ".netrc"
     shown = f"{NETRC}={named}" if named else "~/.netrc"
@@ -131,16 +132,16 @@ def _from_netrc(host: str) -> Credentials | None:
         return None
     except OSError as error:
         raise InputError(f"{shown}: cannot read it ({error.strerror})") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise InputError(f"{shown}: other users may read it; chmod 600 it")
     try:
         entry = netrc.netrc(str(path)).authenticators(host)
     except netrc.NetrcParseError as error:
         # The parser's message may quote the token it stopped at: a password. Line only.
         raise InputError(f"{shown}:{error.lineno}: not a netrc file there") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{shown}: cannot read it ({error})") from None
+        raise InputError(f"{shown}: cannot read it ({type(error).__name__})") from None
     if entry is None or not entry[2]:
         return None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise InputError(f"{shown}: other users may read it; chmod 600 it")
     login, _, password = entry
     return Credentials(shown, password, login)

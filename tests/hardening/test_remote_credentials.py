@@ -188,6 +188,18 @@ def test_credentials_from_a_netrc_file(store, tmp_path: Path, where: str) -> Non
     assert set(protected.authorizations) == {BASIC}
 
 
+def test_a_netrc_without_the_host_is_left_alone(store, tmp_path: Path) -> None:
+    """No entry for the host: nothing is sent, and the file's mode is none of this command's
+    business (curl, wget and ftp read it too)."""
+    open_store = store(lambda h: _send(h, 200, RESULTS))
+    netrc = tmp_path / ".netrc"
+    netrc.write_text(f"machine example.org login {USER} password {PASSWORD}\n")
+    netrc.chmod(0o644)
+    done = query(tmp_path, open_store.url)
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert open_store.authorizations == [None]
+
+
 # --- what a refusal says, and what it never says ------------------------------------------------
 
 
