@@ -573,7 +573,11 @@ def _pages(
     triples: set[ox.Triple] = set()
     for offset in range(0, expected, page):
         text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ {ordered} }} }} LIMIT {page} OFFSET {offset}"
-        triples |= _triples(_ask(endpoint_url, text, "CONSTRUCT", clock.left()))
+        found = _triples(_ask(endpoint_url, text, "CONSTRUCT", clock.left()))
+        if len(found) < page or found <= triples:  # the last page, or one that repeats: the
+            triples |= found  # count was larger than the graph, which the caller says
+            break
+        triples |= found
     return triples
 
 

@@ -263,13 +263,13 @@ def test_a_broken_answer_is_one_line(hostile, case: str) -> None:
     assert_one_line(done, f"POST {endpoint.url}")
 
 
-def _counting(answer: Handler) -> Handler:
-    """Answers `serve --endpoint`'s count of the triples (two), and `answer` for the rest."""
+def _counting(answer: Handler, triples: int = 2) -> Handler:
+    """Answers `serve --endpoint`'s count of the triples (`triples`), and `answer` for the rest."""
 
     def answer_or_count(handler: BaseHTTPRequestHandler) -> None:
         if b"COUNT" in _read_body(handler):
             count = b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal",'
-            _send(handler, 200, JSON, count + b'"value":"2"}}]}}')
+            _send(handler, 200, JSON, count + b'"value":"%d"}}]}}' % triples)
         else:
             answer(handler)
 
@@ -280,6 +280,17 @@ def test_serve_endpoint_with_a_cut_off_graph_is_one_line(hostile) -> None:
     endpoint = hostile(_counting(_declaring("application/n-triples", TRIPLES, 10_000)))
     done = learningcity("serve", "--endpoint", endpoint.url, "--port", "9")
     assert_one_line(done, f"POST {endpoint.url}", "cut off after")
+
+
+def test_serve_endpoint_with_a_graph_smaller_than_its_count_is_one_line(hostile) -> None:
+    """A server counting a million triples and sending the same two for every page: the copy
+    stops at the first page that brings nothing new, in one line, not after 300 s of pages."""
+    endpoint = hostile(_counting(_plain("application/n-triples", TRIPLES), 1_000_000))
+    started = time.monotonic()
+    done = learningcity("serve", "--endpoint", endpoint.url, "--port", "9")
+    assert_one_line(done, "2 triples came of the 1,000,000 the server counted")
+    assert time.monotonic() - started < 30
+    assert len(endpoint.requests) == 4  # the count, the whole graph, two pages
 
 
 def test_an_answer_comes_whole_or_not_at_all(hostile) -> None:
