@@ -11,8 +11,12 @@ sentence about the server is tested the day it is written. What the reader needs
 - a route is an IRI under `https://w3id.org/learningcity/` or the README's
   `http://127.0.0.1:8000/` (asked at the same path of the test server), or a code span that is
   an absolute path (`/sparql`, `GET /doc/X`); `X` or `…` (and `K/X`, kind and key) stands
-  for any thing of the data. Not routes: an IRI ending in `/id/` (a base, which names no thing), a
-  path with an empty segment, and file-system paths (`/etc/...`, `/dev/full`);
+  for any thing of the data;
+- the sections about the servers `push` and `--endpoint` talk to (a heading naming them or
+  remote endpoints, with its subsections) describe those servers' paths and headers
+  (Virtuoso's `/sparql-auth`), not this one's; nor are an IRI ending in `/id/` (a base,
+  which names no thing), a path with an empty segment, and file-system paths (`/etc/...`,
+  `/dev/full`);
 - a header is a code span naming a response field (`Vary`, `Content-Location`, an `X-` field),
   with the value it must hold when one is given (`X-Content-Type-Options: nosniff`), or a
   response field named in the prose by a name that is no English word (`ETag`, not "Link";
@@ -50,6 +54,8 @@ MAX_ROWS = 5
 ROOTS = ("https://w3id.org/learningcity/", "http://127.0.0.1:8000/")
 IRI = re.compile("(?:" + "|".join(map(re.escape, ROOTS)) + r")(?:[^\s`'\"()<>\[\]|,*]|<[a-z]+>)*")
 SPAN = re.compile(r"`([^`\n]+)`")
+#: A heading about the servers `push` and `--endpoint` talk to.
+OTHER_SIDE = re.compile(r"`push`|--endpoint|[Rr]emote endpoints")
 STATED = re.compile(r"`([^`\n]+)`\s+(?:is\s+|are\s+)?answered\s+(?:with\s+)?[`*]*([1-5]\d\d)\b")
 #: The docs write X or … for a thing's path under id/ (K/X: its kind and its key); <version>
 #: is the release.
@@ -122,11 +128,43 @@ def route_of(written: str) -> str | None:
     return None if segments[0] in FILE_SYSTEM else path
 
 
+def about_this_server(text: str) -> str:
+    """`text` without its sections about the servers the commands talk to (a heading naming
+    `push`, `--endpoint` or remote endpoints, with its subsections): their paths and headers
+    are those servers' (Virtuoso's `/sparql-auth`, `X-SQL-State`)."""
+    kept: list[str] = []
+    skipping_below = 0
+    for section in _sections(text):
+        heading = section.split("\n", 1)[0]
+        level = len(heading) - len(heading.lstrip("#")) if heading.startswith("#") else 0
+        if skipping_below and level and level <= skipping_below:
+            skipping_below = 0
+        if level and OTHER_SIDE.search(heading):
+            skipping_below = level
+        if not skipping_below:
+            kept.append(section)
+    return "\n".join(kept)
+
+
+def _sections(text: str) -> list[str]:
+    """`text` cut at its headings (not at a `#` line inside a fenced code block)."""
+    parts: list[str] = []
+    current: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        fenced ^= line.startswith("```")
+        if line.startswith("#") and not fenced and current:
+            parts.append("\n".join(current))
+            current = []
+        current.append(line)
+    return [*parts, "\n".join(current)]
+
+
 def documented_routes() -> list[tuple[Described, str]]:
     found: dict[str, Described] = {}
     for name, text in _texts():
         written = [m.group(0).rstrip(".;:") for m in IRI.finditer(text)]
-        for span in SPAN.findall(text):
+        for span in SPAN.findall(about_this_server(text)):
             words = span.split()
             if words and words[0] in ("GET", "HEAD", "POST"):
                 words = words[1:]
@@ -154,7 +192,8 @@ def documented_statuses() -> list[tuple[Described, str, int]]:
 def documented_headers() -> list[tuple[Described, str, str | None]]:
     """(where, field name, value it must hold or None) for every response field described."""
     found: dict[tuple[str, str | None], Described] = {}
-    for name, text in _texts():
+    for name, whole in _texts():
+        text = about_this_server(whole)
         for span in SPAN.findall(text):
             field, colon, value = span.partition(": ")
             response = field in RESPONSE_FIELDS or field.startswith("X-")
