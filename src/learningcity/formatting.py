@@ -6,13 +6,14 @@ which is why explanations belong in `rdfs:comment` or `skos:note`, where they ar
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from learningcity.atomic import write_outputs
 from learningcity.blanknodes import tangles_in
-from learningcity.errors import InputError
+from learningcity.errors import InputError, LearningCityWarning
 from learningcity.load import load_with_prefixes, resolve_sources
 from learningcity.namespaces import with_declared
 from learningcity.serialize import to_turtle
@@ -25,12 +26,24 @@ class FormatResult:
 
 
 def canonical_text(path: Path, base_iri: str | None = None) -> str:
-    """The canonical Turtle of `path`; its relative IRIs written resolved (against `base_iri`,
-    else the file's own IRI: `learningcity.load.Source.base_iri`)."""
+    """The canonical Turtle of `path`, its relative IRIs written resolved against `base_iri`.
+
+    Without `base_iri`, a file with relative IRIs is refused rather than rewritten: what other
+    commands read with a warning (`learningcity.load.parse_bytes`) would be written into the
+    source as `file:` IRIs holding this machine's path.
+    """
     source = resolve_sources([str(path)], base_iri=base_iri)[0]
     if source.syntax.name != "turtle":
         raise InputError(f"{path}: fmt rewrites Turtle files only (.ttl)")
-    dataset, declared = load_with_prefixes([source])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LearningCityWarning)
+        try:
+            dataset, declared = load_with_prefixes([source])
+        except LearningCityWarning:
+            raise InputError(
+                f"{path}: its relative IRIs would be written resolved against the file's own IRI "
+                f"{source.base_iri}; give --base-iri IRI (no file was rewritten)"
+            ) from None
     with tangles_in(str(path)):
         return to_turtle(dataset, with_declared(declared))
 

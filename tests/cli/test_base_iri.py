@@ -254,6 +254,24 @@ def test_fmt_writes_the_iris_resolved_against_the_base_iri(tmp_path: Path) -> No
     assert f"<{SITE}data/x>" in text and "file:" not in text
 
 
+@pytest.mark.parametrize("check", [(), ("--check",)])
+def test_fmt_without_the_option_refuses_to_write_the_files_path_into_it(
+    check: tuple[str, ...], tmp_path: Path
+) -> None:
+    relative = document("turtle", tmp_path)
+    other = tmp_path / "other.ttl"
+    other.write_text("<http://e.org/s> <http://e.org/p> 1 .\n", encoding="utf-8")
+    before = {path: path.read_bytes() for path in (relative, other)}
+    done = run("fmt", *check, str(other), str(relative))
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert done.stderr.decode() == (
+        f"learningcity: error: {relative}: its relative IRIs would be written resolved against "
+        f"the file's own IRI {relative.resolve().as_uri()}; give --base-iri IRI (no file was "
+        "rewritten)\n"
+    )
+    assert {path: path.read_bytes() for path in before} == before
+
+
 def test_load_stores_the_iris_resolved_against_the_base_iri(tmp_path: Path) -> None:
     path = document("trig", tmp_path)
     store = tmp_path / "store"

@@ -21,7 +21,9 @@ def fmt(files: tuple[Path, ...], check: bool, base_iri: str | None) -> int:
     Comments are not kept (put explanations in rdfs:comment). The files are rewritten all or
     none: none if any fails to parse or cannot be written (read-only files are refused), and an
     interruption (Ctrl-C, SIGTERM) comes before all the renames or after them, as its message
-    says. A symlink is kept and the file it points to rewritten.
+    says. A symlink is kept and the file it points to rewritten. Relative IRIs are written
+    resolved against --base-iri; without it a file that holds them is refused, as this
+    machine's path would be written into it.
 
     \b
     Examples:
