@@ -452,9 +452,16 @@ def w3id_htaccess(target: str, name: str = "learningcity") -> str:
         f"RewriteRule ^{DOCUMENTS}$ {target}$1.{r.extension} [R=302,L]\n"
         for r in RDF
     )
+    folders = "".join(
+        f"RewriteCond %{{HTTP_ACCEPT}} {_regex(r.media_type)} [NC]\n"
+        f"RewriteRule ^(.+/)$ {target}$1index.{r.extension} [R=302,L]\n"
+        for r in RDF
+    )
     languages = "".join(
         f"RewriteCond %{{HTTP:Accept-Language}} ^\\s*{code} [NC]\n"
         f"RewriteRule ^id/(.+)$ {target}doc/$1.{code}.html [R=303,L]\n"
+        f"RewriteCond %{{HTTP:Accept-Language}} ^\\s*{code} [NC]\n"
+        f"RewriteRule ^(.+/)$ {target}$1index.{code}.html [R=302,L]\n"
         f"RewriteCond %{{HTTP:Accept-Language}} ^\\s*{code} [NC]\n"
         f"RewriteRule ^{DOCUMENTS}$ {target}$1.{code}.html [R=302,L]\n"
         for code in SECOND_LANGUAGES
@@ -470,9 +477,11 @@ RewriteRule ^id/(.+)\\.({EXTENSIONS})$ {target}doc/$1.$2 [R=303,L]
 # A thing: 303 See Other to its document in the representation Accept asks for.
 {things}# A file named with its extension: as it is.
 RewriteRule ^(.+\\.({EXTENSIONS}|{OTHER_EXTENSIONS}))$ {target}$1 [R=302,L]
-# A document, the vocabulary or the shapes without extension: the file for Accept.
+# A folder (the policy-area scheme `policy-area/`): its index's file for Accept.
+{folders}# A document, the vocabulary or the shapes without extension: the file for Accept.
 {documents}# HTML: Korean by Accept-Language, else English.
 {languages}RewriteRule ^id/(.+)$ {target}doc/$1.html [R=303,L]
+RewriteRule ^(.+/)$ {target}$1index.html [R=302,L]
 RewriteRule ^{DOCUMENTS}$ {target}$1.html [R=302,L]
 # Everything else (the index, the context, dumps, files with extensions) as it is.
 RewriteRule ^(.*)$ {target}$1 [R=302,L]
