@@ -149,7 +149,8 @@ def test_a_query_file_is_its_own_base_by_default(data: Path, tmp_path: Path) -> 
     assert rows(done.stdout) == [{"x": (tmp_path / "x").resolve().as_uri()}]
     assert done.stderr == (
         f"learningcity: warning: {query}: relative IRIs were resolved against the file's own IRI "
-        f"{own}, so they depend on where the file lies; give --base-iri IRI\n"
+        f"{own}, so they depend on where the file lies; give --base-iri IRI, or declare a base "
+        "in the file (its only remedy for --shapes and --ontology)\n"
     )  # as for DATA: the answer holds a local path
 
 

@@ -98,7 +98,8 @@ def warn_assumed_base(display: str, base_iri: str) -> None:
     warnings.warn(
         LearningCityWarning(
             f"{display}: relative IRIs were resolved against the file's own IRI {base_iri}, "
-            "so they depend on where the file lies; give --base-iri IRI"
+            "so they depend on where the file lies; give --base-iri IRI, or declare a base in "
+            "the file (its only remedy for --shapes and --ontology)"
         ),
         stacklevel=3,
     )

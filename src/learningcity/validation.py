@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from learningcity import resources
-from learningcity.errors import InputError
+from learningcity.errors import InputError, LearningCityWarning
 from learningcity.load import load_paths
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.query import scan_query, tokenize
@@ -591,6 +592,7 @@ def validate_in_parts(
 
 def _start_worker(shapes: Path, ontology: Path, shared: bytes) -> None:
     global _worker
+    warnings.simplefilter("ignore", LearningCityWarning)  # said once, by the process reading first
     _worker = (_Run.read(shapes, ontology), list(ox.parse(shared, format=NT)))
 
 

@@ -107,7 +107,8 @@ def test_without_it_a_file_resolves_against_its_own_iri_and_says_so(
     assert statements(done.stdout) == expected(syntax, tmp_path.resolve().as_uri() + "/")
     assert done.stderr.decode() == (
         f"learningcity: warning: {path}: relative IRIs were resolved against the file's own IRI "
-        f"{path.resolve().as_uri()}, so they depend on where the file lies; give --base-iri IRI\n"
+        f"{path.resolve().as_uri()}, so they depend on where the file lies; give --base-iri IRI, "
+        "or declare a base in the file (its only remedy for --shapes and --ontology)\n"
     )
 
 
@@ -244,6 +245,24 @@ def test_validate_warns_without_the_option_and_not_with_it(tmp_path: Path) -> No
     assert without.stderr.decode().startswith(f"learningcity: warning: {path}: relative IRIs")
     given = run("validate", str(path), "--base-iri", f"{SITE}data/city.rdf")
     assert b"warning" not in given.stderr and given.returncode == without.returncode
+
+
+def test_shapes_with_relative_iris_warn_once_even_when_validated_in_parts(tmp_path: Path) -> None:
+    """Worker processes read the shapes again; only the command's own line is shown."""
+    network = tmp_path / "network.ttl"
+    generator = REPO / "scripts" / "generate_network.py"
+    subprocess.run([sys.executable, str(generator), "300", "-o", str(network)], check=True)
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<#City> a sh:NodeShape ; "
+        "sh:targetClass <http://schema.org/City> ; sh:property [ sh:path <http://schema.org/name> "
+        "; sh:minCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    done = run("validate", str(network), "--shapes", str(shapes))
+    assert done.returncode == ExitCode.OK, done.stderr
+    lines = done.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"learningcity: warning: {shapes}: relative")
 
 
 def test_fmt_writes_the_iris_resolved_against_the_base_iri(tmp_path: Path) -> None:
