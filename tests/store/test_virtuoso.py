@@ -25,8 +25,9 @@ import pytest
 
 from learningcity.errors import ExitCode
 from learningcity.load import load_paths
+from learningcity.query import list_named_queries
 from processes import free_port, serving, stop
-from rdfcompare import canonical
+from rdfcompare import canonical, from_nquads
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -201,6 +202,22 @@ def test_query_endpoint_refuses_what_virtuoso_cut(yongsan: Virtuoso, query: str,
     done = learningcity("query", query, "--endpoint", f"{yongsan.url}/sparql", "--format", "nt")
     one_line(done, ExitCode.BAD_INPUT, said, "LIMIT n, then OFFSET n under an ORDER BY")
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("query", list_named_queries(), ids=lambda q: q.name)
+def test_named_queries_answer_on_virtuoso_as_on_the_files(yongsan: Virtuoso, query) -> None:
+    """Virtuoso's default graph is every graph it holds; `--graph` gives the pushed one. Rows
+    compared as multisets, graphs after canonical labelling."""
+    graph = "CONSTRUCT" in query.text
+    output = ("--format", "nt" if graph else "csv")
+    remote = ("--endpoint", f"{yongsan.url}/sparql", "--graph", DATASET)
+    there = learningcity("query", "--name", query.name, *remote, *output)
+    here = learningcity("query", "--name", query.name, YONGSAN, *output)
+    assert there.returncode == here.returncode == ExitCode.OK, there.stderr + here.stderr
+    if graph:
+        assert canonical(from_nquads(there.stdout)) == canonical(from_nquads(here.stdout))
+    else:
+        assert sorted(there.stdout.splitlines()) == sorted(here.stdout.splitlines())
 
 
 def test_serve_endpoint_copies_all_of_a_graph_past_the_limit(yongsan: Virtuoso) -> None:
