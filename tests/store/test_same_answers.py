@@ -5,12 +5,14 @@ store holds other graphs too (learningcity.dataset, docs/remote.md "One dataset 
 Two datasets: Yongsan, pushed to two graphs that are then read together (the same statements
 twice: rows must not double), and a generated network of five cities, pushed beside the Yongsan
 graphs and a graph of unrelated statements that match the queries' patterns (a foreign source,
-membership and label), none of which may add a row.
+membership and label), none of which may add a row. The same pushes to a real Virtuoso 7 (another
+engine, whose DESCRIBE adds the statements pointing at the resource) give the same rows too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -31,7 +33,7 @@ from learningcity.errors import ExitCode
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.query import inspect_query, list_named_queries, run_query, store_for
-from processes import free_port, stop, wait_for_port, wait_until_healthy
+from processes import free_port, serving, stop, virtuoso_server, wait_for_port
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -72,10 +74,26 @@ class Case:
     places: tuple[Place, ...]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([LEARNINGCITY, *args], capture_output=True, text=True, timeout=120)
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LEARNINGCITY_")}
+    done = subprocess.run(
+        [LEARNINGCITY, *args], capture_output=True, text=True, timeout=120, env={**clean, **env}
+    )
     assert done.returncode == ExitCode.OK, done.stderr
     return done
+
+
+def push_all(store: str, network: Path, folder: Path, **env: str) -> None:
+    """Push Yongsan to two graphs, the network to a third, and unrelated statements."""
+    unrelated = folder / "unrelated.ttl"
+    unrelated.write_text(UNRELATED, encoding="utf-8")
+    for data, graph in (
+        (YONGSAN, "https://example.org/yongsan-1"),
+        (YONGSAN, "https://example.org/yongsan-2"),
+        (network, "https://example.org/network"),
+        (unrelated, "https://example.org/unrelated"),
+    ):
+        run("push", str(data), "--to", store, "--graph", graph, **env)
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +108,6 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pushed(tmp_path_factory: pytest.TempPathFactory, network: Path) -> Iterator[str]:
     """A real `oxigraph serve` holding Yongsan twice, the network, and unrelated statements."""
     folder = tmp_path_factory.mktemp("oxigraph")
-    unrelated = folder / "unrelated.ttl"
-    unrelated.write_text(UNRELATED, encoding="utf-8")
     port = free_port()
     process = subprocess.Popen(
         [OXIGRAPH, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
@@ -100,43 +116,23 @@ def pushed(tmp_path_factory: pytest.TempPathFactory, network: Path) -> Iterator[
     )
     try:
         wait_for_port(port, process)
-        store = f"http://127.0.0.1:{port}/store"
-        for data, graph in (
-            (YONGSAN, "https://example.org/yongsan-1"),
-            (YONGSAN, "https://example.org/yongsan-2"),
-            (network, "https://example.org/network"),
-            (unrelated, "https://example.org/unrelated"),
-        ):
-            run("push", str(data), "--to", store, "--graph", graph)
+        push_all(f"http://127.0.0.1:{port}/store", network, folder)
         yield f"http://127.0.0.1:{port}/query"
-    finally:
-        stop(process)
-
-
-def serving(data: Path) -> Iterator[str]:
-    """`learningcity serve DATA` under the data's own base, so its IRIs are the files' ones."""
-    port = free_port()
-    process = subprocess.Popen(
-        [LEARNINGCITY, "serve", str(data), "--port", str(port), "--workers", "1", *UNDER_DATA_BASE],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    root = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_healthy(root, process)
-        yield root
     finally:
         stop(process)
 
 
 @pytest.fixture(scope="module")
 def served_yongsan() -> Iterator[str]:
-    yield from serving(YONGSAN)
+    """`learningcity serve` under the data's own base, so its IRIs are the files' ones."""
+    with serving(str(YONGSAN), "--workers", "1", *UNDER_DATA_BASE) as root:
+        yield root
 
 
 @pytest.fixture(scope="module")
 def served_network(network: Path) -> Iterator[str]:
-    yield from serving(network)
+    with serving(str(network), "--workers", "1", *UNDER_DATA_BASE) as root:
+        yield root
 
 
 @pytest.fixture(scope="module")
@@ -292,3 +288,23 @@ def test_another_engine_gives_the_same_rows(network: Path, data: str) -> None:
         ) == Counter(
             tuple(None if row[n] is None else row[n].n3() for n in names) for row in theirs
         ), query.name
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory, network: Path) -> Iterator[str]:
+    """Debian's Virtuoso 7 holding what `pushed` holds, pushed the same way (as its dba)."""
+    folder = tmp_path_factory.mktemp("virtuoso")
+    with virtuoso_server(folder, max_rows=10_000) as server:
+        dba = {"LEARNINGCITY_USER": "dba", "LEARNINGCITY_PASSWORD": "dba"}  # as packaged
+        push_all(f"{server.url}/sparql-graph-crud-auth", network, folder, **dba)
+        yield f"{server.url}/sparql"
+
+
+@pytest.mark.parametrize("query", [q.name for q in QUERIES])
+def test_virtuoso_gives_the_same_rows(cases: list[Case], virtuoso: str, query: str) -> None:
+    """Another engine, with its own choices (DESCRIBE adds the statements pointing at the
+    resource; merged graphs): the named queries over the same graphs give the files' rows."""
+    for case in cases:
+        pushed = case.places[-1]
+        place = Place("virtuoso", ("--endpoint", virtuoso, *pushed.arguments[2:]))
+        assert answer(query, place, case.city) == answer(query, case.places[0], case.city)

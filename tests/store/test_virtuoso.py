@@ -12,10 +12,8 @@ and a CONSTRUCT at the limit + 1 triples with no header at all.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +24,7 @@ import pytest
 from learningcity.errors import ExitCode
 from learningcity.load import load_paths
 from learningcity.query import list_named_queries
-from processes import free_port, serving, stop
+from processes import Virtuoso, serving, virtuoso_server
 from rdfcompare import canonical, from_nquads
 from support import REPO
 
@@ -34,91 +32,14 @@ LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 YONGSAN = str(REPO / "data" / "yongsan.ttl")
 DATASET = "https://w3id.org/learningcity/id/dataset/kr-yongsan-gu"
 MAX_ROWS = 100
-START_SECONDS = 120  # measured: 14 s on an idle 2-core machine, 37 s under a load of 8
 DBA = {"LEARNINGCITY_USER": "dba", "LEARNINGCITY_PASSWORD": "dba"}  # the packaged default
-
-INI = """\
-[Database]
-DatabaseFile = db/virtuoso.db
-ErrorLogFile = db/virtuoso.log
-LockFile = db/virtuoso.lck
-TransactionFile = db/virtuoso.trx
-xa_persistent_file = db/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = db/virtuoso-temp.db
-TransactionFile = db/virtuoso-temp.trx
-Striping = 0
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-CaseMode = 2
-DirsAllowed = .
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-ThreadsPerQuery = 1
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {root}
-ServerThreads = 4
-MaxClientConnections = 4
-[SPARQL]
-ResultSetMaxRows = {max_rows}
-MaxQueryExecutionTime = 60
-"""
-
-
-class Virtuoso:
-    def __init__(self, url: str, sql_port: int) -> None:
-        self.url = url
-        self.sql_port = sql_port
-
-    def sql(self, statement: str) -> None:
-        """Run one SQL statement as dba through isql-vt."""
-        done = subprocess.run(
-            ["isql-vt", str(self.sql_port), "dba", "dba", f"exec={statement}"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0 and "Error" not in done.stdout, done.stdout + done.stderr
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    """A fresh Virtuoso with an empty database; fails (never skips) if it is not installed."""
-    binary = shutil.which("virtuoso-t")
-    assert binary, "virtuoso-t is not installed: .ci/run installs Debian's virtuoso-opensource"
-    folder = tmp_path_factory.mktemp("virtuoso")
-    (folder / "db").mkdir()
-    sql, http = free_port(), free_port()
-    root = folder / "vsp"
-    root.mkdir()
-    ini = INI.format(sql=sql, http=http, root=root, max_rows=MAX_ROWS)
-    (folder / "virtuoso.ini").write_text(ini)
-    process = subprocess.Popen(
-        [binary, "+foreground", "+configfile", "virtuoso.ini"],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{http}"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            assert process.poll() is None, (folder / "db" / "virtuoso.log").read_text()
-            try:
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).is_success:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"Virtuoso did not start in {START_SECONDS} s"
-            time.sleep(0.25)
-        yield Virtuoso(url, sql)
-    finally:
-        stop(process)
+    """A fresh Virtuoso with an empty database, cutting answers at `MAX_ROWS`."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso"), MAX_ROWS) as server:
+        yield server
 
 
 def learningcity(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
