@@ -17,6 +17,11 @@ What it opens, and why so little (docs/remote.md):
   of a media type that is not SPARQL results (or RDF, for graphs), or that does not parse is
   refused naming the request: exit 2 for queries (the answer is the command's input), 3 for
   push (nothing is known to be replaced).
+- **Never a part as the whole.** An answer the server marks as cut at its row limit (`Cut`), or
+  a graph answer larger than the rows the server will send, is refused by `query_remote`;
+  `fetch_graph` counts the triples and pages until it has them all (docs/remote.md).
+- **Credentials from the environment or netrc only** (`learningcity.credentials`), sent as
+  Basic, Bearer or Digest, and never put into a message.
 
 Why one PUT for push: the protocol's PUT replaces a named graph with the request body in one
 operation, so a reader of the server sees the old graph or the new one, never a half-uploaded
@@ -162,7 +167,7 @@ class _Challenged(Exception):
 
 @dataclass(frozen=True)
 class _Exchange:
-    """One request and its answer, bounded by one deadline (`send` may make two: Digest)."""
+    """One request and its answer, bounded by one deadline (`send` makes up to three)."""
 
     where: str
     parts: SplitResult
