@@ -144,16 +144,22 @@ REQUESTS: list[str] = []
 
 @pytest.fixture
 def endpoint() -> Iterator[str]:
-    """A SPARQL endpoint on 127.0.0.1 whose every answer is a graph holding a triple term."""
-    body = SYNTAXES["N-Triples"][1].encode()
+    """A SPARQL endpoint on 127.0.0.1 whose every graph answer holds a triple term (and which
+    counts one statement when `serve --endpoint` first asks how many to copy)."""
+    graph = SYNTAXES["N-Triples"][1].encode()
+    count = b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","value":"1"}}]}}'
     REQUESTS.clear()
 
     class Answer(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             REQUESTS.append(self.command)
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            counting = b"COUNT" in self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = count if counting else graph
             self.send_response(200)
-            self.send_header("Content-Type", "application/n-triples")
+            self.send_header(
+                "Content-Type",
+                "application/sparql-results+json" if counting else "application/n-triples",
+            )
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
