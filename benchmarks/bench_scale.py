@@ -37,6 +37,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from learningcity.host import usable_cpus
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PY = sys.executable
@@ -301,7 +303,7 @@ def machine() -> str:
         capture_output=True, text=True, check=False,
     ).stdout.strip()  # fmt: skip
     return (
-        f"{cpu}, {len(os.sched_getaffinity(0))} CPUs, {memory / 1024**2:.0f} GiB; "
+        f"{cpu}, {usable_cpus()} CPUs, {memory / 1024**2:.0f} GiB; "
         f"CPython {platform.python_version()}; {versions}; load average at start "
         f"{os.getloadavg()[0]:.1f}"
     )

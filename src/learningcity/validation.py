@@ -23,7 +23,6 @@ hook refuses any socket or URL this thread opens, should a future query slip thr
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
 import sys
 import warnings
@@ -39,6 +38,7 @@ import pyoxigraph as ox
 
 from learningcity import resources
 from learningcity.errors import InputError, LearningCityWarning
+from learningcity.host import usable_cpus
 from learningcity.load import load_paths
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.query import scan_query, tokenize
@@ -129,12 +129,6 @@ class ValidationOutcome:
     @property
     def focus_nodes(self) -> int:
         return len({r.focus_node for r in self.results})
-
-
-def usable_cpus() -> int:
-    """The CPUs this process may use (its affinity, not the machine's count): the default
-    number of worker processes for validating and publishing."""
-    return len(os.sched_getaffinity(0))
 
 
 def validate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from learningcity.blanknodes import tangles_in
 from learningcity.cli import show_warnings
 from learningcity.cli.common import base_option, data_or_store_arguments, iri_value, open_input
 from learningcity.cli.progress import TerminalProgress
-from learningcity.errors import InputError
+from learningcity.errors import InputError, LearningCityWarning
+from learningcity.host import parent_death_signal_supported
 
 
 @click.command()
@@ -126,6 +128,15 @@ def serve(
                 progress=progress,
             )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if not parent_death_signal_supported():
+        warnings.warn(
+            LearningCityWarning(
+                "this system cannot have the kernel stop the query workers (and serving "
+                "processes) of a server killed outright (kill -9): stop it with Ctrl-C or "
+                "SIGTERM, which ends them too"
+            ),
+            stacklevel=1,
+        )
     show_warnings()
     click.echo(
         f"serving {len(app.state.site.graph)} statements at http://{address}:{port}/"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from learningcity import resources, validation
+from learningcity.host import usable_cpus
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.publish.documents import Gate
@@ -67,7 +68,7 @@ def publish(
     vocabulary = load_paths(ontology or resources.ontology_path())
     check_pages(dataset, vocabulary, scheme, DEFAULT_DATA_BASE)
     step = progress or (lambda _stage: None)
-    workers = workers or validation.usable_cpus()
+    workers = workers or usable_cpus()
     outcome = validation.validate(dataset, shapes, ontology, progress=step, workers=workers)
     if not outcome.passed and not force:
         return Published(outcome, written=False, files=0)

@@ -12,7 +12,6 @@ on SIGTERM or SIGINT stops them all.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -22,9 +21,9 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
+from learningcity.host import die_with_parent
 from learningcity.server.protocol import uvicorn_settings
 
-PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -106,19 +105,6 @@ def _fork_server(app: ASGIApp, host: str, port: int, listener: socket.socket) ->
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
-
-
-def die_with_parent(signum: int, parent: int) -> None:
-    """Have the kernel send this process `signum` when its parent dies, even by SIGKILL or a
-    crash where no cleanup runs (Linux; elsewhere nothing: the C library has no `prctl`).
-
-    `parent` is the process that forked this one: if it died before the request was made,
-    this process exits now instead of living on as an orphan.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _stop_all(children: set[int]) -> None:

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from learningcity.server.run import die_with_parent
+from learningcity.host import die_with_parent
 
 #: Request head: byte lengths of the query, the Accept header, the format override, the page
 #: language, and the protocol's default and named graphs.
