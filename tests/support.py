@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = (REPO.parent / "shared").resolve()  # CI may place it beside the clone as a link
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+#: Where the third-party test data lives (the W3C suites, the profile's source text, schema.org):
+#: `../shared` beside the clone (CI may place it there as a link), or the folder this names.
+SHARED_VARIABLE = "LEARNINGCITY_TEST_SHARED"
+SHARED = Path(os.environ.get(SHARED_VARIABLE) or REPO.parent / "shared").resolve()
+
+
+class MissingShared(pytest.fail.Exception):
+    """A test's data from `SHARED` is not there: the test fails (never skips, so that CI cannot
+    pass on tests that did not run) with this one line. Raised while a module is collected, it
+    becomes that module's one failing test (tests/conftest.py), and the rest of the suite runs."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} not found: these tests read the W3C suites, the profile's source text and "
+            f"schema.org from {SHARED}; place that folder beside the clone or set "
+            f"{SHARED_VARIABLE} to it",
+            pytrace=False,
+        )
+
+
+def shared(*parts: str | Path) -> Path:
+    """The file or folder `parts` under `SHARED` (a path already under it is taken as it is);
+    `MissingShared` if it is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        raise MissingShared(path)
+    return path
+
 
 #: The RDF media types a client may ask the server for, spelled out here rather than read from
 #: the code under test, each with the Oxigraph parser that reads the answer back.

@@ -15,7 +15,7 @@ from learningcity.errors import InputError
 from learningcity.jsonld import document_loader
 from learningcity.load import load_paths
 from rdfcompare import from_nquads
-from support import FIXTURES, REPO, SHARED
+from support import FIXTURES, REPO, SHARED, shared
 
 DATA = REPO / "data" / "yongsan.ttl"
 TRICKY = FIXTURES / "export" / "tricky-literals.ttl"
@@ -32,7 +32,7 @@ PAGE = """<!doctype html>
 @cache
 def schema_org_terms() -> frozenset[str]:
     """Every class and property IRI that schema.org 30.0 defines."""
-    graph = ox.parse(path=SCHEMA_ORG, format=ox.RdfFormat.TURTLE)
+    graph = ox.parse(path=shared(SCHEMA_ORG), format=ox.RdfFormat.TURTLE)
     return frozenset(q.subject.value for q in graph if q.subject.value.startswith(S))
 
 

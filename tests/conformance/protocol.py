@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from conformance.w3c import SUITES_DIR
 from processes import free_port, stop, wait_until_healthy
+from support import shared
 
 FOLDER = SUITES_DIR / "sparql-protocol"
 MANIFEST = FOLDER / "manifest.ttl"
@@ -142,7 +143,7 @@ class _Graph:
 
 def tests() -> list[Test]:
     """The manifest's entries, in manifest order."""
-    graph = _Graph(MANIFEST)
+    graph = _Graph(shared(MANIFEST))
     manifest = ox.NamedNode(MANIFEST.as_uri())
     found = []
     for entry in graph.items(graph.one(manifest, MF + "entries")):

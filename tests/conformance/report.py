@@ -14,6 +14,7 @@ from pathlib import Path
 from conformance.exceptions import EXCEPTIONS
 from conformance.sparql_syntax import DOORS
 from conformance.w3c import SUITES, SUITES_DIR, Outcome, cases, run_case
+from support import shared
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
 #: suite -> the rdflib-baseline.json key of the same suite
@@ -59,7 +60,7 @@ def baseline(suite: str) -> str:
     """rdflib 7.6's own pass count on the suite, from rdflib-baseline.json."""
     if suite not in SUITES or suite == "jsonld":
         return "not measured"
-    document = json.loads((SUITES_DIR / "rdflib-baseline.json").read_text(encoding="utf-8"))
+    document = json.loads(shared(SUITES_DIR / "rdflib-baseline.json").read_text(encoding="utf-8"))
     per_type = _find_suite(document, suite)
     passed = sum(entry["pass"] for entry in per_type.values())
     total = passed + sum(entry["fail"] for entry in per_type.values())

@@ -14,6 +14,7 @@ import pytest
 
 from conformance.w3c import SUITES_DIR, run_main
 from learningcity.errors import ExitCode
+from support import shared
 
 SHT = "http://www.w3.org/ns/shacl-test#"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
@@ -32,7 +33,7 @@ class ShaclCase:
 
 def shacl_cases() -> list[ShaclCase]:
     found = []
-    for test_file in _included(CORE / "manifest.ttl"):
+    for test_file in _included(shared(CORE / "manifest.ttl")):
         triples = list(ox.parse(path=test_file, base_iri=test_file.as_uri()))
         by_subject: dict[object, dict[str, list[object]]] = {}
         for t in triples:

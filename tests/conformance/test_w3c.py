@@ -13,6 +13,7 @@ from conformance.exceptions import EXCEPTIONS
 from conformance.report import DOC, key, row, run_suite, section
 from conformance.w3c import SUITES, SUITES_DIR, cases, compare
 from learningcity.errors import ExitCode
+from support import shared
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 
@@ -91,4 +92,4 @@ def test_installed_command_resolves_relative_iris_against_the_assumed_base(
 
 
 def test_the_suites_are_beside_the_clone() -> None:
-    assert (SUITES_DIR / "README.md").is_file()
+    assert shared(SUITES_DIR / "README.md").is_file()

@@ -24,8 +24,9 @@ import pyoxigraph as ox
 
 from learningcity.cli import main
 from learningcity.errors import ExitCode
+from support import SHARED, shared
 
-SUITES_DIR = (Path(__file__).resolve().parents[3] / "shared" / "testsuites").resolve()
+SUITES_DIR = SHARED / "testsuites"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = ox.NamedNode(RDF + "type")
@@ -108,7 +109,7 @@ def rdf_cases(suite: str) -> list[Case]:
 
 def manifest_cases(suite: str, folder: Path) -> list[Case]:
     """The entries of the `manifest.ttl` in `folder` (w3c/rdf-tests: RDF or SPARQL), in order."""
-    manifest_path = folder / "manifest.ttl"
+    manifest_path = shared(folder / "manifest.ttl")
     graph = list(ox.parse(path=manifest_path, base_iri=manifest_path.as_uri()))
     edges: dict[object, dict[str, list[object]]] = {}
     for triple in graph:
@@ -158,7 +159,7 @@ def _path(node: object) -> Path:
 
 def jsonld_cases() -> list[Case]:
     """The toRdf entries that apply to JSON-LD 1.1 (the 1.0-only ones are left out)."""
-    folder = SUITES_DIR / "jsonld-toRdf"
+    folder = shared(SUITES_DIR / "jsonld-toRdf")
     manifest = json.loads((folder / "toRdf-manifest.jsonld").read_text(encoding="utf-8"))
     found = []
     for entry in manifest["sequence"]:

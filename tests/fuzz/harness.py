@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from conformance.w3c import SUITES_DIR, run_main
 from learningcity.errors import InputError
 from learningcity.query import inspect_query, run_query, store_for, write_result
+from support import shared
 
 REPO = Path(__file__).resolve().parents[2]
 #: suite -> (folder of seed files, their extension)
@@ -88,7 +89,9 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
 
 def seeds(suite: str) -> list[bytes]:
     folder, extension = SEEDS[suite]
-    return [p.read_bytes() for p in sorted(folder.rglob(f"*.{extension}")) if p.stat().st_size]
+    return [
+        p.read_bytes() for p in sorted(shared(folder).rglob(f"*.{extension}")) if p.stat().st_size
+    ]
 
 
 def through_command(data: bytes, extension: str, folder: Path) -> tuple[int, str]:

@@ -13,13 +13,14 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from learningcity.namespaces import sparql_prologue
+from support import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "yongsan.ttl"
 ONTOLOGY = ROOT / "ontology" / "learningcity.ttl"
 SHAPES = ROOT / "shapes" / "learningcity.shapes.ttl"
-SOURCE = ROOT.parent / "shared" / "source" / "yongsan-gnlc-profile.txt"
-SCHEMAORG = ROOT.parent / "shared" / "schemaorg" / "schemaorg-current-https.ttl"
+SOURCE = SHARED / "source" / "yongsan-gnlc-profile.txt"
+SCHEMAORG = SHARED / "schemaorg" / "schemaorg-current-https.ttl"
 FIXTURES = ROOT / "tests" / "shapes"
 MODEL_FILES = (DATA, ONTOLOGY, SHAPES)
 

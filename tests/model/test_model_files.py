@@ -27,6 +27,7 @@ from learningcity.namespaces import (
     prefixes,
 )
 from learningcity.serialize import to_turtle
+from support import shared
 
 PREFIX_LINE = re.compile(r"^@prefix ([A-Za-z][\w-]*)?: <([^>]*)> \.$", re.MULTILINE)
 
@@ -76,7 +77,7 @@ def rdflib_terms() -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module")
 def schemaorg_terms() -> set[str]:
-    graph = Graph().parse(SCHEMAORG, format="turtle")
+    graph = Graph().parse(shared(SCHEMAORG), format="turtle")
     return {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
 
 

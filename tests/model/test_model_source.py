@@ -13,6 +13,7 @@ import pytest
 from model_support import DATA, ONTOLOGY, SOURCE
 
 from learningcity.namespaces import sparql_prologue
+from support import shared
 
 #: Icon-ligature text in the page dump ("groups", "person"), not content.
 ICON_WORDS = {"groups", "person"}
@@ -29,7 +30,7 @@ HEADINGS = {
 
 
 def source_lines() -> list[str]:
-    lines = [line.strip() for line in SOURCE.read_text(encoding="utf-8").splitlines()]
+    lines = [line.strip() for line in shared(SOURCE).read_text(encoding="utf-8").splitlines()]
     return [line for line in lines if line and line not in ICON_WORDS]
 
 

@@ -22,7 +22,7 @@ from learningcity.profiles.model import (
     Population,
     Profile,
 )
-from support import FIXTURES, SHARED
+from support import FIXTURES, shared
 
 PROFILES = FIXTURES / "profiles"
 _LINE_PIECES = [
@@ -46,7 +46,7 @@ YONGSAN_URL = "https://www.uil.unesco.org/en/learning-cities/yongsan-gu"
 
 
 def test_the_committed_source_is_the_shared_source() -> None:
-    source = SHARED / "source" / "yongsan-gnlc-profile.txt"
+    source = shared("source", "yongsan-gnlc-profile.txt")
     assert (PROFILES / "yongsan-gu.txt").read_bytes() == source.read_bytes()
 
 
