@@ -523,3 +523,10 @@ def test_an_unreachable_endpoint_is_one_line() -> None:
 def test_an_endpoint_must_be_http() -> None:
     with pytest.raises(InputError, match="give an http:// or https:// URL"):
         run_remote("file:///etc/passwd", "ASK {}")
+
+
+def test_a_triple_term_in_an_expression_holds_terms() -> None:
+    """`<<( <s> <p> <o> )>>` in a BIND is a triple term: its IRIs are IRIs, not less-than."""
+    text = "SELECT ?t { BIND(<<( <http://e/s> <http://e/p> <http://e/o> )>> AS ?t) }"
+    assert [t.kind for t in tokenize(text) if t.text.startswith("<http")] == ["iri"] * 3
+    assert inspect_query(text) == "SELECT"

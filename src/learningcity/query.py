@@ -348,13 +348,16 @@ def _holds(
     """What the bracket `token` opens holds, inside a bracket holding `outer` (the clauses
     outside any group hold expressions: a SELECT's `( ... AS ?x)`, ORDER BY, HAVING).
 
-    A `{` holds a group, or the data block of the VALUES before it. Inside an expression every
-    other bracket holds one. In a group only FILTER and BIND start one (`FILTER(`, `BIND(`,
+    A `{` holds a group, or the data block of the VALUES before it; a `<<` a triple term, even
+    in an expression (`BIND(<<( <s> <p> <o> )>> AS ?t)`). Inside an expression every other
+    bracket holds one. In a group only FILTER and BIND start one (`FILTER(`, `BIND(`,
     `FILTER regex(`, `FILTER <f>(`); any other `(` there is a collection or a property path,
     and inside a data block a row: terms, between which SPARQL has no operator.
     """
     if token == "{":
         return _DATA if data_next else _GROUP
+    if token == "<":
+        return _TERMS
     if outer == _EXPRESSION:
         return _EXPRESSION
     if token == "(" and outer == _GROUP and _starts_expression(previous, before):
