@@ -29,7 +29,8 @@ run: $(RUNTIME) ## Set up, validate data/yongsan.ttl, write every export to dist
 	@echo "exports written to dist/; serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/learningcity serve data/yongsan.ttl --host 127.0.0.1 --port $(PORT)
 
-test: $(DEV) lint check-format ## Set up and run the linters and the whole test suite.
+test: $(DEV) lint check-format ## Set up, install the Debian test packages if it can, run the linters and the suite.
+	scripts/install-test-packages.sh --if-possible
 	$(BIN)/pytest -n 2
 
 lint: $(DEV) ## ruff lint.
