@@ -356,18 +356,18 @@ def test_the_pyshacl_shortcuts_apply_to_the_bundled_shapes(monkeypatch: pytest.M
     and pyshacl's SHACL-SPARQL texts reach rdflib through the preparing graph, each prepared at
     most once. Fails when a pyshacl (or a shapes change) stops them applying, instead of
     validation silently getting slower."""
-    from learningcity import validation
+    from learningcity import compat, validation
 
     calls = {"contains": 0, "component": 0, "made": 0, "queries": 0, "prepared": 0}
-    contains = validation._ParameterList.__contains__
+    contains = compat.ParameterList.__contains__
 
-    def counted_contains(self: validation._ParameterList, item: object) -> bool:
+    def counted_contains(self: compat.ParameterList, item: object) -> bool:
         calls["contains"] += 1
         return contains(self, item)
 
-    component = validation._OnePerShape.__call__
+    component = compat.OnePerShape.__call__
 
-    def counted_component(self: validation._OnePerShape, shape: object) -> object:
+    def counted_component(self: compat.OnePerShape, shape: object) -> object:
         calls["component"] += 1
         calls["made"] += id(shape) not in self.made
         return component(self, shape)
@@ -385,8 +385,8 @@ def test_the_pyshacl_shortcuts_apply_to_the_bundled_shapes(monkeypatch: pytest.M
         calls["prepared"] += source == "SHACL-SPARQL"
         return shacl_sparql(text, source)
 
-    monkeypatch.setattr(validation._ParameterList, "__contains__", counted_contains)
-    monkeypatch.setattr(validation._OnePerShape, "__call__", counted_component)
+    monkeypatch.setattr(compat.ParameterList, "__contains__", counted_contains)
+    monkeypatch.setattr(compat.OnePerShape, "__call__", counted_component)
     monkeypatch.setattr(graph_class, "query", counted_query)
     monkeypatch.setattr(validation, "shacl_sparql", counted_sparql)
     outcome = validate(load_paths(REAL_DATA), workers=1)

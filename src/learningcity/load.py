@@ -30,17 +30,12 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
+from learningcity.compat import oxigraph_position
 from learningcity.errors import InputError, LearningCityWarning, printable
 from learningcity.formats import RdfSyntax, syntax_for_path, syntax_named
 
 STDIN = "-"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-_OXIGRAPH_POSITION = re.compile(
-    r"^(?:Parser error at line (?P<line>\d+) "
-    r"(?:between columns (?P<col>\d+) and \d+|column (?P<col1>\d+))"
-    r"|Parser error between line (?P<line3>\d+) column (?P<col3>\d+) and line \d+ column \d+"
-    r"|error at (?P<line2>\d+):(?P<col2>\d+)(?:-\d+:\d+)?)\s*:?\s*"
-)
 
 
 @dataclass(frozen=True)
@@ -137,15 +132,9 @@ def names_of(sources: Iterable[Source]) -> str:
 def position_message(display: str, error: SyntaxError) -> str:
     """`file:line:column: message` from an Oxigraph SyntaxError, whatever form its text takes."""
     text = str(error.msg if error.msg else error).strip()
-    match = _OXIGRAPH_POSITION.match(text)
-    line = error.lineno
-    column = error.offset
-    if match:
-        line = line or int(match.group("line") or match.group("line2") or match.group("line3"))
-        column = column or int(
-            match.group("col") or match.group("col1") or match.group("col2") or match.group("col3")
-        )
-        text = text[match.end() :]
+    line, column, text = oxigraph_position(text)
+    line = error.lineno or line
+    column = error.offset or column
     text = " ".join(text.split())
     if line is None:
         return f"{display}: {text}"

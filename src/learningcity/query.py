@@ -28,6 +28,7 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
+from learningcity.compat import oxigraph_unknown_function
 from learningcity.errors import InputError
 from learningcity.formats import (
     RESULTS_FORMAT_NAMES,
@@ -574,13 +575,11 @@ def evaluate(
 # Oxigraph itself names as unsupported becomes an error function, never a built-in. Rewriting
 # the query text instead would move every error position and risk changing what it means.
 
-_UNSUPPORTED = re.compile(r"The custom function (?P<iri><[^>]*>) is not supported")
-
 
 def _unknown_function(error: RuntimeError) -> ox.NamedNode | None:
     """The function Oxigraph refused a query for, or None for any other error."""
-    found = _UNSUPPORTED.fullmatch(str(error))
-    return ox.NamedNode(found["iri"][1:-1]) if found else None
+    iri = oxigraph_unknown_function(str(error))
+    return ox.NamedNode(iri) if iri is not None else None
 
 
 def _error_value(*_arguments: Term) -> None:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from learningcity import resources
+from learningcity import compat, resources
 from learningcity.errors import InputError, LearningCityWarning
 from learningcity.host import usable_cpus
 from learningcity.load import load_paths
@@ -200,7 +200,7 @@ class _Run:
 
         graph = to_rdflib(quads)
         try:
-            with _quicker_pyshacl(), _offline() as attempts:
+            with compat.quicker_pyshacl(), _offline() as attempts:
                 _, report_graph, _ = pyshacl.validate(
                     graph,
                     shacl_graph=self.shapes,
@@ -428,69 +428,6 @@ def _network_guard(event: str, args: tuple[Any, ...]) -> None:
 
 def _network_refused(target: str) -> str:
     return f"validation never uses the network; refused to reach {target}"
-
-
-class _ParameterList(list):  # type: ignore[type-arg]
-    """A list whose `in` is answered by a set of the same items."""
-
-    def __init__(self, items: Iterable[Any]) -> None:
-        super().__init__(items)
-        self._members = frozenset(self)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._members
-
-
-class _OnePerShape:
-    """Stands for a constraint component class: gives each shape one instance of it, made the
-    first time and reused (components read their parameters in `__init__` and hold no state
-    while they evaluate)."""
-
-    def __init__(self, component: type) -> None:
-        self.component = component
-        self.made: dict[int, tuple[Any, Any]] = {}  # id(shape) -> (shape, its component)
-
-    def __call__(self, shape: Any) -> Any:
-        found = self.made.get(id(shape))
-        if found is None:
-            found = self.made[id(shape)] = (shape, self.component(shape))
-        return found[1]
-
-
-@contextmanager
-def _quicker_pyshacl() -> Iterator[None]:
-    """Two shortcuts in pyshacl's per-shape overhead, for one validation; same results.
-
-    pyshacl finds which constraints a shape has by testing each predicate of the shape with
-    `p in` a list of ~40 parameter IRIs (rdflib's Python-level `__eq__` for each item), and then
-    builds each constraint component anew, reading its parameters from the shapes graph, once
-    per shape per focus or value node it checks (a qualified value shape is checked for every
-    value): together ~35% of the CPU time of a part. pyshacl keeps the list and the map from
-    parameter to component class in a module attribute it fills on first use; here the same
-    items, in the same order, answer `in` from a set, and the map gives per-shape instances. The
-    attribute is restored afterwards, so other pyshacl runs in the process (tests comparing with
-    plain pyshacl, say) see pyshacl as shipped.
-    """
-    import pyshacl.shape
-
-    try:
-        from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-    except ImportError:  # a pyshacl that keeps them elsewhere: validate as shipped
-        yield
-        return
-    before = getattr(pyshacl.shape, "CONSTRAINT_PARAMS", None)
-    reusing = {cls: _OnePerShape(cls) for cls in set(CONSTRAINT_PARAMETERS_MAP.values())}
-    pyshacl.shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
-        _ParameterList(ALL_CONSTRAINT_PARAMETERS),
-        {parameter: reusing[cls] for parameter, cls in CONSTRAINT_PARAMETERS_MAP.items()},
-    )
-    try:
-        yield
-    finally:
-        if before is None:
-            del pyshacl.shape.CONSTRAINT_PARAMS  # type: ignore[attr-defined]
-        else:
-            pyshacl.shape.CONSTRAINT_PARAMS = before  # type: ignore[attr-defined]
 
 
 # --- Validation at scale: the data in parts, over every CPU -----------------------------------
@@ -820,7 +757,7 @@ def _preparing_graph_class() -> type[rdflib.Graph]:
     @lru_cache(maxsize=1024)
     def prepare(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
         query = translateQuery(shacl_sparql(text, "SHACL-SPARQL"), base, dict(namespaces))
-        _order_patterns(query.algebra)
+        compat.order_patterns(query.algebra)
         return query
 
     class PreparingGraph(Graph):
@@ -843,47 +780,6 @@ def _preparing_graph_class() -> type[rdflib.Graph]:
             )
 
     return PreparingGraph
-
-
-def _order_patterns(node: Any) -> None:
-    """Put the triple patterns of every basic graph pattern in `$this`-bound-first order.
-
-    rdflib orders patterns when it translates a query, before pyshacl binds `$this` to the focus
-    node, so `?post a org:Post ; org:postIn $this` scans every post for every city (quadratic in
-    the data: 44 s for 100 cities). Patterns of a basic graph pattern are a conjunction, so their
-    order changes only the work: here each next pattern is the one with the fewest unbound
-    variables and the most bound ones, `$this` counting as bound.
-    """
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "BGP":
-            node["triples"] = _bound_first(node["triples"])
-        for value in node.values():
-            _order_patterns(value)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            _order_patterns(item)
-
-
-def _bound_first(triples: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, Any]]:
-    from rdflib import BNode, Variable
-
-    bound: set[Any] = {Variable("this")}
-    remaining, ordered = list(triples), []
-
-    def cost(triple: tuple[Any, Any, Any]) -> tuple[int, int]:
-        """Fewest unbound variables first; among those, the most joined to bound ones (a class
-        like `org:Post` is a constant, but one that every post shares)."""
-        variables = [t for t in triple if isinstance(t, Variable | BNode)]
-        joined = sum(t in bound for t in variables)
-        return len(variables) - joined, -joined
-
-    while remaining:
-        triple = remaining.pop(min(range(len(remaining)), key=lambda i: cost(remaining[i])))
-        ordered.append(triple)
-        bound.update(t for t in triple if isinstance(t, Variable | BNode))
-    return ordered
 
 
 def from_rdflib(graph: rdflib.Graph) -> list[ox.Quad]:

@@ -1,0 +1,109 @@
+"""The fence around dependency internals (`learningcity.compat`): the pins admit only the tested
+versions, and an untested version gets one warning and the plain path, with the same results."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from importlib.metadata import requires, version
+
+import pyoxigraph as ox
+import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+from learningcity import compat
+from learningcity.errors import LearningCityWarning
+from learningcity.load import load_paths
+from learningcity.validation import validate
+from support import FIXTURES
+
+
+def _pins() -> dict[str, Requirement]:
+    """The installed learningcity's requirements (pyproject.toml's, as pip enforces them)."""
+    requirements = map(Requirement, requires("learningcity") or [])
+    return {requirement.name.lower(): requirement for requirement in requirements}
+
+
+@pytest.mark.parametrize("distribution", sorted(compat.TESTED))
+def test_the_pins_admit_only_the_tested_series(distribution: str) -> None:
+    """pyproject.toml and `compat.TESTED` decide together: the pin admits the installed version,
+    which is of the tested series, and neither the series before nor the one after it."""
+    series = Version(compat.TESTED[distribution])
+    major, minor = series.release
+    pin = _pins()[distribution].specifier
+    assert Version(version(distribution)) in pin
+    assert compat.tested(distribution)
+    assert Version(f"{major}.{minor + 1}.0") not in pin
+    assert Version(f"{major}.{minor - 1}.999") not in pin
+
+
+@pytest.fixture
+def untested_pyshacl(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """`compat.TESTED` naming a pyshacl series other than the installed one."""
+    monkeypatch.setitem(compat.TESTED, "pyshacl", "0.39")
+    compat.tested.cache_clear()
+    yield
+    compat.tested.cache_clear()
+
+
+@pytest.mark.usefixtures("untested_pyshacl")
+def test_an_untested_pyshacl_warns_once_and_validates_as_shipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two validations: one warning line naming the version, pyshacl's own parameter list and
+    components used (no `compat.ParameterList` asked), and the report the shortcuts give."""
+    data = load_paths(FIXTURES / "validation" / "data-several-problems.ttl")
+    asked: list[object] = []
+    contains = compat.ParameterList.__contains__
+
+    def counted(self: compat.ParameterList, item: object) -> bool:
+        asked.append(item)
+        return contains(self, item)
+
+    monkeypatch.setattr(compat.ParameterList, "__contains__", counted)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plain = [validate(data, workers=1) for _ in range(2)]
+    said = [str(w.message) for w in caught if issubclass(w.category, LearningCityWarning)]
+    assert said == [
+        f"pyshacl {version('pyshacl')} is not the 0.39 series learningcity was tested with: "
+        "its shortcuts into it are off (same results, slower)"
+    ]
+    assert not asked
+    compat.tested.cache_clear()
+    monkeypatch.setitem(compat.TESTED, "pyshacl", version("pyshacl").rsplit(".", 1)[0])
+    quick = validate(data, workers=1)
+    assert asked
+    assert plain[0].results == plain[1].results == quick.results != ()
+
+
+@pytest.mark.parametrize(
+    ("syntax", "text", "position"),
+    [
+        (ox.RdfFormat.TURTLE, b'<x:a> <x:b> <x:c> .\n<x:a> <x:b> "x .', (2, 13)),
+        (ox.RdfFormat.N_TRIPLES, b"<http://a> <http://b> .\n", (1, 23)),
+    ],
+)
+def test_oxigraph_parse_errors_still_begin_with_their_position(
+    syntax: ox.RdfFormat, text: bytes, position: tuple[int, int]
+) -> None:
+    """Liveness of the reading of Oxigraph's message text: each known form of a parse error
+    gives its line and column, and the rest of the text no longer names them."""
+    with pytest.raises(SyntaxError) as raised:
+        list(ox.parse(text, format=syntax))
+    line, column, rest = compat.oxigraph_position(str(raised.value.msg))
+    assert (line, column) == position
+    assert rest and "line" not in rest and "column" not in rest
+
+
+def test_oxigraph_query_errors_still_say_where_and_what() -> None:
+    """A SPARQL syntax error's text gives its position (Oxigraph sets no `lineno` for it), and
+    an unknown function's error names the function, as `learningcity.query` reads them."""
+    store = ox.Store()
+    with pytest.raises(SyntaxError) as raised:
+        store.query("SELECT * WHERE {\n  ?s ?p }")
+    assert compat.oxigraph_position(str(raised.value))[:2] == (2, 10)
+    with pytest.raises(RuntimeError) as refused:
+        store.query("SELECT * WHERE { FILTER(<http://example.org/f>(1)) }")
+    assert compat.oxigraph_unknown_function(str(refused.value)) == "http://example.org/f"
