@@ -44,12 +44,33 @@ def test_import_writes_turtle_to_stdout_and_reports_to_stderr() -> None:
     assert summary == (
         f"{YONGSAN}: Yongsan-gu, Republic of Korea — 124 statements, population, member since "
         "2019, mayor, 1 focal point, 3 policy statements, 2 good practices, 0 other parts, "
-        "0 warnings"
+        "0 quotations, 0 warnings"
     )
     assert verdict == (  # the import lacks the curated coordinates and sameAs links: warnings
         "output: Conforms: no — 0 violations, 2 warnings, 2 infos in 3 focus nodes; "
         "passes: warnings and infos allowed"
     )
+
+
+def test_the_installed_command_imports_a_quotation_and_titles_first_and_they_conform() -> None:
+    """A real process: the quotation, the titles before the names and the sentence-case policy
+    areas give no warning and no violation of the bundled shapes."""
+    page = str(PROFILES / "quotation-titles-first.txt")
+    done = subprocess.run(
+        [LEARNINGCITY, "import", page, "--source-url", URL, "--read-on", "2026-11-24"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    summary, verdict = done.stderr.splitlines()
+    assert summary == (
+        f"{page}: Dalbit-gu, Republic of Korea — 128 statements, population, member since 2021, "
+        "mayor, 1 focal point, 3 policy statements, 1 good practice, 0 other parts, "
+        "1 quotation, 0 warnings"
+    )
+    assert verdict.startswith("output: Conforms: no — 0 violations, 2 warnings,")
+    assert "a schema:Quotation ;" in done.stdout
 
 
 def test_read_on_defaults_to_today_and_is_recorded() -> None:

@@ -116,3 +116,44 @@ def test_minter_follows_data_yongsan() -> None:
     assert mint.country("kr") == ID + "place/kr"
     with pytest.raises(ValueError, match="must end with"):
         Minter("https://example.org/id")
+
+
+def test_a_quotation_is_a_statement_attributed_to_the_post_holder() -> None:
+    graph = _graph("quotation-titles-first.txt")
+    quotation = ID + "statement/kr-dalbit-gu.quotation"
+    mayor = ID + "person/kr-dalbit-gu.han-seo-jun"
+    statements = {
+        (q.predicate.value, q.object.value) for q in graph if q.subject.value == quotation
+    }
+    assert statements == {
+        (RDF_TYPE.value, SCHEMA + "Quotation"),
+        ("http://purl.org/dc/terms/source", "https://example.org/p"),
+        ("http://www.w3.org/2000/01/rdf-schema#label", "Dalbit-gu: quotation of Han Seo-jun"),
+        (SCHEMA + "about", ID + "city/kr-dalbit-gu"),
+        (SCHEMA + "creditText", "Mr Han Seo-jun, Head of Dalbit-gu, Sample City"),
+        (SCHEMA + "isPartOf", "https://example.org/p"),
+        (SCHEMA + "spokenByCharacter", mayor),
+        (SCHEMA + "text", "Learning is the light of our neighbourhoods."),
+    }
+    held_by = "http://www.w3.org/ns/org#heldBy"
+    assert _objects(graph, ID + "post/kr-dalbit-gu.mayor", held_by) == {mayor}
+    assert _objects(graph, mayor, SCHEMA + "honorificPrefix") == {"Mr"}
+    assert quotation in _objects(graph, ID + "city/kr-dalbit-gu", SCHEMA + "subjectOf")
+    vision = _objects(
+        graph, ID + "city/kr-dalbit-gu", "https://w3id.org/learningcity/ontology#vision"
+    )
+    assert vision == {"Dalbit-gu learns together, from the first lesson to the last."}
+
+
+def test_a_title_before_the_name_labels_the_post_and_the_person_has_the_honorific() -> None:
+    graph = _graph("quotation-titles-first.txt")
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    assert _objects(graph, ID + "post/kr-dalbit-gu.mayor", label) == {
+        "Head of Dalbit-gu, Sample City"
+    }
+    assert _objects(graph, ID + "post/kr-dalbit-gu.focal-point", label) == {
+        "Director of the Lifelong Learning Division"
+    }
+    focal = ID + "person/kr-dalbit-gu.yoon-ara"
+    assert _objects(graph, focal, SCHEMA + "name") == {"Yoon Ara"}
+    assert _objects(graph, focal, SCHEMA + "honorificPrefix") == {"Ms"}

@@ -14,13 +14,14 @@ from learningcity.errors import InputError
 from learningcity.profiles import import_profile, parse_text, read_profile
 from learningcity.profiles.model import (
     Block,
-    Mayor,
     Notice,
+    Official,
     OtherPart,
     Person,
     PolicyStatement,
     Population,
     Profile,
+    Quotation,
 )
 from support import FIXTURES, shared
 
@@ -38,6 +39,9 @@ _LINE_PIECES = [
     "about 230,000",
     "Ms. Eunsung Heo",
     "Equity and Inclusion",
+    "format_quote",
+    "“A quoted sentence.”",
+    "Mr Han Seo-jun, Head of Dalbit-gu",
     "<h2>Vision</h2>",
     "A sentence.",
     "",
@@ -61,8 +65,8 @@ def test_yongsan_source_every_part() -> None:
     )
     assert profile.population == Population(229770, False, "229,770")
     assert profile.member_since == 2019
-    assert profile.mayor == Mayor("Mayor of Yongsan-gu", Person("Hee Young Park", "Ms"))
-    assert profile.focal_points == (Person("Eunsung Heo", "Ms."),)
+    assert profile.mayor == Official("Mayor of Yongsan-gu", Person("Hee Young Park", "Ms"))
+    assert profile.focal_points == (Official(None, Person("Eunsung Heo", "Ms.")),)
     assert [s.area for s in profile.policies] == [
         "sustainability-and-health",
         "equity-and-inclusion",
@@ -126,11 +130,11 @@ def test_renamed_and_extra_headings_several_focal_points_other_scripts() -> None
         introduction="Sample-shi lies on a river.",  # stray spaces and blank lines tidied
         population=Population(229770, False, "229 770"),
         member_since=2016,
-        mayor=Mayor(None, Person("Jane Doe", "Dr.")),
+        mayor=Official(None, Person("Jane Doe", "Dr.")),
         focal_points=(
-            Person("Kim Min-su", "Prof."),
-            Person("Ünal Çelik", "Mr"),
-            Person("박영희"),
+            Official(None, Person("Kim Min-su", "Prof.")),
+            Official(None, Person("Ünal Çelik", "Mr")),
+            Official(None, Person("박영희")),
         ),
         vision="Learning for all, everywhere.",
         policies=(
@@ -169,8 +173,8 @@ def test_unknown_country_unreadable_year_and_a_mayor_without_title() -> None:
         country_code=None,
         introduction="Springfield is a town.",
         population=Population(1200000, True, "about 1.2 million"),
-        mayor=Mayor(None, Person("Joe Quimby")),
-        focal_points=(Person("Lisa Simpson", "Ms"),),
+        mayor=Official(None, Person("Joe Quimby")),
+        focal_points=(Official(None, Person("Lisa Simpson", "Ms")),),
         vision="To learn.",
         notices=(
             Notice("country", "'Atlantis' is not a known country name; IRIs use no country code"),
@@ -233,23 +237,23 @@ def test_trailing_words_after_the_population_are_warned() -> None:
     [
         (
             "Mayor of Bremen Mr Andreas Bovenschulte",
-            Mayor("Mayor of Bremen", Person("Andreas Bovenschulte", "Mr")),
+            Official("Mayor of Bremen", Person("Andreas Bovenschulte", "Mr")),
         ),
         (
             "Lord Mayor of Bremen, Mrs. A. Example",
-            Mayor("Lord Mayor of Bremen", Person("A. Example", "Mrs.")),
+            Official("Lord Mayor of Bremen", Person("A. Example", "Mrs.")),
         ),
         (
             "Mayor of Bremen Andreas Bovenschulte",
-            Mayor("Mayor of Bremen", Person("Andreas Bovenschulte")),
+            Official("Mayor of Bremen", Person("Andreas Bovenschulte")),
         ),
         (
             "Mayor of Bremen Prof. Dr. Anna Beispiel",
-            Mayor("Mayor of Bremen", Person("Anna Beispiel", "Prof. Dr.")),
+            Official("Mayor of Bremen", Person("Anna Beispiel", "Prof. Dr.")),
         ),
     ],
 )
-def test_mayor_lines(line: str, expected: Mayor) -> None:
+def test_mayor_lines(line: str, expected: Official) -> None:
     profile = parse_text(f"Bremen, Germany\n\nA city.\nMayor\n{line}\n", "text")
     assert profile.mayor == expected
     assert "Mayor" not in {n.field for n in profile.notices}
@@ -325,7 +329,7 @@ def test_a_title_without_letters_is_refused_and_an_empty_name_is_warned() -> Non
     with pytest.raises(InputError, match="names no city"):
         parse_text("!!!, Germany\n", "text")
     profile = parse_text("Bremen, Germany\nFocal point\nMs Anna Beispiel; ,\n", "text")
-    assert profile.focal_points == (Person("Anna Beispiel", "Ms"),)
+    assert profile.focal_points == (Official(None, Person("Anna Beispiel", "Ms")),)
     assert Notice("Focal point", "no name found in ','") in profile.notices
 
 
@@ -335,3 +339,171 @@ def test_a_short_vision_without_a_full_stop_is_still_the_vision() -> None:
     )
     assert profile.vision == "Learning for all"
     assert not [n for n in profile.notices if n.field == "Vision"]
+
+
+def test_a_quotation_and_titles_before_names() -> None:
+    """The mayor's quotation after the vision is a statement of its own, attributed to the
+    mayor (the icon line and the attribution lines are not vision); titles written before the
+    names are the posts' titles; sentence-case policy areas are known."""
+    profile = read_profile(PROFILES / "quotation-titles-first.txt")
+    mayor = Person("Han Seo-jun", "Mr")
+    assert profile == Profile(
+        title="Dalbit-gu, Republic of Korea",
+        city="Dalbit-gu",
+        country="Republic of Korea",
+        country_code="kr",
+        introduction="Dalbit-gu is a district on a hill, written for the importer's tests.",
+        population=Population(312400, False, "312,400"),
+        member_since=2021,
+        mayor=Official("Head of Dalbit-gu, Sample City", mayor),
+        focal_points=(
+            Official("Director of the Lifelong Learning Division", Person("Yoon Ara", "Ms")),
+        ),
+        vision="Dalbit-gu learns together, from the first lesson to the last.",
+        policies=(
+            PolicyStatement(
+                "sustainability-and-health",
+                "Sustainability and health",
+                "The district plants learning gardens.",
+            ),
+            PolicyStatement(
+                "equity-and-inclusion", "Equity and inclusion", "Classes reach every neighbourhood."
+            ),
+            PolicyStatement(
+                "decent-work-and-entrepreneurship",
+                "Decent work and entrepreneurship",
+                "Workshops help residents start businesses.",
+            ),
+        ),
+        practices=(Block("Hill School", "Evening lessons on the hill."),),
+        quotations=(
+            Quotation(
+                "Learning is the light of our neighbourhoods.",
+                mayor,
+                "Mr Han Seo-jun, Head of Dalbit-gu, Sample City",
+            ),
+        ),
+    )
+
+
+def test_accents_a_missing_value_and_a_doubtful_title() -> None:
+    """A label without its value does not take the next label's (`Member since 2015` stays the
+    year); the city's name is found in the mayor's title without its accents; a title without
+    an honorific to end it is warned about; upper-case headings are known."""
+    profile = read_profile(PROFILES / "accents-missing-values.txt")
+    mayor = Person("Jean Dupont")
+    focal = "Head of the Lifelong Learning Service Claire Martin"
+    assert profile == Profile(
+        title="Sainte-Lumière-sur-Loire, France",
+        city="Sainte-Lumière-sur-Loire",
+        country="France",
+        country_code="fr",
+        introduction=(
+            "Sainte-Lumière-sur-Loire is a town on a river, written for the importer's tests."
+        ),
+        member_since=2015,
+        mayor=Official("Mayor of Sainte-Lumiere-sur-Loire", mayor),
+        focal_points=(Official(None, Person(focal)),),
+        vision="A town where everyone learns.",
+        policies=(
+            PolicyStatement(
+                "equity-and-inclusion", "EQUITY AND INCLUSION", "Libraries open in the evening."
+            ),
+        ),
+        quotations=(
+            Quotation(
+                "We learn from the river.",
+                mayor,
+                "Jean Dupont, Mayor of Sainte-Lumière-sur-Loire",
+            ),
+        ),
+        notices=(
+            Notice("City population", "label found but no value after it"),
+            Notice(
+                "Focal point",
+                f"no honorific to tell the post's title from the name in '{focal}'; "
+                "the whole line is taken as the name; check it",
+            ),
+            Notice("Good practices", "not found"),
+        ),
+    )
+
+
+_ANNA = Official("Mayor of Bremen", Person("Anna Beispiel", "Ms"))
+
+
+@pytest.mark.parametrize(
+    ("head", "field", "read"),
+    [
+        ("Member since\nMayor of Bremen Ms Anna Beispiel\n", "Member since", (None, _ANNA, ())),
+        ("City population\nMember since 2016\n", "City population", (2016, None, ())),
+        (
+            "Mayor\nFocal point\nMs Anna Beispiel\n",
+            "Mayor",
+            (None, None, (Official(None, Person("Anna Beispiel", "Ms")),)),
+        ),
+    ],
+)
+def test_a_label_without_its_value_never_takes_the_next_labels(
+    head: str, field: str, read: tuple[int | None, Official | None, tuple[Official, ...]]
+) -> None:
+    profile = parse_text(f"Bremen, Germany\n\nA city.\n{head}", "text")
+    assert (profile.member_since, profile.mayor, profile.focal_points) == read
+    assert profile.population is None
+    missing = [n for n in profile.notices if n.message == "label found but no value after it"]
+    assert missing == [Notice(field, "label found but no value after it")]
+
+
+@pytest.mark.parametrize(
+    ("line", "official", "doubt"),
+    [
+        (
+            "Head of Jongno-gu, Seoul Mr Kim Cheol-su",
+            Official("Head of Jongno-gu, Seoul", Person("Kim Cheol-su", "Mr")),
+            None,
+        ),
+        (
+            "Head of Jongno-gu, Seoul Kim Cheol-su",
+            Official("Head of Jongno-gu", Person("Seoul Kim Cheol-su")),
+            "no honorific to tell where the post's title ends in 'Head of Jongno-gu, Seoul Kim "
+            "Cheol-su'; read as 'Head of Jongno-gu' held by 'Seoul Kim Cheol-su'; check it",
+        ),
+        (
+            "Ms Lee Ji-eun, Head of Jongno-gu",
+            Official("Head of Jongno-gu", Person("Lee Ji-eun", "Ms")),
+            None,
+        ),
+        (
+            "Kim Cheol-su, Head of Jongno-gu",
+            Official("Head of Jongno-gu", Person("Kim Cheol-su")),
+            None,
+        ),
+    ],
+)
+def test_mayor_titles_before_and_after_the_name(
+    line: str, official: Official, doubt: str | None
+) -> None:
+    profile = parse_text(f"Jongno-gu, Republic of Korea\n\nA district.\nMayor\n{line}\n", "text")
+    assert profile.mayor == official
+    assert [n.message for n in profile.notices if n.field == "Mayor"] == ([doubt] if doubt else [])
+
+
+def test_a_quotation_of_someone_else_or_of_nobody_is_warned() -> None:
+    page = (
+        "Bremen, Germany\n\nA city.\nMayor\nMayor of Bremen Ms Anna Beispiel\n\nVision\n\n"
+        "To learn.\nformat_quote\n“Come and learn.”\nMr Max Muster, Head of the Library\n\n"
+        "Good practices\n\nformat_quote\nWords nobody said.\n"
+    )
+    profile = parse_text(page, "text")
+    assert profile.vision == "To learn."
+    assert profile.quotations == (
+        Quotation(
+            "Come and learn.", Person("Max Muster", "Mr"), "Mr Max Muster, Head of the Library"
+        ),
+    )
+    assert profile.others == (OtherPart("Profile", "Quotation", "Words nobody said."),)
+    assert [str(n) for n in profile.notices if n.field == "Quotation"] == [
+        "Quotation: no speaker named under the quoted words; kept as a statement",
+        "Quotation: 'Max Muster' is not the mayor or a focal point the page names; recorded as "
+        "the speaker all the same",
+    ]

@@ -190,6 +190,7 @@ def _summary(result: profiles.ImportResult) -> str:
         _count(len(p.policies), "policy statement"),
         _count(len(p.practices), "good practice"),
         _count(len(p.others), "other part"),
+        _count(len(p.quotations), "quotation"),
         _count(len(result.notices), "warning"),
     ]
     return f"{p.title} — " + ", ".join(parts)

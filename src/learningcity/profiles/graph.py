@@ -101,6 +101,7 @@ class _Builder:
         self.policies()
         self.practices()
         self.others()
+        self.quotations()
         return sorted(set(self.quads), key=str)
 
     def city_node(self) -> None:
@@ -230,26 +231,32 @@ class _Builder:
             title = mayor.post_title or f"Mayor of {city}"
             self.post("mayor", "lc:mayorRole", title, mayor.person)
         people = self.profile.focal_points
-        for person in people:
+        for official in people:
+            person = official.person
             local = "focal-point" if len(people) == 1 else f"focal-point-{slug(person.name)}"
-            label = f"Focal point of {city} for the network"
+            label = official.post_title or f"Focal point of {city} for the network"
             if len(people) > 1:
                 label += f" ({person.name})"
             self.post(local, "lc:focalPointRole", label, person)
 
+    def person(self, person: Person) -> ox.NamedNode:
+        """The person's node, one per name: a post holder and a speaker of that name are one."""
+        node = self.node("person", slug(person.name))
+        self.add(node, A, iri("schema:Person"))
+        self.add(node, NAME, en(person.name))
+        if person.honorific:
+            self.add(node, iri("schema:honorificPrefix"), ox.Literal(person.honorific))
+        return node
+
     def post(self, local: str, role: str, label: str, person: Person) -> None:
         node = self.node("post", local)
-        holder = self.node("person", slug(person.name))
+        holder = self.person(person)
         self.add(node, A, iri("org:Post"))
         self.add(node, SOURCE, self.source)
         self.add(node, iri("org:heldBy"), holder)
         self.add(node, iri("org:postIn"), self.city)
         self.add(node, iri("org:role"), iri(role))
         self.add(node, LABEL, en(label))
-        self.add(holder, A, iri("schema:Person"))
-        self.add(holder, NAME, en(person.name))
-        if person.honorific:
-            self.add(holder, iri("schema:honorificPrefix"), ox.Literal(person.honorific))
 
     def policies(self) -> None:
         for statement in self.profile.policies:
@@ -286,6 +293,24 @@ class _Builder:
             self.add(node, LABEL, en(_other_label(self.profile.city, part)))
             if part.text:
                 self.add(node, iri("schema:text"), en(part.text))
+
+    def quotations(self) -> None:
+        """A quotation is a `schema:Quotation` about the city, part of the page, attributed
+        (`schema:spokenByCharacter`: "to whom the quotation is attributed within the containing
+        CreativeWork") to the person the page names, with the attribution as written."""
+        named = (("quotation", q) for q in self.profile.quotations)
+        for local, quotation in _unique_slugs(named):
+            node = self.node("statement", local)
+            self.add(self.city, iri("schema:subjectOf"), node)
+            self.add(node, A, iri("schema:Quotation"))
+            self.add(node, SOURCE, self.source)
+            self.add(node, iri("schema:about"), self.city)
+            self.add(node, iri("schema:isPartOf"), self.source)
+            self.add(node, iri("schema:spokenByCharacter"), self.person(quotation.speaker))
+            self.add(node, iri("schema:creditText"), en(quotation.attribution))
+            self.add(node, iri("schema:text"), en(quotation.text))
+            label = f"{self.profile.city}: quotation of {quotation.speaker.name}"
+            self.add(node, LABEL, en(label))
 
 
 def _other_label(city: str, part: OtherPart) -> str:

@@ -28,11 +28,22 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Mayor:
-    """The mayor line: the post's title as given (`Mayor of Yongsan-gu`) and who holds it."""
+class Official:
+    """A mayor or focal point line: the post's title as given (`Mayor of Yongsan-gu`,
+    `Director of the Lifelong Learning Division`), if any, and who holds it."""
 
     post_title: str | None
     person: Person
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Words the page quotes (after an icon line such as `format_quote`), with the speaker as
+    named under them and the attribution as written (`Ms Hee Young Park, Mayor of Yongsan-gu`)."""
+
+    text: str
+    speaker: Person
+    attribution: str
 
 
 @dataclass(frozen=True)
@@ -77,11 +88,12 @@ class Profile:
     introduction: str | None = None
     population: Population | None = None
     member_since: int | None = None
-    mayor: Mayor | None = None
-    focal_points: tuple[Person, ...] = ()
+    mayor: Official | None = None
+    focal_points: tuple[Official, ...] = ()
     vision: str | None = None
     policies: tuple[PolicyStatement, ...] = ()
     practices: tuple[Block, ...] = ()
     others: tuple[OtherPart, ...] = ()
+    quotations: tuple[Quotation, ...] = ()
     source_url: str | None = None
     notices: tuple[Notice, ...] = field(default=())

@@ -2,7 +2,9 @@
 
 The page has a fixed order: the title line `City, Country`, an introduction, labelled fields
 (City population, Member since, Mayor, Focal point), then sections (Vision; Policies, plan and
-implementation; Good practices) whose parts are a heading line followed by text. The parser keys
+implementation; Good practices) whose parts are a heading line followed by text. A quotation
+(an icon line `format_quote`, the quoted words, then the speaker's name and title) may stand
+anywhere; it is taken out before the rest is read. The parser keys
 on those words, tolerates renamed and extra headings, and never guesses silently: a value it
 cannot read is reported (`City population: could not read 'many'`), a heading it does not know is
 kept as a generic part of the section it appeared in, and reported too.
@@ -11,6 +13,7 @@ kept as a generic part of the section it appeared in, and reported too.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,13 +24,14 @@ from learningcity.profiles.countries import country_code
 from learningcity.profiles.lines import Line
 from learningcity.profiles.model import (
     Block,
-    Mayor,
     Notice,
+    Official,
     OtherPart,
     Person,
     PolicyStatement,
     Population,
     Profile,
+    Quotation,
 )
 
 #: Text of icon ligatures (Material icons) that a copied page shows as words on their own line.
@@ -53,6 +57,8 @@ ICON_WORDS = frozenset(
         "link",
     ]
 )
+#: Icon text that starts a quotation: the quoted words follow, then who said them.
+QUOTE_ICONS = frozenset(["format_quote"])
 _HONORIFIC = r"(?:Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Hon)\.?"
 _HONORIFICS = rf"{_HONORIFIC}(?:\s+{_HONORIFIC})*"
 _LEADING_HONORIFIC = re.compile(rf"^(?P<h>{_HONORIFICS})\s+(?P<name>\S.*)$")
@@ -60,6 +66,10 @@ _INNER_HONORIFIC = re.compile(rf"(?:^|(?<=\s))(?P<h>{_HONORIFICS})\s+(?=\S)")
 _PERSON_SEPARATOR = re.compile(
     rf"\s*;\s*|\s*,\s*(?={_HONORIFIC}\s)|\s+(?:and|&)\s+(?={_HONORIFIC}\s)"
 )
+_QUOTE_MARKS = '"“”«»„'
+_QUOTED = re.compile(rf"^[{_QUOTE_MARKS}]\s*(?P<words>[^{_QUOTE_MARKS}]*?)\s*[{_QUOTE_MARKS}]$")
+_AROUND = " ,;:-–—"  # punctuation around a name or a title
+_TITLE_WORDS = re.compile(r"\bof\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"^<[^<>]*>$")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _URL = re.compile(r"^https?://\S+$")
@@ -182,6 +192,7 @@ class _Reader:
     policies: list[PolicyStatement] = field(default_factory=list)
     practices: list[Block] = field(default_factory=list)
     others: list[OtherPart] = field(default_factory=list)
+    quotations: list[Quotation] = field(default_factory=list)
 
     def warn(self, field_name: str, message: str) -> None:
         self.notices.append(Notice(field_name, message))
@@ -212,7 +223,7 @@ def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
     if not slug(city):
         raise InputError(f"the title line '{title}' names no city (no letters or digits)")
     reader = _Reader(city, notices)
-    rest = kept[start + 1 :]
+    rest = _take_quotations(kept[start + 1 :], reader)
     first_section = next((i for i, line in enumerate(rest) if _starts_section(line)), len(rest))
     _read_head(rest[:first_section], reader)
     _read_sections(rest[first_section:], reader)
@@ -230,6 +241,7 @@ def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
         policies=tuple(reader.policies),
         practices=tuple(reader.practices),
         others=tuple(reader.others),
+        quotations=_attributed(reader),
         source_url=_page_address(reader.fields.get("source") or page_url, reader),
     )
     _report_missing(profile, reader)
@@ -292,20 +304,22 @@ def _read_head(lines: list[Line], reader: _Reader) -> None:
             index += 1
             continue
         name, inline = found
-        index, values = _values(lines, index + 1, inline)
+        index, values = _values(lines, index + 1, inline, name)
         _store_field(name, values, reader)
     _keep_unknown_fields(unknown, reader)
 
 
-def _values(lines: list[Line], index: int, inline: str | None) -> tuple[int, list[str]]:
+def _values(lines: list[Line], index: int, inline: str | None, name: str) -> tuple[int, list[str]]:
     """The value lines of a field: the value on the label's line alone, or the next line
-    whatever it says, then more lines until a blank line or another label."""
+    unless it is another label (`Member since` with its year on its line: this label's value
+    is missing, and the next label keeps its own), then more lines until a blank line or
+    another label. The label's own field may start its value (`Mayor` / `Mayor of ...`)."""
     if inline:
         return index, [inline]
     values = []
     while index < len(lines) and not lines[index].text:
         index += 1
-    if index < len(lines) and not _is_exact_label(lines[index].text):
+    if index < len(lines) and not _labels_another(lines[index].text, name):
         values.append(lines[index].text)
         index += 1
     while index < len(lines) and lines[index].text and not _field_of(lines[index].text):
@@ -319,6 +333,11 @@ def _is_exact_label(text: str) -> bool:
     return found is not None and found[1] is None
 
 
+def _labels_another(text: str, name: str) -> bool:
+    found = _field_of(text)
+    return found is not None and (found[1] is None or found[0] != name)
+
+
 def _store_field(name: str, values: list[str], reader: _Reader) -> None:
     label = _display(name)
     if not values:
@@ -329,7 +348,7 @@ def _store_field(name: str, values: list[str], reader: _Reader) -> None:
         reader.others.append(OtherPart("Profile", label, " ".join(values)))
         return
     if name == "focal_points":
-        people = [p for value in values for p in _people(value, label, reader)]
+        people = [p for value in values for p in _officials(value, label, reader)]
         if people:
             reader.fields[name] = people
         return
@@ -398,40 +417,152 @@ def _source(text: str, label: str, reader: _Reader) -> str | None:
     return text
 
 
-def _person(text: str) -> Person:
-    match = _LEADING_HONORIFIC.match(text)
+def _folded(text: str) -> str:
+    """Each character without case or accents, one for one (`Medellín` ~ `MEDELLIN`)."""
+    return "".join(
+        (unicodedata.normalize("NFD", c)[0] if c.isalpha() else c).casefold()[:1] for c in text
+    )
+
+
+def _end_of_city(text: str, city: str) -> int:
+    """Where the city's name ends in `text` (written with or without its accents), or -1."""
+    at = _folded(text).find(_folded(city))
+    return at + len(city) if at > 0 else -1
+
+
+def _official(text: str, city: str) -> tuple[Official | None, str | None]:
+    """A post's title and its holder from one line, and a doubt to warn about, if any.
+
+    `Head of Jung-gu, Daegu Mr Kim`: the honorific ends the title. `Ms Park, Mayor of X`: the
+    name comes first, the title after the comma. Without an honorific see `_unmarked`."""
+    text = text.strip(_AROUND)
+    match = _INNER_HONORIFIC.search(text)
+    if match and match.start() > 0:
+        person = Person(text[match.end() :].strip(_AROUND), match.group("h"))
+        return Official(text[: match.start()].strip(_AROUND), person), None
     if match:
-        return Person(match.group("name").strip(" ,;"), match.group("h"))
-    return Person(text.strip(" ,;"))
+        name, _, title = text[match.end() :].partition(",")
+        person = Person(name.strip(_AROUND), match.group("h"))
+        return Official(title.strip(_AROUND) or None, person), None
+    return _unmarked(text, city) if text else (None, None)
 
 
-def _people(text: str, label: str, reader: _Reader) -> Iterator[Person]:
+def _unmarked(text: str, city: str) -> tuple[Official, str | None]:
+    """A line without an honorific: `Name, Title` when the part before the comma does not
+    read like a title (`... of ...`); else the title ends after the city's name (`Mayor of
+    Bremen Andreas Bovenschulte`), doubtful when a comma follows the city (`Head of Jongno-gu,
+    Seoul Kim`); else the whole line is the name, doubtful when it reads like a title."""
+    name, comma, title = text.partition(",")
+    if comma and title.strip(_AROUND) and not _TITLE_WORDS.search(name):
+        return Official(title.strip(_AROUND), Person(name.strip())), None
+    cut = _end_of_city(text, city)
+    name = text[cut:].strip(_AROUND) if cut > 0 else ""
+    if name:
+        official = Official(text[:cut].strip(_AROUND), Person(name))
+        if not text[cut:].lstrip().startswith(","):
+            return official, None
+        return official, (
+            f"no honorific to tell where the post's title ends in '{text}'; read as "
+            f"'{official.post_title}' held by '{name}'; check it"
+        )
+    if not _TITLE_WORDS.search(text):
+        return Official(None, Person(text)), None
+    return Official(None, Person(text)), (
+        f"no honorific to tell the post's title from the name in '{text}'; "
+        "the whole line is taken as the name; check it"
+    )
+
+
+def _officials(text: str, label: str, reader: _Reader) -> Iterator[Official]:
     for part in _PERSON_SEPARATOR.split(text):
-        person = _person(part.strip())
-        if person.name:
-            yield person
+        official, doubt = _official(part, reader.city)
+        if doubt:
+            reader.warn(label, doubt)
+        if official and official.person.name:
+            yield official
         elif part.strip():
             reader.warn(label, f"no name found in '{part.strip()}'")
 
 
-def _mayor(text: str, label: str, reader: _Reader) -> Mayor | None:
-    """`Mayor of Yongsan-gu Ms Hee Young Park`: the post's title, then the person. Without an
-    honorific, the title ends after the city's name; without either, the line is the name."""
-    match = _INNER_HONORIFIC.search(text)
-    if match:
-        title = text[: match.start()].strip(" ,;:-–—") or None
-        person = Person(text[match.end() :].strip(" ,;"), match.group("h"))
-    else:
-        at = text.find(reader.city)
-        cut = at + len(reader.city) if at >= 0 and text[:at].strip() else 0
-        title = text[:cut].strip(" ,;:-–—") or None
-        person = Person(text[cut:].strip(" ,;:-–—"))
-    if not person.name:
+def _mayor(text: str, label: str, reader: _Reader) -> Official | None:
+    """`Mayor of Yongsan-gu Ms Hee Young Park`: the post's title, then the person."""
+    official, doubt = _official(text, reader.city)
+    if doubt:
+        reader.warn(label, doubt)
+    if official is None or not official.person.name:
         reader.warn(label, f"no name found in '{text}'")
         return None
-    if title is None:
+    if official.post_title is None:
         reader.warn(label, f"no title of the post given; labelled 'Mayor of {reader.city}'")
-    return Mayor(title, person)
+    return official
+
+
+# --- quotations ----------------------------------------------------------------------------
+
+
+def _take_quotations(lines: list[Line], reader: _Reader) -> list[Line]:
+    """The lines without their quotations: each runs from its icon line to the next icon,
+    section heading or field label, and is read by `_read_quotation`."""
+    kept: list[Line] = []
+    quoted: list[Line] | None = None
+    for line in lines:
+        icon = line.text.casefold() in QUOTE_ICONS
+        ends = icon or _starts_section(line) or (line.text and _is_exact_label(line.text))
+        if quoted is not None and ends:
+            _read_quotation(quoted, reader)
+            quoted = None
+        if icon:
+            quoted = []
+        elif quoted is not None:
+            quoted.append(line)
+        else:
+            kept.append(line)
+    if quoted is not None:
+        _read_quotation(quoted, reader)
+    return kept
+
+
+def _read_quotation(lines: list[Line], reader: _Reader) -> None:
+    """The quoted paragraphs, then one or two short lines naming the speaker (`Ms Hee Young
+    Park` / `Mayor of Yongsan-gu`, or both on one line); enclosing quotation marks dropped."""
+    written = [line for line in lines if line.text]
+    cut = len(written)
+    while cut > 0 and len(written) - cut < 2 and _is_heading(written[cut - 1]):
+        cut -= 1
+    words = "\n\n".join(line.text for line in written[:cut])
+    attribution = ", ".join(line.text for line in written[cut:])
+    if not words:
+        reader.warn("Quotation", "an icon line with no quoted words after it; ignored")
+        if attribution:
+            reader.others.append(OtherPart("Profile", "Quotation", attribution))
+        return
+    official, doubt = _official(attribution, reader.city)
+    if official is None or not official.person.name:
+        reader.warn("Quotation", "no speaker named under the quoted words; kept as a statement")
+        reader.others.append(OtherPart("Profile", "Quotation", words))
+        return
+    if doubt:
+        reader.warn("Quotation", doubt)
+    text = _QUOTED.sub(r"\g<words>", words)
+    reader.quotations.append(Quotation(text, official.person, attribution))
+
+
+def _attributed(reader: _Reader) -> tuple[Quotation, ...]:
+    """Quotations whose speaker is the mayor or a focal point (same name, any honorific) are
+    attributed to that person as the page names them; anyone else is warned about."""
+    holders = [reader.fields.get("mayor"), *reader.fields.get("focal_points", ())]
+    people = {_folded(o.person.name): o.person for o in holders if o}
+    out = []
+    for quotation in reader.quotations:
+        person = people.get(_folded(quotation.speaker.name))
+        if person is None:
+            reader.warn(
+                "Quotation",
+                f"'{quotation.speaker.name}' is not the mayor or a focal point the page names; "
+                "recorded as the speaker all the same",
+            )
+        out.append(replace(quotation, speaker=person or quotation.speaker))
+    return tuple(out)
 
 
 # --- sections ------------------------------------------------------------------------------
