@@ -12,9 +12,10 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from learningcity import compat
+from learningcity import compat, resources
 from learningcity.errors import LearningCityWarning
 from learningcity.load import load_paths
+from learningcity.namespaces import prefixes
 from learningcity.validation import validate
 from support import FIXTURES
 
@@ -107,3 +108,37 @@ def test_oxigraph_query_errors_still_say_where_and_what() -> None:
     with pytest.raises(RuntimeError) as refused:
         store.query("SELECT * WHERE { FILTER(<http://example.org/f>(1)) }")
     assert compat.oxigraph_unknown_function(str(refused.value)) == "http://example.org/f"
+
+
+def test_the_bundled_shapes_queries_are_reordered_this_first() -> None:
+    """Liveness of `compat.order_patterns` on rdflib's algebra: in some SHACL-SPARQL query of
+    the bundled shapes (`?value a org:Membership ; org:member $this`), rdflib's own order does
+    not start from `$this` and ours does. Fails if rdflib's algebra changes shape under it."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def first_patterns(node: object) -> list[tuple[object, ...]]:
+        if isinstance(node, CompValue):
+            found = [node["triples"][0]] if node.name == "BGP" and node["triples"] else []
+            return found + [p for value in node.values() for p in first_patterns(value)]
+        if isinstance(node, list | tuple):
+            return [p for item in node for p in first_patterns(item)]
+        return []
+
+    texts = [
+        q.object.value
+        for q in load_paths(resources.shapes_path())
+        if q.predicate.value == "http://www.w3.org/ns/shacl#select"
+    ]
+    reordered = 0
+    for text in texts:
+        query = prepareQuery(text, initNs=prefixes())
+        before = first_patterns(query.algebra)
+        compat.order_patterns(query.algebra)
+        after = first_patterns(query.algebra)
+        reordered += sum(
+            Variable("this") not in b and Variable("this") in a
+            for b, a in zip(before, after, strict=True)
+        )
+    assert reordered >= 2
