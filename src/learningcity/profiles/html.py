@@ -3,15 +3,31 @@
 Why lines and not a DOM query: the network's pages change their markup more often than their
 wording, so the importer keys on the words ("Member since", "Good practices") and uses markup only
 for what text cannot say: where a block ends, which lines are headings, which text is an icon or
-page chrome. Entities are decoded by the standard library's parser; nothing is fetched.
+page chrome.
+
+The markup is parsed by html5lib, the HTML5 parsing algorithm in Python, into a tree, and the
+tree is walked: where an element ends is what a browser decides (an `<li>` or `<p>` without its
+optional end tag ends at the next one, an unclosed element at its parent's end), so skipping an
+element (`<nav>`, `<footer>`) skips exactly its subtree. An event parser that matched end tags
+itself kept skipping to the end of the page after a `<nav>` whose `<li>`s had no `</li>`.
+Entities are decoded by the parser; nothing is fetched.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+import xml.etree.ElementTree as ET
+from typing import SupportsIndex
 
+import html5lib
+
+from learningcity.errors import InputError
 from learningcity.profiles.lines import Line
+
+#: The deepest nesting read. Real profile pages nest a few dozen elements; the HTML5 algorithm
+#: scans the stack of open elements at most start tags, so without a bound a page of 20,000
+#: nested `<div>`s took html5lib 91 s. Browsers bound the tree's depth at a few hundred too.
+MAX_DEPTH = 256
 
 _BLOCKS = frozenset(
     [
@@ -76,46 +92,56 @@ _ICON_CLASS = re.compile(r"\b(?:material-(?:icons|symbols)[\w-]*|icon|fa|fas|far
 _HEADING = re.compile(r"^h([1-6])$")
 
 
-class _PageText(HTMLParser):
+class _PageText:
+    """The content lines of a parsed page, collected by walking its tree in document order."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[Line] = []
-        self.canonical_url: str | None = None
         self._buffer: list[str] = []
         self._level = 0
-        self._skipping: list[str] = []  # stack of open elements whose text is not content
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {name: value or "" for name, value in attrs}
-        self._note_canonical(tag, attributes)
+    def walk(self, root: ET.Element) -> None:
+        """Collect the text of `root`'s tree in document order, leaving out skipped elements
+        (page chrome, scripts, icons: their text is not content, the text after them is).
+
+        A stack, not recursion: a page nested thousands of elements deep is still read.
+        `None` on the stack is the end of a block element."""
+        pending: list[ET.Element | str | None] = [root]
+        while pending:
+            item = pending.pop()
+            if item is None:
+                self._flush()
+                self._level = 0
+            elif isinstance(item, str):
+                self._buffer.append(item)
+            else:
+                pending.extend(reversed(self._open(item)))
+
+    def _open(self, element: ET.Element) -> list[ET.Element | str | None]:
+        """Start `element`; what comes inside it, in order: its text, its children each
+        followed by the text after it, and its end if it is a block."""
+        tag = _local_name(element.tag)
         if tag in _VOID:
             if tag in _BLOCKS:
                 self._flush()
-            return
-        if self._skipping or tag in _SKIPPED or self._is_icon(attributes):
-            self._skipping.append(tag)
-            return
+            return []
+        if tag in _SKIPPED or self._is_icon(element.attrib):
+            return []
         if tag in _BLOCKS:
             self._flush()
             heading = _HEADING.match(tag)
             if heading:
                 self._level = int(heading.group(1))
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skipping:
-            if self._skipping[-1] == tag:
-                self._skipping.pop()
-            return
+        inside: list[ET.Element | str | None] = [element.text or ""]
+        for child in element:
+            if isinstance(child.tag, str):  # not a comment or processing instruction
+                inside.append(child)
+            inside.append(child.tail or "")
         if tag in _BLOCKS:
-            self._flush()
-            self._level = 0
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self._buffer.append(data)
+            inside.append(None)
+        return inside
 
     def close(self) -> None:
-        super().close()
         self._flush()
 
     def _flush(self) -> None:
@@ -132,22 +158,63 @@ class _PageText(HTMLParser):
             _ICON_CLASS.search(attributes.get("class", ""))
         )
 
-    def _note_canonical(self, tag: str, attributes: dict[str, str]) -> None:
-        if self.canonical_url:
-            return
-        if tag == "link" and "canonical" in attributes.get("rel", "").split():
-            self.canonical_url = attributes.get("href") or None
-        elif tag == "meta" and attributes.get("property") == "og:url":
-            self.canonical_url = attributes.get("content") or None
+
+class _OpenElements(list):  # type: ignore[type-arg]
+    """html5lib's stack of open elements, refusing to grow past MAX_DEPTH."""
+
+    def append(self, element: object) -> None:
+        self._check()
+        super().append(element)
+
+    def insert(self, index: SupportsIndex, element: object) -> None:
+        self._check()
+        super().insert(index, element)
+
+    def _check(self) -> None:
+        if len(self) >= MAX_DEPTH:
+            raise InputError(
+                f"the markup nests elements more than {MAX_DEPTH} deep, where a profile page "
+                "nests a few dozen; give the page as the network's site serves it"
+            )
+
+
+class _TreeBuilder(html5lib.getTreeBuilder("etree")):  # type: ignore[misc]
+    """html5lib's ElementTree builder, with the bounded stack of open elements."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.openElements = _OpenElements()
+
+
+def _local_name(tag: str) -> str:
+    """`svg` for html5lib's `{http://www.w3.org/2000/svg}svg`; HTML elements have no namespace
+    here (`namespaceHTMLElements=False`)."""
+    return tag.rpartition("}")[2]
+
+
+def _canonical_url(root: ET.Element) -> str | None:
+    """The page's first `<link rel="canonical">` or `<meta property="og:url">`, wherever it is
+    (in `<head>`, which is skipped as content)."""
+    for element in root.iter():
+        url = None
+        if element.tag == "link" and "canonical" in element.get("rel", "").split():
+            url = element.get("href")
+        elif element.tag == "meta" and element.get("property") == "og:url":
+            url = element.get("content")
+        if url:
+            return url
+    return None
 
 
 def html_lines(markup: str) -> tuple[list[Line], str | None]:
     """The page's content lines, from its first `<h1>` on (menus above it are chrome), and the
     canonical URL the page declares, if any."""
-    parser = _PageText()
-    parser.feed(markup)
-    parser.close()
-    lines = parser.lines
+    parser = html5lib.HTMLParser(tree=_TreeBuilder, namespaceHTMLElements=False)
+    root = parser.parse(markup)
+    page = _PageText()
+    page.walk(root)
+    page.close()
+    lines = page.lines
     first_h1 = next((i for i, line in enumerate(lines) if line.level == 1), 0)
-    url = parser.canonical_url
+    url = _canonical_url(root)
     return lines[first_h1:], url if url and url.startswith(("http://", "https://")) else None
