@@ -530,3 +530,11 @@ def test_a_triple_term_in_an_expression_holds_terms() -> None:
     text = "SELECT ?t { BIND(<<( <http://e/s> <http://e/p> <http://e/o> )>> AS ?t) }"
     assert [t.kind for t in tokenize(text) if t.text.startswith("<http")] == ["iri"] * 3
     assert inspect_query(text) == "SELECT"
+
+
+def test_less_than_before_a_triple_term_opener_is_less_than() -> None:
+    """`?o<<a>` is `?o < <a>`, and `<<<a>` is `<<` then `<a>`: no bracket is left open."""
+    texts = [t.text for t in tokenize("FILTER(?o<<http://e/a>)") if t.kind != "ws"]
+    assert texts == ["FILTER", "(", "?o", "<", "<http://e/a>", ")"]
+    with pytest.raises(InputError, match="SERVICE"):
+        inspect_query("SELECT * { <<<http://e/s> <http://e/p> 1>> ?p ?o FILTER(1<2)SERVICE:x#>\n}")

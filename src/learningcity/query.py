@@ -125,7 +125,7 @@ def tokenize(text: str, source: str = "query") -> list[Token]:
     tokens = []
     line = 1
     line_start = 0
-    for match in lex(text):
+    for match, _bracket in lex(text):
         kind = match.lastgroup or "punct"
         token_text = match.group()
         start = match.start()
@@ -221,7 +221,7 @@ def scan_query(
     nesting = 0  # the sum of `chained`: how deep the current token sits in Oxigraph's tree
     previous: re.Match[str] | None = None  # the previous significant token
     based = False  # a BASE was declared: relative IRIs after it resolve against it
-    for match in lex(text):
+    for match, bracket in lex(text):
         kind = match.lastgroup
         if kind in _SKIPPED:
             continue
@@ -255,7 +255,6 @@ def scan_query(
         elif kind == "punct":
             if token in _QUOTES:
                 raise _unterminated(text, match.start(), source)
-            bracket = _bracket(text, match)
             if bracket == "open":
                 # A `{` is one more element of the group it is in; `(`, `[`, `<<` hold flat
                 # lists (arguments, VALUES rows, collections), deeper only while open.
@@ -287,50 +286,83 @@ _RELATIVE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)")
 _LESS_THAN = re.compile("(?P<punct><)")
 
 
-def lex(text: str) -> Iterator[re.Match[str]]:
-    """The tokens of a query as Oxigraph reads them, whitespace and comments included.
+def lex(text: str) -> Iterator[tuple[re.Match[str], str | None]]:
+    """The tokens of a query as Oxigraph reads them, whitespace and comments included, each with
+    what it is to the brackets: "open", "close", "pair" (the second `<` of `<<`, `>` of `>>`)
+    or None.
 
-    One token depends on where it stands: after a value in an expression (`_holds`), `<` is
-    less-than, never the start of an IRI, since SPARQL has no IRI right after a value there:
-    `FILTER(?a<?b)#x>` is `?a < ?b`, then a comment, and `FILTER(1<2)SERVICE:x#>` is SERVICE.
-    Elsewhere (a triple, a collection, a VALUES row) `<...>` is an IRI: `(1 <urn:x#y>)`.
+    Two tokens depend on where they stand. After a value in an expression (`_holds`), `<` is
+    less-than, never the start of an IRI or of `<<`, since SPARQL has no term right after a
+    value there: `FILTER(?a<?b)#x>` is `?a < ?b`, then a comment, `FILTER(1<2)SERVICE:x#>` is
+    SERVICE, and `FILTER(?x<<a>)` is `?x < <a>`. Elsewhere (a triple, a collection, a VALUES
+    row, a triple term) `<...>` is an IRI: `(1 <urn:x#y>)`. And `>>` closes a triple term only
+    where one is open; `<<<a>` is `<<` and `<a>`.
     """
-    holds: list[str] = []  # per open bracket: what it holds
+    holds: list[tuple[str, str]] = []  # per open bracket: its token and what it holds
     previous: re.Match[str] | None = None  # the previous significant token
     before: re.Match[str] | None = None  # and the one before it
     data_next = False  # a VALUES was read: the next `{` opens its data block
+    pair_at = -1  # where the second `<` of an opening `<<` (or `>` of a closing `>>`) stands
     offset: int | None = 0  # where to lex on from after a less-than; None: at the end
     while offset is not None:
         matches, offset = _TOKEN_RE.finditer(text, offset), None
         for match in matches:
             kind = match.lastgroup
             if kind in _SKIPPED:
-                yield match
+                yield match, None
                 continue
-            if kind == "iri" and holds and holds[-1] == _EXPRESSION and _is_value(previous):
-                less_than = _LESS_THAN.match(text, match.start())
-                assert less_than is not None  # the IRI starts with `<`
-                match, offset = less_than, less_than.end()
+            less_than = bool(holds) and holds[-1][1] == _EXPRESSION and _is_value(previous)
+            bracket = None
+            if kind == "iri" and less_than:
+                operator = _LESS_THAN.match(text, match.start())
+                assert operator is not None  # the IRI starts with `<`
+                match, offset = operator, operator.end()
             elif kind == "word":
                 keyword = match.group().upper()
-                if keyword == "SELECT" and holds and holds[-1] == _GROUP:
-                    holds[-1] = _EXPRESSION  # a subquery: its clauses hold expressions
+                if keyword == "SELECT" and holds and holds[-1][1] == _GROUP:
+                    holds[-1] = (holds[-1][0], _EXPRESSION)  # a subquery: clauses, expressions
                 data_next = data_next or keyword == "VALUES"
             elif kind == "punct" and match.group() in _BRACKETS:
-                bracket = _bracket(text, match)
+                bracket = _bracket(text, match, holds, less_than, pair_at)
                 if bracket == "open":
-                    outer = holds[-1] if holds else _EXPRESSION
-                    holds.append(_holds(match.group(), outer, previous, before, data_next))
-                    data_next = data_next and match.group() != "{"
+                    outer = holds[-1][1] if holds else _EXPRESSION
+                    token = match.group()
+                    holds.append((token, _holds(token, outer, previous, before, data_next)))
+                    data_next = data_next and token != "{"
                 elif bracket == "close" and holds:
                     holds.pop()
+                if bracket in ("open", "close") and match.group() in "<>":
+                    pair_at = match.end()
             previous, before = match, previous
-            yield match
+            yield match, bracket
             if offset is not None:
                 break  # lex on after the less-than
 
 
 _BRACKETS = frozenset("{([<})]>")
+
+
+def _bracket(
+    text: str,
+    match: re.Match[str],
+    holds: list[tuple[str, str]],
+    less_than: bool,
+    pair_at: int,
+) -> str | None:
+    """What a bracket punct is to nesting (see `lex`): `<` opens `<<` unless it is less-than,
+    `>` closes `>>` only when a `<<` is the innermost open bracket."""
+    token = match.group()
+    if token in "{([":
+        return "open"
+    if token in "})]":
+        return "close"
+    if match.start() == pair_at:
+        return "pair"
+    if not text.startswith(token, match.end()):
+        return None
+    if token == "<":
+        return None if less_than else "open"
+    return "close" if holds and holds[-1][0] == "<" else None
 
 
 #: Words after which, in a group, `(` opens an expression (`FILTER(`, `BIND(`), and the word
@@ -376,22 +408,6 @@ def _starts_expression(previous: re.Match[str] | None, before: re.Match[str] | N
         and before is not None
         and before.group().upper() == "FILTER"
     )
-
-
-def _bracket(text: str, match: re.Match[str]) -> str | None:
-    """What a punct is to nesting: "open", "close", "pair" (the second `<` of `<<` or `>` of
-    `>>`) or None."""
-    token = match.group()
-    if token in ("{", "(", "["):
-        return "open"
-    if token in ("}", ")", "]"):
-        return "close"
-    if token in ("<", ">"):
-        if text.startswith(token, match.end()):
-            return "open" if token == "<" else "close"
-        if text[match.start() - 1 : match.start()] == token:
-            return "pair"
-    return None
 
 
 def _is_value(match: re.Match[str] | None) -> bool:

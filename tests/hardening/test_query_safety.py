@@ -54,6 +54,14 @@ SERVICE_QUERIES = {
     "behind less-than and a string": (
         "SELECT * {{ ?s ?p ?o FILTER(!(?o<'''>''' )) SERVICE <{url}> {{ }} #''' ))\n}}"
     ),
+    "behind less-than before an IRI": (
+        "PREFIX x: <http://e/> SELECT * {{ ?s ?p ?o FILTER(?o<<http://e/a>) ?s ?p (1 <x:y#a>) "
+        "SERVICE <{url}> {{}} }}"
+    ),
+    "after a triple term glued to its IRIs": (
+        'BASE <http://e/> PREFIX : <{url}> SELECT * {{ <<<http://e/s> <http://e/p> "v">> ?p ?o '
+        "FILTER(1<2)SERVICE:x#>\n{{ ?s ?p ?o }} }}"
+    ),
 }
 #: Queries nested past any limit; Oxigraph overflows its stack (SIGSEGV) on each on c227e75.
 DEEP_QUERIES = {
