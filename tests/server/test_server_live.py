@@ -24,6 +24,7 @@ TIMEOUT_S = 2.0  # the live server is started with --timeout 2 (conftest.py)
 CITY_PATH = "id/city/kr-yongsan-gu"
 DOC_PATH = "doc/city/kr-yongsan-gu"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ONTOLOGY = "https://w3id.org/learningcity/ontology"
 CROSS_PRODUCT = (
     "SELECT (COUNT(*) AS ?n) { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(7)) + " }"
 )
@@ -363,9 +364,20 @@ def test_timeout_stops_the_query_and_the_server_keeps_serving(live_server):
         ("shapes", "shapes/learningcity.shapes.ttl"),
     ],
 )
-def test_the_vocabulary_and_the_shapes_are_served_at_their_iris_paths(http, path, bundled):
-    """c227e75 answered 404 for /ontology and /shapes, which docs/iri-scheme.md says are served."""
-    expected = canonical(ox.parse(path=str(REPO / bundled), format=ox.RdfFormat.TURTLE))
+def test_the_vocabulary_and_the_shapes_are_served_at_their_iris_paths(
+    http, live_server, path, bundled
+):
+    """c227e75 answered 404 for /ontology and /shapes, which docs/iri-scheme.md says are served:
+    the bundled files, the data's IRIs in them under this server's base."""
+    base, here = "https://w3id.org/learningcity/id/", live_server.url("id/")
+
+    def moved(term):
+        if isinstance(term, ox.NamedNode) and term.value.startswith(base):
+            return ox.NamedNode(here + term.value[len(base) :])
+        return term
+
+    bundled_quads = ox.parse(path=str(REPO / bundled), format=ox.RdfFormat.TURTLE)
+    expected = canonical(ox.Quad(*(moved(t) for t in q)) for q in bundled_quads)
     for media_type, syntax in SERVED_RDF_TYPES.items():
         response = http.get(path, headers={"Accept": media_type})
         assert response.status_code == 200, (path, media_type)
@@ -426,3 +438,25 @@ def test_every_alternate_a_document_lists_answers_with_its_type(http, path):
         response = http.get(href)
         assert response.status_code == 200, href
         assert response.headers["content-type"].split(";")[0] == media_type, href
+
+
+def test_the_ontology_document_names_the_data_as_the_sparql_endpoint_does(http, live_server):
+    """The data's IRIs in the vocabulary (its creator, `organization:learningcity`) are moved
+    under this server's base in /ontology as in /sparql's ontology graph: one answer (the
+    fixture server caps answers at 5 rows, so one statement is compared)."""
+    creator = "http://purl.org/dc/terms/creator"
+    query = f"SELECT ?who WHERE {{ GRAPH <{ONTOLOGY}> {{ <{ONTOLOGY}> <{creator}> ?who }} }}"
+    rows = http.get(
+        "sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    ).json()["results"]["bindings"]
+    document = ox.parse(http.get("ontology.nt").content, format=ox.RdfFormat.N_TRIPLES)
+    said = {
+        q.object.value
+        for q in document
+        if q.subject.value == ONTOLOGY and q.predicate.value == creator
+    }
+    assert (
+        {row["who"]["value"] for row in rows}
+        == said
+        == {live_server.url("id/organization/learningcity")}
+    )

@@ -75,8 +75,8 @@ def publish(
     shapes_path = shapes or resources.shapes_path()
     inputs = Inputs(
         data=rebase(dataset, DEFAULT_DATA_BASE, scheme.base),
-        ontology=vocabulary,
-        shapes=load_paths(shapes_path),
+        ontology=rebase(vocabulary, DEFAULT_DATA_BASE, scheme.base),
+        shapes=rebase(load_paths(shapes_path), DEFAULT_DATA_BASE, scheme.base),
         scheme=scheme,
         data_base=DEFAULT_DATA_BASE,
         gate=gate_for(outcome),

@@ -504,6 +504,12 @@ def create_app(
         vocabulary = load_vocabulary()
     if shapes is None:
         shapes = load_shapes()
+    # the vocabulary's documents name the data's IRIs (organization:...) where the data is
+    # served, as /sparql's vocabulary graphs do
+    if vocabulary is not None:
+        vocabulary = rebase(vocabulary, base, scheme.base)
+    if shapes is not None:
+        shapes = rebase(shapes, base, scheme.base)
     queries = example_queries(scheme, base)
     site = LinkedDataSite(graph, scheme, vocabulary, queries, limits, progress, shapes)
     # /sparql answers over the served dataset: the data, and the vocabulary's named graphs with
