@@ -1,0 +1,7 @@
+INSERT DATA {
+  statement:kr-yongsan-gu.quotation a schema:Quotation ;
+    dcterms:source "the profile page" ;
+    schema:spokenByCharacter person:kr-yongsan-gu.hee-young-park ;
+    schema:about city:kr-yongsan-gu ;
+    schema:text "Words written for a shape test; nobody said them."@en .
+}

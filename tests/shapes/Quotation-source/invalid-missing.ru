@@ -1,0 +1,6 @@
+INSERT DATA {
+  statement:kr-yongsan-gu.quotation a schema:Quotation ;
+    schema:spokenByCharacter person:kr-yongsan-gu.hee-young-park ;
+    schema:about city:kr-yongsan-gu ;
+    schema:text "Words written for a shape test; nobody said them."@en .
+}

@@ -1,0 +1,7 @@
+INSERT DATA {
+  statement:kr-yongsan-gu.quotation a schema:Quotation ;
+    dcterms:source <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> ;
+    schema:spokenByCharacter "Hee Young Park" ;
+    schema:about city:kr-yongsan-gu ;
+    schema:text "Words written for a shape test; nobody said them."@en .
+}
