@@ -160,9 +160,12 @@ _CHAINING_WORDS = frozenset(
 _CHAINING_PUNCT = frozenset(
     ("||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!")
 )
-#: Tokens after which a `<` in an expression is Oxigraph's less-than (see `lex`).
-_VALUE_KINDS = frozenset(("var", "number", "string", "iri", "pname", "bnode", "langtag", "word"))
-_VALUE_PUNCT = frozenset((")", "]", ">"))
+#: Tokens that end a value, after which a `<` in an expression is Oxigraph's less-than (`lex`):
+#: terms, the boolean words, a closing bracket, the `>>` that ends a triple term. Not the words
+#: that start an expression (`DISTINCT <f>(?x)`, `NOT IN`) nor an operator (`?a > <x>`).
+_VALUE_KINDS = frozenset(("var", "number", "string", "iri", "pname", "bnode", "langtag"))
+_VALUE_WORDS = frozenset(("TRUE", "FALSE"))
+_VALUE_PUNCT = frozenset((")", "]"))
 
 
 @dataclass
@@ -303,6 +306,7 @@ def lex(text: str) -> Iterator[tuple[re.Match[str], str | None]]:
     before: re.Match[str] | None = None  # and the one before it
     data_next = False  # a VALUES was read: the next `{` opens its data block
     pair_at = -1  # where the second `<` of an opening `<<` (or `>` of a closing `>>`) stands
+    ended_value = False  # whether the previous significant token ends a value
     offset: int | None = 0  # where to lex on from after a less-than; None: at the end
     while offset is not None:
         matches, offset = _TOKEN_RE.finditer(text, offset), None
@@ -311,7 +315,7 @@ def lex(text: str) -> Iterator[tuple[re.Match[str], str | None]]:
             if kind in _SKIPPED:
                 yield match, None
                 continue
-            less_than = bool(holds) and holds[-1][1] == _EXPRESSION and _is_value(previous)
+            less_than = bool(holds) and holds[-1][1] == _EXPRESSION and ended_value
             bracket = None
             if kind == "iri" and less_than:
                 operator = _LESS_THAN.match(text, match.start())
@@ -334,6 +338,7 @@ def lex(text: str) -> Iterator[tuple[re.Match[str], str | None]]:
                 if bracket in ("open", "close") and match.group() in "<>":
                     pair_at = match.end()
             previous, before = match, previous
+            ended_value = _ends_value(match, bracket)
             yield match, bracket
             if offset is not None:
                 break  # lex on after the less-than
@@ -410,8 +415,13 @@ def _starts_expression(previous: re.Match[str] | None, before: re.Match[str] | N
     )
 
 
-def _is_value(match: re.Match[str] | None) -> bool:
-    return match is not None and (match.lastgroup in _VALUE_KINDS or match.group() in _VALUE_PUNCT)
+def _ends_value(match: re.Match[str], bracket: str | None) -> bool:
+    kind, token = match.lastgroup, match.group()
+    if kind == "word":
+        return token.upper() in _VALUE_WORDS
+    if kind == "punct":
+        return token in _VALUE_PUNCT or (token == ">" and bracket == "pair")
+    return kind in _VALUE_KINDS
 
 
 def _service_refused(text: str, match: re.Match[str], source: str) -> InputError:

@@ -62,6 +62,14 @@ SERVICE_QUERIES = {
         'BASE <http://e/> PREFIX : <{url}> SELECT * {{ <<<http://e/s> <http://e/p> "v">> ?p ?o '
         "FILTER(1<2)SERVICE:x#>\n{{ ?s ?p ?o }} }}"
     ),
+    "an IRI after DISTINCT": (
+        "PREFIX http: <urn:> SELECT (COUNT(DISTINCT <http://e/x#f>(?o)) AS ?c) "
+        "{{ ?s ?p ?o SERVICE <{url}> {{}} }}"
+    ),
+    "an IRI after greater-than": (
+        "PREFIX http: <urn:> SELECT * {{ ?s ?p ?o FILTER(?o > <http://e/x#y>) "
+        "SERVICE <{url}> {{}} }}"
+    ),
 }
 #: Queries nested past any limit; Oxigraph overflows its stack (SIGSEGV) on each on c227e75.
 DEEP_QUERIES = {
