@@ -507,3 +507,36 @@ def test_a_quotation_of_someone_else_or_of_nobody_is_warned() -> None:
         "Quotation: 'Max Muster' is not the mayor or a focal point the page names; recorded as "
         "the speaker all the same",
     ]
+
+
+def test_a_quotation_without_its_icon_in_html_and_a_quoted_description_that_is_none() -> None:
+    """HTML drops icon elements, so the quotation is known by its shape: a paragraph in quotation
+    marks after the vision's text, then the speaker with an honorific. A practice whose
+    description is in quotation marks, followed by a title with an honorific, stays a practice."""
+    profile = read_profile(PROFILES / "quotation-titles-first.html")
+    assert profile.vision == "Dalbit-gu learns together, from the first lesson to the last."
+    assert profile.quotations == (
+        Quotation(
+            "Learning is the light of our neighbourhoods.",
+            Person("Han Seo-jun", "Mr"),
+            "Mr Han Seo-jun, Head of Dalbit-gu, Sample City",
+        ),
+    )
+    assert profile.practices == (
+        Block("Hill School", "“Evening lessons on the hill.”"),
+        Block("Dr Lee's Reading Club", "Neighbours read together."),
+    )
+    assert profile.focal_points == (
+        Official("Director of the Lifelong Learning Division", Person("Yoon Ara", "Ms")),
+    )
+    assert [str(n) for n in profile.notices] == [
+        "City population: not found",
+        "Member since: not found",
+        "Policies, plan and implementation: not found",
+    ]
+    text = parse_text(
+        "Bremen, Germany\n\nGood practices\n\nHill School\n“Evening lessons.”\nDr Lee's Club\n"
+        "Neighbours read.\n",
+        "text",
+    )
+    assert (text.quotations, len(text.practices)) == ((), 2)

@@ -501,25 +501,57 @@ def _mayor(text: str, label: str, reader: _Reader) -> Official | None:
 
 
 def _take_quotations(lines: list[Line], reader: _Reader) -> list[Line]:
-    """The lines without their quotations: each runs from its icon line to the next icon,
-    section heading or field label, and is read by `_read_quotation`."""
+    """The lines without their quotations, each read by `_read_quotation`: from an icon line to
+    the next icon, section heading or field label, or a quotation without its icon (HTML drops
+    icons, see `_unmarked_quotation_end`)."""
     kept: list[Line] = []
-    quoted: list[Line] | None = None
-    for line in lines:
-        icon = line.text.casefold() in QUOTE_ICONS
-        ends = icon or _starts_section(line) or (line.text and _is_exact_label(line.text))
-        if quoted is not None and ends:
-            _read_quotation(quoted, reader)
-            quoted = None
-        if icon:
-            quoted = []
-        elif quoted is not None:
-            quoted.append(line)
+    index = 0
+    while index < len(lines):
+        if lines[index].text.casefold() in QUOTE_ICONS:
+            ends = (j for j in range(index + 1, len(lines)) if _ends_quotation(lines[j]))
+            end = next(ends, len(lines))
+            _read_quotation(lines[index + 1 : end], reader)
+        elif end := _unmarked_quotation_end(lines, index):
+            _read_quotation(lines[index:end], reader)
         else:
-            kept.append(line)
-    if quoted is not None:
-        _read_quotation(quoted, reader)
+            kept.append(lines[index])
+            end = index + 1
+        index = end
     return kept
+
+
+def _ends_quotation(line: Line) -> bool:
+    return (
+        line.text.casefold() in QUOTE_ICONS
+        or _starts_section(line)
+        or bool(line.text and _is_exact_label(line.text))
+    )
+
+
+def _unmarked_quotation_end(lines: list[Line], index: int) -> int:
+    """A paragraph wholly in double quotation marks after a paragraph (not after a heading, whose
+    text it would be), then one or two short lines that are no HTML heading, the first with an
+    honorific (`Mr Han Seo-jun`), is a quotation even without its icon: the index after it,
+    else 0 (a quoted description of a practice, then the next practice's title, is none)."""
+    before = next((line for line in reversed(lines[:index]) if line.text), None)
+    if not _QUOTED.match(lines[index].text) or before is None or _is_heading(before):
+        return 0
+    speaker = index + 1
+    while speaker < len(lines) and not lines[speaker].text:
+        speaker += 1
+    end = speaker
+    while (
+        end < len(lines)
+        and end - speaker < 2
+        and lines[end].text
+        and lines[end].level == 0
+        and _is_heading(lines[end])
+        and not _ends_quotation(lines[end])
+    ):
+        end += 1
+    if end == speaker or not _INNER_HONORIFIC.search(lines[speaker].text):
+        return 0
+    return end
 
 
 def _read_quotation(lines: list[Line], reader: _Reader) -> None:
