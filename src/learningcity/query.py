@@ -184,10 +184,11 @@ class QueryScan:
 
 
 #: What a bracket holds, which decides where Oxigraph reads `<` as less-than (`lex`):
-#: an expression (parentheses of FILTER, BIND, a call, the clauses outside any group), a group
-#: (`{`: triples and pattern keywords), a VALUES data block, or terms (a collection, a VALUES
-#: row, `[ ... ]`, a property path in parentheses), where no operator can stand.
-_EXPRESSION, _GROUP, _DATA, _TERMS = "expression", "group", "data", "terms"
+#: an expression (parentheses of FILTER, BIND, a call, a clause), clauses (outside any group,
+#: or a subquery's group: SELECT ... ORDER BY ?x <f>(?y), where terms follow each other), a
+#: group (`{`: triples and pattern keywords), a VALUES data block, or terms (a collection, a
+#: VALUES row, `[ ... ]`, a property path in parentheses), where no operator can stand.
+_EXPRESSION, _CLAUSES, _GROUP, _DATA, _TERMS = "expression", "clauses", "group", "data", "terms"
 
 
 def scan_query(
@@ -324,12 +325,12 @@ def lex(text: str) -> Iterator[tuple[re.Match[str], str | None]]:
             elif kind == "word":
                 keyword = match.group().upper()
                 if keyword == "SELECT" and holds and holds[-1][1] == _GROUP:
-                    holds[-1] = (holds[-1][0], _EXPRESSION)  # a subquery: clauses, expressions
+                    holds[-1] = (holds[-1][0], _CLAUSES)  # a subquery's clauses
                 data_next = data_next or keyword == "VALUES"
             elif kind == "punct" and match.group() in _BRACKETS:
                 bracket = _bracket(text, match, holds, less_than, pair_at)
                 if bracket == "open":
-                    outer = holds[-1][1] if holds else _EXPRESSION
+                    outer = holds[-1][1] if holds else _CLAUSES
                     token = match.group()
                     holds.append((token, _holds(token, outer, previous, before, data_next)))
                     data_next = data_next and token != "{"
@@ -383,8 +384,8 @@ def _holds(
     before: re.Match[str] | None,
     data_next: bool,
 ) -> str:
-    """What the bracket `token` opens holds, inside a bracket holding `outer` (the clauses
-    outside any group hold expressions: a SELECT's `( ... AS ?x)`, ORDER BY, HAVING).
+    """What the bracket `token` opens holds, inside a bracket holding `outer` (a bracket in
+    the clauses holds an expression: a SELECT's `( ... AS ?x)`, ORDER BY, HAVING).
 
     A `{` holds a group, or the data block of the VALUES before it; a `<<` a triple term, even
     in an expression (`BIND(<<( <s> <p> <o> )>> AS ?t)`). Inside an expression every other
@@ -396,7 +397,7 @@ def _holds(
         return _DATA if data_next else _GROUP
     if token == "<":
         return _TERMS
-    if outer == _EXPRESSION:
+    if outer in (_EXPRESSION, _CLAUSES):
         return _EXPRESSION
     if token == "(" and outer == _GROUP and _starts_expression(previous, before):
         return _EXPRESSION

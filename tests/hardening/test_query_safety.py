@@ -70,6 +70,10 @@ SERVICE_QUERIES = {
         "PREFIX http: <urn:> SELECT * {{ ?s ?p ?o FILTER(?o > <http://e/x#y>) "
         "SERVICE <{url}> {{}} }}"
     ),
+    "an IRI after a subquery's GROUP BY variable": (
+        "PREFIX http: <urn:> SELECT * {{ {{ SELECT ?s {{ ?s ?p ?o }} GROUP BY ?s "
+        "<http://e/x#f>(?s) }} SERVICE <{url}> {{}} }}"
+    ),
 }
 #: Queries nested past any limit; Oxigraph overflows its stack (SIGSEGV) on each on c227e75.
 DEEP_QUERIES = {
