@@ -270,12 +270,14 @@ def scan_query(
                     raise _too_deep(text, match, max_nesting, source)
                 if max_brackets is not None and len(opened) > max_brackets:
                     raise _too_deep(text, match, max_brackets, source, "brackets")
+            elif bracket == "less-than":
+                _check_less_than(text, match, source)
             elif bracket == "close":
                 if opened:
                     opened.pop()
                     nesting -= chained.pop()
             else:
-                deeper = bracket is None and token in _CHAINING_PUNCT
+                deeper = bracket in (None, "less-than") and token in _CHAINING_PUNCT
         if deeper:
             chained[-1] += 1
             nesting += 1
@@ -288,12 +290,42 @@ def scan_query(
 #: An IRI with no scheme: relative, resolved against the query's base IRI.
 _RELATIVE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)")
 _LESS_THAN = re.compile("(?P<punct><)")
+#: What makes the two readings of `<...>` differ past its `>`: a comment, a string, brackets.
+_HIDES = re.compile(r"[#'\"()\[\]{}]")
+
+
+def _only_an_iri(token: str) -> bool:
+    """Whether `<...>` can only be an IRI: `//` comes before anything that could hide query
+    (`//` is no SPARQL outside strings, IRIs and comments), so `<http://e/x#y>` is an IRI
+    wherever it stands, as Oxigraph reads it (`?o > <http://e/x#y>`, `DISTINCT <http://...>`)."""
+    inner = token[1:-1]
+    hides = _HIDES.search(inner)
+    slashes = inner.find("//")
+    return slashes >= 0 and (hides is None or slashes < hides.start())
+
+
+def _check_less_than(text: str, match: re.Match[str], source: str) -> None:
+    """Refuse a `<` read as less-than when the IRI it could also start would hide query.
+
+    `lex` reads `<` after a value in an expression as less-than, as Oxigraph does. Should that
+    reading ever be wrong, what it takes for code is code here too, and both readings meet
+    again at the `>`, unless the IRI holds a `#` (a comment past the `>`), a quote (a string)
+    or a bracket (nesting): then one line asks for a space, so no reading can hide a SERVICE.
+    """
+    iri = _TOKEN_RE.match(text, match.start())
+    if iri is None or iri.lastgroup != "iri" or _HIDES.search(iri.group()) is None:
+        return
+    shown = iri.group() if len(iri.group()) <= 40 else iri.group()[:36] + "...>"
+    raise InputError(
+        f"{position(text, match.start(), source)}: {shown} after a value could be read as "
+        "less-than or as an IRI; write a space after '<' for less-than"
+    )
 
 
 def lex(text: str) -> Iterator[tuple[re.Match[str], str | None]]:
     """The tokens of a query as Oxigraph reads them, whitespace and comments included, each with
-    what it is to the brackets: "open", "close", "pair" (the second `<` of `<<`, `>` of `>>`)
-    or None.
+    what it is to the brackets: "open", "close", "pair" (the second `<` of `<<`, `>` of `>>`),
+    "less-than" (a `<` that could have started an IRI: `_check_less_than`) or None.
 
     Two tokens depend on where they stand. After a value in an expression (`_holds`), `<` is
     less-than, never the start of an IRI or of `<<`, since SPARQL has no term right after a
@@ -318,10 +350,10 @@ def lex(text: str) -> Iterator[tuple[re.Match[str], str | None]]:
                 continue
             less_than = bool(holds) and holds[-1][1] == _EXPRESSION and ended_value
             bracket = None
-            if kind == "iri" and less_than:
+            if kind == "iri" and less_than and not _only_an_iri(match.group()):
                 operator = _LESS_THAN.match(text, match.start())
                 assert operator is not None  # the IRI starts with `<`
-                match, offset = operator, operator.end()
+                match, offset, bracket = operator, operator.end(), "less-than"
             elif kind == "word":
                 keyword = match.group().upper()
                 if keyword == "SELECT" and holds and holds[-1][1] == _GROUP:
