@@ -3,9 +3,13 @@ versions, and an untested version gets one warning and the plain path, with the 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from importlib.metadata import requires, version
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -77,6 +81,26 @@ def test_an_untested_pyshacl_warns_once_and_validates_as_shipped(
     quick = validate(data, workers=1)
     assert asked
     assert plain[0].results == plain[1].results == quick.results != ()
+
+
+def test_the_command_says_an_untested_pyshacl_in_one_line(tmp_path: Path) -> None:
+    """`learningcity validate` with `compat.TESTED` naming another pyshacl series (set before
+    the command runs, by a `sitecustomize` of the test's): one warning line on stderr, and the
+    report and exit code of the shortcuts' run."""
+    data = str(FIXTURES / "validation" / "data-several-problems.ttl")
+    command = [str(Path(sys.executable).with_name("learningcity")), "validate", data]
+    (tmp_path / "sitecustomize.py").write_text(
+        "from learningcity import compat\ncompat.TESTED['pyshacl'] = '0.39'\n", encoding="utf-8"
+    )
+    untested = dict(os.environ, PYTHONPATH=str(tmp_path))
+    plain = subprocess.run(command, env=untested, capture_output=True, text=True, timeout=60)
+    quick = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert plain.stderr.splitlines() == [
+        f"learningcity: warning: pyshacl {version('pyshacl')} is not the 0.39 series "
+        "learningcity was tested with: its shortcuts into it are off (same results, slower)"
+    ]
+    assert (plain.returncode, plain.stdout) == (quick.returncode, quick.stdout)
+    assert quick.returncode == 1 and not quick.stderr
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,8 @@ TESTED: dict[str, str] = {
 
 @cache
 def tested(distribution: str) -> bool:
-    """Whether the installed `distribution` is of its `TESTED` series; warns once if not."""
+    """Whether the installed `distribution` is of its `TESTED` series; warns once if not (worker
+    processes ignore the warning: `learningcity.validation._start_worker`)."""
     installed = version(distribution)
     series = TESTED[distribution]
     if installed == series or installed.startswith(series + "."):
@@ -58,6 +59,13 @@ def tested(distribution: str) -> bool:
         stacklevel=2,
     )
     return False
+
+
+def announce_untested(*distributions: str) -> None:
+    """Decide for each distribution in this (main) process, so an untested one is warned of
+    even when only worker processes would use its shortcuts."""
+    for distribution in distributions:
+        tested(distribution)
 
 
 # --- pyshacl ------------------------------------------------------------------------------------

@@ -174,6 +174,7 @@ class _Run:
     @classmethod
     def read(cls, shapes: Path, ontology: Path) -> _Run:
         """Parse the shapes and the ontology (`InputError` with file:line:column if unusable)."""
+        compat.announce_untested("pyshacl", "rdflib")  # before any worker uses them
         shapes_dataset = load_paths(shapes)
         check_shacl_sparql(shapes_dataset, shapes)
         ontology_dataset = load_paths(ontology)
