@@ -12,6 +12,10 @@ learningcity reaches past the public API of its dependencies in a few places, al
 - Oxigraph: the text of its error messages is read for positions and for the function it does
   not support (`oxigraph_position`, `oxigraph_unknown_function`); an unknown form of text gives
   the message as it is, without a position.
+- Checks, not shortcuts, fenced by the pins alone (no plain path would be safe or right):
+  `learningcity.validation` reads the shapes under `pyshacl.monkey.rdflib_bool_patch`, as
+  pyshacl does, and decides which SHACL-SPARQL may run on rdflib's own parse tree
+  (`parseQuery`, `CompValue`); its network tests are their liveness tests.
 - uvicorn: `learningcity.server.protocol` subclasses its HTTP protocols. That is a guard, not a
   shortcut, so there is no plain path to fall back to: the pin in pyproject.toml is its fence,
   and the server tests (431, 408, connection limits) are its liveness tests.
