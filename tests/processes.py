@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -60,14 +61,18 @@ def wait_until_healthy(root: str, process: subprocess.Popen, seconds: float = 60
 
 
 @contextmanager
-def serving(*args: str) -> Iterator[str]:
+def serving(*args: str, log: Path | None = None) -> Iterator[str]:
     """A `learningcity serve ARGS` process on a free port; its root URL once it answers /health.
-    Always stopped."""
+    Always stopped. Its output goes to `log` when given (to read after a failure), else nowhere."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("learningcity")), "serve", *args]
-    process = subprocess.Popen(
-        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    with Path(log or os.devnull).open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
     root = f"http://127.0.0.1:{port}/"
     try:
         wait_until_healthy(root, process)

@@ -24,7 +24,7 @@ from learningcity.jsonld import CONTEXT_IRI, CONTEXT_PATH, context_iri, hosted_c
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.server.iris import rebase
-from processes import free_port, stop, wait_until_healthy
+from processes import serving
 from rdfcompare import canonical, from_nquads
 from support import FIXTURES, REPO
 
@@ -131,20 +131,9 @@ def test_without_its_host_the_published_form_is_not_read_and_nothing_is_reached(
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running `learningcity serve` of Yongsan under its own address; its root."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log.open("wb") as stream:
-        process = subprocess.Popen(
-            [LEARNINGCITY, "serve", str(YONGSAN), "--port", str(port), "--workers", "1"],
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-        )
-    root = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_healthy(root, process)
+    with serving(str(YONGSAN), "--workers", "1", log=log) as root:
         yield root
-    finally:
-        stop(process)
 
 
 def test_serve_hosts_the_context_at_the_iri_the_data_names_under_its_base(served: str) -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -25,8 +23,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
+import processes
 from conformance.w3c import SUITES_DIR
-from processes import free_port, stop, wait_until_healthy
 from support import shared
 
 FOLDER = SUITES_DIR / "sparql-protocol"
@@ -216,21 +214,8 @@ def serving(every: list[Test]) -> Iterator[str]:
     """A `learningcity serve` of the manifest's data on 127.0.0.1; yields its root URL."""
     with tempfile.TemporaryDirectory() as folder:
         data = dataset_file(every, Path(folder))
-        port = free_port()
-        log = Path(folder) / "serve.log"
-        with log.open("wb") as stream:
-            process = subprocess.Popen(
-                [str(COMMAND), "serve", str(data), "--port", str(port), "--workers", "1"],
-                stdout=stream,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
-        root = f"http://127.0.0.1:{port}/"
-        try:
-            wait_until_healthy(root, process)
+        with processes.serving(str(data), "--workers", "1", log=Path(folder) / "serve.log") as root:
             yield root
-        finally:
-            stop(process)
 
 
 def run_test(test: Test, root: str) -> Outcome:
