@@ -81,6 +81,28 @@ def serving(*args: str, log: Path | None = None) -> Iterator[str]:
         stop(process)
 
 
+#: The `oxigraph` command the dev extra installs beside this Python.
+OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
+
+
+@contextmanager
+def oxigraph_serving(location: Path, *, read_only: bool = False) -> Iterator[str]:
+    """`oxigraph serve` (or `serve-read-only`) of the store at `location` on a free port; its root
+    URL (`/query`, `/store`, `/update` below it) once it accepts connections. Always stopped."""
+    port = free_port()
+    mode = "serve-read-only" if read_only else "serve"
+    process = subprocess.Popen(
+        [OXIGRAPH, mode, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
 #: Seconds a Virtuoso may take to answer its first query (measured: 14 s on an idle 2-core
 #: machine, 37 s under a load of 8).
 VIRTUOSO_START_SECONDS = 120

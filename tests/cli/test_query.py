@@ -4,7 +4,6 @@ that SERVICE makes no connection unless allowed."""
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -28,11 +27,10 @@ from learningcity.query import (
     store_for,
 )
 from learningcity.remote import query_remote
-from processes import free_port, stop, wait_for_port
+from processes import OXIGRAPH, oxigraph_serving
 from support import FIXTURES
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
 CITY = str(FIXTURES / "query" / "city.ttl")
 NAMES = "SELECT ?thing ?name { ?thing schema:name ?name } ORDER BY ?thing ?name"
 
@@ -235,17 +233,8 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         capture_output=True,
         timeout=60,
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [OXIGRAPH, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, server)
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        stop(server)
+    with oxigraph_serving(location, read_only=True) as root:
+        yield f"{root}/query"
 
 
 @pytest.mark.parametrize("output_format", ["json", "csv", "table", "xml"])

@@ -33,11 +33,15 @@ from learningcity.errors import ExitCode
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.query import inspect_query, list_named_queries, run_query, store_for
-from processes import free_port, serving, stop, virtuoso_server, wait_for_port
+from processes import (
+    free_port,
+    oxigraph_serving,
+    serving,
+    virtuoso_server,
+)
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
-OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
 YONGSAN = REPO / "data" / "yongsan.ttl"
 QUERIES = list_named_queries()
 UNDER_DATA_BASE = ("--public-base", DEFAULT_DATA_BASE)
@@ -108,18 +112,9 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pushed(tmp_path_factory: pytest.TempPathFactory, network: Path) -> Iterator[str]:
     """A real `oxigraph serve` holding Yongsan twice, the network, and unrelated statements."""
     folder = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
-        push_all(f"http://127.0.0.1:{port}/store", network, folder)
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        stop(process)
+    with oxigraph_serving(folder / "db") as root:
+        push_all(f"{root}/store", network, folder)
+        yield f"{root}/query"
 
 
 @pytest.fixture(scope="module")
