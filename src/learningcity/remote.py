@@ -199,10 +199,10 @@ class _Exchange:
                 connection.request(self.method, _target(self.parts), self.body, dict(headers))
                 answer = self._answer(connection.getresponse(), challenged, headers)
             except (OSError, http.client.HTTPException, LearningCityError) as error:
-                if deadline.passed.is_set():  # what broke is the cut at the deadline
-                    raise refused(
-                        f"{where}: no complete answer within {self.timeout:g} s"
-                    ) from None
+                # What broke is the cut at the deadline, or a read that waited the whole
+                # timeout (the socket's own timeout can fire before the deadline's timer runs).
+                if deadline.passed.is_set() or isinstance(error, TimeoutError):
+                    raise refused(late) from None
                 if isinstance(error, LearningCityError):
                     raise
                 raise refused(f"{where}: the answer broke off ({_broken(error)})") from None
