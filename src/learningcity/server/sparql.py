@@ -341,13 +341,13 @@ def choose_format(form: str, accept: str | None, override: str | None) -> tuple[
             names = [s.name for s in SERVED_SYNTAXES] if graph else list(RESULTS_FORMAT_NAMES)
             raise ProtocolError(
                 400,
-                f"format={printable(override)}: a {form} answer is one of "
+                f"format={printable(override)}: {form} answers are written as "
                 f"{', '.join([*names, HTML])}, or a media type of one",
             )
         return name, next(media for media, n in offers.items() if n == name)
     media = choose_media_type(accept, list(offers))
     if media is None:
-        raise ProtocolError(406, f"a {form} answer is offered as: {', '.join(offers)}")
+        raise ProtocolError(406, f"{form} answers are offered as: {', '.join(offers)}")
     return offers[media], media
 
 
