@@ -7,8 +7,6 @@ endpoint does."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
@@ -23,7 +21,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQ
 
 from learningcity.formats import RESULTS_FORMATS, W3C_FORMATS
 from learningcity.server.representations import SERVED_SYNTAXES
-from processes import free_port, stop, wait_until_healthy
+from processes import serving
 
 COMMAND = Path(sys.executable).with_name("learningcity")
 EX = "http://example.org/"
@@ -47,20 +45,8 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("dataset")
     data = folder / "graphs.trig"
     data.write_text(DATA, encoding="utf-8")
-    port = free_port()
-    with (folder / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [str(COMMAND), "serve", str(data), "--port", str(port), "--workers", "1"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_healthy(url, process)
+    with serving(str(data), "--workers", "1", log=folder / "serve.log") as url:
         yield url
-    finally:
-        stop(process)
 
 
 def ask(
