@@ -7,10 +7,8 @@ endpoint does."""
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -23,7 +21,6 @@ from learningcity.formats import RESULTS_FORMATS, W3C_FORMATS
 from learningcity.server.representations import SERVED_SYNTAXES
 from processes import serving
 
-COMMAND = Path(sys.executable).with_name("learningcity")
 EX = "http://example.org/"
 G1, G2, MISSING = EX + "g1", EX + "g2", EX + "not-in-the-dataset"
 DATA = f"""
