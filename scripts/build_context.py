@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from learningcity.namespaces import STANDARD_PREFIXES, VOCAB, prefixes
+from learningcity.terms import RDF_TYPE
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTEXT = ROOT / "context" / "learningcity.jsonld"
@@ -36,7 +37,6 @@ DATA = ROOT / "data" / "yongsan.ttl"
 RDF = STANDARD_PREFIXES["rdf"]
 RDFS = STANDARD_PREFIXES["rdfs"]
 OWL = STANDARD_PREFIXES["owl"]
-RDF_TYPE = ox.NamedNode(RDF + "type")
 CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
 PROPERTY_TYPES = {
     OWL + "ObjectProperty",

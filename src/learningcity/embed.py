@@ -25,8 +25,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
-from learningcity.jsonld import LEARNING_CITY, Context, dumps, single_node, to_jsonld
-from learningcity.serialize import RDF_TYPE
+from learningcity.jsonld import Context, dumps, single_node, to_jsonld
+from learningcity.terms import LEARNING_CITY, RDF_TYPE
 
 SCHEMA = "https://schema.org/"
 #: schema.org properties whose range is URL: written as plain strings, as pages usually do, and

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
-from learningcity.serialize import RDF_TYPE, TurtleWriter
+from learningcity.serialize import TurtleWriter
+from learningcity.terms import DCAT_DATASET, RDF_TYPE
 
-DCAT_DATASET = ox.NamedNode(STANDARD_PREFIXES["dcat"] + "Dataset")
 _DCTERMS = STANDARD_PREFIXES["dcterms"]
 METADATA_FIELDS = ("title", "description", "modified", "license", "publisher", "source")
 

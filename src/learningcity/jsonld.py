@@ -50,23 +50,19 @@ from learningcity.namespaces import (
     GEN_DELIMS,
     PROJECT_ROOT,
     STANDARD_PREFIXES,
-    VOCAB,
     iri_head,
     namespace_cuts,
 )
 from learningcity.resources import context_path
-from learningcity.serialize import RDF_TYPE, canonical_quads, iris_in
+from learningcity.serialize import canonical_quads, iris_in
+from learningcity.terms import LEARNING_CITY, RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE
 
 #: Where a site hosts the versioned context, under its root (the base without `id/`).
 CONTEXT_PATH = f"context/{__version__}.jsonld"
 CONTEXT_IRI = PROJECT_ROOT + CONTEXT_PATH
-LEARNING_CITY = ox.NamedNode(VOCAB + "LearningCity")
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
 XSD_BOOLEAN = STANDARD_PREFIXES["xsd"] + "boolean"
 _BOOLEANS = ("true", "false")
-RDF_FIRST = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "first")
-RDF_REST = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "rest")
-RDF_NIL = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "nil")
 _NOT_HOLDING = (RDF_FIRST, RDF_REST, RDF_TYPE)
 #: Entries kept in each cache of compaction choices (one per IRI head) and of streamed JSON texts,
 #: bounded so that streaming millions of distinct IRIs stays in constant memory.

@@ -41,6 +41,7 @@ from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
+from learningcity.terms import XSD_BOOLEAN, XSD_DATE
 
 Form = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -953,13 +954,13 @@ def _date(value: str) -> ox.Literal:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError("")
     date.fromisoformat(value)
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+    return ox.Literal(value, datatype=XSD_DATE)
 
 
 def _boolean(value: str) -> ox.Literal:
     if value.lower() not in ("true", "false"):
         raise ValueError("")
-    return ox.Literal(value.lower(), datatype=ox.NamedNode(XSD + "boolean"))
+    return ox.Literal(value.lower(), datatype=XSD_BOOLEAN)
 
 
 _PARSERS = {

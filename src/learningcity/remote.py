@@ -50,15 +50,13 @@ from learningcity.errors import InputError, LearningCityError, OutputError, prin
 from learningcity.formats import syntax_for_media_type
 from learningcity.iris import usable_iri
 from learningcity.load import parse_bytes
-from learningcity.namespaces import STANDARD_PREFIXES
 from learningcity.query import QueryResult, Term, _check_tokens, substitute_text, with_prologue
+from learningcity.terms import DCAT_DATASET, RDF_TYPE
 
 if TYPE_CHECKING:
     import http.client
 
 N_TRIPLES = "application/n-triples"
-RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
-DCAT_DATASET = ox.NamedNode(STANDARD_PREFIXES["dcat"] + "Dataset")
 
 #: Most bytes read from one answer: a copy of a 10,000-city network as N-Triples is ~200 MB.
 MAX_ANSWER_BYTES = 1 << 30

@@ -23,8 +23,8 @@ from learningcity.namespaces import (
     namespace_cuts,
     prefixes,
 )
+from learningcity.terms import RDF_TYPE
 
-RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
 XSD = STANDARD_PREFIXES["xsd"]
 _SAFE_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?$")
 _BARE_LITERALS = {

@@ -43,18 +43,18 @@ from learningcity.load import load_paths
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
 from learningcity.query import scan_query, tokenize
 from learningcity.serialize import TurtleWriter, canonical_quads, to_turtle, used_prefixes
+from learningcity.terms import RDF_NIL, RDF_TYPE
+from learningcity.terms import SH_INFO as INFO
+from learningcity.terms import SH_VIOLATION as VIOLATION
+from learningcity.terms import SH_WARNING as WARNING
 
 if TYPE_CHECKING:
     import rdflib
 
 SH = STANDARD_PREFIXES["sh"]
 RDF = STANDARD_PREFIXES["rdf"]
-RDF_TYPE = ox.NamedNode(RDF + "type")
 NT = ox.RdfFormat.N_TRIPLES
 XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
-VIOLATION = ox.NamedNode(SH + "Violation")
-WARNING = ox.NamedNode(SH + "Warning")
-INFO = ox.NamedNode(SH + "Info")
 _SEVERITY_RANK = {VIOLATION: 0, WARNING: 1, INFO: 2}
 
 #: Statements in one part. pyshacl's work per focus node grows with the graph it runs on (rdflib
@@ -548,7 +548,7 @@ def merge_reports(reports: Iterable[list[ox.Quad]]) -> list[ox.Quad]:
     """
     report = ox.BlankNode("report")
     merged = [
-        ox.Quad(report, ox.NamedNode(RDF + "type"), ox.NamedNode(SH + "ValidationReport")),
+        ox.Quad(report, RDF_TYPE, ox.NamedNode(SH + "ValidationReport")),
     ]
     seen: set[Any] = set()
     for number, quads in enumerate(reports):
@@ -644,7 +644,7 @@ class _Index:
 
     def rdf_list(self, head: Any) -> list[Any]:
         items = []
-        while head != ox.NamedNode(RDF + "nil") and head is not None:
+        while head != RDF_NIL and head is not None:
             items.append(self.one(head, RDF + "first"))
             head = self.one(head, RDF + "rest")
         return items

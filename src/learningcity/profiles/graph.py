@@ -25,6 +25,7 @@ from learningcity.namespaces import (
     VOCAB,
 )
 from learningcity.profiles.model import OtherPart, Person, Profile
+from learningcity.terms import RDF_TYPE
 
 T = TypeVar("T")
 NS = {**STANDARD_PREFIXES, "lc": VOCAB, "lcpa": POLICY_AREAS}
@@ -62,7 +63,7 @@ def typed(value: str, datatype: str) -> ox.Literal:
     return ox.Literal(value, datatype=iri(datatype))
 
 
-A = iri("rdf:type")
+A = RDF_TYPE
 SOURCE = iri("dcterms:source")
 LABEL = iri("rdfs:label")
 NAME = iri("schema:name")

@@ -15,10 +15,10 @@ from learningcity.namespaces import STANDARD_PREFIXES
 from learningcity.publish.vocabulary import anchor
 from learningcity.server.labels import Text
 from learningcity.server.pages import PageRenderer
+from learningcity.terms import RDF_TYPE
 
 _S = STANDARD_PREFIXES
 SH, RDF = _S["sh"], _S["rdf"]
-RDF_TYPE = ox.NamedNode(RDF + "type")
 SEVERITIES = {
     SH + "Violation": ("violation (blocks publishing)", "위반 (게시 차단)"),
     SH + "Warning": ("warning", "경고"),

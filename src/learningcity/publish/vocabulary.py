@@ -20,10 +20,10 @@ import pyoxigraph as ox
 from learningcity.namespaces import STANDARD_PREFIXES, VOCAB
 from learningcity.server.labels import LANGUAGES, Text
 from learningcity.server.pages import Link, PageRenderer, Value
+from learningcity.terms import RDF_TYPE
 
 _S = STANDARD_PREFIXES
 RDF, RDFS, OWL, SKOS, SH = _S["rdf"], _S["rdfs"], _S["owl"], _S["skos"], _S["sh"]
-RDF_TYPE = ox.NamedNode(RDF + "type")
 EXAMPLES = 3
 T = TypeVar("T")
 

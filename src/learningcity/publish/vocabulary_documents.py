@@ -24,12 +24,12 @@ from learningcity.server.iris import page_path
 from learningcity.server.labels import LANGUAGES, Text
 from learningcity.server.pages import PageRenderer, embedded_json
 from learningcity.server.representations import Representation
+from learningcity.terms import RDF_TYPE
 
 _S = STANDARD_PREFIXES
 SCHEMA = _S["schema"]
 #: As `learningcity embed`: schema.org terms by `@vocab`, no remote context to fetch.
 SCHEMA_CONTEXT = {"@vocab": SCHEMA}
-RDF_TYPE = ox.NamedNode(_S["rdf"] + "type")
 VOCABULARY_PAGE = ONTOLOGY_IRI[len(PROJECT_ROOT) :]
 SHAPES_PAGE = SHAPES_IRI[len(PROJECT_ROOT) :]
 TITLES = {

@@ -14,9 +14,8 @@ import pyoxigraph as ox
 
 from learningcity.blanknodes import refuse_tangles, tangles_in
 from learningcity.namespaces import STANDARD_PREFIXES
+from learningcity.terms import DCAT_DATASET, RDF_TYPE
 
-RDF_TYPE = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
-DCAT_DATASET = ox.NamedNode(STANDARD_PREFIXES["dcat"] + "Dataset")
 DCTERMS = STANDARD_PREFIXES["dcterms"]
 
 

@@ -21,10 +21,11 @@ from learningcity.namespaces import prefixes
 from learningcity.query import list_named_queries
 from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
-from learningcity.server.describe import RDF_TYPE, dataset_node, description, incoming
+from learningcity.server.describe import dataset_node, description, incoming
 from learningcity.server.iris import IriScheme, representation_url
 from learningcity.server.labels import LANGUAGES, Labeller, Text, choose, pick
 from learningcity.server.representations import REPRESENTATIONS
+from learningcity.terms import RDF_TYPE
 
 #: The pages' style sheet and scripts, served at `/static/` and copied into a static site.
 STATIC_DIR = Path(__file__).parent / "static"

@@ -9,15 +9,15 @@ import pyoxigraph as ox
 
 from learningcity.formats import RESULTS_FORMATS, W3C_FORMATS
 from learningcity.namespaces import STANDARD_PREFIXES
-from learningcity.server.describe import RDF_TYPE, dataset_node
+from learningcity.server.describe import dataset_node
 from learningcity.server.iris import IriScheme
 from learningcity.server.representations import SERVED_SYNTAXES
+from learningcity.terms import RDF_TYPE, XSD_INTEGER
 
 _S = STANDARD_PREFIXES
 VOID = _S["void"]
 SD = "http://www.w3.org/ns/sparql-service-description#"
 SIMPLE_ENTAILMENT = "http://www.w3.org/ns/entailment/Simple"
-XSD_INTEGER = ox.NamedNode(_S["xsd"] + "integer")
 
 
 def _n(iri: str) -> ox.NamedNode:
