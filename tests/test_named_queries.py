@@ -150,7 +150,7 @@ def test_sources(store: ox.Store) -> None:
     by_source = {row[0]: row[1:] for row in rows(store, "sources")}
     assert rows(store, "sources")[0] == (UIL, "11", "0")
     assert by_source[WOF] == ("8", "3")
-    assert len(by_source) == 12
+    assert len(by_source) == 18
 
 
 def test_enrichments(store: ox.Store) -> None:
@@ -213,19 +213,37 @@ def test_identifiers_and_same_as(store: ox.Store) -> None:
     assert [row[2] for row in seoul] == ["wd:Q8684", "<https://sws.geonames.org/1835847/>"]
 
 
+MAYOR_SOURCES = (
+    "https://m.news.zum.com/articles/103470257",
+    "https://www.khan.co.kr/article/202603081828001",
+    "https://www.news1.kr/photos/7761694",
+    "https://www.segye.com/newsView/20260308510257",
+)
+YEAR_SOURCES = (
+    "http://www.seoulcity.co.kr/news/articleView.html?idxno=320619",
+    "https://gcedclearinghouse.org/node/134502",
+    "https://seoulfocus.kr/news/articleView.html?idxno=113712",
+    "https://unesco.or.kr/251208_01",
+    "https://www.hg-times.com/news/articleView.html?idxno=190818",
+)
+
+
 def test_discrepancies(store: ox.Store) -> None:
-    """One row per source: the possible change of mayor rests on two reports."""
-    mayor = ("note:kr-yongsan-gu.mayor-after-2026-election", "post:kr-yongsan-gu.mayor")
+    """One row per source: the possible change of mayor rests on four reports (the election,
+    the refused re-admission to her party), the year of joining on five (press, the counts)."""
+    mayor = (
+        "note:kr-yongsan-gu.mayor-after-2026-election",
+        "post:kr-yongsan-gu.mayor",
+        "org:heldBy",
+    )
+    year = (
+        "note:kr-yongsan-gu.membership-year",
+        "membership:kr-yongsan-gu.gnlc",
+        "time:inXSDgYear",
+    )
     assert [row[:5] for row in rows(store, "discrepancies")] == [
-        (*mayor, "org:heldBy", "", "<https://m.news.zum.com/articles/103470257>"),
-        (*mayor, "org:heldBy", "", "<https://www.news1.kr/photos/7761694>"),
-        (
-            "note:kr-yongsan-gu.membership-year",
-            "membership:kr-yongsan-gu.gnlc",
-            "time:inXSDgYear",
-            "2018^^xsd:gYear",
-            "<https://www.hg-times.com/news/articleView.html?idxno=190818>",
-        ),
+        *((*mayor, "", f"<{source}>") for source in MAYOR_SOURCES),
+        *((*year, "2018^^xsd:gYear", f"<{source}>") for source in YEAR_SOURCES),
     ]
 
 

@@ -260,3 +260,28 @@ def test_discrepancies_are_recorded_not_chosen(store: ox.Store) -> None:
         "lc:aboutProperty org:heldBy ; "
         'skos:note ?n . FILTER(CONTAINS(STR(?n), "3 June 2026")) }',
     )
+
+
+def test_the_discrepancies_carry_the_later_evidence_with_its_sources(store: ox.Store) -> None:
+    """Issue 16: the press and the count of Korean members place the admission in 2018; the
+    mayor's refused re-admission to her party is reported, the election's result is not known."""
+    assert ask(
+        store,
+        "ASK { note:kr-yongsan-gu.membership-year "
+        "dcterms:source <https://seoulfocus.kr/news/articleView.html?idxno=113712>, "
+        "<http://www.seoulcity.co.kr/news/articleView.html?idxno=320619> ; "
+        'skos:note ?en, ?ko . FILTER(LANGMATCHES(LANG(?en), "en") && CONTAINS(?en, "35 to 44")) '
+        'FILTER(LANGMATCHES(LANG(?ko), "ko") && CONTAINS(?ko, "35곳에서 44곳")) }',
+    )
+    assert ask(
+        store,
+        "ASK { note:kr-yongsan-gu.mayor-after-2026-election "
+        "dcterms:source <https://www.segye.com/newsView/20260308510257>, "
+        "<https://www.khan.co.kr/article/202603081828001> ; "
+        'skos:note ?en, ?ko . FILTER(LANGMATCHES(LANG(?en), "en") && CONTAINS(?en, "8 March 2026") '
+        '&& CONTAINS(?en, "is not known here")) '
+        'FILTER(LANGMATCHES(LANG(?ko), "ko") && CONTAINS(?ko, "2026년 3월 8일")) }',
+    )
+    assert not ask(  # the profile's year stays: the evidence is recorded, not chosen
+        store, 'ASK { ?i time:inXSDgYear "2018"^^xsd:gYear }'
+    )
