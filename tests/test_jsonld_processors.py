@@ -23,7 +23,7 @@ from learningcity.embed import learning_city, schema_org_quads
 from learningcity.jsonld import CONTEXT_IRI, CONTEXT_PATH, context_iri, hosted_context
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE
-from learningcity.server.iris import rebase
+from learningcity.rendering.iris import rebase
 from processes import serving
 from rdfcompare import canonical, from_nquads
 from support import FIXTURES, REPO

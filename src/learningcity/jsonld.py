@@ -44,7 +44,7 @@ import pyoxigraph as ox
 
 from learningcity import __version__
 from learningcity.errors import InputError
-from learningcity.load import MAX_NESTING
+from learningcity.limits import MAX_NESTING
 from learningcity.namespaces import (
     DEFAULT_DATA_BASE,
     GEN_DELIMS,

@@ -33,6 +33,8 @@ import pyoxigraph as ox
 from learningcity.compat import oxigraph_position
 from learningcity.errors import InputError, LearningCityWarning, printable
 from learningcity.formats import RdfSyntax, syntax_for_path, syntax_named
+from learningcity.jsonld import inline_bundled_context
+from learningcity.limits import MAX_NESTING
 
 STDIN = "-"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -319,8 +321,6 @@ def _bounded(
         _refuse_entity_declarations(display, data)
         _refuse_literal_copies(display, data)
     if syntax.name == "jsonld":
-        from learningcity.jsonld import inline_bundled_context
-
         data = inline_bundled_context(data)
     return data, _may_hold_long_terms(data, syntax.name, copied)
 
@@ -681,10 +681,6 @@ def _refuse_literal_copies(display: str, data: bytes) -> None:
     )
 
 
-#: Deepest nesting of brackets (Turtle, TriG, N3, JSON-LD) or elements (RDF/XML) read. Oxigraph's
-#: parsers recurse per level and overflow the stack (the process dies with SIGSEGV) at about
-#: 20,000 levels; no real data comes near this limit.
-MAX_NESTING = 1000
 _NESTING_MARKS = {
     "turtle": re.compile(rb"[\[(]|[\])]"),
     "trig": re.compile(rb"[\[({]|[\])}]"),

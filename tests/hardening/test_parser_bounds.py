@@ -26,7 +26,7 @@ import pytest
 
 from learningcity.errors import ExitCode
 from learningcity.jsonld import CONTEXT_IRI
-from learningcity.load import MAX_NESTING
+from learningcity.limits import MAX_NESTING
 from processes import free_port, stop, wait_for_port
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))

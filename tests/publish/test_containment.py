@@ -1,6 +1,6 @@
 """`publish` writes inside --out only, and only what every host serves as it is.
 
-An IRI becomes a file path at one place (`learningcity.server.iris.page_path`): an IRI that no
+An IRI becomes a file path at one place (`learningcity.rendering.iris.page_path`): an IRI that no
 page can be written for (dot segments, plain or percent-encoded, empty segments, characters a
 file name or a host's configuration gives a meaning, Windows device names, names over 255
 bytes, two pages that would be one file) is refused in one line naming it, exit 2, before
@@ -30,8 +30,8 @@ from learningcity.publish import publish
 from learningcity.publish.documents import resource_names
 from learningcity.publish.hosting import host_configs
 from learningcity.publish.site import contained
+from learningcity.rendering.iris import IriScheme
 from learningcity.resources import ontology_path
-from learningcity.server.iris import IriScheme
 from processes import free_port
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from learningcity.server.representations import REPRESENTATIONS
+from learningcity.rendering.representations import REPRESENTATIONS
 
 CITY = "city/kr-yongsan-gu"
 PRACTICE = "practice/kr-yongsan-gu.talent-sharing-project"  # a key with a dot in it

@@ -21,9 +21,9 @@ from pyld import jsonld
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.publish.documents import local_resources
-from learningcity.server.describe import description
-from learningcity.server.iris import IriScheme
-from learningcity.server.representations import REPRESENTATIONS
+from learningcity.rendering.describe import description
+from learningcity.rendering.iris import IriScheme
+from learningcity.rendering.representations import REPRESENTATIONS
 from rdfcompare import canonical
 from support import REPO
 

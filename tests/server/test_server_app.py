@@ -11,10 +11,10 @@ import pytest
 
 from learningcity.errors import InputError
 from learningcity.load import load_paths
+from learningcity.rendering.iris import IriScheme
+from learningcity.rendering.pages import PageRenderer, embedded_json
 from learningcity.server import Limits, create_app
 from learningcity.server.conneg import choose_language, choose_media_type
-from learningcity.server.iris import IriScheme
-from learningcity.server.pages import PageRenderer, embedded_json
 
 with warnings.catch_warnings():  # Starlette 1.x prefers httpx2, which is not a dependency
     warnings.simplefilter("ignore")

@@ -18,7 +18,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from learningcity.formats import RESULTS_FORMATS, W3C_FORMATS
-from learningcity.server.representations import SERVED_SYNTAXES
+from learningcity.rendering.representations import SERVED_SYNTAXES
 from processes import serving
 
 EX = "http://example.org/"

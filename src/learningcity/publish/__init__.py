@@ -22,7 +22,7 @@ from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.publish.documents import Gate
 from learningcity.publish.site import Inputs, build_site, check_pages
 from learningcity.publish.swap import write_site
-from learningcity.server.iris import IriScheme, rebase
+from learningcity.rendering.iris import IriScheme, rebase
 
 #: The model picture, drawn from the ontology by the model's own tooling (docs/model.svg).
 MODEL_SVG = resources.bundled_root() / "docs" / "model.svg"

@@ -20,13 +20,13 @@ from learningcity.export import export
 from learningcity.formats import RdfSyntax
 from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.namespaces import SHAPES_IRI, STANDARD_PREFIXES, prefixes
+from learningcity.rendering.describe import dataset_node, description
+from learningcity.rendering.iris import IriScheme, index_stem, representation_url
+from learningcity.rendering.labels import LANGUAGES
+from learningcity.rendering.pages import PageRenderer
+from learningcity.rendering.representations import REPRESENTATIONS, SERVED_SYNTAXES
+from learningcity.rendering.void import void_quads
 from learningcity.serialize import serialize
-from learningcity.server.describe import dataset_node, description
-from learningcity.server.iris import IriScheme, index_stem, representation_url
-from learningcity.server.labels import LANGUAGES
-from learningcity.server.pages import PageRenderer
-from learningcity.server.representations import REPRESENTATIONS, SERVED_SYNTAXES
-from learningcity.server.void import void_quads
 from learningcity.terms import RDF_TYPE
 
 DUMP_STEM = "dump/data"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import pyoxigraph as ox
 
 from learningcity.publish.documents import Files, Target, resource_files, resource_targets
-from learningcity.server.pages import PageRenderer
+from learningcity.rendering.pages import PageRenderer
 
 #: Resources from which pages are rendered by a pool of workers.
 PARALLEL_FROM = 2_000

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 
 from learningcity.namespaces import STANDARD_PREFIXES
 from learningcity.publish.vocabulary import anchor
-from learningcity.server.labels import Text
-from learningcity.server.pages import PageRenderer
+from learningcity.rendering.labels import Text
+from learningcity.rendering.pages import PageRenderer
 from learningcity.terms import RDF_TYPE
 
 _S = STANDARD_PREFIXES

@@ -34,11 +34,11 @@ from learningcity.publish.vocabulary_documents import (
     VocabularyDocuments,
     page_targets,
 )
-from learningcity.server.describe import check_documents
-from learningcity.server.iris import IriScheme, shown
-from learningcity.server.labels import LANGUAGES, Text
-from learningcity.server.pages import STATIC_DIR, PageRenderer, example_queries
-from learningcity.server.representations import REPRESENTATIONS
+from learningcity.rendering.describe import check_documents
+from learningcity.rendering.iris import IriScheme, shown
+from learningcity.rendering.labels import LANGUAGES, Text
+from learningcity.rendering.pages import STATIC_DIR, PageRenderer, example_queries
+from learningcity.rendering.representations import REPRESENTATIONS
 
 SPARQL_TITLE = {"en": "Querying this data", "ko": "이 데이터 질의하기"}
 

@@ -18,8 +18,8 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from learningcity.namespaces import STANDARD_PREFIXES, VOCAB
-from learningcity.server.labels import LANGUAGES, Text
-from learningcity.server.pages import Link, PageRenderer, Value
+from learningcity.rendering.labels import LANGUAGES, Text
+from learningcity.rendering.pages import Link, PageRenderer, Value
 from learningcity.terms import RDF_TYPE
 
 _S = STANDARD_PREFIXES

@@ -18,12 +18,12 @@ from learningcity.jsonld import Context, dumps, to_jsonld
 from learningcity.namespaces import ONTOLOGY_IRI, PROJECT_ROOT, SHAPES_IRI, STANDARD_PREFIXES
 from learningcity.publish.shapes import ShapeDoc, shape_docs
 from learningcity.publish.vocabulary import Section, documented_terms, sections
+from learningcity.rendering.describe import description
+from learningcity.rendering.iris import page_path
+from learningcity.rendering.labels import LANGUAGES, Text
+from learningcity.rendering.pages import PageRenderer, embedded_json
+from learningcity.rendering.representations import Representation
 from learningcity.serialize import serialize
-from learningcity.server.describe import description
-from learningcity.server.iris import page_path
-from learningcity.server.labels import LANGUAGES, Text
-from learningcity.server.pages import PageRenderer, embedded_json
-from learningcity.server.representations import Representation
 from learningcity.terms import RDF_TYPE
 
 _S = STANDARD_PREFIXES

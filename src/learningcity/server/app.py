@@ -33,6 +33,25 @@ from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
 from learningcity.publish.vocabulary_documents import VocabularyDocuments
 from learningcity.query import store_for
+from learningcity.rendering.describe import (
+    check_documents,
+    description,
+    is_known,
+    last_modified,
+)
+from learningcity.rendering.iris import IriScheme, document_of_file, rebase, representation_url
+from learningcity.rendering.labels import LANGUAGES
+from learningcity.rendering.pages import STATIC_DIR, ExampleQuery, PageRenderer, example_queries
+from learningcity.rendering.representations import (
+    HTML,
+    MEDIA_TYPES,
+    REPRESENTATIONS,
+    Representation,
+    by_extension,
+    by_media_type,
+    by_name,
+)
+from learningcity.rendering.void import service_description, void_quads
 from learningcity.resources import ontology_path, shapes_path
 from learningcity.serialize import serialize
 from learningcity.server import sparql
@@ -47,26 +66,7 @@ from learningcity.server.caching import (
     not_modified_since,
 )
 from learningcity.server.conneg import choose_language, choose_media_type
-from learningcity.server.describe import (
-    check_documents,
-    description,
-    is_known,
-    last_modified,
-)
 from learningcity.server.fastpath import ResponseCacheMiddleware
-from learningcity.server.iris import IriScheme, document_of_file, rebase, representation_url
-from learningcity.server.labels import LANGUAGES
-from learningcity.server.pages import STATIC_DIR, ExampleQuery, PageRenderer, example_queries
-from learningcity.server.representations import (
-    HTML,
-    MEDIA_TYPES,
-    REPRESENTATIONS,
-    Representation,
-    by_extension,
-    by_media_type,
-    by_name,
-)
-from learningcity.server.void import service_description, void_quads
 from learningcity.server.workers import Job, QueryPool
 
 #: A 404 page suggests close matches among this many known IRIs on each side of the missing one,

@@ -38,9 +38,9 @@ from learningcity.formats import (
     syntax_named,
 )
 from learningcity.query import evaluate, inspect_query
+from learningcity.rendering.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES, served_syntax
 from learningcity.serialize import serialize
 from learningcity.server.conneg import choose_media_type
-from learningcity.server.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES, served_syntax
 from learningcity.server.results import WRITERS, Term, term_text
 from learningcity.server.workers import (
     Answer,

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from learningcity.formats import RESULTS_FORMATS, W3C_FORMATS
 from learningcity.namespaces import STANDARD_PREFIXES
-from learningcity.server.describe import dataset_node
-from learningcity.server.iris import IriScheme
-from learningcity.server.representations import SERVED_SYNTAXES
+from learningcity.rendering.describe import dataset_node
+from learningcity.rendering.iris import IriScheme
+from learningcity.rendering.representations import SERVED_SYNTAXES
 from learningcity.terms import RDF_TYPE, XSD_INTEGER
 
 _S = STANDARD_PREFIXES

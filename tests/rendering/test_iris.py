@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from learningcity.server.iris import rebase
+from learningcity.rendering.iris import rebase
 
 OLD = "https://w3id.org/learningcity/id/"
 NEW = "http://127.0.0.1:8000/id/"

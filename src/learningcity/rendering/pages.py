@@ -19,12 +19,12 @@ import pyoxigraph as ox
 from learningcity.formats import syntax_named
 from learningcity.namespaces import prefixes
 from learningcity.query import list_named_queries
+from learningcity.rendering.describe import dataset_node, description, incoming
+from learningcity.rendering.iris import IriScheme, representation_url
+from learningcity.rendering.labels import LANGUAGES, Labeller, Text, choose, pick
+from learningcity.rendering.representations import REPRESENTATIONS
 from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
-from learningcity.server.describe import dataset_node, description, incoming
-from learningcity.server.iris import IriScheme, representation_url
-from learningcity.server.labels import LANGUAGES, Labeller, Text, choose, pick
-from learningcity.server.representations import REPRESENTATIONS
 from learningcity.terms import RDF_TYPE
 
 #: The pages' style sheet and scripts, served at `/static/` and copied into a static site.
