@@ -1,11 +1,16 @@
 """Canonical formatting of Turtle files, so that committed data diffs line by line.
 
-Formatting is a parse and a canonical rewrite (`learningcity.serialize`): comments are not kept,
-which is why explanations belong in `rdfs:comment` or `skos:note`, where they are data.
+Formatting is a parse and a canonical rewrite (`learningcity.serialize`). Comments are not kept:
+a comment is not in the graph, so no canonical form can place it (the same graph must give the
+same bytes, whatever comments its file held), and what it says would reach only who opens the
+file, never the published pages, the JSON-LD or a SPARQL query. Explanations belong in
+`rdfs:comment`, `skos:note` or `skos:editorialNote`, where they are data; `fmt` counts the
+comments it drops and says so, so that none is lost unnoticed.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +28,7 @@ from learningcity.serialize import to_turtle
 class FormatResult:
     path: Path
     changed: bool
+    comments: int = 0  # comments the source held, which the canonical form does not keep
 
 
 def canonical_text(path: Path, base_iri: str | None = None) -> str:
@@ -55,7 +61,32 @@ def format_files(
     parsed before any is written, so a syntax error in one leaves all of them untouched, and
     the rewritten files are put in place together (`learningcity.atomic.write_outputs`)."""
     planned = [(path, canonical_text(path, base_iri).encode("utf-8")) for path in paths]
-    changed = {path: content for path, content in planned if path.read_bytes() != content}
+    sources = {path: path.read_bytes() for path, _ in planned}
+    changed = {path: content for path, content in planned if sources[path] != content}
     if not check:
         write_outputs(changed.items())
-    return [FormatResult(path, path in changed) for path, _ in planned]
+    return [  # a file with comments is never canonical: only changed files can hold any
+        FormatResult(path, path in changed, count_comments(sources[path]) if path in changed else 0)
+        for path, _ in planned
+    ]
+
+
+#: What can hold a `#` that opens no comment, and comments themselves; characters between
+#: matches cannot. Long strings may hold one or two quotes in a row (Turtle's
+#: STRING_LITERAL_LONG_QUOTE), `\#` escapes a local name's `#`, and `<<` opens a triple term.
+_TOKENS = re.compile(
+    rb"#[^\n\r]*"
+    rb"|<<|<[^>]*>"
+    rb'|"""(?:"{0,2}(?:[^"\\]|\\.))*"""'
+    rb"|'''(?:'{0,2}(?:[^'\\]|\\.))*'''"
+    rb'|"(?:[^"\\\n\r]|\\.)*"'
+    rb"|'(?:[^'\\\n\r]|\\.)*'"
+    rb"|\\.",
+    re.DOTALL,
+)
+
+
+def count_comments(source: bytes) -> int:
+    """How many comments the Turtle `source` (which has parsed) holds: `#` to the end of the
+    line, outside IRIs (`<…#x>`), strings and escaped local names (`ex:a\\#b`)."""
+    return sum(1 for token in _TOKENS.finditer(source) if token.group().startswith(b"#"))

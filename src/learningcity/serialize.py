@@ -2,13 +2,15 @@
 
 Blank nodes get canonical labels (RDFC-1.0) and statements are sorted before any writer sees
 them, so two exports of one graph are byte-identical and diffs of the data stay reviewable.
-Turtle is written by our own writer (subjects grouped, `rdf:type` first, objects sorted, only the
-prefixes in use); the other syntaxes by Oxigraph from the sorted statements.
+Turtle is written by our own writer (subjects grouped in IRI order, `rdf:type` first, objects
+sorted, blank nodes used once written inline, lists as lists, only the prefixes in use); the other
+syntaxes by Oxigraph from the sorted statements.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from itertools import groupby
 
@@ -191,22 +193,45 @@ def used_prefixes(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str,
     }
 
 
+#: How deep blank nodes nest inside one another before one is written as a labelled block of its
+#: own: deeper nesting is no easier to read, and a long chain would otherwise recurse as deep.
+_MAX_NESTING = 8
+RDF_FIRST = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "first")
+RDF_REST = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "rest")
+RDF_NIL = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "nil")
+
+
 class TurtleWriter:
-    """Readable, canonical Turtle: a subject block per resource, `a` first, sorted values."""
+    """Readable, canonical Turtle: a subject block per resource, `a` first, sorted values.
+
+    A blank node that is the object of exactly one statement is written inside it, as `[ … ]`,
+    and a well-formed RDF list as `( … )`; the other blank nodes (shared, in a cycle, inside a
+    triple term, or nested deeper than `_MAX_NESTING`) keep their canonical label and a block of
+    their own. Blocks come in the order of their subjects' IRIs, so a resource comes before those
+    whose IRIs extend its own: a node shape before its property shapes `Shape-property`, a city
+    before its posts. Every choice depends only on the statements and the canonical labels, so
+    the same graph gives the same text.
+    """
 
     def __init__(self, namespaces: dict[str, str]) -> None:
         self._by_length = sorted(namespaces.items(), key=lambda item: -len(item[1]))
         self._used: set[str] = set()
+        self._statements: dict[Term, list[ox.Triple]] = {}
+        self._inline: set[ox.BlankNode] = set()
+        self._flat: dict[ox.BlankNode, str] = {}
 
     @property
     def used_prefixes(self) -> set[str]:
         return set(self._used)
 
     def write(self, triples: list[ox.Triple]) -> str:
-        blocks = [
-            self._block(subject, list(group))
-            for subject, group in groupby(triples, key=lambda t: t.subject)
-        ]
+        self._statements = {s: list(g) for s, g in groupby(triples, key=lambda t: t.subject)}
+        self._inline = _inlined(triples, self._statements)
+        self._flat = {}
+        subjects = sorted(
+            (s for s in self._statements if s not in self._inline), key=_subject_order
+        )
+        blocks = [self._block(subject) for subject in subjects]
         header = "".join(
             f"@prefix {name}: <{ns}> .\n"
             for name, ns in sorted(self._by_length)
@@ -214,21 +239,87 @@ class TurtleWriter:
         )
         return header + ("\n" if header and blocks else "") + "\n".join(blocks)
 
-    def _block(self, subject: ox.NamedNode | ox.BlankNode, triples: list[ox.Triple]) -> str:
-        by_predicate: dict[str, list[str]] = {}
-        for triple in triples:
-            key = "a" if triple.predicate == RDF_TYPE else self.term(triple.predicate)
-            by_predicate.setdefault(key, []).append(self.term(triple.object))
-        order = sorted(by_predicate, key=lambda p: (p != "a", p))
-        lines = [self._predicate_line(p, sorted(by_predicate[p])) for p in order]
-        return self.term(subject) + "\n" + " ;\n".join(lines) + " .\n"
+    def _block(self, subject: ox.NamedNode | ox.BlankNode) -> str:
+        return self.term(subject) + "\n" + self._predicates(subject, 4) + " .\n"
 
-    @staticmethod
-    def _predicate_line(predicate: str, objects: list[str]) -> str:
-        one_line = f"    {predicate} {', '.join(objects)}"
-        if len(one_line) <= _LINE_WIDTH or len(objects) == 1:
+    def _predicates(self, subject: Term, indent: int) -> str:
+        """The predicate lines of `subject`, at `indent`, joined by ` ;`."""
+        by_predicate = self._grouped(subject)
+        return " ;\n".join(
+            self._predicate_line(p, by_predicate[p], indent)
+            for p in sorted(by_predicate, key=lambda p: (p != "a", p))
+        )
+
+    def _grouped(self, subject: Term) -> dict[str, list[Term]]:
+        by_predicate: dict[str, list[Term]] = {}
+        for triple in self._statements.get(subject, ()):
+            key = "a" if triple.predicate == RDF_TYPE else self.term(triple.predicate)
+            by_predicate.setdefault(key, []).append(triple.object)
+        for objects in by_predicate.values():
+            objects.sort(key=self._one_line)
+        return by_predicate
+
+    def _predicate_line(self, predicate: str, objects: list[Term], indent: int) -> str:
+        """One line if it fits (or the one value does not, as a long literal), else each value
+        on a line of its own; a nested `[ … ]` or `( … )` too long for its line opens there."""
+        pad = " " * indent
+        flat = [self._one_line(o) for o in objects]
+        one_line = f"{pad}{predicate} {', '.join(flat)}"
+        if len(one_line) <= _LINE_WIDTH:
             return one_line
-        return f"    {predicate}\n        " + ",\n        ".join(objects)
+        if len(objects) == 1:
+            room = _LINE_WIDTH - indent - len(predicate) - 1
+            return f"{pad}{predicate} {self._fitted(objects[0], indent, room)}"
+        inner = indent + 4
+        values = [self._fitted(o, inner, _LINE_WIDTH - inner - 1) for o in objects]
+        return f"{pad}{predicate}\n" + ",\n".join(" " * inner + v for v in values)
+
+    def _fitted(self, term: Term, indent: int, room: int) -> str:
+        """`term` on one line if it fits in `room`, else opened over lines at `indent`."""
+        flat = self._one_line(term)
+        if len(flat) <= room or term not in self._inline:
+            return flat
+        assert isinstance(term, ox.BlankNode)
+        items = self._list_items(term)
+        if items is None:
+            return "[\n" + self._predicates(term, indent + 4) + "\n" + " " * indent + "]"
+        inner = indent + 4
+        lines = [" " * inner + self._fitted(i, inner, _LINE_WIDTH - inner) for i in items]
+        return "(\n" + "\n".join(lines) + "\n" + " " * indent + ")"
+
+    def _one_line(self, term: Term) -> str:
+        """`term` written on one line: also the order of values, which must not depend on
+        where the value is written."""
+        if not isinstance(term, ox.BlankNode) or term not in self._inline:
+            return self.term(term)
+        if term not in self._flat:
+            items = self._list_items(term)
+            if items is not None:
+                self._flat[term] = "( " + " ".join(map(self._one_line, items)) + " )"
+            elif term not in self._statements:
+                self._flat[term] = "[]"
+            else:
+                by_predicate = self._grouped(term)
+                pairs = [
+                    f"{p} {', '.join(map(self._one_line, by_predicate[p]))}"
+                    for p in sorted(by_predicate, key=lambda p: (p != "a", p))
+                ]
+                self._flat[term] = "[ " + " ; ".join(pairs) + " ]"
+        return self._flat[term]
+
+    def _list_items(self, head: ox.BlankNode) -> list[Term] | None:
+        """The members of the well-formed RDF list starting at `head` (each cell written inline,
+        holding exactly one `rdf:first` and one `rdf:rest`, the last `rdf:rest` `rdf:nil`), or
+        None: a cell with anything else is written as `[ rdf:first … ; rdf:rest … ]`."""
+        items: list[Term] = []
+        cell: Term = head
+        while cell != RDF_NIL:
+            rest = _rest(cell, self._inline, self._statements)
+            if rest is None:
+                return None
+            items.append(self._statements[cell][0].object)
+            cell = rest
+        return items
 
     def term(self, term: Term) -> str:
         if isinstance(term, ox.NamedNode):
@@ -260,6 +351,117 @@ class TurtleWriter:
         if bare and bare.match(literal.value):
             return literal.value
         return f"{quoted}^^{self.iri(datatype)}"
+
+
+def _subject_order(subject: ox.NamedNode | ox.BlankNode) -> tuple[bool, str]:
+    """IRIs by their text (`…#Shape` before `…#Shape-name`, which `<…#Shape>` would not be),
+    then labelled blank nodes."""
+    return (isinstance(subject, ox.BlankNode), subject.value)
+
+
+def _inlined(
+    triples: list[ox.Triple], statements: dict[Term, list[ox.Triple]]
+) -> set[ox.BlankNode]:
+    """The blank nodes written inside the one statement whose object they are.
+
+    Not those inside a triple term (Turtle has no `[ … ]` there), nor the object of more than
+    one statement. Of a cycle of such nodes (`_:a p _:b . _:b p _:a`) the one with the lowest
+    canonical label keeps its label and block, and so does every node that would nest deeper
+    than `_MAX_NESTING` (the cells of a list after the first do not nest): each is then where
+    nesting starts again. Linear in the statements and without recursion, for chains of any
+    length.
+    """
+    uses: Counter[ox.BlankNode] = Counter()
+    pinned: set[ox.BlankNode] = set()
+    parent: dict[ox.BlankNode, Term] = {}
+    for triple in triples:
+        if isinstance(triple.object, ox.BlankNode):
+            uses[triple.object] += 1
+            parent[triple.object] = triple.subject
+        for part in (triple.subject, triple.object):
+            if isinstance(part, ox.Triple):
+                pinned.update(_blank_nodes_in(part))
+    inline = {node for node, count in uses.items() if count == 1 and node not in pinned}
+    _break_cycles(inline, parent)
+    continuing = _later_list_cells(inline, parent, statements)
+    depth: dict[Term, int] = {}
+    for start in sorted(inline, key=lambda n: n.value):
+        path: list[ox.BlankNode] = []
+        node: Term = start
+        while isinstance(node, ox.BlankNode) and node in inline and node not in depth:
+            path.append(node)
+            node = parent[node]
+        level = depth.get(node, 0)
+        for member in reversed(path):
+            level += member not in continuing
+            if level > _MAX_NESTING:
+                inline.discard(member)
+                level = 0
+            depth[member] = level
+    return inline
+
+
+def _break_cycles(inline: set[ox.BlankNode], parent: dict[ox.BlankNode, Term]) -> None:
+    """Take out of `inline` the lowest-labelled node of each cycle of inline nodes."""
+    settled: set[Term] = set()
+    for start in sorted(inline, key=lambda n: n.value):
+        path: list[ox.BlankNode] = []
+        node: Term = start
+        while isinstance(node, ox.BlankNode) and node in inline and node not in settled:
+            if node in path:
+                inline.discard(min(path[path.index(node) :], key=lambda n: n.value))
+                break
+            path.append(node)
+            node = parent[node]
+        settled.update(path)
+
+
+def _later_list_cells(
+    inline: set[ox.BlankNode],
+    parent: dict[ox.BlankNode, Term],
+    statements: dict[Term, list[ox.Triple]],
+) -> set[ox.BlankNode]:
+    """The cells after the first of every well-formed list of inline cells (see
+    `TurtleWriter._list_items`): written beside the first, not inside it."""
+    ends: dict[Term, bool] = {RDF_NIL: True}
+    for start in sorted(inline, key=lambda n: n.value):
+        path: list[Term] = []
+        node: Term = start
+        while node not in ends:
+            rest = _rest(node, inline, statements)
+            if rest is None:
+                ends[node] = False
+                break
+            path.append(node)
+            node = rest
+        for cell in path:
+            ends[cell] = ends[node]
+    return {
+        node
+        for node in inline
+        if ends.get(node) and _rest(parent[node], inline, statements) == node
+    }
+
+
+def _rest(
+    node: Term, inline: set[ox.BlankNode], statements: dict[Term, list[ox.Triple]]
+) -> Term | None:
+    """The `rdf:rest` of `node` if it is an inline list cell (one `rdf:first`, one `rdf:rest`,
+    nothing else), else None."""
+    if not isinstance(node, ox.BlankNode) or node not in inline:
+        return None
+    found = statements.get(node, [])
+    if len(found) != 2 or found[0].predicate != RDF_FIRST or found[1].predicate != RDF_REST:
+        return None
+    return found[1].object
+
+
+def _blank_nodes_in(term: ox.Triple) -> Iterable[ox.BlankNode]:
+    for part in (term.subject, term.object):
+        if isinstance(part, ox.BlankNode):
+            yield part
+        elif isinstance(part, ox.Triple):
+            yield from _blank_nodes_in(part)
 
 
 def to_turtle(quads: Iterable[ox.Quad], namespaces: dict[str, str] | None = None) -> str:

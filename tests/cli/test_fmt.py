@@ -43,3 +43,27 @@ def test_only_turtle_is_formatted(tmp_path: Path) -> None:
     path.write_text("<http://a> <http://b> <http://c> .\n")
     result = CliRunner().invoke(cli, ["fmt", str(path)])
     assert result.exit_code != ExitCode.OK
+
+
+COMMENTED = (
+    "# The example vocabulary.\n"
+    "@prefix ex: <http://example.org/> .\n"
+    'ex:b ex:p "x # not a comment" . # the b\n'
+    "ex:a a <http://example.org/C#not-one-either> .\n"
+)
+
+
+def test_dropped_comments_are_named_not_lost_unnoticed(tmp_path: Path) -> None:
+    """fmt cannot keep comments (they are not in the graph): it says how many it drops."""
+    path = tmp_path / "commented.ttl"
+    path.write_text(COMMENTED)
+    checked = CliRunner().invoke(cli, ["fmt", "--check", str(path)])
+    assert checked.exit_code == ExitCode.FAILED
+    assert f"{path}: would drop 2 comments, which are not in the graph" in checked.stderr
+    assert path.read_text() == COMMENTED
+    rewritten = CliRunner().invoke(cli, ["fmt", str(path)])
+    assert rewritten.exit_code == ExitCode.OK
+    assert f"{path}: dropped 2 comments" in rewritten.stderr
+    assert "the b" not in path.read_text() and '"x # not a comment"' in path.read_text()
+    again = CliRunner().invoke(cli, ["fmt", str(path)])
+    assert "comments" not in again.stderr

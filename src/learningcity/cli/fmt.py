@@ -16,9 +16,14 @@ from learningcity.formatting import format_files
 @base_iri_option
 def fmt(files: tuple[Path, ...], check: bool, base_iri: str | None) -> int:
     """Rewrite Turtle FILES in canonical form: prefixes from the project's one prefix list,
-    one block per subject, `a` first, predicates and values sorted, canonical blank-node labels.
+    one block per subject in IRI order (so a node shape comes before its property shapes
+    `Shape-name`), `a` first, predicates and values sorted. A blank node that is the value of
+    one statement is written inside it as [ … ], a well-formed list as ( … ); other blank nodes
+    keep canonical labels. The same graph always gives the same bytes.
 
-    Comments are not kept (put explanations in rdfs:comment). The files are rewritten all or
+    Comments are not kept, as they are not in the graph: put explanations in rdfs:comment or
+    skos:editorialNote, where pages and queries see them too; fmt names each file whose
+    comments it drops (--check: would drop). The files are rewritten all or
     none: none if any fails to parse or cannot be written (read-only files are refused), and an
     interruption (Ctrl-C, SIGTERM) comes before all the renames or after them, as its message
     says. A symlink is kept and the file it points to rewritten. Relative IRIs are written
@@ -34,6 +39,14 @@ def fmt(files: tuple[Path, ...], check: bool, base_iri: str | None) -> int:
         progress(f"{'checking' if check else 'formatting'} {len(files)} files")
         results = format_files(files, check=check, base_iri=base_iri)
     changed = [r.path for r in results if r.changed]
+    for result in results:
+        if result.comments and result.changed:
+            verb = "would drop" if check else "dropped"
+            click.echo(
+                f"{result.path}: {verb} {result.comments} comments, which are not in the graph; "
+                "keep what they say as rdfs:comment or skos:editorialNote",
+                err=True,
+            )
     if check:
         for path in changed:
             click.echo(f"would rewrite {path}", err=True)
