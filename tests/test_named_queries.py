@@ -16,6 +16,7 @@ from learningcity.namespaces import prefixes
 from learningcity.query import (
     NamedQuery,
     QueryResult,
+    check_query,
     inspect_query,
     list_named_queries,
     named_query,
@@ -88,7 +89,7 @@ def test_remote_style_substitution_gives_the_same_answer(
 ) -> None:
     bindings = query.bind({})
     local = run_query(store, query.text, substitutions=bindings).write("json")
-    textual = run_query(store, substitute_text(query.text, bindings)).write("json")
+    textual = run_query(store, substitute_text(check_query(query.text), bindings)).write("json")
     assert local == textual
 
 

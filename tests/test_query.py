@@ -17,18 +17,19 @@ from learningcity.query import (
     OUTPUT_FORMATS,
     PARAM_TYPES,
     Param,
+    check_query,
     display_width,
     inspect_query,
     list_named_queries,
     named_query,
     parse_param,
+    prologue,
     read_named_query,
     run_query,
     scan_query,
     store_for,
     substitute_text,
     tokenize,
-    with_prologue,
 )
 from learningcity.remote import run_remote
 from processes import free_port
@@ -491,7 +492,7 @@ def test_substitution_is_injection_safe_locally(store: ox.Store) -> None:
 def test_textual_substitution_writes_terms_not_text(store: ox.Store) -> None:
     query = named_query("with-name", QUERIES)
     bindings = query.bind({"name": HOSTILE + "\nDROP ALL@en"})
-    text = substitute_text(query.text, bindings)
+    text = substitute_text(check_query(query.text), bindings)
     assert inspect_query(text) == "SELECT"
     assert list(run_query(store, text).result) == []
     assert "(" + str(bindings["name"]) + " AS ?name)" in text
@@ -502,18 +503,18 @@ def test_textual_and_local_substitution_agree(store: ox.Store) -> None:
         values = {"name": "용산구@ko"} if query.name == "with-name" else {}
         bindings = query.bind(values)
         local = run_query(store, query.text, substitutions=bindings).write("json")
-        textual = run_query(store, substitute_text(query.text, bindings)).write("json")
+        textual = run_query(store, substitute_text(check_query(query.text), bindings)).write("json")
         assert local == textual, query.name
 
 
 def test_a_parameter_cannot_be_an_as_target() -> None:
     with pytest.raises(InputError, match=r"parameter \?x cannot be the target of AS"):
-        substitute_text("SELECT (1 AS ?x) {}", {"x": ox.Literal("a")})
+        substitute_text(check_query("SELECT (1 AS ?x) {}"), {"x": ox.Literal("a")})
 
 
 def test_the_prologue_adds_only_used_undeclared_prefixes() -> None:
     text = "PREFIX city: <http://other/>\nSELECT * { city:a schema:name ?n ; lc:x _:b }"
-    assert with_prologue(text) == (
+    assert prologue(check_query(text)) + text == (
         "PREFIX lc: <https://w3id.org/learningcity/ontology#>\n"
         "PREFIX schema: <https://schema.org/>\n" + text
     )

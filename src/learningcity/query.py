@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal as TypingLiteral
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -123,10 +124,15 @@ class Token:
 
 def tokenize(text: str, source: str = "query") -> list[Token]:
     """Split a query into tokens, whitespace and comments included (their texts add up)."""
+    return _tokens(text, (match for match, _bracket in lex(text)), source)
+
+
+def _tokens(text: str, matches: Iterable[re.Match[str]], source: str) -> list[Token]:
+    """`Token`s of the matches `lex` made of `text`, with their lines and columns."""
     tokens = []
     line = 1
     line_start = 0
-    for match, _bracket in lex(text):
+    for match in matches:
         kind = match.lastgroup or "punct"
         token_text = match.group()
         start = match.start()
@@ -173,6 +179,11 @@ _VALUE_PUNCT = frozenset((")", "]"))
 class QueryScan:
     """What one pass over a query's tokens found (see `scan_query`)."""
 
+    text: str
+    source: str  # the query's name in messages
+    #: Every token `lex` made of the text, whitespace and comments included: what later steps
+    #: read (`CheckedQuery.tokens`), so that a query is lexed once.
+    matches: list[re.Match[str]] = field(default_factory=list)
     form: str | None = None
     declared: set[str] = field(default_factory=set)  # prefixes the query declares
     used: dict[str, int] = field(default_factory=dict)  # prefix -> offset of its first use
@@ -220,13 +231,14 @@ def scan_query(
     escapes elsewhere (SPARQL 1.1 section 19.2 says a parser should), so `S\\u0045RVICE` is a
     syntax error to it, not SERVICE (measured).
     """
-    scan = QueryScan()
+    scan = QueryScan(text, source)
     opened: list[str] = []  # the open brackets, innermost last
     chained = [0]  # per open bracket, and for the top level: the levels it has added
     nesting = 0  # the sum of `chained`: how deep the current token sits in Oxigraph's tree
     previous: re.Match[str] | None = None  # the previous significant token
     based = False  # a BASE was declared: relative IRIs after it resolve against it
     for match, bracket in lex(text):
+        scan.matches.append(match)
         kind = match.lastgroup
         if kind in _SKIPPED:
             continue
@@ -483,13 +495,70 @@ def _too_deep(
     )
 
 
-def _check_tokens(
-    text: str, allow_service: bool, source: str, prefixes: bool, base_iri: str | None = None
-) -> Form:
-    """The query form, after `scan_query`'s refusals, an undeclared prefix (named plainly:
-    Oxigraph lists every character it expected) and, with no `base_iri`, a relative IRI before
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A read-only query that passed every check (`check_query`), with what its one lexer pass
+    found: running it, or sending it to an endpoint, reads that pass instead of lexing again.
+
+    `prefixes`: the project's prefixes (`schema:`, `lc:`, `city:` ...) are declared for it, as
+    they were when its prefixes were checked.
+    """
+
+    scan: QueryScan
+    form: Form
+    prefixes: bool
+
+    @property
+    def text(self) -> str:
+        return self.scan.text
+
+    @property
+    def source(self) -> str:
+        return self.scan.source
+
+    def tokens(self) -> list[Token]:
+        """Its tokens, whitespace and comments included (their texts add up to `text`)."""
+        return _tokens(self.text, self.scan.matches, self.source)
+
+    def run(
+        self,
+        store: ox.Store,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Its answer over `store` (`run_query` says what the arguments mean)."""
+        result = evaluate(
+            store,
+            self.text,
+            prefixes=_default_prefixes() if self.prefixes else None,
+            base_iri=base_iri,
+            substitutions=substitutions,
+            source=self.source,
+        )
+        if isinstance(result, ox.QueryTriples):
+            return QueryResult(self.form, list(result))
+        return QueryResult(self.form, result)
+
+
+def check_query(
+    text: str,
+    *,
+    allow_service: bool = False,
+    prefixes: bool = True,
+    source: str = "query",
+    base_iri: str | None = None,
+) -> CheckedQuery:
+    """`text` as a `CheckedQuery`, or the `InputError` that refuses it (`checked`)."""
+    return checked(scan_query(text, allow_service=allow_service, source=source), prefixes, base_iri)
+
+
+def checked(scan: QueryScan, prefixes: bool = True, base_iri: str | None = None) -> CheckedQuery:
+    """The scanned query as a `CheckedQuery`, after the checks `scan_query` leaves to a whole
+    scan: it has a query form, no undeclared prefix (named plainly: Oxigraph lists every
+    character it expected) and, with no `base_iri` to resolve against, no relative IRI before
     any BASE (Oxigraph reports it as a syntax error further on: "expected OPTIONAL")."""
-    scan = scan_query(text, allow_service=allow_service, source=source)
+    text, source = scan.text, scan.source
     if scan.form is None:
         raise InputError(
             f"{source}: not a SPARQL query; expected SELECT, ASK, CONSTRUCT or DESCRIBE"
@@ -508,7 +577,7 @@ def _check_tokens(
             f"{position(text, scan.relative, source)}: {shown} is relative and the query has no "
             "base IRI; declare BASE <...> or give one (--base-iri)"
         )
-    return scan.form  # type: ignore[return-value]
+    return CheckedQuery(scan, cast(Form, scan.form), prefixes)
 
 
 def inspect_query(
@@ -528,7 +597,10 @@ def inspect_query(
     measured), so this costs the same whatever the query would do. Syntax errors are reported
     by the run itself (`query:line:column: ...`).
     """
-    return _check_tokens(text, allow_service, source, prefixes, base_iri)
+    checked_query = check_query(
+        text, allow_service=allow_service, prefixes=prefixes, source=source, base_iri=base_iri
+    )
+    return checked_query.form
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,18 +786,10 @@ def run_query(
     (`schema:`, `lc:`, `city:` ...) usable without PREFIX lines. `base_iri` resolves relative
     IRIs; without it, a relative IRI the query does not resolve itself (BASE) is refused.
     """
-    form = _check_tokens(text, allow_service, source, prefixes, base_iri)
-    result = evaluate(
-        store,
-        text,
-        prefixes=_default_prefixes() if prefixes else None,
-        base_iri=base_iri,
-        substitutions=substitutions,
-        source=source,
+    checked_query = check_query(
+        text, allow_service=allow_service, prefixes=prefixes, source=source, base_iri=base_iri
     )
-    if isinstance(result, ox.QueryTriples):
-        return QueryResult(form, list(result))
-    return QueryResult(form, result)
+    return checked_query.run(store, substitutions=substitutions, base_iri=base_iri)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1042,7 +1106,7 @@ def named_query(name: str, directory: Path | None = None) -> NamedQuery:
 # --------------------------------------------------------------------------------------------
 
 
-def substitute_text(text: str, bindings: Mapping[str, Term], source: str = "query") -> str:
+def substitute_text(query: CheckedQuery, bindings: Mapping[str, Term]) -> str:
     """The query with each bound variable replaced by its term, written as SPARQL syntax.
 
     Used for remote endpoints, which have no substitution API. Only variable tokens are replaced
@@ -1054,7 +1118,7 @@ def substitute_text(text: str, bindings: Mapping[str, Term], source: str = "quer
     in_projection = False
     depth = 0
     previous: str | None = None
-    for token in tokenize(text, source):
+    for token in query.tokens():
         keyword = token.keyword
         if keyword == "SELECT":
             in_projection, depth = True, 0
@@ -1066,7 +1130,7 @@ def substitute_text(text: str, bindings: Mapping[str, Term], source: str = "quer
         if name in bindings:
             if previous == "AS":
                 raise InputError(
-                    f"{source}:{token.line}:{token.column}: parameter ?{name} cannot be the "
+                    f"{query.source}:{token.line}:{token.column}: parameter ?{name} cannot be the "
                     "target of AS"
                 )
             term = str(bindings[name])
@@ -1078,25 +1142,12 @@ def substitute_text(text: str, bindings: Mapping[str, Term], source: str = "quer
     return "".join(out)
 
 
-def with_prologue(text: str, namespaces: Mapping[str, str] | None = None) -> str:
-    """The query with PREFIX lines for the project prefixes it uses but does not declare.
+def prologue(query: CheckedQuery, namespaces: Mapping[str, str] | None = None) -> str:
+    """PREFIX lines for the project prefixes the query uses but does not declare.
 
     A remote endpoint does not know our prefixes; only those in use are added, so the query
     stays short and a prefix the query declares itself is left alone.
     """
     namespaces = _default_prefixes() if namespaces is None else namespaces
-    used, declared = _prefix_names(tokenize(text))
-    missing = sorted((used - declared) & set(namespaces))
-    return "".join(f"PREFIX {name}: <{namespaces[name]}>\n" for name in missing) + text
-
-
-def _prefix_names(tokens: list[Token]) -> tuple[set[str], set[str]]:
-    used: set[str] = set()
-    declared: set[str] = set()
-    previous: Token | None = None
-    for token in _significant(tokens):
-        if token.kind == "pname" and not token.text.startswith("_:"):
-            prefix = token.text.split(":", 1)[0]
-            (declared if previous and previous.keyword == "PREFIX" else used).add(prefix)
-        previous = token
-    return used, declared
+    missing = sorted((set(query.scan.used) - query.scan.declared) & set(namespaces))
+    return "".join(f"PREFIX {name}: <{namespaces[name]}>\n" for name in missing)

@@ -50,7 +50,7 @@ from learningcity.errors import InputError, LearningCityError, OutputError, prin
 from learningcity.formats import syntax_for_media_type
 from learningcity.iris import usable_iri
 from learningcity.load import parse_bytes
-from learningcity.query import QueryResult, Term, _check_tokens, substitute_text, with_prologue
+from learningcity.query import CheckedQuery, QueryResult, Term, prologue, substitute_text
 from learningcity.terms import DCAT_DATASET, RDF_TYPE
 
 if TYPE_CHECKING:
@@ -391,31 +391,29 @@ def run_remote(
 
 def query_remote(
     endpoint_url: str,
-    text: str,
+    query: CheckedQuery,
     *,
-    allow_service: bool = False,
     substitutions: Mapping[str, Term] | None = None,
-    prefixes: bool = True,
-    source: str = "query",
     timeout: float = 60.0,
     graphs: Sequence[str] = (),
     base_iri: str | None = None,
 ) -> QueryResult:
     """Run a query on a remote endpoint and read its answer into a `QueryResult`.
 
-    The same checks as `run_query` apply; results are requested as SPARQL JSON (or XML, TSV) or
-    N-Triples and parsed whole, so every output format and the ASK exit code work as for local
-    data, and an answer that does not parse fails here, in one line, not half-way through output.
+    `query` is checked as for local data (`check_query`, with the endpoint's URL as its base
+    IRI unless `base_iri` is given: the endpoint resolves relative IRIs against it). Results are
+    requested as SPARQL JSON (or XML, TSV) or N-Triples and parsed whole, so every output format
+    and the ASK exit code work as for local data, and an answer that does not parse fails here,
+    in one line, not half-way through output.
     `base_iri` goes with the query as a BASE line, so relative IRIs resolve as they do locally;
     without it the endpoint resolves them against its own URL.
     An answer the server says it may have cut (`Cut`) fails too: the query is the caller's, so
     only the caller knows how to page it (LIMIT and OFFSET under an ORDER BY).
     """
-    form = _check_tokens(text, allow_service, source, prefixes, base_iri or endpoint_url)
-    if substitutions:
-        text = substitute_text(text, substitutions, source)
-    if prefixes:
-        text = with_prologue(text)
+    form = query.form
+    text = substitute_text(query, substitutions) if substitutions else query.text
+    if query.prefixes:
+        text = prologue(query) + text
     if base_iri is not None:
         text = f"BASE <{base_iri}>\n{text}"
     answer = _ask(endpoint_url, text, form, timeout, graphs)

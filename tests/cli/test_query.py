@@ -4,6 +4,7 @@ that SERVICE makes no connection unless allowed."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -16,11 +17,14 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
+from learningcity import query as query_module
 from learningcity.cli import cli
 from learningcity.errors import ExitCode, InputError
 from learningcity.load import load_paths
 from learningcity.query import (
     Param,
+    check_query,
+    lex,
     list_named_queries,
     parse_param,
     run_query,
@@ -261,10 +265,29 @@ def test_named_query_parameters_on_an_endpoint(endpoint: str) -> None:
     query = (FIXTURES / "query" / "queries" / "with-name.rq").read_text(encoding="utf-8")
     for value, rows in (("용산구@ko", 1), (hostile, 0)):
         bindings = {"name": parse_param(Param("name", "lang-string"), value)}
-        remote = query_remote(endpoint, query, substitutions=bindings).write("json")
+        remote = query_remote(endpoint, check_query(query), substitutions=bindings).write("json")
         local = run_query(store_for(load_paths(CITY)), query, substitutions=bindings).write("json")
         assert remote == local
         assert len(json.loads(remote)["results"]["bindings"]) == rows
+
+
+def test_a_query_is_lexed_once_locally_and_for_an_endpoint(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passes: list[str] = []
+
+    def counted(text: str) -> Iterator[tuple[re.Match[str], str | None]]:
+        passes.append(text)
+        return lex(text)
+
+    monkeypatch.setattr(query_module, "lex", counted)
+    # a named query with a parameter: checked, substituted (for the endpoint), prefixed, run
+    for where in ([CITY], ["--endpoint", endpoint]):
+        passes.clear()
+        result = invoke("--name", "mayor", "--param", "lang=ko", *where, "--format", "csv")
+        assert result.exit_code == ExitCode.OK, result.output
+        assert result.output.startswith("city,mayor,name,since,source,lang")
+        assert len(passes) == 1, where
 
 
 def test_endpoint_errors_name_the_request_and_status(endpoint: str) -> None:

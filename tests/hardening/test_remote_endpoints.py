@@ -21,6 +21,7 @@ import pytest
 
 from learningcity import remote
 from learningcity.errors import ExitCode, InputError
+from learningcity.query import check_query
 from support import FIXTURES, REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -322,7 +323,7 @@ def test_a_slow_answer_is_cut_at_the_deadline(hostile) -> None:
     endpoint = hostile(_drip)
     started = time.monotonic()
     with pytest.raises(InputError, match=r"^POST .*: no complete answer within 1 s$"):
-        remote.query_remote(endpoint.url, SELECT, timeout=1)
+        remote.query_remote(endpoint.url, check_query(SELECT), timeout=1)
     assert time.monotonic() - started < 2.5  # each byte arrives well within a socket timeout
 
 

@@ -29,11 +29,10 @@ from learningcity.query import (
     Param,
     QueryResult,
     Term,
+    checked,
     display_width,
-    inspect_query,
     list_named_queries,
     named_query,
-    run_query,
     scan_query,
     write_result,
 )
@@ -133,6 +132,8 @@ def query(
         return ExitCode.OK
     request = _request(query_text, data, query_file, name, params)
     query_base = document_base(request.path, base_iri)
+    # The query is lexed once, here: the checks, the run and what goes to an endpoint all read
+    # that one pass (`learningcity.query.CheckedQuery`).
     scan = scan_query(request.text, allow_service=allow_service, source=request.source)
     if query_base is not None and base_iri is None and scan.relative is not None:
         warn_assumed_base(request.source, query_base)
@@ -145,18 +146,14 @@ def query(
             raise InputError("give --store or --endpoint, not both")
         result = query_remote(
             endpoint,
-            request.text,
-            allow_service=allow_service,
+            checked(scan, base_iri=query_base or endpoint),
             substitutions=request.bindings,
-            source=request.source,
             graphs=graphs,
             base_iri=query_base,
         )
         body, asked_false = _written(result, output_format, output, None)
     else:
-        inspect_query(
-            request.text, allow_service=allow_service, source=request.source, base_iri=query_base
-        )
+        query = checked(scan, base_iri=query_base)
         # With --store, --base-iri is the query's alone: the store's IRIs were resolved by `load`.
         data = open_input(request.data, input_format, store, None if store else base_iri)
         with TerminalProgress.for_stderr() as progress:
@@ -170,13 +167,8 @@ def query(
                 # they are read, else the query's own (a SERVICE answer that is no results).
                 try:
                     with data.reading():
-                        result = run_query(
-                            sparql_store,
-                            request.text,
-                            allow_service=allow_service,
-                            substitutions=request.bindings,
-                            source=request.source,
-                            base_iri=query_base,
+                        result = query.run(
+                            sparql_store, substitutions=request.bindings, base_iri=query_base
                         )
                         return _written(result, output_format, output, namespaces)
                 except RuntimeError as error:
