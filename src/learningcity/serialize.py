@@ -25,7 +25,7 @@ from learningcity.namespaces import (
     namespace_cuts,
     prefixes,
 )
-from learningcity.terms import RDF_TYPE
+from learningcity.terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE
 
 XSD = STANDARD_PREFIXES["xsd"]
 _SAFE_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?$")
@@ -196,9 +196,6 @@ def used_prefixes(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str,
 #: How deep blank nodes nest inside one another before one is written as a labelled block of its
 #: own: deeper nesting is no easier to read, and a long chain would otherwise recurse as deep.
 _MAX_NESTING = 8
-RDF_FIRST = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "first")
-RDF_REST = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "rest")
-RDF_NIL = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "nil")
 
 
 class TurtleWriter:
