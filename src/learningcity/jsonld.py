@@ -43,6 +43,7 @@ from typing import Any, BinaryIO, TypeVar
 import pyoxigraph as ox
 
 from learningcity import __version__
+from learningcity.compaction import JSONLD, Compactor
 from learningcity.errors import InputError
 from learningcity.limits import MAX_NESTING
 from learningcity.namespaces import (
@@ -50,8 +51,6 @@ from learningcity.namespaces import (
     GEN_DELIMS,
     PROJECT_ROOT,
     STANDARD_PREFIXES,
-    iri_head,
-    namespace_cuts,
 )
 from learningcity.resources import context_path
 from learningcity.serialize import canonical_quads, iris_in
@@ -90,15 +89,11 @@ class Context:
     vocab: str | None = None
     set_terms: frozenset[str] = frozenset()
     names: frozenset[str] = field(init=False)
-    _by_namespace: dict[str, str] = field(init=False, repr=False)
-    _compacted: dict[str, tuple[int, str] | tuple[()]] = field(init=False, repr=False)
+    _compact_iris: Compactor = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.names = frozenset(self.prefixes) | frozenset(self.terms.values())
-        self._by_namespace = {}
-        for name, namespace in sorted(self.prefixes.items(), key=lambda i: (len(i[0]), i[0])):
-            self._by_namespace.setdefault(namespace, name)
-        self._compacted = {}
+        self._compact_iris = Compactor(self.prefixes, JSONLD)
 
     def without(self, names: frozenset[str]) -> Context:
         """This context with `names` switched off by a local `{name: null}` entry."""
@@ -116,39 +111,9 @@ class Context:
         )
 
     def compact_iri(self, iri: str) -> str:
-        """The shortest `prefix:local` form, for `@id` values; terms do not apply there.
-
-        Every prefix namespace ends with a gen-delim character, so only the cuts after such a
-        character can be namespaces. Which cut wins depends only on the IRI up to its last
-        gen-delim (its head: the local part after it adds the same length to every candidate
-        and holds no cut), so the choice is made once per head (`city/`, `person/` ...) and
-        reused for every IRI under it.
-        """
-        head = iri_head(iri)
-        if head is None:
-            return iri
-        choice = self._compacted.get(head)
-        if choice is None:
-            if len(self._compacted) >= _KEPT_LIMIT:
-                self._compacted.clear()
-            choice = self._compacted[head] = self._best_cut(head)
-        if not choice:
-            return iri
-        cut, name = choice
-        return f"{name}:{iri[cut:]}"
-
-    def _best_cut(self, head: str) -> tuple[int, str] | tuple[()]:
-        """Where to cut IRIs under `head` and the prefix that names the cut, or `()` when the IRI
-        itself is shorter than any compact form."""
-        best: tuple[int, str] | tuple[()] = ()
-        shortest = len(head)
-        for cut in namespace_cuts(head):
-            name = self._by_namespace.get(head[:cut])
-            local = head[cut:]
-            length = len(name or "") + 1 + len(local)
-            if name is not None and length < shortest and not local.startswith("//"):
-                best, shortest = (cut, name), length
-        return best
+        """The shortest `prefix:local` form (`compaction.JSONLD`), for `@id` values; terms do
+        not apply there."""
+        return self._compact_iris.compact(iri) or iri
 
     def vocab_iri(self, iri: str) -> str:
         """A term, a vocabulary-relative name or a compact IRI, for keys and `@type` values."""

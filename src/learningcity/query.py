@@ -29,6 +29,7 @@ from typing import cast
 
 import pyoxigraph as ox
 
+from learningcity.compaction import PREFIXED_NAME, Compactor
 from learningcity.compat import oxigraph_unknown_function
 from learningcity.errors import InputError
 from learningcity.formats import (
@@ -862,12 +863,13 @@ _NUMERIC = {XSD + name for name in ("integer", "decimal", "double", "boolean")}
 _CONTROL = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
-def term_text(term: Term | None, namespaces: Mapping[str, str]) -> str:
-    """A short, readable form of a term for the table: prefixed names, bare values."""
+def term_text(term: Term | None, names: Compactor) -> str:
+    """A short, readable form of a term for the table: bare values, and IRIs as the prefixed
+    names a query could use (`names`: `compaction.PREFIXED_NAME`)."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return _compact(term.value, namespaces)
+        return _iri_text(term.value, names)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
@@ -877,26 +879,20 @@ def term_text(term: Term | None, namespaces: Mapping[str, str]) -> str:
         datatype = term.datatype.value
         if datatype == XSD + "string" or datatype in _NUMERIC:
             return value
-        return f"{value}^^{_compact(datatype, namespaces)}"
-    return f"<< {' '.join(term_text(t, namespaces) for t in term)} >>"
+        return f"{value}^^{_iri_text(datatype, names)}"
+    return f"<< {' '.join(term_text(t, names) for t in term)} >>"
 
 
-def _compact(iri: str, namespaces: Mapping[str, str]) -> str:
-    best = max(
-        ((name, ns) for name, ns in namespaces.items() if iri.startswith(ns)),
-        key=lambda item: len(item[1]),
-        default=None,
-    )
-    if best is None or not re.fullmatch(r"[\w.\-]*", iri[len(best[1]) :]):
-        return f"<{iri}>"
-    return f"{best[0]}:{iri[len(best[1]) :]}"
+def _iri_text(iri: str, names: Compactor) -> str:
+    return names.compact(iri) or f"<{iri}>"
 
 
 def render_table(
     header: list[str], rows: list[list[Term | None]], namespaces: Mapping[str, str]
 ) -> bytes:
     """An aligned text table with a row count, aligned by display width (Korean included)."""
-    cells = [[term_text(term, namespaces) for term in row] for row in rows]
+    names = Compactor(namespaces, PREFIXED_NAME)
+    cells = [[term_text(term, names) for term in row] for row in rows]
     widths = [
         max([display_width(name), *(display_width(row[i]) for row in cells)])
         for i, name in enumerate(header)

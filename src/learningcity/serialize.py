@@ -17,6 +17,7 @@ from itertools import groupby
 import pyoxigraph as ox
 
 from learningcity.blanknodes import refuse_tangles
+from learningcity.compaction import PREFIXED_NAME, Compactor
 from learningcity.formats import RdfSyntax
 from learningcity.namespaces import (
     GEN_DELIMS,
@@ -28,7 +29,6 @@ from learningcity.namespaces import (
 from learningcity.terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE
 
 XSD = STANDARD_PREFIXES["xsd"]
-_SAFE_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?$")
 _BARE_LITERALS = {
     XSD + "integer": re.compile(r"^[+-]?[0-9]+$"),
     XSD + "decimal": re.compile(r"^[+-]?[0-9]*\.[0-9]+$"),
@@ -211,7 +211,8 @@ class TurtleWriter:
     """
 
     def __init__(self, namespaces: dict[str, str]) -> None:
-        self._by_length = sorted(namespaces.items(), key=lambda item: -len(item[1]))
+        self._namespaces = dict(namespaces)
+        self._names = Compactor(namespaces, PREFIXED_NAME)
         self._used: set[str] = set()
         self._statements: dict[Term, list[ox.Triple]] = {}
         self._inline: set[ox.BlankNode] = set()
@@ -231,7 +232,7 @@ class TurtleWriter:
         blocks = [self._block(subject) for subject in subjects]
         header = "".join(
             f"@prefix {name}: <{ns}> .\n"
-            for name, ns in sorted(self._by_length)
+            for name, ns in sorted(self._namespaces.items())
             if name in self._used
         )
         return header + ("\n" if header and blocks else "") + "\n".join(blocks)
@@ -331,11 +332,11 @@ class TurtleWriter:
         return f"<<( {' '.join(parts)} )>>"
 
     def iri(self, iri: str) -> str:
-        for name, namespace in self._by_length:
-            if iri.startswith(namespace) and _SAFE_LOCAL.match(iri[len(namespace) :]):
-                self._used.add(name)
-                return f"{name}:{iri[len(namespace) :]}"
-        return f"<{iri}>"
+        found = self._names.split(iri)
+        if found is None:
+            return f"<{iri}>"
+        self._used.add(found[0])
+        return f"{found[0]}:{found[1]}"
 
     def literal(self, literal: ox.Literal) -> str:
         if literal.language:  # with its base direction, if any (`"x"@ar--rtl`)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
+from learningcity.compaction import DISPLAY, Compactor
 from learningcity.namespaces import STANDARD_PREFIXES, VOCAB
 
 LANGUAGES: tuple[str, ...] = ("en", "ko")
@@ -63,7 +64,7 @@ class Labeller:
 
     def __init__(self, graphs: Iterable[ox.Dataset], namespaces: dict[str, str]) -> None:
         self._graphs = tuple(graphs)
-        self._by_length = sorted(namespaces.items(), key=lambda item: -len(item[1]))
+        self._names = Compactor(namespaces, DISPLAY)
         self.label = lru_cache(maxsize=65536)(self._label)
 
     def _label(self, term: ox.NamedNode | ox.BlankNode, language: str) -> Text:
@@ -79,10 +80,7 @@ class Labeller:
         return Text(self.short(term))
 
     def short(self, term: ox.NamedNode | ox.BlankNode) -> str:
-        """`schema:name` for a term in a known namespace, else the IRI."""
+        """`schema:name` for a term in a known namespace (`compaction.DISPLAY`), else the IRI."""
         if isinstance(term, ox.BlankNode):
             return f"_:{term.value}"
-        for name, namespace in self._by_length:
-            if term.value.startswith(namespace) and len(term.value) > len(namespace):
-                return f"{name}:{term.value[len(namespace) :]}"
-        return term.value
+        return self._names.compact(term.value) or term.value
