@@ -1,18 +1,26 @@
-"""The bundled named queries (`queries/*.rq`), each run on data/yongsan.ttl with its answer."""
+"""The bundled named queries (`queries/*.rq`): each run on data/yongsan.ttl with its answer, and
+on a generated network of several cities, where each city's rows must be the rows of that city's
+data alone, so that a query that forgets to join on its city fails."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from learningcity.cli import cli
+from learningcity.compaction import PREFIXED_NAME, Compactor
 from learningcity.dataset import with_vocabulary
 from learningcity.load import load_paths
-from learningcity.namespaces import prefixes
+from learningcity.namespaces import data_prefixes, prefixes
 from learningcity.query import (
     NamedQuery,
     QueryResult,
@@ -25,6 +33,7 @@ from learningcity.query import (
     substitute_text,
     term_text,
 )
+from learningcity.terms import LEARNING_CITY, RDF_TYPE
 from support import REPO
 
 DATA = REPO / "data" / "yongsan.ttl"
@@ -35,6 +44,9 @@ WOF = (
     "f8c990228a00ab55869e58268b563b822ca7daf8/data/890/475/295/890475295.geojson>"
 )
 CITY = "city:kr-yongsan-gu"
+NAMES = Compactor(prefixes(), PREFIXED_NAME)
+GENERATOR = REPO / "scripts" / "generate_network.py"
+CITIES = 5
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +64,7 @@ def rows(store: ox.Store, name: str, **params: str) -> list[tuple[str, ...]]:
     """The answer as rows of short texts (prefixed names, `value@lang`), as the table shows."""
     result = answer(store, name, **params)
     names = [v.value for v in result.result.variables]
-    return [tuple(term_text(s[n], prefixes()) for n in names) for s in result.result]
+    return [tuple(term_text(s[n], NAMES) for n in names) for s in result.result]
 
 
 def test_at_least_eight_named_queries() -> None:
@@ -250,9 +262,7 @@ def test_discrepancies(store: ox.Store) -> None:
 
 def test_describe(store: ox.Store) -> None:
     triples = answer(store, "describe", resource="place:kr").result
-    assert {
-        (term_text(t.predicate, prefixes()), term_text(t.object, prefixes())) for t in triples
-    } == {
+    assert {(term_text(t.predicate, NAMES), term_text(t.object, NAMES)) for t in triples} == {
         ("rdf:type", "schema:Country"),
         ("schema:name", "Republic of Korea@en"),
         ("schema:name", "대한민국@ko"),
@@ -269,3 +279,156 @@ def test_the_command_runs_a_named_query_with_its_ontology() -> None:
         cli, ["query", "--name", "mayor", "--param", "lang=ko", str(DATA), "--format", "tsv"]
     )
     assert '"박희영"@ko' in korean.output
+
+
+# --- a network of several cities ---------------------------------------------------------------
+
+DATA_PREFIXES = data_prefixes()
+PROFILE_BASE = "https://www.uil.unesco.org/en/learning-cities/"
+
+
+def _city_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
+    """The city a value stands for: the city itself (`city:KEY`) or its profile page."""
+    if not isinstance(term, ox.NamedNode):
+        return None
+    for start in (DATA_PREFIXES["city"], PROFILE_BASE):
+        if term.value.startswith(start):
+            return term.value[len(start) :]
+    return None
+
+
+def _owner(subject: ox.NamedNode | ox.BlankNode | ox.Triple, keys: list[str]) -> str | None:
+    """The city whose profile a generated node belongs to (its IRI starts with the city's key:
+    `person:KEY.name`), or None for the nodes every profile shares (countries, the network)."""
+    if not isinstance(subject, ox.NamedNode):
+        return None
+    for namespace in DATA_PREFIXES.values():
+        if subject.value.startswith(namespace):
+            local = subject.value[len(namespace) :]
+            return next((k for k in keys if local == k or local.startswith(k + ".")), None)
+    return None
+
+
+class Network:
+    """A generated network, served as the CLI serves data, and each city's data alone."""
+
+    def __init__(self, path: Path) -> None:
+        quads = list(load_paths(str(path)))
+        self.keys = sorted(
+            key
+            for q in quads
+            if q.predicate == RDF_TYPE and q.object == LEARNING_CITY
+            if (key := _city_key(q.subject)) is not None
+        )
+        self.store = with_vocabulary(store_for(quads), str(path))
+        self._quads = quads
+
+    def alone(self, key: str) -> ox.Store:
+        """The served dataset of city `key`'s profile and the shared nodes, no other city."""
+        own = [q for q in self._quads if _owner(q.subject, self.keys) in (key, None)]
+        return with_vocabulary(store_for(own), key)
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    path = tmp_path_factory.mktemp("network") / "network.ttl"
+    subprocess.run(
+        [sys.executable, str(GENERATOR), str(CITIES), "--seed", "15", "-o", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return Network(path)
+
+
+Split = Callable[[ox.Store, NamedQuery, str], list[tuple[str, ...]]]
+
+
+def _column(variable: str) -> Split:
+    """Rows of a SELECT whose `variable` names the city (the city, or its profile page): those
+    of the city `key`, with the parameters at their defaults."""
+
+    def rows_of(store: ox.Store, query: NamedQuery, key: str) -> list[tuple[str, ...]]:
+        result = run_query(store, query.text, substitutions=query.bind({}))
+        names = [v.value for v in result.result.variables]
+        return [
+            tuple(term_text(s[n], NAMES) for n in names)
+            for s in result.result
+            if _city_key(s[variable]) == key
+        ]
+
+    return rows_of
+
+
+def _about(param: str) -> Split:
+    """The answer of a query whose parameter `param` is set to the city `key`."""
+
+    def rows_of(store: ox.Store, query: NamedQuery, key: str) -> list[tuple[str, ...]]:
+        bindings = query.bind({param: f"city:{key}"})
+        result = run_query(store, query.text, substitutions=bindings)
+        if result.is_graph:
+            return sorted((str(t),) for t in result.result)
+        names = [v.value for v in result.result.variables]
+        return [tuple(term_text(s[n], NAMES) for n in names) for s in result.result]
+
+    return rows_of
+
+
+#: How each query's answer is split by city. Not here: the queries of notes (`discrepancies`,
+#: `enrichments`), which the generator does not write (`test_queries_of_notes_...`).
+PER_CITY: dict[str, Split] = {
+    "describe": _about("resource"),
+    "focal-point": _column("city"),
+    "identifiers": _about("resource"),
+    "joined-in": _column("city"),
+    "mayor": _column("city"),
+    "membership": _column("city"),
+    "policy-statements": _column("city"),
+    "population": _column("area"),
+    "practices": _column("city"),
+    "practices-for-sdg": _column("city"),
+    "sources": _column("source"),
+    "vision": _column("city"),
+}
+OF_NOTES = ("discrepancies", "enrichments")
+
+
+def _mixed_cities(network: Network, query: NamedQuery) -> list[str]:
+    """The cities whose rows in the network differ from their rows on their data alone."""
+    rows_of = PER_CITY[query.name]
+    return [
+        key
+        for key in network.keys
+        if rows_of(network.store, query, key) != rows_of(network.alone(key), query, key)
+    ]
+
+
+def test_the_network_has_its_cities(network: Network) -> None:
+    assert len(network.keys) == CITIES
+
+
+def test_every_named_query_is_split_by_city_or_is_about_notes() -> None:
+    assert sorted([*PER_CITY, *OF_NOTES]) == sorted(q.name for q in QUERIES)
+
+
+@pytest.mark.parametrize("name", sorted(PER_CITY))
+def test_each_city_gets_the_rows_of_its_own_data(network: Network, name: str) -> None:
+    query = named_query(name)
+    assert _mixed_cities(network, query) == []
+    answered = [key for key in network.keys if PER_CITY[name](network.store, query, key)]
+    assert answered, f"{name}: no rows for any city, so nothing was compared"
+
+
+def test_a_query_that_forgets_to_join_on_its_city_fails(network: Network) -> None:
+    """The mayor of any city, not the city's own: every city then has every mayor."""
+    query = named_query("mayor")
+    joined = "?post org:postIn ?city ;"
+    assert joined in query.text
+    loose = replace(query, text=query.text.replace(joined, "?city a lc:LearningCity .\n  ?post"))
+    assert _mixed_cities(network, loose) == network.keys
+
+
+@pytest.mark.parametrize("name", OF_NOTES)
+def test_queries_of_notes_answer_nothing_on_a_network_without_notes(
+    network: Network, name: str
+) -> None:
+    assert json.loads(answer(network.store, name).write("json"))["results"]["bindings"] == []

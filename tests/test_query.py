@@ -421,17 +421,26 @@ def test_wrong_parameters_are_refused_naming_the_parameter(kind: str, value: str
         parse_param(Param("since", kind), value)
 
 
+#: A value of each parameter type and the term it must become.
+PARSED = {
+    "iri": (
+        "city:kr-yongsan-gu",
+        ox.NamedNode("https://w3id.org/learningcity/id/city/kr-yongsan-gu"),
+    ),
+    "string": ("용산구", ox.Literal("용산구")),
+    "lang-string": ("용산구@KO", ox.Literal("용산구", language="ko")),
+    "integer": ("-7", ox.Literal("-7", datatype=ox.NamedNode(XSD + "integer"))),
+    "decimal": ("2.5", ox.Literal("2.5", datatype=ox.NamedNode(XSD + "decimal"))),
+    "date": ("2016-10-01", ox.Literal("2016-10-01", datatype=ox.NamedNode(XSD + "date"))),
+    "year": ("2016", ox.Literal("2016", datatype=ox.NamedNode(XSD + "gYear"))),
+    "boolean": ("TRUE", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
+}
+
+
 def test_every_parameter_type_has_a_parser() -> None:
-    assert set(PARAM_TYPES) == {
-        "iri",
-        "string",
-        "lang-string",
-        "integer",
-        "decimal",
-        "date",
-        "year",
-        "boolean",
-    }
+    assert set(PARSED) == set(PARAM_TYPES)
+    for kind, (value, term) in PARSED.items():
+        assert parse_param(Param("x", kind), value) == term, kind
 
 
 def test_named_query_headers() -> None:
