@@ -6,6 +6,7 @@ import contextlib
 import logging
 import warnings
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import click
@@ -116,8 +117,10 @@ def serve(
     address = f"[{host}]" if ":" in host else host
     with TerminalProgress.for_stderr() as progress:
         progress("reading the data" if endpoint is None else f"copying the graph of {endpoint}")
-        statements, source = _statements(data, input_format, base_iri, store, endpoint, graph)
-        with tangles_in(source):
+        statements, source, reading = _statements(
+            data, input_format, base_iri, store, endpoint, graph
+        )
+        with reading, tangles_in(source):
             app = create_app(
                 statements,
                 base=base,
@@ -156,18 +159,21 @@ def _statements(
     store: Path | None,
     endpoint: str | None,
     graph: str | None,
-) -> tuple[Iterable[ox.Quad], str]:
-    """DATA, the store, or a copy of the endpoint's graph: what the server serves, and its name
-    for messages."""
+) -> tuple[Iterable[ox.Quad], str, AbstractContextManager[None]]:
+    """DATA, the store, or a copy of the endpoint's graph: what the server serves, its name for
+    messages, and the context that reports damage a store shows only when it is read. A store
+    is served as it is, so that it is read in Rust, without a Python object per statement."""
     if endpoint is None:
         if graph is not None:
             raise InputError("--graph names a graph of --endpoint; add --endpoint URL")
         statements = open_input(data, input_format, store, base_iri)
-        return statements.quads(), statements.display
+        if statements.store is not None:
+            return statements.store, statements.display, statements.reading()
+        return statements.quads(), statements.display, contextlib.nullcontext()
     if data or store is not None:
         raise InputError("give DATA, --store or --endpoint, not more than one")
     if base_iri is not None:
         raise InputError("--base-iri resolves relative IRIs of DATA files; drop it with --endpoint")
     from learningcity.remote import fetch_graph
 
-    return fetch_graph(endpoint, graph), endpoint
+    return fetch_graph(endpoint, graph), endpoint, contextlib.nullcontext()

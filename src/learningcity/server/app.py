@@ -1,7 +1,8 @@
 """The ASGI application: dereferenceable IRIs, content negotiation, SPARQL, VoID, health.
 
 `create_app` prepares everything that depends only on the data once, at start-up (the rebased
-dataset, the SPARQL store, the data hash behind every ETag, the VoID), and caches rendered
+data in one Store for pages and SPARQL, `learningcity.server.served`; the data hash behind every
+ETag), and caches rendered
 representations, since the data cannot change while the server runs.
 """
 
@@ -32,7 +33,6 @@ from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
 from learningcity.publish.vocabulary_documents import VocabularyDocuments
-from learningcity.query import store_for
 from learningcity.rendering.describe import (
     check_documents,
     description,
@@ -67,6 +67,7 @@ from learningcity.server.caching import (
 )
 from learningcity.server.conneg import choose_language, choose_media_type
 from learningcity.server.fastpath import ResponseCacheMiddleware
+from learningcity.server.served import ServedData, served_data
 from learningcity.server.workers import Job, QueryPool
 
 #: A 404 page suggests close matches among this many known IRIs on each side of the missing one,
@@ -97,7 +98,7 @@ class LinkedDataSite:
 
     def __init__(
         self,
-        dataset: ox.Dataset,
+        data: ServedData,
         scheme: IriScheme,
         vocabulary: ox.Dataset | None,
         queries: list[ExampleQuery],
@@ -106,20 +107,17 @@ class LinkedDataSite:
         shapes: ox.Dataset | None = None,
     ) -> None:
         step = progress or (lambda _stage: None)
-        self.graph = dataset
+        self.graph = data.graph
+        self.store = data.store
         self.scheme = scheme
         self.limits = limits
         self.namespaces = prefixes(scheme.base)
-        check_documents(dataset)
-        step(f"building the SPARQL store of {len(dataset)} statements")
-        self.store = store_for(dataset)
-        self.renderer = PageRenderer(dataset, scheme, vocabulary, queries)
-        step("hashing the data for ETags, indexing the IRIs")
-        self.tag = data_hash(self.store, dataset)
-        self.modified = last_modified(dataset)
-        self.known = sorted(
-            {q.subject.value for q in dataset if isinstance(q.subject, ox.NamedNode)}
-        )
+        if data.blank_nodes:  # without blank nodes every document is written whole
+            check_documents(self.graph)
+        self.renderer = PageRenderer(self.graph, scheme, vocabulary, queries)
+        step(f"hashing the {len(self.graph)} statements for ETags")
+        self.tag = data_hash(self.store, self.graph)
+        self.modified = last_modified(self.graph)
         self.pool: QueryPool | None = None
         self.results = sparql.ResultCache()
         self.render = lru_cache(maxsize=4096)(self._render)
@@ -165,6 +163,12 @@ class LinkedDataSite:
         if representation.syntax is None:
             return self.renderer.resource(resource, language).encode()
         return serialize(description(self.graph, resource), representation.syntax, self.namespaces)
+
+    @functools.cached_property
+    def known(self) -> list[str]:
+        """The data's IRIs that name a subject, sorted: what a 404 page suggests from (listed at
+        the first 404, not at start-up)."""
+        return self.graph.named_subjects()
 
     def knows(self, thing: str) -> bool:
         """Whether `thing` is in the data. A path that makes no valid IRI (a decoded space,
@@ -488,7 +492,8 @@ def create_app(
     shapes: ox.Dataset | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Starlette:
-    """The linked-data server for `dataset` (statements from `learningcity.load`, read once).
+    """The linked-data server for `dataset` (statements from `learningcity.load`, read once, or
+    a Store, read in Rust).
 
     `base` is the data's base IRI (ending in `/id/`); `public_base` the address the server
     answers at (e.g. `http://127.0.0.1:8000/id/`), under which every IRI of the data is
@@ -499,7 +504,9 @@ def create_app(
     limits = limits or Limits()
     scheme = IriScheme.for_base(public_base or base)
     IriScheme.for_base(base)
-    graph = rebase(dataset, base, scheme.base)
+    if progress is not None:
+        progress("building the store")
+    data = served_data(dataset, base, scheme.base)
     if vocabulary is None:
         vocabulary = load_vocabulary()
     if shapes is None:
@@ -511,7 +518,7 @@ def create_app(
     if shapes is not None:
         shapes = rebase(shapes, base, scheme.base)
     queries = example_queries(scheme, base)
-    site = LinkedDataSite(graph, scheme, vocabulary, queries, limits, progress, shapes)
+    site = LinkedDataSite(data, scheme, vocabulary, queries, limits, progress, shapes)
     # /sparql answers over the served dataset: the data, and the vocabulary's named graphs with
     # the data's IRIs moved as the data's are (added after the data's hash: ETags follow the data)
     with_vocabulary(site.store, "the data", rebase(served_vocabulary(), base, scheme.base))
