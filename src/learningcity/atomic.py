@@ -5,12 +5,15 @@
   it: a failed or interrupted write (full disk, Ctrl-C, SIGTERM) leaves the previous file as it
   was and no temporary file.
 - **A folder** (a site, a store) is built in a temporary folder beside it and swapped in by two
-  renames; the previous folder is removed only once the new one is in place.
+  renames; the previous folder is removed only once the new one is in place. Its files are not
+  fsynced one by one (a site of the network holds a million): the swap makes it whole against
+  errors and interruptions, as a file is, but a power cut may leave some of it unwritten.
 - **Standard output, a FIFO or a character device** (`-o /dev/null`, a named pipe) cannot be
   replaced without destroying it: it is written in place, as a shell redirection does.
 - **Permissions**: a new output takes the umask's (0644 and 0755 under umask 022, applied by the
   kernel when the temporary file or folder is made); a replaced one keeps its mode, and its owner
-  and group where the user may set them, as editors do.
+  and group where the user may set them, as editors do. Files and folders inside a folder output
+  are all new: they take the umask's (`write_folder`).
 - **Symbolic links** are written through: the link stays, its target is replaced in the target's
   own folder.
 - **Refused, left unchanged**: read-only targets (no write permission bit, or none for this
@@ -138,6 +141,28 @@ def replacing_folder(out: Path, what: str) -> Iterator[Path]:
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_folder(out: Path, what: str, files: Iterable[tuple[str, bytes]]) -> int:
+    """Replace the folder `out` (`replacing_folder`) by one holding `files` (relative path,
+    content) as they come; the number of distinct paths (a path given twice holds its last
+    content).
+
+    Each folder is made once and nothing is changed after writing, so that a million files cost
+    a million writes: new files and folders get the umask's permissions from the system, as
+    the staging folder itself did.
+    """
+    with replacing_folder(out, what) as staging:
+        folders = {staging}
+        written: set[str] = set()
+        for relative, content in files:
+            path = staging / relative
+            if path.parent not in folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
+            path.write_bytes(content)
+            written.add(relative)
+        return len(written)
 
 
 @dataclass(frozen=True)
