@@ -68,7 +68,7 @@ from learningcity.server.caching import (
 from learningcity.server.conneg import choose_language, choose_media_type
 from learningcity.server.fastpath import ResponseCacheMiddleware
 from learningcity.server.served import ServedData, served_data
-from learningcity.server.workers import Job, QueryPool
+from learningcity.server.workers import QueryPool
 
 #: A 404 page suggests close matches among this many known IRIs on each side of the missing one,
 #: for a missing IRI at most this long (difflib's cost grows with both).
@@ -151,10 +151,15 @@ class LinkedDataSite:
         return None
 
     def language(self, request: Request) -> str:
-        wanted = request.query_params.get("lang")
-        if wanted in LANGUAGES:
-            return wanted
-        return choose_language(request.headers.get("accept-language"), LANGUAGES)
+        return self.page_language(
+            request.query_params.get("lang"), request.headers.get("accept-language")
+        )
+
+    def page_language(self, lang: str | None, accept_language: str | None) -> str:
+        """A page's language: `?lang=` when it names one, else by `Accept-Language`."""
+        if lang in LANGUAGES:
+            return lang
+        return choose_language(accept_language, LANGUAGES)
 
     # -- documents -------------------------------------------------------------------------
 
@@ -376,45 +381,9 @@ class LinkedDataSite:
 
     # -- SPARQL ----------------------------------------------------------------------------
 
-    async def sparql(self, request: Request) -> Response:
-        try:
-            return await self._sparql(request)
-        except sparql.ProtocolError as error:
-            return sparql.error_response(error)
-
-    async def _sparql(self, request: Request) -> Response:
-        protocol = await sparql.read_request(request, self.limits.max_request_bytes)
-        if protocol.query is None:
-            if request.method == "POST":
-                raise sparql.ProtocolError(400, "no query given; send query=...")
-            return self._service(request)
-        language = self.language(request)
-        accept = request.headers.get("accept")
-        job = Job(
-            protocol.query,
-            accept or "",
-            protocol.format or "",
-            language,
-            protocol.default_graphs,
-            protocol.named_graphs,
-        )
-        try:
-            answer = await sparql.answer(self.pool, job, self.results)
-        except sparql.ProtocolError as error:
-            wants_page = protocol.format == "html" or (
-                protocol.format is None
-                and choose_media_type(accept, (HTML.media_type, "text/plain")) == HTML.media_type
-            )
-            if wants_page and error.status in (400, 503):
-                page = self.renderer.query_page(language, protocol.query, error=str(error))
-                return HTMLResponse(page, status_code=error.status)
-            raise
-        headers = {"Vary": "Accept"}
-        if answer.truncated:
-            headers["X-SPARQL-MaxRows"] = str(self.limits.max_rows)
-        media = answer.media_type
-        media_type = media if not media.startswith("text/") else f"{media}; charset=utf-8"
-        return Response(answer.body, headers=headers, media_type=media_type)
+    def error_page(self, language: str, query: str, message: str) -> bytes:
+        """The query form with `query` and why it was refused or failed (`sparql.SparqlSite`)."""
+        return self.renderer.query_page(language, query, error=message).encode()
 
     def results_page(
         self,
@@ -435,8 +404,9 @@ class LinkedDataSite:
         graphs are added to it after this object is made, so it is not computed then)."""
         return service_description(self.graph, self.store, self.scheme)
 
-    def _service(self, request: Request) -> Response:
-        """GET /sparql with no query: the query page for browsers, else the service description."""
+    async def sparql_service(self, request: Request) -> Response:
+        """GET /sparql with no query (`sparql.SparqlEndpoint` answers the queries): the query
+        page for browsers, else the service description."""
         offers = (*RDF_MEDIA_TYPES, HTML.media_type)
         override = request.query_params.get("format")
         media = choose_media_type(request.headers.get("accept"), offers)
@@ -543,7 +513,7 @@ def create_app(
         Route("/", site.index, methods=["GET"]),
         Route("/id/{path:path}", site.thing, methods=["GET"]),
         Route("/doc/{path:path}", site.document, methods=["GET"]),
-        Route("/sparql", site.sparql, methods=["GET", "POST"]),
+        Route("/sparql", site.sparql_service, methods=["GET", "POST"]),
         Route("/" + VOID_PATH + "{extension:path}", site.void, methods=["GET"]),
         Route("/" + CONTEXT_PATH, site.context, methods=["GET"]),
         Route("/health", site.health, methods=["GET"]),
@@ -573,6 +543,7 @@ def create_app(
         ),
         Middleware(GzipETagMiddleware),
         Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6),
+        Middleware(sparql.SparqlEndpoint, site=site),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.site = site

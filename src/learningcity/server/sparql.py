@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+from typing import Protocol
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from learningcity.blanknodes import TangledBlankNodes
 from learningcity.errors import InputError, printable
@@ -41,7 +42,15 @@ from learningcity.query import evaluate, inspect_query
 from learningcity.rendering.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES, served_syntax
 from learningcity.serialize import serialize
 from learningcity.server.conneg import choose_media_type
-from learningcity.server.results import WRITERS, Term, term_text
+from learningcity.server.results import (
+    Term,
+    capped_tsv,
+    from_tsv,
+    rows_of,
+    term_text,
+    write_boolean,
+    write_solutions,
+)
 from learningcity.server.workers import (
     Answer,
     Job,
@@ -94,13 +103,15 @@ class SparqlRequest:
     named_graphs: tuple[str, ...] = ()
 
 
-async def read_request(request: Request, max_bytes: int) -> SparqlRequest:
+def read_request(
+    method: str, query_string: str, content_type: str, body: bytes, max_bytes: int
+) -> SparqlRequest:
     """The query operation of a GET, a form POST or a direct POST (whose other parameters are in
-    the URL), or a ProtocolError with its status and one line."""
-    params = _parameters(request.url.query, "the URL's query string")
-    if request.method == "POST":
-        body = await _bounded_body(request, max_bytes)
-        media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+    the URL; `body` is the POST's, read within `max_bytes`), or a ProtocolError with its status
+    and one line."""
+    params = _parameters(query_string, "the URL's query string")
+    if method == "POST":
+        media_type, _, parameters = content_type.partition(";")
         media_type = media_type.strip().lower()
         _check_charset(parameters)
         if media_type == FORM_TYPE:
@@ -186,20 +197,6 @@ def _graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
     return tuple(iris)
 
 
-async def _bounded_body(request: Request, max_bytes: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
-    chunks = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 # -- in the worker process ---------------------------------------------------------------------
 
 GRAPH_VARIABLES = ("subject", "predicate", "object")
@@ -266,11 +263,24 @@ def _run(
     store: ox.Store, namespaces: dict[str, str], job: Job, base_iri: str | None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        return evaluate(store, job.query, prefixes=namespaces, base_iri=base_iri, **_dataset(job))
+        return evaluate(
+            store,
+            job.query,
+            prefixes=_named_in(job.query, namespaces),
+            base_iri=base_iri,
+            **_dataset(job),
+        )
     except InputError as error:  # a syntax error, with its position, or a refused evaluation
         raise ProtocolError(400, str(error)) from None
     except (ValueError, OSError) as error:
         raise ProtocolError(400, f"the query failed: {error}") from None
+
+
+def _named_in(query: str, namespaces: dict[str, str]) -> dict[str, str]:
+    """The project's prefixes the query text could use (`p:` occurs in it): the same answer as
+    with all of them, since a prefixed name is always spelled out (Oxigraph decodes no escapes
+    there), and Oxigraph's parser takes ~40 µs more per query when handed all 40 prefixes."""
+    return {prefix: iri for prefix, iri in namespaces.items() if prefix + ":" in query}
 
 
 def _dataset(job: Job) -> dict[str, list[ox.NamedNode]]:
@@ -286,20 +296,6 @@ def _dataset(job: Job) -> dict[str, list[ox.NamedNode]]:
     }
 
 
-def _terms(
-    result: ox.QuerySolutions | ox.QueryTriples, max_rows: int
-) -> tuple[list[str], list[list[Term | None]], bool]:
-    """(variables, the first `max_rows` rows of terms, whether there were more); a triple is a
-    row of subject, predicate and object."""
-    rows = list(islice(result, max_rows + 1))
-    truncated = len(rows) > max_rows
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        return variables, [[row[v] for v in variables] for row in rows[:max_rows]], truncated
-    terms = [[t.subject, t.predicate, t.object] for t in rows[:max_rows]]
-    return list(GRAPH_VARIABLES), terms, truncated
-
-
 def _write(
     result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
     namespaces: dict[str, str],
@@ -307,24 +303,36 @@ def _write(
     max_rows: int,
 ) -> tuple[bytes, bool]:
     """The answer written by `name` (a results format or an RDF syntax), and whether rows were
-    cut."""
+    cut. Results are written by Oxigraph (`results`); graphs by `serialize`, which labels blank
+    nodes canonically and refuses what a syntax cannot carry."""
     if isinstance(result, ox.QueryBoolean):
-        return WRITERS[name]([], None, bool(result)), False
-    variables, table, truncated = _terms(result, max_rows)
+        return write_boolean(result, name), False
     if isinstance(result, ox.QuerySolutions):
-        return WRITERS[name](variables, table, None), truncated
-    quads = [ox.Quad(*triple) for triple in table]
+        return write_solutions(result, name, max_rows)
+    triples, truncated = _triples(result, max_rows)
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
     return serialize(quads, syntax_named(name), namespaces), truncated
+
+
+def _triples(result: ox.QueryTriples, max_rows: int) -> tuple[list[ox.Triple], bool]:
+    triples = list(islice(result, max_rows + 1))
+    return triples[:max_rows], len(triples) > max_rows
 
 
 def _table(
     result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, max_rows: int
 ) -> tuple[list[str], list[list[Cell]], bool]:
-    """(head, cells, truncated) of the HTML table; ASK gives one cell, a triple term its text."""
+    """(head, cells, truncated) of the HTML table; ASK gives one cell, a triple term its text,
+    a graph a row of subject, predicate and object per triple."""
     if isinstance(result, ox.QueryBoolean):
         return ["ASK"], [[ox.Literal(str(bool(result)).lower())]], False
-    variables, table, truncated = _terms(result, max_rows)
-    return variables, [[_cell(term) for term in row] for row in table], truncated
+    if isinstance(result, ox.QuerySolutions):
+        tsv, truncated = capped_tsv(result, max_rows)
+        variables, rows = rows_of(from_tsv(tsv))
+    else:
+        triples, truncated = _triples(result, max_rows)
+        variables, rows = list(GRAPH_VARIABLES), [list(t) for t in triples]
+    return variables, [[_cell(term) for term in row] for row in rows], truncated
 
 
 def _cell(term: Term | None) -> Cell:
@@ -432,6 +440,169 @@ async def answer(pool: QueryPool, job: Job, cache: ResultCache | None = None) ->
     return result
 
 
-def error_response(error: ProtocolError) -> Response:
-    headers = {"Retry-After": "5"} if error.status == 503 else {}
-    return PlainTextResponse(str(error), status_code=error.status, headers=headers)
+class SparqlSite(Protocol):
+    """What the endpoint needs of the site it serves: its query workers (None until the
+    application has started), its answers cache and limits, and its pages' language and
+    error page (the HTML of the query form with the error shown)."""
+
+    pool: QueryPool | None
+    results: ResultCache
+    limits: Limits
+
+    def page_language(self, lang: str | None, accept_language: str | None) -> str: ...
+
+    def error_page(self, language: str, query: str, message: str) -> bytes: ...
+
+
+class Limits(Protocol):
+    max_request_bytes: int
+    max_rows: int
+
+
+Headers = list[tuple[bytes, bytes]]
+_TEXT_CHARSET = b"; charset=utf-8"
+
+
+class SparqlEndpoint:
+    """The SPARQL protocol at `/sparql`, as plain ASGI: the queries, straight to the workers.
+
+    Profiling the serving process under load showed more of its time in Starlette's routing,
+    request and response objects than in the query's own path (reading the request, the round
+    trip to a worker, the answer's bytes); this answers `/sparql` GET, HEAD and POST without
+    them. It sits inside the middleware every response passes (access log, response cache,
+    CORS, gzip), so those stay decided in one place. What is not a query operation goes on to
+    the application: a GET without a query (the query page or the service description),
+    other methods (405).
+    """
+
+    def __init__(self, app: ASGIApp, site: SparqlSite, path: str = "/sparql") -> None:
+        self.app = app
+        self.site = site
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != self.path
+            or scope["method"] not in ("GET", "HEAD", "POST")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = _request_headers(scope["headers"])
+        try:
+            status, response_headers, body = await self._answer(scope, receive, headers)
+        except _NotAQuery:
+            await self.app(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, headers: dict[bytes, str]
+    ) -> tuple[int, Headers, bytes]:
+        site = self.site
+        limit = site.limits.max_request_bytes
+        method = scope["method"]
+        query_string = scope["query_string"].decode("latin-1")
+        try:
+            body = await _bounded_body(receive, headers, limit) if method == "POST" else b""
+            protocol = read_request(
+                method, query_string, headers.get(b"content-type", ""), body, limit
+            )
+            if protocol.query is None:
+                if method != "POST":
+                    raise _NotAQuery
+                raise ProtocolError(400, "no query given; send query=...")
+        except ProtocolError as error:
+            return _error(error)
+        accept = headers.get(b"accept", "")
+        language = site.page_language(
+            _lang_parameter(query_string), headers.get(b"accept-language")
+        )
+        job = Job(
+            protocol.query,
+            accept,
+            protocol.format or "",
+            language,
+            protocol.default_graphs,
+            protocol.named_graphs,
+        )
+        try:
+            assert site.pool is not None, "the application has not started"
+            found = await answer(site.pool, job, site.results)
+        except ProtocolError as error:
+            if error.status in (400, 503) and _wants_page(protocol.format, accept or None):
+                page = site.error_page(language, protocol.query, str(error))
+                return error.status, [_length(page), _content_type("text/html")], page
+            return _error(error)
+        response_headers = [(b"vary", b"Accept")]
+        if found.truncated:
+            response_headers.append((b"x-sparql-maxrows", str(site.limits.max_rows).encode()))
+        response_headers += [_length(found.body), _content_type(found.media_type)]
+        return 200, response_headers, found.body
+
+
+class _NotAQuery(Exception):
+    """A GET without a query: for the application (the query page, the service description)."""
+
+
+def _request_headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[bytes, str]:
+    """The request's headers by lower-case name, the first of a repeated one (as Starlette)."""
+    found: dict[bytes, str] = {}
+    for name, value in raw:
+        if name not in found:
+            found[name] = value.decode("latin-1")
+    return found
+
+
+def _lang_parameter(query_string: str) -> str | None:
+    """The `lang=` of the URL (the language of an HTML page), if any."""
+    if "lang=" not in query_string:
+        return None
+    values = parse_qs(query_string).get("lang")
+    return values[0] if values else None
+
+
+def _wants_page(override: str | None, accept: str | None) -> bool:
+    """Whether an error is answered as the query page: asked for by `format=html`, or by a
+    browser's Accept (HTML before plain text)."""
+    if override is not None:
+        return override == HTML
+    return choose_media_type(accept, (HTML_MEDIA_TYPE, PLAIN_TEXT)) == HTML_MEDIA_TYPE
+
+
+async def _bounded_body(receive: Receive, headers: dict[bytes, str], max_bytes: int) -> bytes:
+    """The request body, refused (413) as soon as it is known to be over `max_bytes`; a client
+    gone before it was sent ends the request (ClientDisconnect: logged as 499)."""
+    declared = headers.get(b"content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+    chunks = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > max_bytes:
+            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _content_type(media_type: str) -> tuple[bytes, bytes]:
+    value = media_type.encode()
+    return b"content-type", value + _TEXT_CHARSET if value.startswith(b"text/") else value
+
+
+def _length(body: bytes) -> tuple[bytes, bytes]:
+    return b"content-length", str(len(body)).encode()
+
+
+def _error(error: ProtocolError) -> tuple[int, Headers, bytes]:
+    """The plain-text answer of a refused or failed request; a 503 says when to try again."""
+    body = str(error).encode()
+    headers = [(b"retry-after", b"5")] if error.status == 503 else []
+    return error.status, [*headers, _length(body), _content_type(PLAIN_TEXT)], body
