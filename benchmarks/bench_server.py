@@ -28,19 +28,17 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+
+from wrk import free_port, run_wrk, running, wrk_script, wrk_version
 
 BIN = Path(sys.executable).parent
 PREFIXES = (
@@ -77,31 +75,7 @@ def synthetic_network(cities: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-# -- the load generator ------------------------------------------------------------------------
-
-#: wrk calls `done` once at the end; latencies are in microseconds.
-_DONE = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(99), e.status,
-    e.connect + e.read + e.write + e.timeout))
-end
-"""
-
-
-def wrk_script(headers: dict[str, str], distinct_path: str | None = None) -> str:
-    """A Lua script: fixed headers, and optionally a distinct path (a counter) per request."""
-    lines = [f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items()]
-    if distinct_path is not None:
-        lines += [
-            "counter = 0",
-            "request = function()",
-            "  counter = counter + 1",
-            f'  return wrk.format("GET", "{distinct_path}" .. counter)',
-            "end",
-        ]
-    return "\n".join(lines) + "\n" + _DONE
+# -- the matrix cells ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -119,77 +93,19 @@ class Cell:
         return statistics.median(getattr(self, name))
 
 
-def run_wrk(
+def measure(
     url: str, script: Path, connections: int, duration: float
 ) -> tuple[float, float, float]:
     """(req/s, p50 ms, p99 ms) of one wrk run; any failed request fails the benchmark."""
-    completed = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{duration:g}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=duration + 60,
-        check=True,
-    )
-    line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))
-    requests, micros, p50, p99, bad_status, broken = (int(x) for x in line.split()[1:])
-    if bad_status or broken:
-        raise RuntimeError(f"{url}: {bad_status} error statuses, {broken} socket errors")
-    return requests / (micros / 1e6), p50 / 1000, p99 / 1000
+    run = run_wrk(url, script, connections, duration)
+    if run.error_statuses or run.socket_errors:
+        raise RuntimeError(
+            f"{url}: {run.error_statuses} error statuses, {run.socket_errors} socket errors"
+        )
+    return run.rps, run.p50_ms, run.p99_ms
 
 
 # -- the servers -------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
-@contextmanager
-def running(
-    command: list[str], ready_url: str, env: dict[str, str] | None = None
-) -> Iterator[None]:
-    """A server process, up before the body runs and always stopped after it."""
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **env} if env else None,
-    )
-    try:
-        _wait(ready_url, process)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
 
 
 @dataclass(frozen=True)
@@ -218,7 +134,7 @@ def servers(
     )
     ours = []
     for count in processes:
-        port = _free_port()
+        port = free_port()
         ours.append(
             Server(
                 f"{OURS} --processes {count}",
@@ -237,7 +153,7 @@ def servers(
             )
         )
     if before is not None:
-        port = _free_port()
+        port = free_port()
         ours.append(
             Server(
                 BEFORE,
@@ -256,7 +172,7 @@ def servers(
                 env={"PYTHONPATH": str(before)},
             )
         )
-    oxi, rdfe = _free_port(), _free_port()
+    oxi, rdfe = free_port(), free_port()
     return [
         *ours,
         Server(
@@ -324,7 +240,7 @@ def measure_all(
                     url, script = _plan(server, request, folder)
                     httpx.get(url, headers=request.headers, timeout=30).raise_for_status()
                     for connections in CONNECTIONS:
-                        rps, p50, p99 = run_wrk(url, script, connections, duration)
+                        rps, p50, p99 = measure(url, script, connections, duration)
                         key = (request.name, server.name, connections)
                         cell = cells.setdefault(key, Cell(*key))
                         cell.rps.append(rps)
@@ -364,12 +280,11 @@ def machine() -> dict[str, str]:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
     return {
         "cpu": f"{model}, {os.cpu_count()} cores",
         "kernel": platform.release(),
         "python": platform.python_version(),
-        "wrk": (wrk.stdout or wrk.stderr).split("[")[0].strip(),
+        "wrk": wrk_version(),
         "oxigraph": _version("oxigraph"),
         "rdflib-endpoint": _version("rdflib-endpoint"),
         "uvicorn": _version("uvicorn"),
