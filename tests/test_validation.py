@@ -356,7 +356,8 @@ def test_the_pyshacl_shortcuts_apply_to_the_bundled_shapes(monkeypatch: pytest.M
     and pyshacl's SHACL-SPARQL texts reach rdflib through the preparing graph, each prepared at
     most once. Fails when a pyshacl (or a shapes change) stops them applying, instead of
     validation silently getting slower."""
-    from learningcity import compat, validation
+    from learningcity import compat
+    from learningcity.validation import engine
 
     calls = {"contains": 0, "component": 0, "made": 0, "queries": 0, "prepared": 0}
     contains = compat.ParameterList.__contains__
@@ -372,14 +373,14 @@ def test_the_pyshacl_shortcuts_apply_to_the_bundled_shapes(monkeypatch: pytest.M
         calls["made"] += id(shape) not in self.made
         return component(self, shape)
 
-    graph_class = validation._preparing_graph_class()
+    graph_class = engine._preparing_graph_class()
     query = graph_class.query
 
     def counted_query(self: object, query_object: object, *args: object, **kw: object) -> object:
         calls["queries"] += isinstance(query_object, str)
         return query(self, query_object, *args, **kw)
 
-    shacl_sparql = validation.shacl_sparql
+    shacl_sparql = engine.shacl_sparql
 
     def counted_sparql(text: str, source: str = "query") -> object:
         calls["prepared"] += source == "SHACL-SPARQL"
@@ -388,7 +389,7 @@ def test_the_pyshacl_shortcuts_apply_to_the_bundled_shapes(monkeypatch: pytest.M
     monkeypatch.setattr(compat.ParameterList, "__contains__", counted_contains)
     monkeypatch.setattr(compat.OnePerShape, "__call__", counted_component)
     monkeypatch.setattr(graph_class, "query", counted_query)
-    monkeypatch.setattr(validation, "shacl_sparql", counted_sparql)
+    monkeypatch.setattr(engine, "shacl_sparql", counted_sparql)
     outcome = validate(load_paths(REAL_DATA), workers=1)
     assert outcome.shacl_conforms
     texts = sum(1 for q in load_paths(REAL_SHAPES) if q.predicate.value == SH + "select")

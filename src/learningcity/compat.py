@@ -7,8 +7,8 @@ learningcity reaches past the public API of its dependencies in a few places, al
   while they hold no state as they evaluate (true in 0.40).
 - rdflib: the algebra of a prepared SHACL-SPARQL query is reordered in place (`order_patterns`);
   pyshacl hands such texts to the data graph's `query` only because validation runs it with
-  `inplace=True` (`learningcity.validation._preparing_graph_class` relies on that, and its tests
-  see that it applies).
+  `inplace=True` (`learningcity.validation.engine._preparing_graph_class` relies on that, and
+  its tests see that it applies).
 - Oxigraph: the text of its error messages is read for positions and for the function it does
   not support (`oxigraph_position`, `oxigraph_unknown_function`); an unknown form of text gives
   the message as it is, without a position.
@@ -51,7 +51,7 @@ TESTED: dict[str, str] = {
 @cache
 def tested(distribution: str) -> bool:
     """Whether the installed `distribution` is of its `TESTED` series; warns once if not (worker
-    processes ignore the warning: `learningcity.validation._start_worker`)."""
+    processes ignore the warning: `learningcity.validation.parallel._start_worker`)."""
     installed = version(distribution)
     series = TESTED[distribution]
     if installed == series or installed.startswith(series + "."):

@@ -1,4 +1,4 @@
-"""Session fixtures for the model tests: the three model files, parsed once."""
+"""Session fixtures for the model tests: the three model files parsed once, and one validator."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from rdflib import Graph
 sys.path.insert(0, str(Path(__file__).parent))
 
 from model_support import DATA, ONTOLOGY, SHAPES, parse
+
+from learningcity.validation import Validator
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +29,10 @@ def ontology_graph() -> Graph:
 @pytest.fixture(scope="session")
 def shapes_graph() -> Graph:
     return parse(SHAPES)
+
+
+@pytest.fixture(scope="session")
+def validator() -> Validator:
+    """`learningcity validate`'s engine on the model's shapes and ontology, parsed once for the
+    whole run: reading and preparing the shapes costs as much as validating a fixture."""
+    return Validator(SHAPES, ONTOLOGY)

@@ -2,10 +2,10 @@
 fixture, compared with the results the fixture expects (`test_cross_engine.py`), and the
 SHACL part of docs/conformance.md made from that run.
 
-The expected results are pyshacl's and `learningcity validate`'s as well: for an `invalid-*.ru`,
-`test_model_shapes.test_invalid_fixture_gives_exactly_its_result` checks both engines against the
-same `.expected.ttl`; a `valid-*.ru` conforms under pyshacl (`test_valid_fixture_conforms`). So
-equal here means the three agree, result for result: focus node, path, severity, constraint
+The expected results are those of `learningcity validate`'s engine (pyshacl) as well: for an
+`invalid-*.ru`, `test_model_shapes.test_invalid_fixture_gives_exactly_its_result` checks it against
+the same `.expected.ttl`; a `valid-*.ru` conforms under it (`test_valid_fixture_conforms`). So
+equal here means the engines agree, result for result: focus node, path, severity, constraint
 component and source shape (pyrudof reports no `sh:sourceConstraint`, and writes messages of its
 own, so those two are left to the pyshacl tests).
 

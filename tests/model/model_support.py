@@ -1,8 +1,9 @@
 """Shared helpers for the model tests: paths of the model files, parsing and mutation.
 
 Validation always runs without inference and with the ontology mixed into the data graph, exactly
-as `pyshacl -s shapes/learningcity.shapes.ttl -e ontology/learningcity.ttl -i none` does, so that
-a test result means the same as the command a focal point would run.
+as `pyshacl -s shapes/learningcity.shapes.ttl -e ontology/learningcity.ttl -i none` does (and as
+`learningcity validate` does), so that a test result means the same as the command a focal point
+would run.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def parse(path: Path) -> Graph:
     return Graph().parse(path, format="turtle")
 
 
-def mutated_graph(update: str) -> Graph:
-    """Data and ontology after a SPARQL Update, as an rdflib graph for pyshacl.
+def mutated_quads(update: str) -> list[ox.Quad]:
+    """Data and ontology after a SPARQL Update, as the statements `Validator.validate` reads.
 
     The update runs on the union of data and ontology because some shapes (the policy areas)
     constrain resources that live in the ontology; pyshacl's `-e` mixes both the same way.
@@ -39,5 +40,4 @@ def mutated_graph(update: str) -> Graph:
     for path in (DATA, ONTOLOGY):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
     store.update(sparql_prologue() + update)
-    nt = ox.serialize(store, format=ox.RdfFormat.N_QUADS)
-    return Graph().parse(data=nt.decode("utf-8"), format="nt")
+    return list(store)

@@ -1,0 +1,145 @@
+"""SHACL validation: data parsed by Oxigraph, checked by pyshacl, reported three ways.
+
+Where each part lives:
+- `engine`: one pyshacl run (shapes and ontology read once, statements converted term by term);
+- `sparql`: which SHACL-SPARQL rdflib may run, and no network while pyshacl runs;
+- `parallel`: large data in parts that never cut a profile, over every CPU, one merged report;
+- `report`: the results read out of a W3C report graph, and the two verdicts;
+- `rendering`: the report as text, canonical Turtle or JSON-LD.
+
+`Validator` ties them together: built once from the shapes and the ontology, it validates any
+number of datasets (the command line, `publish`, the shape-fixture tests, the scale tests).
+
+Validation never uses the network (`sparql`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from learningcity import resources
+from learningcity.host import usable_cpus
+from learningcity.validation.engine import Engine, from_rdflib, to_rdflib
+from learningcity.validation.parallel import (
+    PART_STATEMENTS,
+    Progress,
+    merge_reports,
+    partition,
+    validate_in_parts,
+)
+from learningcity.validation.rendering import (
+    path_text,
+    render,
+    render_json,
+    render_text,
+    render_turtle,
+    summary_line,
+)
+from learningcity.validation.report import (
+    INFO,
+    SH,
+    VIOLATION,
+    WARNING,
+    ComplexPath,
+    Message,
+    ShaclPath,
+    ValidationOutcome,
+    ValidationResult,
+    outcome_from_report,
+)
+from learningcity.validation.sparql import (
+    MAX_SHACL_SPARQL_BRACKETS,
+    SparqlRefused,
+    check_shacl_sparql,
+    shacl_sparql,
+)
+
+__all__ = [
+    "INFO",
+    "MAX_SHACL_SPARQL_BRACKETS",
+    "PART_STATEMENTS",
+    "SH",
+    "VIOLATION",
+    "WARNING",
+    "ComplexPath",
+    "Message",
+    "Progress",
+    "ShaclPath",
+    "SparqlRefused",
+    "ValidationOutcome",
+    "ValidationResult",
+    "Validator",
+    "check_shacl_sparql",
+    "from_rdflib",
+    "merge_reports",
+    "outcome_from_report",
+    "partition",
+    "path_text",
+    "render",
+    "render_json",
+    "render_text",
+    "render_turtle",
+    "shacl_sparql",
+    "summary_line",
+    "to_rdflib",
+    "validate",
+]
+
+
+class Validator:
+    """The shapes and the ontology, parsed once; `validate` checks any number of datasets.
+
+    Parsing and preparing the shapes costs about as much as validating a city's profile, so
+    whoever validates more than once (the fixture tests: hundreds of small datasets) keeps one.
+    Raises `InputError` for unusable shapes or ontology (parse errors as `file:line:column: ...`).
+    """
+
+    def __init__(self, shapes: Path | None = None, ontology: Path | None = None) -> None:
+        self.shapes = shapes or resources.shapes_path()
+        self.ontology = ontology or resources.ontology_path()
+        self.engine = Engine.read(self.shapes, self.ontology)
+
+    def validate(
+        self,
+        dataset: Iterable[ox.Quad],
+        *,
+        strict: bool = False,
+        progress: Progress | None = None,
+        workers: int | None = None,
+        part_statements: int = PART_STATEMENTS,
+    ) -> ValidationOutcome:
+        """Validate `dataset`; data of more than `part_statements` statements is validated in
+        parts of about that size over `workers` processes (default: every CPU this process may
+        use), see `parallel.validate_in_parts`."""
+        step = progress or (lambda _stage: None)
+        quads = dataset if isinstance(dataset, list) else list(dataset)
+        workers = workers or usable_cpus()
+        if workers > 1 and len(quads) > part_statements:
+            report = validate_in_parts(quads, self.engine, workers, part_statements, step)
+        else:
+            step(f"validating {len(quads)} statements")
+            report = self.engine.check(quads)
+        return outcome_from_report(report, strict)
+
+
+def validate(
+    dataset: Iterable[ox.Quad],
+    shapes: Path | None = None,
+    ontology: Path | None = None,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    part_statements: int = PART_STATEMENTS,
+) -> ValidationOutcome:
+    """Validate `dataset` once against `shapes` (default: the bundled shapes), with `ontology`
+    mixed in: a `Validator` made for this one dataset."""
+    step = progress or (lambda _stage: None)
+    step(f"parsing {shapes or resources.shapes_path()}")
+    validator = Validator(shapes, ontology)
+    return validator.validate(
+        dataset, strict=strict, progress=step, workers=workers, part_statements=part_statements
+    )

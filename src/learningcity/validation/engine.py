@@ -1,0 +1,202 @@
+"""One pyshacl run: shapes and ontology read once, statements converted term by term, a report.
+
+Why this shape: Oxigraph parses strictly and ~15x faster than rdflib, but pyshacl validates rdflib
+graphs, so the parsed dataset is handed over term by term (never re-serialized and re-parsed).
+Shapes and ontology go through `learningcity.load` too, so every parse error in any input reads
+`file:line:column: message`. pyshacl is imported only when a run starts, so other commands and
+`--help` do not pay its ~0.2 s import.
+
+A run sees the union of all statements of the data (named graphs included) as one graph, with the
+ontology mixed in the way `pyshacl -e` does it (its class and property axioms are copied, so
+`sh:targetClass` reaches subclasses), no inference and no `owl:imports`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from learningcity import compat
+from learningcity.errors import InputError
+from learningcity.load import load_paths
+from learningcity.namespaces import STANDARD_PREFIXES
+from learningcity.validation.report import Term
+from learningcity.validation.sparql import (
+    SparqlRefused,
+    check_shacl_sparql,
+    network_refused,
+    offline,
+    shacl_sparql,
+)
+
+if TYPE_CHECKING:
+    import rdflib
+
+XSD_STRING = STANDARD_PREFIXES["xsd"] + "string"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One pyshacl run's fixed inputs, parsed once; `check` validates some statements with them."""
+
+    shapes_path: Path
+    ontology_path: Path
+    shapes: rdflib.Graph
+    ontology: rdflib.Graph
+
+    @classmethod
+    def read(cls, shapes: Path, ontology: Path) -> Engine:
+        """Parse the shapes and the ontology (`InputError` with file:line:column if unusable)."""
+        compat.announce_untested("pyshacl", "rdflib")  # before any worker uses them
+        shapes_dataset = load_paths(shapes)
+        check_shacl_sparql(shapes_dataset, shapes)
+        ontology_dataset = load_paths(ontology)
+        from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
+
+        ontology_graph = to_rdflib(ontology_dataset)
+        rdflib_bool_patch()  # read the shapes as pyshacl reads them: literals as written
+        try:
+            shapes_graph = to_rdflib(shapes_dataset)
+        finally:
+            rdflib_bool_unpatch()
+        return cls(shapes, ontology, shapes_graph, ontology_graph)
+
+    def check(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+        """The W3C report graph of pyshacl's run on `quads`.
+
+        pyshacl runs with warnings and infos not allowed: only then does its `sh:conforms` say
+        what SHACL says (no results), and only then are nested shapes (`sh:or`, qualified
+        value shapes) judged by their results alone, not by their severity. Whether the data
+        passes is decided from the results afterwards (`ValidationOutcome.passed`).
+        """
+        import pyshacl
+        from pyshacl.errors import ReportableRuntimeError
+
+        graph = to_rdflib(quads)
+        try:
+            with compat.quicker_pyshacl(), offline() as attempts:
+                _, report_graph, _ = pyshacl.validate(
+                    graph,
+                    shacl_graph=self.shapes,
+                    ont_graph=self.ontology,
+                    inference="none",
+                    inplace=True,  # the converted graph is ours: mix the ontology in without a copy
+                    do_owl_imports=False,
+                )
+        except ReportableRuntimeError as error:
+            message = " ".join(str(error.message).split())
+            raise InputError(f"{self.shapes_path}: {message}") from None
+        except SparqlRefused as error:
+            raise InputError(f"{self.shapes_path}: {error}") from None
+        except RecursionError:  # the token limits should make this impossible; one line anyway
+            raise InputError(
+                f"{self.shapes_path}: a SHACL-SPARQL query is too complex for rdflib"
+            ) from None
+        if attempts:  # refused by the audit hook, and the refusal swallowed (SERVICE SILENT)
+            raise InputError(f"{self.shapes_path}: {network_refused(attempts[0])}")
+        if not hasattr(report_graph, "triples"):  # pyshacl returns a ValidationFailure instead
+            raise InputError(f"{self.shapes_path}: validation failed: {report_graph}")
+        return from_rdflib(report_graph)
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """One rdflib graph holding every statement (graph names dropped), built term by term.
+
+    Terms repeat (predicates, classes, common values), so each distinct one is built once; an
+    `xsd:string` literal becomes a plain rdflib literal, as rdflib's own parsers make it. The
+    graph binds no prefixes (rdflib would bind them again for every query pyshacl runs) and
+    prepares each distinct SPARQL text once (see `_preparing_graph_class`).
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    graph = _preparing_graph_class()(bind_namespaces="none")
+    converted_terms: dict[Any, Any] = {}
+
+    def convert(term: Any) -> Any:
+        converted = converted_terms.get(term)
+        if converted is not None:
+            return converted
+        if isinstance(term, ox.NamedNode):
+            converted = URIRef(term.value)
+        elif isinstance(term, ox.BlankNode):
+            converted = BNode(term.value)
+        else:  # a literal: `learningcity.load` refuses triple terms
+            datatype = term.datatype.value
+            if term.language:
+                converted = Literal(term.value, lang=term.language)
+            elif datatype == XSD_STRING:
+                converted = Literal(term.value)
+            else:
+                converted = Literal(term.value, datatype=URIRef(datatype))
+        converted_terms[term] = converted
+        return converted
+
+    graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads)
+    return graph
+
+
+@cache
+def _preparing_graph_class() -> type[rdflib.Graph]:
+    """An rdflib Graph that parses each distinct SPARQL text once, then reuses the prepared query.
+
+    pyshacl sends a SHACL-SPARQL constraint's same text once per focus node, with `$this` as an
+    initial binding; rdflib would parse it every time (pyparsing: ~10 ms a query, most of the run
+    on large data). A prepared query is what `rdflib.plugins.sparql.prepareQuery` returns and is
+    made to be evaluated many times, so results do not change. Every text pyshacl sends, exactly
+    as it composed it (prefixes prepended, `$PATH` replaced), goes through `shacl_sparql` here.
+    """
+    from rdflib import Graph
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.sparql import Query
+
+    @lru_cache(maxsize=1024)
+    def prepare(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
+        query = translateQuery(shacl_sparql(text, "SHACL-SPARQL"), base, dict(namespaces))
+        compat.order_patterns(query.algebra)
+        return query
+
+    class PreparingGraph(Graph):
+        def query(  # type: ignore[override]
+            self,
+            query_object: Any,
+            processor: Any = "sparql",
+            result: Any = "sparql",
+            initNs: Any = None,
+            initBindings: Any = None,
+            use_store_provided: bool = True,
+            **kwargs: Any,
+        ) -> Any:
+            if isinstance(query_object, str) and processor == "sparql":
+                namespaces = initNs or dict(self.namespaces())
+                key = tuple(sorted((k, str(v)) for k, v in namespaces.items()))
+                query_object = prepare(query_object, kwargs.get("base"), key)
+            return super().query(
+                query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+            )
+
+    return PreparingGraph
+
+
+def from_rdflib(graph: rdflib.Graph) -> list[ox.Quad]:
+    """The statements of an rdflib graph as Oxigraph quads in the default graph."""
+    from rdflib import BNode, Literal, URIRef
+
+    def convert(term: Any) -> Term:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+        raise ValueError(f"unexpected term {term!r} in the report")
+
+    return [ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph]
