@@ -325,8 +325,8 @@ def test_no_request_leaves_validation_even_past_every_check(
 ) -> None:
     """The belt: with the SHACL-SPARQL checks switched off, the audit hook still refuses the
     escaped SERVICE's request (real pyshacl and rdflib), in one line, with no connection."""
-    monkeypatch.setattr(validation, "check_shacl_sparql", lambda *_: None)
-    monkeypatch.setattr(validation, "_network_use", lambda _: None)
+    monkeypatch.setattr(validation.engine, "check_shacl_sparql", lambda *_: None)
+    monkeypatch.setattr(validation.sparql, "_network_use", lambda _: None)
     select = HOSTILE_SHAPES["an escaped SERVICE"][0].replace("{url}", listener.url)
     shapes = shapes_file(tmp_path, select)
     with pytest.raises(InputError, match="validation never uses the network; refused to reach"):
