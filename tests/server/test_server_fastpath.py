@@ -79,6 +79,42 @@ def test_repeated_query_answers_are_the_same_and_post_agrees_with_get(http):
     assert len(answers[0].json()["results"]["bindings"]) == 1
 
 
+def test_sparql_answers_get_the_headers_and_encoding_of_every_response(http):
+    """/sparql's queries are answered before the middleware (sparql.SparqlEndpoint), a large
+    answer gzipped in its worker: Vary, gzip from 1,024 bytes on and CORS as everywhere else,
+    fresh and from the answers cache alike."""
+    accept = {"Accept": "application/sparql-results+json"}
+    large = "SELECT * WHERE { ?s ?p ?o }"
+    for _ in range(2):  # the second round is served from the cache
+        plain = http.get(
+            "sparql", params={"query": large}, headers={**accept, "Accept-Encoding": "identity"}
+        )
+        zipped = httpx.get(
+            str(http.base_url) + "sparql",
+            params={"query": large},
+            headers={**accept, "Accept-Encoding": "gzip"},
+        )
+        small = http.get(
+            "sparql", params={"query": SELECT}, headers={**accept, "Accept-Encoding": "gzip"}
+        )
+        cross = http.get(
+            "sparql", params={"query": SELECT}, headers={**accept, "Origin": "https://x.org"}
+        )
+        assert len(plain.content) >= 1024
+        assert "content-encoding" not in plain.headers
+        assert plain.headers["vary"] == "Accept, Accept-Encoding, Origin"
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert zipped.headers["vary"] == "Accept, Accept-Encoding, Origin"
+        assert int(zipped.headers["content-length"]) < len(plain.content)
+        assert zipped.content == plain.content  # httpx gunzipped it
+        assert "content-encoding" not in small.headers
+        assert small.headers["vary"] == "Accept, Origin"
+        assert "access-control-allow-origin" not in small.headers
+        assert cross.headers["access-control-allow-origin"] == "*"
+        assert "X-SPARQL-MaxRows" in cross.headers["access-control-expose-headers"]
+        assert cross.content == small.content
+
+
 def test_errors_are_not_cached(http):
     for _ in range(2):
         response = http.get("sparql", params={"query": "SELECT * WHERE { ?s ?p }"})

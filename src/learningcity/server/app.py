@@ -58,6 +58,8 @@ from learningcity.server import sparql
 from learningcity.server.access import AccessLogMiddleware
 from learningcity.server.caching import (
     CACHE_CONTROL,
+    GZIP_LEVEL,
+    GZIP_MINIMUM_SIZE,
     GzipETagMiddleware,
     data_hash,
     dataset_hash,
@@ -75,6 +77,8 @@ from learningcity.server.workers import QueryPool
 SUGGESTION_WINDOW = 100
 MAX_SUGGESTED_IRI = 300
 RDF_MEDIA_TYPES = tuple(m for m in MEDIA_TYPES if m != HTML.media_type)
+#: Response headers a cross-origin script may read (CORS): every origin may read every answer.
+EXPOSED_HEADERS = ("Content-Location", "ETag", "Last-Modified", "Link", "Vary", "X-SPARQL-MaxRows")
 #: The dataset description (VoID), in RDF only.
 VOID_PATH = ".well-known/void"
 #: Renders one representation of one document: (representation, language) -> body.
@@ -525,25 +529,20 @@ def create_app(
     ]
     middleware = [
         Middleware(AccessLogMiddleware),
+        # /sparql's queries, answered before the rest (sparql.SparqlEndpoint), with the CORS
+        # and gzip decisions below applied as the middleware after it would
+        Middleware(sparql.SparqlEndpoint, site=site, exposed_headers=EXPOSED_HEADERS),
         Middleware(ResponseCacheMiddleware),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],
             allow_methods=["GET", "HEAD", "POST"],
             allow_headers=["*"],
-            expose_headers=[
-                "Content-Location",
-                "ETag",
-                "Last-Modified",
-                "Link",
-                "Vary",
-                "X-SPARQL-MaxRows",
-            ],
+            expose_headers=EXPOSED_HEADERS,
             max_age=86400,
         ),
         Middleware(GzipETagMiddleware),
-        Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6),
-        Middleware(sparql.SparqlEndpoint, site=site),
+        Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.site = site

@@ -8,6 +8,7 @@ language). A gzip-encoded body is a different representation, so its tag gets `-
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -21,6 +22,21 @@ from learningcity.serialize import sort_lines, sorted_lines
 
 GZIP_SUFFIX = "-gzip"
 CACHE_CONTROL = "public, max-age=300"
+#: Bodies from this size on are gzip-encoded for a client that takes it (and vary on
+#: Accept-Encoding), at this level: the GZipMiddleware settings, and the SPARQL workers'.
+GZIP_MINIMUM_SIZE = 1024
+GZIP_LEVEL = 6
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether a client's Accept-Encoding takes gzip, by Starlette's GZipMiddleware's rule (the
+    word appears), so that every response of the server decides it alike."""
+    return "gzip" in (accept_encoding or "")
+
+
+def gzipped(body: bytes) -> bytes:
+    """`body` gzip-encoded, the same bytes for the same body (no time stamp in the header)."""
+    return gzip.compress(body, GZIP_LEVEL, mtime=0)
 
 
 def data_hash(store: ox.Store, dataset: ox.Dataset) -> str:

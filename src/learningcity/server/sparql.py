@@ -41,6 +41,7 @@ from learningcity.formats import (
 from learningcity.query import check_query, evaluate
 from learningcity.rendering.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES, served_syntax
 from learningcity.serialize import serialize
+from learningcity.server.caching import GZIP_MINIMUM_SIZE, accepts_gzip, gzipped
 from learningcity.server.conneg import choose_media_type
 from learningcity.server.results import (
     Term,
@@ -223,7 +224,8 @@ def respond(
 
     At most `max_rows` rows or triples; a refused or malformed query, or a format the form has
     not, is answered with its status and one line. An HTML results page is written here too:
-    a table of 10,000 rows took the serving process over a second per request.
+    a table of 10,000 rows took the serving process over a second per request; and a large
+    answer is gzip-encoded here for a client that takes it, for the same reason.
     """
     try:
         inspected = _inspect(job.query, base_iri)
@@ -247,6 +249,8 @@ def respond(
         return Answer(406, PLAIN_TEXT, f"406 Not Acceptable: {error}".encode())
     except (RuntimeError, ValueError, OSError) as error:  # while rows came or were written
         return Answer(400, PLAIN_TEXT, f"the query failed: {error}".encode())
+    if job.gzip and len(body) >= GZIP_MINIMUM_SIZE:
+        return Answer(200, media, gzipped(body), truncated, gzipped=True)
     return Answer(200, media, body, truncated)
 
 
@@ -452,26 +456,51 @@ class Limits(Protocol):
     max_rows: int
 
 
-Headers = list[tuple[bytes, bytes]]
+Headers = Sequence[tuple[bytes, bytes]]
 _TEXT_CHARSET = b"; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """What the endpoint answers, before the headers every response of the server gets."""
+
+    status: int
+    media_type: str
+    body: bytes
+    headers: Headers = ()
+    vary_accept: bool = False  # the answer was negotiated (`Accept`)
+    gzipped: bool = False  # `body` is already gzip-encoded (by the worker)
 
 
 class SparqlEndpoint:
     """The SPARQL protocol at `/sparql`, as plain ASGI: the queries, straight to the workers.
 
     Profiling the serving process under load showed more of its time in Starlette's routing,
-    request and response objects than in the query's own path (reading the request, the round
-    trip to a worker, the answer's bytes); this answers `/sparql` GET, HEAD and POST without
-    them. It sits inside the middleware every response passes (access log, response cache,
-    CORS, gzip), so those stay decided in one place. What is not a query operation goes on to
-    the application: a GET without a query (the query page or the service description),
-    other methods (405).
+    request and response objects and in four layers of middleware than in the query's own path
+    (reading the request, the round trip to a worker, the answer's bytes). This answers the
+    query operations (`/sparql` GET, HEAD and POST with a query) just inside the access log,
+    and gives its responses what those layers would: CORS headers for every origin, `Vary`,
+    gzip from `GZIP_MINIMUM_SIZE` on for a client that takes it (compressed in the worker, off
+    the event loop; the decisions in `caching`, the exposed headers from the application).
+    Repeats come from the answers cache (`ResultCache`). Everything else goes on to the
+    application: a GET without a query (the query page or the service description), other
+    methods (405), other paths.
     """
 
-    def __init__(self, app: ASGIApp, site: SparqlSite, path: str = "/sparql") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        site: SparqlSite,
+        exposed_headers: Sequence[str],
+        path: str = "/sparql",
+    ) -> None:
         self.app = app
         self.site = site
         self.path = path
+        self.cors = [
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-expose-headers", ", ".join(exposed_headers).encode()),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -483,16 +512,17 @@ class SparqlEndpoint:
             return
         headers = _request_headers(scope["headers"])
         try:
-            status, response_headers, body = await self._answer(scope, receive, headers)
+            reply = await self._answer(scope, receive, headers)
         except _NotAQuery:
             await self.app(scope, receive, send)
             return
-        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        response_headers, body = self._finish(reply, headers)
+        await send(
+            {"type": "http.response.start", "status": reply.status, "headers": response_headers}
+        )
         await send({"type": "http.response.body", "body": body})
 
-    async def _answer(
-        self, scope: Scope, receive: Receive, headers: dict[bytes, str]
-    ) -> tuple[int, Headers, bytes]:
+    async def _answer(self, scope: Scope, receive: Receive, headers: dict[bytes, str]) -> _Reply:
         site = self.site
         limit = site.limits.max_request_bytes
         method = scope["method"]
@@ -509,9 +539,8 @@ class SparqlEndpoint:
         except ProtocolError as error:
             return _error(error)
         accept = headers.get(b"accept", "")
-        language = site.page_language(
-            _lang_parameter(query_string), headers.get(b"accept-language")
-        )
+        lang = _lang_parameter(query_string)
+        language = site.page_language(lang, headers.get(b"accept-language"))
         job = Job(
             protocol.query,
             accept,
@@ -519,6 +548,7 @@ class SparqlEndpoint:
             language,
             protocol.default_graphs,
             protocol.named_graphs,
+            accepts_gzip(headers.get(b"accept-encoding")),
         )
         try:
             assert site.pool is not None, "the application has not started"
@@ -526,13 +556,30 @@ class SparqlEndpoint:
         except ProtocolError as error:
             if error.status in (400, 503) and _wants_page(protocol.format, accept or None):
                 page = site.error_page(language, protocol.query, str(error))
-                return error.status, [_length(page), _content_type("text/html")], page
+                return _Reply(error.status, "text/html", page)
             return _error(error)
-        response_headers = [(b"vary", b"Accept")]
+        extra = ()
         if found.truncated:
-            response_headers.append((b"x-sparql-maxrows", str(site.limits.max_rows).encode()))
-        response_headers += [_length(found.body), _content_type(found.media_type)]
-        return 200, response_headers, found.body
+            extra = ((b"x-sparql-maxrows", str(site.limits.max_rows).encode()),)
+        return _Reply(200, found.media_type, found.body, extra, True, found.gzipped)
+
+    def _finish(self, reply: _Reply, request: dict[bytes, str]) -> tuple[Headers, bytes]:
+        """The headers and body as the middleware after this would have made them: `Vary`
+        (Accept-Encoding from `GZIP_MINIMUM_SIZE` on, Origin always), gzip when taken, and
+        the CORS headers when the request came with an `Origin`."""
+        body = reply.body
+        large = reply.gzipped or len(body) >= GZIP_MINIMUM_SIZE
+        gzip = reply.gzipped
+        if large and not gzip and accepts_gzip(request.get(b"accept-encoding")):
+            body, gzip = gzipped(body), True
+        vary = ("Accept, " if reply.vary_accept else "") + ("Accept-Encoding, " if large else "")
+        headers = [(b"vary", vary.encode() + b"Origin"), *reply.headers]
+        headers += [_length(body), _content_type(reply.media_type)]
+        if gzip:
+            headers.append((b"content-encoding", b"gzip"))
+        if b"origin" in request:
+            headers += self.cors
+        return headers, body
 
 
 class _NotAQuery(Exception):
@@ -594,8 +641,7 @@ def _length(body: bytes) -> tuple[bytes, bytes]:
     return b"content-length", str(len(body)).encode()
 
 
-def _error(error: ProtocolError) -> tuple[int, Headers, bytes]:
+def _error(error: ProtocolError) -> _Reply:
     """The plain-text answer of a refused or failed request; a 503 says when to try again."""
-    body = str(error).encode()
-    headers = [(b"retry-after", b"5")] if error.status == 503 else []
-    return error.status, [*headers, _length(body), _content_type(PLAIN_TEXT)], body
+    headers = ((b"retry-after", b"5"),) if error.status == 503 else ()
+    return _Reply(error.status, PLAIN_TEXT, str(error).encode(), headers)

@@ -9,7 +9,7 @@ when a worker overruns its deadline it is killed, when it dies (a stack overflow
 its memory cap) the request gets a 503 saying why, and either way a fresh fork replaces it while
 the event loop keeps serving.
 
-Framing: each worker talks over its own socket pair. A request is six length-prefixed UTF-8
+Framing: each worker talks over its own socket pair. A request is seven length-prefixed UTF-8
 fields (`Job.fields`); an answer is a fixed header (status, flags, media type length, body
 length), the media type, then the body as written. The serving process reads it with asyncio streams
 (`readexactly`), so an answer of any size arrives whole on any event loop (uvloop leaves a
@@ -35,12 +35,13 @@ from pathlib import Path
 from learningcity.host import die_with_parent
 
 #: Request head: byte lengths of the query, the Accept header, the format override, the page
-#: language, and the protocol's default and named graphs.
-REQUEST_HEAD = struct.Struct("!IIIIII")
-#: Answer head: HTTP status, flags (TRUNCATED, RETIRE), media type length, body length.
+#: language, the protocol's default and named graphs, and whether the client takes gzip.
+REQUEST_HEAD = struct.Struct("!IIIIIII")
+#: Answer head: HTTP status, flags (TRUNCATED, RETIRE, GZIPPED), media type length, body length.
 ANSWER_HEAD = struct.Struct("!HBHQ")
 TRUNCATED = 1
 RETIRE = 2  # the worker exits after this answer (it ran out of memory): replace it
+GZIPPED = 4  # the body is gzip-encoded
 MIB = 1024 * 1024
 #: Seconds to wait for a worker whose socket closed to be reaped, before killing it.
 EXIT_GRACE_S = 1.0
@@ -53,7 +54,8 @@ STREAM_LIMIT = 8 * MIB
 class Job:
     """One request's text, as the client sent it: the query, its Accept header (or ""), its
     `format=` override (or ""), the language of an HTML results page, and the graph IRIs of
-    `default-graph-uri` and `named-graph-uri` (checked IRIs: none holds a newline)."""
+    `default-graph-uri` and `named-graph-uri` (checked IRIs: none holds a newline), and whether
+    the client takes gzip (the worker compresses, off the serving process's event loop)."""
 
     query: str
     accept: str = ""
@@ -61,16 +63,17 @@ class Job:
     language: str = ""
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    gzip: bool = False
 
     def fields(self) -> tuple[str, ...]:
         """The request as the text fields it is framed in, graph IRIs one per line."""
         graphs = ("\n".join(self.default_graphs), "\n".join(self.named_graphs))
-        return (self.query, self.accept, self.format, self.language, *graphs)
+        return (self.query, self.accept, self.format, self.language, *graphs, "1" * self.gzip)
 
     @classmethod
     def from_fields(cls, fields: list[str]) -> Job:
-        *text, default_graphs, named_graphs = fields
-        return cls(*text, _lines(default_graphs), _lines(named_graphs))
+        *text, default_graphs, named_graphs, gzip = fields
+        return cls(*text, _lines(default_graphs), _lines(named_graphs), gzip == "1")
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -79,13 +82,15 @@ def _lines(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Answer:
-    """A status, the media type of `body` (the bytes to send), and whether rows were cut."""
+    """A status, the media type of `body` (the bytes to send), whether rows were cut, whether
+    the worker must be replaced, and whether `body` is gzip-encoded."""
 
     status: int
     media_type: str
     body: bytes
     truncated: bool = False
     retire: bool = False
+    gzipped: bool = False
 
 
 Handler = Callable[[Job], Answer]
@@ -210,7 +215,11 @@ def _receive(channel: socket.socket, size: int) -> bytes | None:
 
 def _head(answer: Answer) -> bytes:
     media = answer.media_type.encode()
-    flags = (TRUNCATED if answer.truncated else 0) | (RETIRE if answer.retire else 0)
+    flags = (
+        (TRUNCATED if answer.truncated else 0)
+        | (RETIRE if answer.retire else 0)
+        | (GZIPPED if answer.gzipped else 0)
+    )
     return ANSWER_HEAD.pack(answer.status, flags, len(media), len(answer.body)) + media
 
 
@@ -257,7 +266,14 @@ class _Worker:
         )
         media = (await reader.readexactly(media_length)).decode()
         body = await reader.readexactly(body_length)
-        return Answer(status, media, body, bool(flags & TRUNCATED), bool(flags & RETIRE))
+        return Answer(
+            status,
+            media,
+            body,
+            bool(flags & TRUNCATED),
+            bool(flags & RETIRE),
+            bool(flags & GZIPPED),
+        )
 
     def reap(self) -> bool:
         """Collect the exit status if the process has ended; True once it has."""
