@@ -242,47 +242,51 @@ class TurtleWriter:
 
     def _predicates(self, subject: Term, indent: int) -> str:
         """The predicate lines of `subject`, at `indent`, joined by ` ;`."""
-        by_predicate = self._grouped(subject)
         return " ;\n".join(
-            self._predicate_line(p, by_predicate[p], indent)
-            for p in sorted(by_predicate, key=lambda p: (p != "a", p))
+            self._predicate_line(predicate, values, indent)
+            for predicate, values in self._grouped(subject)
         )
 
-    def _grouped(self, subject: Term) -> dict[str, list[Term]]:
-        by_predicate: dict[str, list[Term]] = {}
+    def _grouped(self, subject: Term) -> list[tuple[str, list[tuple[str, Term]]]]:
+        """`subject`'s predicates (`a` first, then sorted) with their values, each value as
+        it is written on one line (its sort key too) beside the term."""
+        by_predicate: dict[str, list[tuple[str, Term]]] = {}
         for triple in self._statements.get(subject, ()):
             key = "a" if triple.predicate == RDF_TYPE else self.term(triple.predicate)
-            by_predicate.setdefault(key, []).append(triple.object)
-        for objects in by_predicate.values():
-            objects.sort(key=self._one_line)
-        return by_predicate
+            value = triple.object
+            by_predicate.setdefault(key, []).append((self._one_line(value), value))
+        return [
+            (predicate, sorted(by_predicate[predicate], key=lambda v: v[0]))
+            for predicate in sorted(by_predicate, key=lambda p: (p != "a", p))
+        ]
 
-    def _predicate_line(self, predicate: str, objects: list[Term], indent: int) -> str:
+    def _predicate_line(self, predicate: str, values: list[tuple[str, Term]], indent: int) -> str:
         """One line if it fits (or the one value does not, as a long literal), else each value
         on a line of its own; a nested `[ … ]` or `( … )` too long for its line opens there."""
         pad = " " * indent
-        flat = [self._one_line(o) for o in objects]
-        one_line = f"{pad}{predicate} {', '.join(flat)}"
+        one_line = f"{pad}{predicate} {', '.join(flat for flat, _ in values)}"
         if len(one_line) <= _LINE_WIDTH:
             return one_line
-        if len(objects) == 1:
+        if len(values) == 1:
             room = _LINE_WIDTH - indent - len(predicate) - 1
-            return f"{pad}{predicate} {self._fitted(objects[0], indent, room)}"
+            return f"{pad}{predicate} {self._fitted(*values[0], indent, room)}"
         inner = indent + 4
-        values = [self._fitted(o, inner, _LINE_WIDTH - inner - 1) for o in objects]
-        return f"{pad}{predicate}\n" + ",\n".join(" " * inner + v for v in values)
+        lines = [" " * inner + self._fitted(*v, inner, _LINE_WIDTH - inner - 1) for v in values]
+        return f"{pad}{predicate}\n" + ",\n".join(lines)
 
-    def _fitted(self, term: Term, indent: int, room: int) -> str:
-        """`term` on one line if it fits in `room`, else opened over lines at `indent`."""
-        flat = self._one_line(term)
-        if len(flat) <= room or term not in self._inline:
+    def _fitted(self, flat: str, term: Term, indent: int, room: int) -> str:
+        """`term` (`flat` on one line) as it is if it fits in `room`, else opened over lines
+        at `indent`."""
+        if len(flat) <= room or not isinstance(term, ox.BlankNode) or term not in self._inline:
             return flat
-        assert isinstance(term, ox.BlankNode)
         items = self._list_items(term)
-        if items is None:
-            return "[\n" + self._predicates(term, indent + 4) + "\n" + " " * indent + "]"
         inner = indent + 4
-        lines = [" " * inner + self._fitted(i, inner, _LINE_WIDTH - inner) for i in items]
+        if items is None:
+            return "[\n" + self._predicates(term, inner) + "\n" + " " * indent + "]"
+        lines = [
+            " " * inner + self._fitted(self._one_line(i), i, inner, _LINE_WIDTH - inner)
+            for i in items
+        ]
         return "(\n" + "\n".join(lines) + "\n" + " " * indent + ")"
 
     def _one_line(self, term: Term) -> str:
@@ -297,10 +301,9 @@ class TurtleWriter:
             elif term not in self._statements:
                 self._flat[term] = "[]"
             else:
-                by_predicate = self._grouped(term)
                 pairs = [
-                    f"{p} {', '.join(map(self._one_line, by_predicate[p]))}"
-                    for p in sorted(by_predicate, key=lambda p: (p != "a", p))
+                    f"{p} {', '.join(flat for flat, _ in values)}"
+                    for p, values in self._grouped(term)
                 ]
                 self._flat[term] = "[ " + " ; ".join(pairs) + " ]"
         return self._flat[term]
