@@ -36,7 +36,6 @@ LAYOUT: dict[str, tuple[int, int]] = {
     "schema:CreativeWork": (990, 200),
     "prov:Entity": (960, 400),
     "lc:GoodPractice": (560, 430),
-    "schema:Thing": (960, 500),
     "lc:LearningProgramme": (560, 580),
     "schema:EducationalOccupationalProgram": (940, 600),
     "skos:Concept": (170, 330),

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from learningcity.errors import InputError
 from learningcity.load import load_paths
 from learningcity.namespaces import ONTOLOGY_IRI, POLICY_AREAS
-from learningcity.resources import ontology_path
+from learningcity.resources import vocabulary_paths
 
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
 SCHEME_GRAPH = ox.NamedNode(POLICY_AREAS)
@@ -38,10 +38,10 @@ VOCABULARY_GRAPHS: tuple[ox.NamedNode, ...] = (ONTOLOGY_GRAPH, SCHEME_GRAPH)
 
 @cache
 def vocabulary() -> tuple[ox.Quad, ...]:
-    """The bundled ontology file's statements, each in its graph: those about the policy-area
-    scheme and its concepts (subjects under `lcpa:`, and the blank nodes they lead to) in
-    `SCHEME_GRAPH`, every other one in `ONTOLOGY_GRAPH`."""
-    ontology = load_paths(ontology_path())
+    """The bundled vocabulary's statements (the ontology and its alignments), each in its
+    graph: those about the policy-area scheme and its concepts (subjects under `lcpa:`, and the
+    blank nodes they lead to) in `SCHEME_GRAPH`, every other one in `ONTOLOGY_GRAPH`."""
+    ontology = load_paths(*vocabulary_paths())
     in_scheme = _reached(
         ontology,
         [

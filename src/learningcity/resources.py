@@ -21,7 +21,22 @@ def bundled_root() -> Path:
 
 
 def ontology_path() -> Path:
+    """The ontology proper: its terms, their meaning and class hierarchy (what validation mixes
+    into the data)."""
     return bundled_root() / "ontology" / "learningcity.ttl"
+
+
+def alignments_path() -> Path:
+    """How the ontology's properties relate to other vocabularies' (`rdfs:subPropertyOf`,
+    `rdfs:seeAlso`): kept apart so that a mapping is reviewed as one, never read as a term's
+    definition; no shape depends on it."""
+    return bundled_root() / "ontology" / "learningcity-alignments.ttl"
+
+
+def vocabulary_paths() -> tuple[Path, ...]:
+    """The files of the vocabulary as it is served and published: the ontology and its
+    alignments, one graph."""
+    return (ontology_path(), alignments_path())
 
 
 def shapes_path() -> Path:

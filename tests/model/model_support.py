@@ -18,12 +18,14 @@ from support import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "yongsan.ttl"
+ENRICHMENTS = ROOT / "data" / "enrichments" / "yongsan.ttl"
 ONTOLOGY = ROOT / "ontology" / "learningcity.ttl"
+ALIGNMENTS = ROOT / "ontology" / "learningcity-alignments.ttl"
 SHAPES = ROOT / "shapes" / "learningcity.shapes.ttl"
 SOURCE = SHARED / "source" / "yongsan-gnlc-profile.txt"
 SCHEMAORG = SHARED / "schemaorg" / "schemaorg-current-https.ttl"
 FIXTURES = ROOT / "tests" / "shapes"
-MODEL_FILES = (DATA, ONTOLOGY, SHAPES)
+MODEL_FILES = (DATA, ONTOLOGY, ALIGNMENTS, SHAPES)
 
 
 def parse(path: Path) -> Graph:

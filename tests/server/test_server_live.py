@@ -354,14 +354,16 @@ def test_timeout_stops_the_query_and_the_server_keeps_serving(live_server):
 
 
 # -- the vocabulary and Content-Location ------------------------------------------------------
+#: The ontology as served: its terms and their alignments to other vocabularies.
+VOCABULARY_FILES = ("ontology/learningcity.ttl", "ontology/learningcity-alignments.ttl")
 
 
 @pytest.mark.parametrize(
     ("path", "bundled"),
     [
-        ("ontology", "ontology/learningcity.ttl"),
-        ("ontology/0.1.0", "ontology/learningcity.ttl"),
-        ("shapes", "shapes/learningcity.shapes.ttl"),
+        ("ontology", VOCABULARY_FILES),
+        ("ontology/0.1.0", VOCABULARY_FILES),
+        ("shapes", ("shapes/learningcity.shapes.ttl",)),
     ],
 )
 def test_the_vocabulary_and_the_shapes_are_served_at_their_iris_paths(
@@ -376,7 +378,11 @@ def test_the_vocabulary_and_the_shapes_are_served_at_their_iris_paths(
             return ox.NamedNode(here + term.value[len(base) :])
         return term
 
-    bundled_quads = ox.parse(path=str(REPO / bundled), format=ox.RdfFormat.TURTLE)
+    bundled_quads = [
+        quad
+        for file in bundled
+        for quad in ox.parse(path=str(REPO / file), format=ox.RdfFormat.TURTLE)
+    ]
     expected = canonical(ox.Quad(*(moved(t) for t in q)) for q in bundled_quads)
     for media_type, syntax in SERVED_RDF_TYPES.items():
         response = http.get(path, headers={"Accept": media_type})

@@ -65,7 +65,7 @@ def publish(
     base no site can be written for is refused first (`check_pages`): nothing is written.
     """
     scheme = IriScheme.for_base(base)
-    vocabulary = load_paths(ontology or resources.ontology_path())
+    vocabulary = load_paths(*([ontology] if ontology else resources.vocabulary_paths()))
     check_pages(dataset, vocabulary, scheme, DEFAULT_DATA_BASE)
     step = progress or (lambda _stage: None)
     workers = workers or usable_cpus()

@@ -52,7 +52,7 @@ from learningcity.rendering.representations import (
     by_name,
 )
 from learningcity.rendering.void import service_description, void_quads
-from learningcity.resources import ontology_path, shapes_path
+from learningcity.resources import shapes_path, vocabulary_paths
 from learningcity.serialize import serialize
 from learningcity.server import sparql
 from learningcity.server.access import AccessLogMiddleware
@@ -426,9 +426,9 @@ class LinkedDataSite:
 
 
 def load_vocabulary() -> ox.Dataset | None:
-    """The bundled ontology (labels of properties and classes), when the install has one."""
-    path = ontology_path()
-    return load_paths(path) if path.is_file() else None
+    """The bundled vocabulary (labels of properties and classes), when the install has one."""
+    paths = [path for path in vocabulary_paths() if path.is_file()]
+    return load_paths(*paths) if paths else None
 
 
 def load_shapes() -> ox.Dataset | None:
