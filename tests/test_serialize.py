@@ -219,7 +219,7 @@ LABELLED = {
         1,
     ),
     "triple-term": (":a :p <<( _:t :q 1 )>> . _:t :v 2 .", 1),
-    "unreferenced": ("_:u :v 1 . :a :p [ :v 2 ] .", 1),
+    "unreferenced": ("_:u :v 1 . :a :p [ :v 2 ] .", 0),
 }
 #: Graphs that look like lists but are not well formed: written with rdf:first, never `( … )`.
 NOT_LISTS = {
@@ -239,6 +239,16 @@ def test_blank_nodes_not_used_once_keep_a_label_and_round_trip(name: str) -> Non
     assert len(blocks) == labelled, text
     assert _isomorphic(_turtle(text), quads)
     assert to_turtle(_turtle(text)) == text
+
+
+def test_a_blank_node_nothing_refers_to_is_written_without_a_label() -> None:
+    quads = _turtle(HEAD + "_:r a :Report ; :result [ :v 1 ], [ :v 2 ] . _:s :v 3 .")
+    text = to_turtle(quads, {"": "http://e/"})
+    assert "_:" not in text
+    assert "[]\n    a :Report ;\n    :result [ :v 1 ], [ :v 2 ] .\n" in text
+    assert "[]\n    :v 3 .\n" in text
+    assert _isomorphic(_turtle(text), quads)
+    assert to_turtle(_turtle(text), {"": "http://e/"}) == text
 
 
 @pytest.mark.parametrize("name", sorted(NOT_LISTS))

@@ -216,6 +216,7 @@ class TurtleWriter:
         self._used: set[str] = set()
         self._statements: dict[Term, list[ox.Triple]] = {}
         self._inline: set[ox.BlankNode] = set()
+        self._unreferenced: set[ox.BlankNode] = set()
         self._flat: dict[ox.BlankNode, str] = {}
 
     @property
@@ -224,7 +225,7 @@ class TurtleWriter:
 
     def write(self, triples: list[ox.Triple]) -> str:
         self._statements = {s: list(g) for s, g in groupby(triples, key=lambda t: t.subject)}
-        self._inline = _inlined(triples, self._statements)
+        self._inline, self._unreferenced = _inlined(triples, self._statements)
         self._flat = {}
         subjects = sorted(
             (s for s in self._statements if s not in self._inline), key=_subject_order
@@ -238,7 +239,10 @@ class TurtleWriter:
         return header + ("\n" if header and blocks else "") + "\n".join(blocks)
 
     def _block(self, subject: ox.NamedNode | ox.BlankNode) -> str:
-        return self.term(subject) + "\n" + self._predicates(subject, 4) + " .\n"
+        """A subject and its predicates; a blank node nothing refers to needs no label (`[]`,
+        as the SHACL specification writes a validation report)."""
+        written = "[]" if subject in self._unreferenced else self.term(subject)
+        return written + "\n" + self._predicates(subject, 4) + " .\n"
 
     def _predicates(self, subject: Term, indent: int) -> str:
         """The predicate lines of `subject`, at `indent`, joined by ` ;`."""
@@ -362,8 +366,9 @@ def _subject_order(subject: ox.NamedNode | ox.BlankNode) -> tuple[bool, str]:
 
 def _inlined(
     triples: list[ox.Triple], statements: dict[Term, list[ox.Triple]]
-) -> set[ox.BlankNode]:
-    """The blank nodes written inside the one statement whose object they are.
+) -> tuple[set[ox.BlankNode], set[ox.BlankNode]]:
+    """The blank nodes written inside the one statement whose object they are, and the blank
+    subjects nothing refers to (no object, in no triple term).
 
     Not those inside a triple term (Turtle has no `[ … ]` there), nor the object of more than
     one statement. Of a cycle of such nodes (`_:a p _:b . _:b p _:a`) the one with the lowest
@@ -399,7 +404,12 @@ def _inlined(
                 inline.discard(member)
                 level = 0
             depth[member] = level
-    return inline
+    unreferenced = {
+        node
+        for node in statements
+        if isinstance(node, ox.BlankNode) and node not in uses and node not in pinned
+    }
+    return inline, unreferenced
 
 
 def _break_cycles(inline: set[ox.BlankNode], parent: dict[ox.BlankNode, Term]) -> None:
