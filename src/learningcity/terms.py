@@ -23,6 +23,7 @@ RDF_NIL: Final = ox.NamedNode(_RDF + "nil")
 XSD_BOOLEAN: Final = ox.NamedNode(_XSD + "boolean")
 XSD_DATE: Final = ox.NamedNode(_XSD + "date")
 XSD_INTEGER: Final = ox.NamedNode(_XSD + "integer")
+XSD_STRING: Final = ox.NamedNode(_XSD + "string")
 
 DCAT_DATASET: Final = ox.NamedNode(STANDARD_PREFIXES["dcat"] + "Dataset")
 

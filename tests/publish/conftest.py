@@ -1,6 +1,7 @@
 """Sites published once per test session: the Yongsan data with the bundled shapes and ontology
 at the default base (`site`), and the same data published for and served by Debian's nginx on
-127.0.0.1 with the site's GENERATED configuration (`nginx`).
+127.0.0.1 with the site's GENERATED configuration (`nginx`), and by `learningcity preview`
+(`preview`), which must answer as nginx does.
 
 The nginx fixture owns nginx's prefix, pid, logs and temp folders, and always stops it. CI
 installs nginx (`apt-get install nginx`); without it the tests fail with that instruction.
@@ -14,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,7 +25,7 @@ import pytest
 
 from learningcity.load import load_paths
 from learningcity.publish import publish
-from processes import free_port
+from processes import free_port, stop, wait_for_port
 from support import REPO
 
 DATA = REPO / "data" / "yongsan.ttl"
@@ -131,6 +133,57 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
     site = prefix / "site"
     publish(load_paths(REPO / "data" / "yongsan.ttl"), site, base=f"http://127.0.0.1:{port}/id/")
     with running_nginx(prefix, site, port) as client:
+        yield client
+
+
+#: The network the index pages and the browser tests publish: twenty generated cities (sixteen
+#: countries, five regions, 2015-2025) and Yongsan-gu, at the default base.
+NETWORK_SIZE, NETWORK_SEED = 20, 1
+
+
+@pytest.fixture(scope="session")
+def network_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("network") / "network.ttl"
+    generator = REPO / "scripts" / "generate_network.py"
+    command = [sys.executable, str(generator), str(NETWORK_SIZE), "--seed", str(NETWORK_SEED)]
+    subprocess.run([*command, "-o", str(out)], check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def network_site(tmp_path_factory: pytest.TempPathFactory, network_data: Path) -> Path:
+    out = tmp_path_factory.mktemp("network-site") / "site"
+    result = publish(load_paths(network_data, DATA), out)
+    assert result.written, "the generated network and Yongsan-gu must pass the bundled shapes"
+    return out
+
+
+@contextlib.contextmanager
+def previewing(site: Path) -> Iterator[httpx.Client]:
+    """The installed `learningcity preview SITE` on a free port; always stopped."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("learningcity")), "preview", str(site)]
+    process = subprocess.Popen([*command, "--port", str(port)], stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
+            yield client
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def preview_folder() -> Callable[[Path], contextlib.AbstractContextManager[httpx.Client]]:
+    """`previewing`, for a test module that previews a site of its own."""
+    return previewing
+
+
+@pytest.fixture(scope="session")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """The same site as `nginx`'s, served by the installed `learningcity preview`."""
+    site = tmp_path_factory.mktemp("preview") / "site"
+    publish(load_paths(DATA), site, base="http://127.0.0.1/id/")
+    with previewing(site) as client:
         yield client
 
 

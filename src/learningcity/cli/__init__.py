@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "fmt": ("learningcity.cli.fmt", "fmt", "Rewrite Turtle files in canonical form."),
     "serve": ("learningcity.cli.serve", "serve", "Serve the data as linked data and SPARQL."),
     "publish": ("learningcity.cli.publish", "publish", "Write a static linked-data site."),
+    "preview": ("learningcity.cli.preview", "preview", "Serve a published site as its hosts do."),
     "import": ("learningcity.cli.profiles", "import_profiles", "Turn profile pages into RDF."),
     "new": ("learningcity.cli.profiles", "new", "Write a blank profile for a new city."),
     "load": ("learningcity.cli.store", "load", "Build an on-disk store that opens at once."),

@@ -34,6 +34,7 @@ from learningcity.publish.vocabulary_documents import (
     VocabularyDocuments,
     page_targets,
 )
+from learningcity.rendering import network
 from learningcity.rendering.describe import check_documents
 from learningcity.rendering.iris import IriScheme, shown
 from learningcity.rendering.labels import LANGUAGES, Text
@@ -62,6 +63,10 @@ class SiteRenderer(PageRenderer):
     def language_links(self, path: str) -> Mapping[str, str]:
         """A page's translations are files of their own: `x.html`, `x.ko.html`."""
         return language_links(self.scheme.root, path)
+
+    def href_in(self, path: str, language: str) -> str:
+        """A page in `language` is a file of its own, which every host serves as it is."""
+        return language_links(self.scheme.root, path)[language]
 
 
 def build_site(
@@ -107,6 +112,14 @@ def build_site(
         sparql = _sparql_page(renderer, language).encode()
         yield from made(
             {html_name("index", language): index, html_name("sparql", language): sparql}
+        )
+        yield from made(
+            {
+                html_name(network.FOLDER + name, language): renderer.network_page(
+                    name, language
+                ).encode()
+                for name in network.INDEXES
+            }
         )
     yield from made({"sitemap.xml": documents.sitemap(documents.page_urls(names, scheme.root))})
     yield from made({"robots.txt": documents.robots(scheme.root)})

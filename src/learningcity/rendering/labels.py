@@ -1,16 +1,20 @@
 """Human-readable names in English or Korean, with a visible fallback when one is missing.
 
 A label is looked for in the data, then in the ontology (`skos:prefLabel`, `rdfs:label`,
-`schema:name`, ...); when none is in the page's language, one in another language is shown and
-marked, so a reader sees that a translation is missing instead of silently reading the other
-language. A term with no label at all is shown by its prefixed name.
+`schema:name`, ...); an identifier (`schema:PropertyValue`) is named by its kind and value; a
+standard term (`schema:name`, `dcat:Dataset`, `xsd:date`, an SDG) by the bundled label table
+`labels.ttl`, which is for pages only and never part of the data. When no label is in the page's
+language, one in another language is shown and marked, so a reader sees that a translation is
+missing instead of silently reading the other language. A term with no label at all is shown by
+its compact IRI, marked as such (`Text.term`), never passed off as a name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -30,15 +34,21 @@ LABEL_PREDICATES: tuple[ox.NamedNode, ...] = tuple(
         VOCAB + "name",
     )
 )
+_PROPERTY_ID = ox.NamedNode(_S["schema"] + "propertyID")
+_VALUE = ox.NamedNode(_S["schema"] + "value")
+#: English and Korean labels of the standard terms the data, the ontology and the shapes use.
+LABEL_TABLE = Path(__file__).with_name("labels.ttl")
 
 
 @dataclass(frozen=True)
 class Text:
-    """A string to show, its language tag, and whether it stands in for a missing translation."""
+    """A string to show, its language tag, and whether it stands in for a missing translation;
+    `term` when no label is known and `value` is the term's compact IRI (shown as code)."""
 
     value: str
     language: str | None = None
     fallback: bool = False
+    term: bool = False
 
 
 def choose(literals: Iterable[ox.Literal], language: str) -> list[tuple[ox.Literal, bool]]:
@@ -59,8 +69,15 @@ def _same(tag: str, language: str) -> bool:
     return tag.lower().split("-")[0] == language
 
 
+@cache
+def label_table() -> ox.Dataset:
+    """The bundled label table, read once per process."""
+    return ox.Dataset(ox.parse(path=str(LABEL_TABLE), format=ox.RdfFormat.TURTLE))
+
+
 class Labeller:
-    """Labels for terms, from the data and the ontology; cached because pages repeat them."""
+    """Labels for terms, from the data and the ontology, else the bundled table; cached because
+    pages repeat them."""
 
     def __init__(self, graphs: Iterable[ox.Dataset], namespaces: dict[str, str]) -> None:
         self._graphs = tuple(graphs)
@@ -68,19 +85,50 @@ class Labeller:
         self.label = lru_cache(maxsize=65536)(self._label)
 
     def _label(self, term: ox.NamedNode | ox.BlankNode, language: str) -> Text:
-        for predicate in LABEL_PREDICATES:
-            literals = [
-                q.object
-                for graph in self._graphs
-                for q in graph.quads_for_subject(term)
-                if q.predicate == predicate and isinstance(q.object, ox.Literal)
-            ]
-            if literals:
-                return pick(literals, language)[0]
-        return Text(self.short(term))
+        """The data's and the ontology's own label first: they may name a standard term for
+        their readers; the table only fills in."""
+        found = _labelled(self._graphs, term, language) or self._identifier(term)
+        found = found or _labelled((label_table(),), term, language)
+        return found or Text(self.short(term), term=True)
+
+    def _identifier(self, term: ox.NamedNode | ox.BlankNode) -> Text | None:
+        """`GeoNames ID: 1832311` for an identifier (`schema:PropertyValue`), which has no name
+        of its own: its IRI (`identifier:kr-yongsan-gu.geonames`) is no reading matter."""
+        kinds = self._values(term, _PROPERTY_ID)
+        values = self._values(term, _VALUE)
+        if len(kinds) != 1 or len(values) != 1:
+            return None
+        return Text(f"{kinds[0].value}: {values[0].value}", kinds[0].language)
+
+    def _values(
+        self, term: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode
+    ) -> list[ox.Literal]:
+        return [
+            q.object
+            for graph in self._graphs
+            for q in graph.quads_for_subject(term)
+            if q.predicate == predicate and isinstance(q.object, ox.Literal)
+        ]
 
     def short(self, term: ox.NamedNode | ox.BlankNode) -> str:
         """`schema:name` for a term in a known namespace (`compaction.DISPLAY`), else the IRI."""
         if isinstance(term, ox.BlankNode):
             return f"_:{term.value}"
         return self._names.compact(term.value) or term.value
+
+
+def _labelled(
+    graphs: Iterable[ox.Dataset], term: ox.NamedNode | ox.BlankNode, language: str
+) -> Text | None:
+    """The first label predicate's value in `language` (or another, flagged) in `graphs`."""
+    graphs = tuple(graphs)
+    for predicate in LABEL_PREDICATES:
+        literals = [
+            q.object
+            for graph in graphs
+            for q in graph.quads_for_subject(term)
+            if q.predicate == predicate and isinstance(q.object, ox.Literal)
+        ]
+        if literals:
+            return pick(literals, language)[0]
+    return None

@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -19,18 +20,22 @@ import pyoxigraph as ox
 from learningcity.formats import syntax_named
 from learningcity.namespaces import prefixes
 from learningcity.query import list_named_queries
+from learningcity.rendering import network
+from learningcity.rendering.charts import Bar, bar_chart
 from learningcity.rendering.describe import dataset_node, description, incoming
 from learningcity.rendering.iris import IriScheme, representation_url
 from learningcity.rendering.labels import LANGUAGES, Labeller, Text, choose, pick
 from learningcity.rendering.representations import REPRESENTATIONS
 from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
-from learningcity.terms import RDF_TYPE
+from learningcity.terms import RDF_TYPE, XSD_STRING
 
 #: The pages' style sheet and scripts, served at `/static/` and copied into a static site.
 STATIC_DIR = Path(__file__).parent / "static"
 #: Index entries shown per class; the rest are one SPARQL query away (linked from the page).
 INDEX_LIMIT = 50
+#: The index pages drawn as a chart, in the order the home page shows them.
+CHARTS = ("years", "regions", "sdgs")
 _S = "http://purl.org/dc/terms/"
 _LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 
@@ -58,6 +63,23 @@ UI: dict[str, dict[str, str]] = {
         "did_you_mean": "Did you mean",
         "home": "Home",
         "missing": "translation missing",
+        "no_label": "no label known: the term's compact IRI",
+        "network": "The network",
+        "summary": "Member cities: {cities}. Countries: {countries}.",
+        "joined": "Years of joining: {first} to {last}.",
+        "index-countries": "Members by country",
+        "index-regions": "Members by region",
+        "index-years": "Members by year of joining",
+        "index-policy-areas": "Members by policy area",
+        "index-sdgs": "Members by Sustainable Development Goal",
+        "chart-years": "Member cities per year of joining",
+        "chart-regions": "Member cities per UNESCO region",
+        "chart-sdgs": "Member cities per SDG, through their policy areas",
+        "chart-desc": "Bar chart; number of member cities for each bar:",
+        "note-regions": "UNESCO's regions, from each city's country.",
+        "note-sdgs": "A city counts for a goal through the policy areas of its statements; the "
+        "links from policy areas to the goals are the learningcity project's proposal, not the "
+        "network's.",
         "endpoint": "SPARQL endpoint",
         "truncated": "Only the first {n} rows are shown.",
     },
@@ -84,6 +106,22 @@ UI: dict[str, dict[str, str]] = {
         "did_you_mean": "혹시 이것을 찾으셨나요",
         "home": "처음",
         "missing": "번역 없음",
+        "no_label": "알려진 이름 없음: 용어의 축약 IRI",
+        "network": "네트워크",
+        "summary": "회원 도시 {cities}곳, 국가 {countries}개.",
+        "joined": "가입 연도: {first}년부터 {last}년까지.",
+        "index-countries": "국가별 회원 도시",
+        "index-regions": "지역별 회원 도시",
+        "index-years": "가입 연도별 회원 도시",
+        "index-policy-areas": "정책 분야별 회원 도시",
+        "index-sdgs": "지속가능발전목표(SDG)별 회원 도시",
+        "chart-years": "가입 연도별 회원 도시 수",
+        "chart-regions": "유네스코 지역별 회원 도시 수",
+        "chart-sdgs": "SDG별 회원 도시 수(정책 분야를 통해)",
+        "chart-desc": "막대 그래프. 막대별 회원 도시 수:",
+        "note-regions": "각 도시의 국가에 따른 유네스코 지역입니다.",
+        "note-sdgs": "도시는 진술의 정책 분야를 통해 목표에 포함됩니다. 정책 분야와 목표의 "
+        "연결은 learningcity 프로젝트의 제안이며 네트워크의 것이 아닙니다.",
         "endpoint": "SPARQL 엔드포인트",
         "truncated": "처음 {n}개 행만 표시합니다.",
     },
@@ -111,7 +149,7 @@ class Value:
 
     link: Link | None = None
     text: Text | None = None
-    datatype: str | None = None
+    datatype: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +200,7 @@ class PageRenderer:
         self.namespaces = prefixes(scheme.base)
         graphs = [graph] if vocabulary is None else [graph, vocabulary]
         self.labels = Labeller(graphs, self.namespaces)
+        self.vocabulary = vocabulary
         self.queries = tuple(queries)
 
     # -- building blocks -------------------------------------------------------------------
@@ -180,10 +219,10 @@ class PageRenderer:
             return Link(text, None, f"_:{term.value}")
         return Link(text, self.href(term.value), term.value)
 
-    def literal(self, literal: ox.Literal, fallback: bool = False) -> Value:
-        datatype = None if literal.language else self.labels.short(literal.datatype)
-        if datatype == "xsd:string":
-            datatype = None
+    def literal(self, literal: ox.Literal, language: str, fallback: bool = False) -> Value:
+        """A literal, with its datatype's label in `language` unless it is plain text."""
+        plain = literal.language or literal.datatype == XSD_STRING
+        datatype = None if plain else self.labels.label(literal.datatype, language)
         return Value(text=Text(literal.value, literal.language, fallback), datatype=datatype)
 
     def cell(
@@ -193,7 +232,7 @@ class PageRenderer:
         if term is None:
             return None
         if isinstance(term, ox.Literal):
-            return self.literal(term)
+            return self.literal(term, language)
         return Value(link=self.link(term, language))
 
     def statements(self, quads: list[ox.Quad], language: str) -> list[Statement]:
@@ -207,7 +246,10 @@ class PageRenderer:
                 Value(link=self.link(q.object, language))
                 for q in group
                 if not isinstance(q.object, ox.Literal)
-            ] + [self.literal(lit, fallback) for lit, fallback in choose(literals, language)]
+            ] + [
+                self.literal(lit, language, fallback)
+                for lit, fallback in choose(literals, language)
+            ]
             rows.append(Statement(self.link(predicate, language), values))
         return sorted(rows, key=lambda s: _by_label(s.predicate))
 
@@ -229,27 +271,36 @@ class PageRenderer:
 
     def page(self, template: str, language: str, path: str, **context: object) -> str:
         """A page at `path` under the root, from `template`, linked to its translations."""
-        return self._page(template, language, self.language_links(path), **context)
+        return self._page(template, language, self.language_links(path), path, **context)
 
     def _page(
         self,
         template: str,
         language: str,
         language_links: Mapping[str, str] | None = None,
+        path: str | None = None,
         **context: object,
     ) -> str:
         """`language_links` (code -> href) name each translation of the page; the server's
-        default is `?lang=`, a static site links its per-language files instead."""
+        default is `?lang=`, a static site links its per-language files instead. A page whose
+        `path` under the root is known links the style sheet relatively (`relative_root`)."""
         links = language_links or {code: f"?lang={code}" for code in LANGUAGES}
         languages = [(code, _LANGUAGE_NAMES[code], links[code]) for code in LANGUAGES]
+        static = self.scheme.root if path is None else relative_root(path)
         return _ENVIRONMENT.get_template(template).render(
             lang=language,
             ui=UI[language],
             root=self.scheme.root,
+            static=static + "static/",
             languages=languages,
             notice=self.notice,
             **context,
         )
+
+    def _path_of(self, iri: str) -> str | None:
+        """The path under the root of the page about `iri` (`doc/city/x`, `policy-area/x`)."""
+        document = self.scheme.document_for(iri)
+        return document[len(self.scheme.root) :] if self.scheme.is_local(document) else None
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -275,6 +326,7 @@ class PageRenderer:
             "resource.html",
             language,
             language_links,
+            self._path_of(resource.value),
             title=self.labels.label(resource, language),
             iri=resource.value,
             types=types,
@@ -291,23 +343,119 @@ class PageRenderer:
         template: str = "index.html",
         **extra: object,
     ) -> str:
-        """The dataset's page: its title and description, resources by class, example queries.
-        A static site extends the template (`template`, `extra`) with its downloads."""
-        node = dataset_node(self.graph)
+        """The home page: titled for the network (`network.home_node`), or for the one city's
+        dataset; the network's summary, index pages and charts; resources by class; example
+        queries. A static site extends the template (`template`, `extra`) with its downloads."""
+        node = network.home_node(self.graph, self.members)
+        if node is None and len(self.members) <= 1:
+            node = dataset_node(self.graph)
         title = self.labels.label(node, language) if node else Text(UI[language]["site"])
         description_text = self._literals(node, _S + "description", language) if node else []
         return self._page(
             template,
             language,
             language_links,
+            "",
             title=title,
             description=description_text,
             dataset=self.link(node, language) if node else None,
+            network=self._network_home(language),
             classes=self._classes(language),
             queries=self.queries,
             alternates=[],
             **extra,
         )
+
+    # -- the network -------------------------------------------------------------------------
+
+    @cached_property
+    def members(self) -> list[network.Member]:
+        """The member cities, read once (only the home and the index pages need them)."""
+        return network.members(self.graph, self.vocabulary)
+
+    def href_in(self, path: str, language: str) -> str:
+        """The link to the page at `path` under the root in `language` (the server's `?lang=`;
+        a static site links its per-language file)."""
+        return f"{self.scheme.root}{path}?lang={language}"
+
+    def network_page(self, name: str, language: str) -> str:
+        """The index page `network/<name>`: the network's cities under each country, region,
+        year of joining, policy area or SDG, with a chart where one is drawn."""
+        ui = UI[language]
+        sections = [
+            {
+                "anchor": group.anchor,
+                "heading": self._heading(group, language),
+                "cities": sorted((self.link(c, language) for c in group.cities), key=_by_label),
+            }
+            for group in network.groups(name, self.members)
+        ]
+        if name in ("countries", "policy-areas"):  # by label, "not known" staying last
+            sections.sort(key=lambda s: (s["heading"].iri == "", _by_label(s["heading"])))
+        return self.page(
+            "network.html",
+            language,
+            network.FOLDER + name,
+            title=Text(ui[f"index-{name}"], language),
+            summary=self._summary(language),
+            indexes=self._indexes(language, current=name),
+            chart=self._chart(name, language, here=True) if name in CHARTS else None,
+            note=ui.get(f"note-{name}"),
+            sections=sections,
+            alternates=[],
+        )
+
+    def _network_home(self, language: str) -> dict[str, object] | None:
+        """The home page's part about the network; charts only when there is more than one
+        city to compare."""
+        if not self.members:
+            return None
+        charts = [self._chart(name, language) for name in CHARTS] if len(self.members) > 1 else []
+        return {
+            "summary": self._summary(language),
+            "indexes": self._indexes(language),
+            "charts": charts,
+        }
+
+    def _summary(self, language: str) -> str:
+        ui = UI[language]
+        countries = {m.country for m in self.members if m.country is not None}
+        text = ui["summary"].format(cities=len(self.members), countries=len(countries))
+        years = sorted({m.year for m in self.members if m.year})
+        if len(years) > 1:
+            text += " " + ui["joined"].format(first=years[0], last=years[-1])
+        return text
+
+    def _indexes(self, language: str, current: str | None = None) -> list[dict[str, object]]:
+        return [
+            {
+                "title": UI[language][f"index-{name}"],
+                "href": self.href_in(network.FOLDER + name, language),
+                "current": name == current,
+            }
+            for name in network.INDEXES
+        ]
+
+    def _heading(self, group: network.Group, language: str) -> Link:
+        if group.term is not None:
+            return self.link(group.term, language)
+        return Link(Text(group.name(language) or "", language), None, "")
+
+    def _chart(self, name: str, language: str, here: bool = False) -> dict[str, object]:
+        """The chart of the index `name` (its caption, its SVG); each bar links to its list (on
+        this page when `here`)."""
+        ui = UI[language]
+        page = "" if here else self.href_in(network.FOLDER + name, language)
+        bars = [
+            Bar(
+                self._heading(group, language).text.value,
+                len(group.cities),
+                f"{page}#{group.anchor}",
+            )
+            for group in network.groups(name, self.members)
+        ]
+        title = ui[f"chart-{name}"]
+        return {"title": title, "svg": bar_chart(f"chart-{name}", title, ui["chart-desc"], bars)}
 
     def _literals(self, node: ox.NamedNode, predicate: str, language: str) -> list[Text]:
         wanted = ox.NamedNode(predicate)
@@ -363,6 +511,13 @@ class PageRenderer:
             queries=self.queries,
             alternates=[],
         )
+
+
+def relative_root(path: str) -> str:
+    """The root as seen from the page at `path` under it (`doc/city/x`: `../../`), so that a
+    site published for `https://w3id.org/learningcity/` is styled wherever it is opened (a
+    local preview, a copy on disk); `""` for a page at the root."""
+    return "../" * path.count("/")
 
 
 def _by_label(link: Link) -> tuple[str, str]:

@@ -33,6 +33,7 @@ from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
 from learningcity.publish.vocabulary_documents import VocabularyDocuments
+from learningcity.rendering import network
 from learningcity.rendering.describe import (
     check_documents,
     description,
@@ -132,6 +133,9 @@ class LinkedDataSite:
         self.vocabulary_tag = dataset_hash(ontology, shapes)
         self.render_vocabulary = lru_cache(maxsize=256)(self.vocabulary.render)
         self.index_page = lru_cache(maxsize=len(LANGUAGES))(self.renderer.index)
+        self.network_page = lru_cache(maxsize=len(LANGUAGES) * len(network.INDEXES))(
+            self.renderer.network_page
+        )
         self.jsonld_context = hosted_context(scheme.base)
 
     # -- shared HTTP plumbing --------------------------------------------------------------
@@ -335,6 +339,21 @@ class LinkedDataSite:
             return unchanged
         return HTMLResponse(self.index_page(language), headers=headers)
 
+    async def network(self, request: Request) -> Response:
+        """An index page of the network (`/network/countries`, ...), as `publish` writes it."""
+        name = request.path_params["name"]
+        if name not in network.INDEXES:
+            return self.not_found(request, self.scheme.root + network.FOLDER + name)
+        language = self.language(request)
+        etag = self.etag("network", name, language)
+        headers = {**self.validators(etag), "Content-Language": language}
+        if "lang" not in request.query_params:
+            headers["Vary"] = "Accept-Language"
+        unchanged = self.conditional(request, etag, headers)
+        if unchanged is not None:
+            return unchanged
+        return HTMLResponse(self.network_page(name, language), headers=headers)
+
     async def void(self, request: Request) -> Response:
         """The dataset description (VoID) in RDF: `/.well-known/void`, negotiated, or with an
         extension (`.ttl`, ...), as a static site's files are named."""
@@ -515,6 +534,7 @@ def create_app(
 
     routes = [
         Route("/", site.index, methods=["GET"]),
+        Route("/" + network.FOLDER + "{name}", site.network, methods=["GET"]),
         Route("/id/{path:path}", site.thing, methods=["GET"]),
         Route("/doc/{path:path}", site.document, methods=["GET"]),
         Route("/sparql", site.sparql_service, methods=["GET", "POST"]),

@@ -1,0 +1,40 @@
+"""`learningcity preview` (the installed command): a folder that is not a site is refused in one
+line; a site published for the default base is previewed under /learningcity/, styled. Its
+negotiation is held to nginx's answers in test_nginx.py."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from learningcity.errors import ExitCode
+
+COMMAND = str(Path(sys.executable).with_name("learningcity"))
+
+
+def test_a_folder_that_is_not_a_site_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("<p>hello</p>")
+    done = subprocess.run([COMMAND, "preview", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert done.stderr.count("\n") == 1 and "not a published site" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_site_for_the_default_base_is_previewed_at_its_path_and_styled(
+    network_site: Path, preview_folder
+) -> None:
+    with preview_folder(network_site) as client:
+        assert client.get("/").headers["location"] == "/learningcity/"
+        home = client.get("/learningcity/", headers={"Accept-Language": "ko-KR,ko;q=0.9"})
+        assert home.status_code == 200 and '<html lang="ko">' in home.text
+        assert 'href="static/learningcity.css"' in home.text
+        style = client.get("/learningcity/static/learningcity.css")
+        assert style.headers["content-type"] == "text/css; charset=utf-8"
+        index = client.get("/learningcity/network/regions", headers={"Accept": "text/html"})
+        assert index.headers["content-location"] == "/learningcity/network/regions.html"
+        assert 'href="../static/learningcity.css"' in index.text
+        thing = client.get("/learningcity/id/city/kr-yongsan-gu", headers={"Accept": "text/turtle"})
+        assert thing.status_code == 303
+        assert thing.headers["location"] == "/learningcity/doc/city/kr-yongsan-gu.ttl"
+        assert client.get("/learningcity/%2e%2e/robots.txt").status_code == 404
