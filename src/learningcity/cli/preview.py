@@ -26,7 +26,7 @@ def preview(site: Path, host: str, port: int) -> None:
     \b
     Examples:
       learningcity publish data/yongsan.ttl --out site/ && learningcity preview site/
-      curl -i -H 'Accept: text/turtle' http://127.0.0.1:8000/learningcity/id/city/kr-yongsan-gu
+      curl -i -H 'Accept: text/turtle' 127.0.0.1:8000/learningcity/id/city/kr-yongsan-gu
     """
     from learningcity.server.preview import preview_app, site_root
     from learningcity.server.run import serve

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from learningcity.formats import syntax_named
 from learningcity.namespaces import prefixes
@@ -201,6 +202,7 @@ class PageRenderer:
         graphs = [graph] if vocabulary is None else [graph, vocabulary]
         self.labels = Labeller(graphs, self.namespaces)
         self.vocabulary = vocabulary
+        self._member_links: dict[str, dict[ox.NamedNode, Markup]] = {}
         self.queries = tuple(queries)
 
     # -- building blocks -------------------------------------------------------------------
@@ -373,6 +375,19 @@ class PageRenderer:
         """The member cities, read once (only the home and the index pages need them)."""
         return network.members(self.graph, self.vocabulary)
 
+    def member_links(self, language: str) -> Mapping[ox.NamedNode, Markup]:
+        """Each member city's link as HTML in `language`, made once: the five index pages list
+        every city, and at network scale one template call per city and page was most of
+        their cost."""
+        if language not in self._member_links:
+            macros = _ENVIRONMENT.get_template("_macros.html").make_module(
+                {"lang": language, "ui": UI[language]}
+            )
+            self._member_links[language] = {
+                m.city: macros.link(self.link(m.city, language)) for m in self.members
+            }
+        return self._member_links[language]
+
     def href_in(self, path: str, language: str) -> str:
         """The link to the page at `path` under the root in `language` (the server's `?lang=`;
         a static site links its per-language file)."""
@@ -382,11 +397,16 @@ class PageRenderer:
         """The index page `network/<name>`: the network's cities under each country, region,
         year of joining, policy area or SDG, with a chart where one is drawn."""
         ui = UI[language]
+        links = self.member_links(language)
+
+        def by_label(city: ox.NamedNode) -> tuple[str, str]:
+            return _by_label(self.link(city, language))
+
         sections = [
             {
                 "anchor": group.anchor,
                 "heading": self._heading(group, language),
-                "cities": sorted((self.link(c, language) for c in group.cities), key=_by_label),
+                "cities": [links[city] for city in sorted(group.cities, key=by_label)],
             }
             for group in network.groups(name, self.members)
         ]
