@@ -33,8 +33,9 @@ test: $(DEV) lint check-format ## Set up, install the Debian test packages if it
 	scripts/install-test-packages.sh --if-possible
 	$(BIN)/pytest -n 2
 
-lint: $(DEV) ## ruff lint.
+lint: $(DEV) ## ruff lint and mypy (configured in pyproject.toml).
 	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/mypy
 
 check-format: $(DEV) ## Python and Turtle formatting checks (no files changed).
 	$(BIN)/ruff format --check src tests scripts benchmarks

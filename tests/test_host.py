@@ -6,6 +6,7 @@ macOS is simulated on Linux by taking away what it lacks (`os.sched_getaffinity`
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -146,3 +147,36 @@ def test_serve_says_in_one_line_when_workers_may_outlive_it(tmp_path: Path) -> N
         "or SIGTERM, which ends them too"
     ]
     assert "Traceback" not in "\n".join(lines)
+
+
+def test_timeout_at_before_3_11_cuts_a_slow_block_only() -> None:
+    """The 3.10 stand-in for asyncio.timeout_at, run here on whatever Python runs the tests."""
+
+    async def ended(seconds: float, after: float) -> str:
+        loop = asyncio.get_running_loop()
+        try:
+            async with host._timeout_at_before_311(loop.time() + after):
+                await asyncio.sleep(seconds)
+        except TimeoutError:
+            return "timed out"
+        return "done"
+
+    async def cancelled_from_outside() -> bool:
+        loop = asyncio.get_running_loop()
+
+        async def block() -> None:
+            async with host._timeout_at_before_311(loop.time() + 5):
+                await asyncio.sleep(5)
+
+        task = asyncio.ensure_future(block())
+        await asyncio.sleep(0.01)
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            return True
+        return False
+
+    assert asyncio.run(ended(5, 0.05)) == "timed out"
+    assert asyncio.run(ended(0, 5)) == "done"
+    assert asyncio.run(cancelled_from_outside())

@@ -255,7 +255,7 @@ class _Staged:
         target = _Target.of(given, folder=False)
         try:
             if target.in_place:
-                raw = cast(BinaryIO, target.path.open("wb", buffering=BUFFER))
+                raw = target.path.open("wb", buffering=BUFFER)
                 return cls(target, None, _Checked(raw, str(given), "the output is incomplete"))
             temporary, handle = _new_file(target.path)
         except OSError as error:
@@ -263,7 +263,7 @@ class _Staged:
                 f"{given}: cannot write ({error.strerror}); check the folder"
             ) from None
         stream = _Checked(
-            cast(BinaryIO, os.fdopen(handle, "wb", buffering=BUFFER)),
+            os.fdopen(handle, "wb", buffering=BUFFER),
             str(given),
             "nothing was replaced",
         )

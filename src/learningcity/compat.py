@@ -75,7 +75,7 @@ def announce_untested(*distributions: str) -> None:
 # --- pyshacl ------------------------------------------------------------------------------------
 
 
-class ParameterList(list):  # type: ignore[type-arg]
+class ParameterList(list):
     """A list whose `in` is answered by a set of the same items."""
 
     def __init__(self, items: Iterable[Any]) -> None:

@@ -139,9 +139,11 @@ def _from_netrc(host: str) -> Credentials | None:
         raise InputError(f"{shown}:{error.lineno}: not a netrc file there") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{shown}: cannot read it ({type(error).__name__})") from None
-    if entry is None or not entry[2]:
+    if entry is None:
+        return None
+    login, _, password = entry
+    if not password:
         return None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise InputError(f"{shown}: other users may read it; chmod 600 it")
-    login, _, password = entry
     return Credentials(shown, password, login)

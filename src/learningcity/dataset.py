@@ -61,9 +61,11 @@ def vocabulary() -> tuple[ox.Quad, ...]:
     )
 
 
-def _reached(graph: ox.Dataset, subjects: Iterable[ox.NamedNode]) -> set[object]:
+def _reached(
+    graph: ox.Dataset, subjects: Iterable[ox.NamedNode]
+) -> set[ox.NamedNode | ox.BlankNode]:
     """`subjects` and the blank nodes their statements lead to, however deep."""
-    reached: set[object] = set(subjects)
+    reached: set[ox.NamedNode | ox.BlankNode] = set(subjects)
     pending = list(reached)
     while pending:
         for quad in graph.quads_for_subject(pending.pop()):

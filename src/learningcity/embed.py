@@ -53,7 +53,13 @@ def learning_city(dataset: Iterable[ox.Quad], resource: str | None = None) -> ox
             raise InputError(f"--resource {resource}: the data says nothing about it")
         return node
     cities = sorted(
-        {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == LEARNING_CITY},
+        {
+            q.subject
+            for q in quads
+            if q.predicate == RDF_TYPE
+            and q.object == LEARNING_CITY
+            and isinstance(q.subject, ox.NamedNode | ox.BlankNode)
+        },
         key=str,
     )
     if len(cities) == 1 and isinstance(cities[0], ox.NamedNode):
@@ -73,6 +79,7 @@ def schema_org_quads(dataset: Iterable[ox.Quad], city: ox.NamedNode) -> list[ox.
         substitutions={ox.Variable("city"): city},
         use_default_graph_as_union=True,
     )
+    assert isinstance(triples, ox.QueryTriples)  # a CONSTRUCT
     return [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
 
 

@@ -5,14 +5,19 @@ differ between them: how many CPUs this process may use (Linux knows its affinit
 macOS has no `os.sched_getaffinity`), and whether the kernel can signal a child when its
 parent dies (Linux's `prctl(PR_SET_PDEATHSIG)`, nothing like it on macOS). Each answer has a
 fallback that still works, and says whether it applied, so callers and tests can tell.
+
+It also holds what differs between the Python versions the project supports (3.10 and later):
+`timeout_at`, which asyncio has from 3.11 only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import os
 import sys
+from collections.abc import AsyncIterator
 
 PR_SET_PDEATHSIG = 1  # Linux's <sys/prctl.h>; another system's prctl may mean something else
 
@@ -53,3 +58,33 @@ def die_with_parent(signum: int, parent: int) -> bool:
     if os.getppid() != parent:
         os._exit(1)
     return applied
+
+
+@contextlib.asynccontextmanager
+async def _timeout_at_before_311(deadline: float) -> AsyncIterator[None]:
+    """`asyncio.timeout_at` for Python 3.10: the block is cancelled at `deadline` (the loop's
+    clock) and raises TimeoutError then; a cancellation from elsewhere stays one."""
+    task = asyncio.current_task()
+    assert task is not None  # called inside a task, as asyncio.timeout_at must be
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    handle = asyncio.get_running_loop().call_at(deadline, expire)
+    try:
+        yield
+    except asyncio.CancelledError:
+        if expired:
+            raise TimeoutError from None
+        raise
+    finally:
+        handle.cancel()
+
+
+if sys.version_info >= (3, 11):
+    timeout_at = asyncio.timeout_at
+else:
+    timeout_at = _timeout_at_before_311

@@ -76,7 +76,7 @@ def _dataset_metadata(dataset: ox.Dataset, writer: TurtleWriter) -> dict[str, li
     return metadata
 
 
-def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal, writer: TurtleWriter) -> str:
+def _plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, writer: TurtleWriter) -> str:
     if isinstance(term, ox.Literal):
         return f"{term.value} ({term.language})" if term.language else term.value
     return writer.term(term)

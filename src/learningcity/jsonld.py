@@ -242,6 +242,7 @@ def to_jsonld(
     labelled = graph_names | _across_graphs(by_graph)
     top = _GraphWriter(context, by_graph.pop(None, []), frame, roots, labelled).nodes()
     for name, graph_quads in by_graph.items():
+        assert name is not None  # the default graph was written above
         writer = _GraphWriter(context, graph_quads, frame, roots, labelled)
         members = _sorted_nodes(writer.nodes())
         container = top.setdefault(name, {"@id": _id(context, name)})
@@ -351,13 +352,12 @@ class _NodeTexts:
         self, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal
     ) -> tuple[str, str]:
         key = self._keys.get(predicate) or _remember(self._keys, predicate, self._key)
-        kind = type(value)
-        if kind is ox.Literal:
+        if type(value) is ox.Literal:
             return key.for_literals, self._literal(value)
-        if kind is ox.NamedNode and key.is_type:
+        if type(value) is ox.NamedNode and key.is_type:
             iri = value.value
             return '"@type"', self._classes.get(iri) or _remember(self._classes, iri, self._class)
-        if kind is ox.NamedNode or kind is ox.BlankNode:
+        if type(value) is ox.NamedNode or type(value) is ox.BlankNode:
             reference = self._reference(value)
             if key.is_type:  # a blank-node class, as the sorted writer writes it
                 return '"@type"', reference
@@ -471,7 +471,9 @@ class _GraphWriter:
         self._by_subject: dict[Node, list[ox.Quad]] = defaultdict(list)
         self._by_object: dict[Node, list[ox.Quad]] = defaultdict(list)
         for quad in quads:
-            self._by_subject[quad.subject].append(quad)
+            subject = quad.subject
+            assert not isinstance(subject, ox.Triple)  # pyoxigraph 0.5 refuses one; stubs allow it
+            self._by_subject[subject].append(quad)
             if frame and isinstance(quad.object, ox.NamedNode | ox.BlankNode):
                 self._by_object[quad.object].append(quad)  # only framing looks back
         #: The statement each nested node is written through: under its subject's property, or
@@ -494,14 +496,15 @@ class _GraphWriter:
         for head, references in self._by_object.items():
             if len(references) != 1 or references[0].predicate in _NOT_HOLDING:
                 continue  # a tail, an item of another list (written as nodes), or a class
-            items, chain, node = [], [], head
+            items: list[ox.NamedNode | ox.BlankNode | ox.Literal] = []
+            chain: list[Node] = []
+            node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple = head
             while node != RDF_NIL:
+                if not isinstance(node, ox.BlankNode) or node in self._labelled or node in chain:
+                    break
                 statements = self._by_subject.get(node, [])
                 if (
-                    not isinstance(node, ox.BlankNode)
-                    or node in self._labelled
-                    or node in chain
-                    or len(statements) != 2
+                    len(statements) != 2
                     or {q.predicate for q in statements} != {RDF_FIRST, RDF_REST}
                     or len(self._by_object.get(node, ())) != 1
                 ):
@@ -549,7 +552,7 @@ class _GraphWriter:
         for node in shared:
             del self._nested_by[node]
         for node, quad in self._nested_by.items():
-            if quad.subject == node:
+            if quad.subject == node and isinstance(quad.object, ox.NamedNode | ox.BlankNode):
                 self._reversed[quad.object].append(quad)
 
     def _neighbours(self, node: Node) -> Iterator[tuple[ox.Quad, Node]]:
@@ -559,13 +562,18 @@ class _GraphWriter:
         for quad in self._by_subject[node]:
             if quad.predicate == RDF_TYPE:
                 continue
-            targets = self._lists.get(quad.object, [quad.object])  # type: ignore[arg-type]
+            value = quad.object
+            targets = (
+                self._lists.get(value, [value]) if isinstance(value, ox.BlankNode) else [value]
+            )
             for target in targets:
                 if isinstance(target, ox.NamedNode | ox.BlankNode):
                     yield quad, target
         for quad in self._by_object.get(node, ()):
             if quad.predicate != RDF_TYPE and quad.subject not in self._in_lists:
-                yield quad, quad.subject
+                referrer = quad.subject
+                assert not isinstance(referrer, ox.Triple)  # pyoxigraph 0.5 refuses one
+                yield quad, referrer
 
     def nodes(self) -> dict[Node, dict[str, Json]]:
         """Top-level node objects by subject; nested nodes sit inside the nodes they belong to."""
@@ -588,7 +596,9 @@ class _GraphWriter:
         node.update(_entries(self._context, values))
         reverse: dict[str, list[Json]] = defaultdict(list)
         for quad in self._reversed.get(subject, ()):
-            reverse[self._context.vocab_iri(quad.predicate.value)].append(self._node(quad.subject))
+            referrer = quad.subject
+            assert not isinstance(referrer, ox.Triple)  # pyoxigraph 0.5 refuses one; stubs allow it
+            reverse[self._context.vocab_iri(quad.predicate.value)].append(self._node(referrer))
         if reverse:
             node["@reverse"] = _entries(self._context, reverse)
         return node

@@ -131,12 +131,14 @@ def names_of(sources: Iterable[Source]) -> str:
     return ", ".join(source.display for source in sources)
 
 
-def position_message(display: str, error: SyntaxError) -> str:
-    """`file:line:column: message` from an Oxigraph SyntaxError, whatever form its text takes."""
-    text = str(error.msg if error.msg else error).strip()
+def position_message(display: str, error: SyntaxError | ValueError) -> str:
+    """`file:line:column: message` from an Oxigraph SyntaxError (or the ValueError some of its
+    parsers raise, which has only its text), whatever form its text takes."""
+    syntax = error if isinstance(error, SyntaxError) else None
+    text = str(syntax.msg if syntax and syntax.msg else error).strip()
     line, column, text = oxigraph_position(text)
-    line = error.lineno or line
-    column = error.offset or column
+    line = (syntax.lineno if syntax else None) or line
+    column = (syntax.offset if syntax else None) or column
     text = " ".join(text.split())
     if line is None:
         return f"{display}: {text}"
@@ -295,7 +297,8 @@ def _resolves_relative(data: bytes, syntax: RdfSyntax) -> bool:
         return False
     quads = ox.parse(data, format=syntax.oxigraph, base_iri=f"{_UNUSED_SCHEME}:/")
     try:
-        ox.serialize(quads, _SchemeFinder(), format=ox.RdfFormat.N_QUADS)
+        # pyoxigraph writes to any object with write(); its stubs ask for IO[bytes]
+        ox.serialize(quads, _SchemeFinder(), format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
     except _Resolved:
         return True
     except (SyntaxError, ValueError, MemoryError, OSError):
@@ -369,7 +372,8 @@ def _readable_back(quad: ox.Quad, display: str) -> ox.Quad:
     """`quad`, or `InputError` when one of its terms is longer than `MAX_TERM_BYTES` as
     N-Triples (only for input `_may_hold_long_terms`: measuring costs 1.5 times the parse)."""
     for term in (quad.subject, quad.object, quad.predicate):
-        if len(term.value) + 256 > MAX_TERM_BYTES // _GROWTH and len(str(term)) > MAX_TERM_BYTES:
+        short = len(str(term) if isinstance(term, ox.Triple) else term.value) + 256
+        if short > MAX_TERM_BYTES // _GROWTH and len(str(term)) > MAX_TERM_BYTES:
             subject = str(quad.subject)[:80]
             raise InputError(
                 f"{display}: a term of {subject} {str(quad.predicate)[:80]} is "
@@ -444,7 +448,8 @@ def _triple_term_message(
     """
     reader = _LineReader(data)
     place = ""
-    for read in ox.parse(reader, format=syntax.oxigraph, base_iri=base_iri):
+    # pyoxigraph reads any object with read(); its stubs ask for IO
+    for read in ox.parse(reader, format=syntax.oxigraph, base_iri=base_iri):  # type: ignore[arg-type]
         if type(read.object) is ox.Triple:
             place = f"{_line_column(data, max(reader.position - 1, 0))[0]}:"
             break

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -41,6 +41,7 @@ from learningcity.formats import (
 )
 from learningcity.load import position_message
 from learningcity.namespaces import STANDARD_PREFIXES, prefixes
+from learningcity.oxigraph import results_bytes
 from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
 from learningcity.terms import XSD_BOOLEAN, XSD_DATE
@@ -654,8 +655,8 @@ def evaluate(
     base_iri: str | None = None,
     substitutions: Mapping[str, Term] | None = None,
     source: str = "query",
-    default_graph: list[ox.NamedNode] | None = None,
-    named_graphs: list[ox.NamedNode] | None = None,
+    default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None,
+    named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     """Oxigraph's answer to a checked query (`inspect_query`); what it refuses, in one line.
 
@@ -665,23 +666,25 @@ def evaluate(
     makes any function error: the expression is unbound, a FILTER false (`_error_functions`).
     """
     variables = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
-    options = {
-        "prefixes": dict(prefixes) if prefixes is not None else None,
-        "base_iri": base_iri,
-        "substitutions": variables or None,
-        "default_graph": default_graph,
-        "named_graphs": named_graphs,
-    }
-    unknown: dict[ox.NamedNode, Callable[..., None]] = {}
+    declared = dict(prefixes) if prefixes is not None else None
+    unknown: dict[ox.NamedNode, Callable[..., Term | None]] = {}
     try:
         while True:
             try:
-                return store.query(text, custom_functions=unknown or None, **options)
+                return store.query(
+                    text,
+                    prefixes=declared,
+                    base_iri=base_iri,
+                    substitutions=variables or None,
+                    default_graph=default_graph,
+                    named_graphs=named_graphs,
+                    custom_functions=unknown or None,
+                )
             except RuntimeError as error:
                 named = _unknown_function(error)
                 if named is None or named in unknown:
                     raise
-                unknown.update(_error_functions(text, options) if not unknown else {})
+                unknown.update(_error_functions(text, declared, base_iri) if not unknown else {})
                 unknown[named] = _error_value
     except SyntaxError as error:
         raise InputError(position_message(source, error)) from None
@@ -721,16 +724,17 @@ def _error_value(*_arguments: Term) -> None:
 
 
 def _error_functions(
-    text: str, options: Mapping[str, object]
-) -> dict[ox.NamedNode, Callable[..., None]]:
+    text: str, prefixes: dict[str, str] | None, base_iri: str | None
+) -> dict[ox.NamedNode, Callable[..., Term | None]]:
     """Every function the query calls that Oxigraph does not know, as error functions.
 
     Found in one pass, so a query calling many unknown functions costs one more parse, not one
     per function (each refusal names a single IRI; a retry per IRI was measured at 122 s for
     1,000). The names called (an IRI or prefixed name before `(`) are resolved by Oxigraph
-    itself, as values of a VALUES block under the query's own prologue (PREFIX, BASE) and
-    options; each is then kept if Oxigraph refuses a call of it alone. A name missed here (the
-    VALUES block refused) is still caught, one refusal at a time, by `evaluate`.
+    itself, as values of a VALUES block under the query's own prologue (PREFIX, BASE) and the
+    run's prefixes and base IRI; each is then kept if Oxigraph refuses a call of it alone. A name
+    missed here (the VALUES block refused) is still caught, one refusal at a time, by
+    `evaluate`.
     """
     tokens = list(_significant(tokenize(text)))
     start = next((t.start for t in tokens if t.keyword in FORMS), 0)
@@ -742,12 +746,9 @@ def _error_functions(
     probe = f"{text[:start]}\nSELECT * {{ VALUES ?f {{ {' '.join(sorted(called))} }} }}"
     empty = ox.Store()
     try:
-        names = {
-            row["f"]
-            for row in empty.query(
-                probe, prefixes=options["prefixes"], base_iri=options["base_iri"]
-            )
-        }
+        solutions = empty.query(probe, prefixes=prefixes, base_iri=base_iri)
+        assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+        names = {row["f"] for row in solutions}
     except (SyntaxError, RuntimeError):
         return {}
     return {
@@ -847,7 +848,7 @@ def write_result(
             f"table, {', '.join(RESULTS_FORMAT_NAMES)}; RDF syntaxes are for CONSTRUCT and "
             "DESCRIBE"
         )
-    written = result.serialize(format=results_format.oxigraph)
+    written = results_bytes(result, results_format.oxigraph)
     return written if written.endswith(b"\n") else written + b"\n"
 
 
@@ -888,7 +889,7 @@ def _iri_text(iri: str, names: Compactor) -> str:
 
 
 def render_table(
-    header: list[str], rows: list[list[Term | None]], namespaces: Mapping[str, str]
+    header: list[str], rows: Sequence[Sequence[Term | None]], namespaces: Mapping[str, str]
 ) -> bytes:
     """An aligned text table with a row count, aligned by display width (Korean included)."""
     names = Compactor(namespaces, PREFIXED_NAME)
@@ -1023,7 +1024,7 @@ def _boolean(value: str) -> ox.Literal:
     return ox.Literal(value.lower(), datatype=XSD_BOOLEAN)
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[str], Term]] = {
     "iri": _iri,
     "string": ox.Literal,
     "lang-string": _lang_string,
@@ -1123,7 +1124,7 @@ def substitute_text(query: CheckedQuery, bindings: Mapping[str, Term]) -> str:
         elif token.text in "()" and token.kind == "punct":
             depth += 1 if token.text == "(" else -1
         name = token.text[1:] if token.kind == "var" else None
-        if name in bindings:
+        if name is not None and name in bindings:
             if previous == "AS":
                 raise InputError(
                     f"{query.source}:{token.line}:{token.column}: parameter ?{name} cannot be the "

@@ -50,7 +50,8 @@ from learningcity.errors import InputError, LearningCityError, OutputError, prin
 from learningcity.formats import syntax_for_media_type
 from learningcity.iris import usable_iri
 from learningcity.load import parse_bytes
-from learningcity.query import CheckedQuery, QueryResult, Term, prologue, substitute_text
+from learningcity.oxigraph import serialized
+from learningcity.query import CheckedQuery, Form, QueryResult, Term, prologue, substitute_text
 from learningcity.terms import DCAT_DATASET, RDF_TYPE
 
 if TYPE_CHECKING:
@@ -455,7 +456,7 @@ class _Asked:
 
 
 def _ask(
-    endpoint_url: str, text: str, form: str, timeout: float, graphs: Sequence[str] = ()
+    endpoint_url: str, text: str, form: Form, timeout: float, graphs: Sequence[str] = ()
 ) -> _Asked:
     if form in ("SELECT", "ASK"):
         response = run_remote(
@@ -652,7 +653,7 @@ def push(
     statements = list(quads)
     graph = usable_iri(graph, "--graph") if graph else dataset_iri(statements)
     triples = {q.triple for q in statements}
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    body = serialized(triples, ox.RdfFormat.N_TRIPLES)
     headers = {"Content-Type": N_TRIPLES}
     target = graph_url(store_url, graph)
     answer = send(target, "PUT", body, headers, timeout=timeout, refused=OutputError)

@@ -26,6 +26,7 @@ from learningcity.namespaces import (
     namespace_cuts,
     prefixes,
 )
+from learningcity.oxigraph import serialized
 from learningcity.terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE
 
 XSD = STANDARD_PREFIXES["xsd"]
@@ -72,9 +73,7 @@ def serialize(
     ordered = canonical_quads(quads)
     namespaces = prefixes() if namespaces is None else namespaces
     if syntax.holds_datasets:
-        return ox.serialize(
-            ordered, format=syntax.oxigraph, prefixes=used_prefixes(ordered, namespaces)
-        )
+        return serialized(ordered, syntax.oxigraph, used_prefixes(ordered, namespaces))
     triples = [q.triple for q in ordered if isinstance(q.graph_name, ox.DefaultGraph)]
     if len(triples) != len(ordered):
         from learningcity.errors import InputError
@@ -92,9 +91,7 @@ def serialize(
             "a CONSTRUCT made an RDF 1.2 triple term, which N3 cannot carry; "
             "write it as turtle, nt, nquads, trig or xml instead"
         )
-    written = ox.serialize(
-        triples, format=syntax.oxigraph, prefixes=used_prefixes(ordered, namespaces)
-    )
+    written = serialized(triples, syntax.oxigraph, used_prefixes(ordered, namespaces))
     return _well_formed_xml(triples, written) if syntax.name == "xml" else written
 
 
@@ -158,9 +155,9 @@ def sorted_lines(quads: Iterable[ox.Quad], format: ox.RdfFormat) -> bytes:
     project: IRIs are minted) takes the general path.
     """
     quads = quads if isinstance(quads, list) else list(quads)
-    text = ox.serialize(quads, format=format)
+    text = serialized(quads, format)
     if b"_:" in text:  # perhaps a blank node (or just those two characters in a literal)
-        return ox.serialize(canonical_quads(quads), format=format)
+        return serialized(canonical_quads(quads), format)
     return sort_lines(text)
 
 
@@ -228,7 +225,12 @@ class TurtleWriter:
         self._inline, self._unreferenced = _inlined(triples, self._statements)
         self._flat = {}
         subjects = sorted(
-            (s for s in self._statements if s not in self._inline), key=_subject_order
+            (
+                s
+                for s in self._statements
+                if isinstance(s, ox.NamedNode | ox.BlankNode) and s not in self._inline
+            ),
+            key=_subject_order,
         )
         blocks = [self._block(subject) for subject in subjects]
         header = "".join(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ import pytest
 from learningcity.load import load_paths
 from learningcity.publish import publish, rendering
 from support import REPO
+
+LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 
 
 def contents(site: Path) -> dict[str, bytes]:
@@ -38,3 +42,24 @@ def test_a_site_rendered_by_workers_is_the_site_rendered_here(
     counts = [re.fullmatch(r"rendering pages: (\d+) of (\d+) resources", s) for s in stages]
     done = [(int(m[1]), int(m[2])) for m in counts if m]
     assert len(done) > 2 and done == sorted(done) and done[-1][0] == done[-1][1]
+
+
+def test_a_literal_given_as_a_type_is_shown_as_a_statement(tmp_path: Path) -> None:
+    """`a "odd"` is no class: the page lists it among the statements (publish ended in a
+    TypeError traceback when the page asked for the label of a literal)."""
+    data = tmp_path / "odd.ttl"
+    data.write_text(
+        "@prefix schema: <https://schema.org/> .\n"
+        '<https://w3id.org/learningcity/id/city/x> a "odd", schema:City ; schema:name "X"@en .\n',
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    done = subprocess.run(
+        [LEARNINGCITY, "publish", str(data), "--out", str(site), "--force"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    page = (site / "doc" / "city" / "x.html").read_text(encoding="utf-8")
+    assert ">odd<" in page

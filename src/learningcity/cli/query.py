@@ -155,18 +155,18 @@ def query(
     else:
         query = checked(scan, base_iri=query_base)
         # With --store, --base-iri is the query's alone: the store's IRIs were resolved by `load`.
-        data = open_input(request.data, input_format, store, None if store else base_iri)
+        opened = open_input(request.data, input_format, store, None if store else base_iri)
         with TerminalProgress.for_stderr() as progress:
-            progress(f"reading {data.display}")
+            progress(f"reading {opened.display}")
             # straight into a Store, no Dataset; the vocabulary only if the query can read it
-            sparql_store = data.sparql_store(scan.names_graphs)
-            namespaces = with_declared(data.declared)
+            sparql_store = opened.sparql_store(scan.names_graphs)
+            namespaces = with_declared(opened.declared)
 
             def run_and_write() -> tuple[bytes, bool]:
                 # Errors raised as the answer is computed: damage the store's blocks show as
                 # they are read, else the query's own (a SERVICE answer that is no results).
                 try:
-                    with data.reading():
+                    with opened.reading():
                         result = query.run(
                             sparql_store, substitutions=request.bindings, base_iri=query_base
                         )

@@ -159,7 +159,7 @@ class _PageText:
         )
 
 
-class _OpenElements(list):  # type: ignore[type-arg]
+class _OpenElements(list):
     """html5lib's stack of open elements, refusing to grow past MAX_DEPTH."""
 
     def append(self, element: object) -> None:

@@ -25,6 +25,7 @@ from learningcity.rendering.iris import IriScheme, index_stem, representation_ur
 from learningcity.rendering.labels import LANGUAGES
 from learningcity.rendering.pages import PageRenderer
 from learningcity.rendering.representations import REPRESENTATIONS, SERVED_SYNTAXES
+from learningcity.rendering.statements import Statements
 from learningcity.rendering.void import void_quads
 from learningcity.serialize import serialize
 from learningcity.terms import RDF_TYPE
@@ -108,7 +109,7 @@ def resource_files(renderer: PageRenderer, iri: str, path: str) -> Files:
     return files
 
 
-def local_resources(graph: ox.Dataset, scheme: IriScheme) -> list[str]:
+def local_resources(graph: Statements, scheme: IriScheme) -> list[str]:
     """Every IRI under the base that the data mentions as subject or object (as the server)."""
     iris = {
         term.value
@@ -119,7 +120,7 @@ def local_resources(graph: ox.Dataset, scheme: IriScheme) -> list[str]:
     return sorted(iris)
 
 
-def resource_targets(graph: ox.Dataset, scheme: IriScheme) -> list[Target]:
+def resource_targets(graph: Statements, scheme: IriScheme) -> list[Target]:
     """Each local resource's IRI and the path of its page (`IriScheme.page_of`, which refuses
     an IRI no page can be written for)."""
     return [(iri, scheme.page_of(iri)) for iri in local_resources(graph, scheme)]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
+from learningcity.oxigraph import serialized
 from learningcity.publish.documents import Files, Target, resource_files, resource_targets
 from learningcity.rendering.pages import PageRenderer
 
@@ -48,8 +49,8 @@ def resource_pages(
         return
     initargs = (
         make_renderer,
-        ox.serialize(renderer.graph, format=_NQUADS),
-        ox.serialize(ontology, format=_NQUADS),
+        serialized(renderer.graph, _NQUADS),
+        serialized(ontology, _NQUADS),
     )
     context = multiprocessing.get_context("forkserver")
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:

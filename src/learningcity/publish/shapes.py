@@ -102,19 +102,22 @@ class ShapeReader:
 
     def items(self, head: ox.NamedNode | ox.BlankNode) -> list:
         """An RDF list's members."""
-        members, current = [], head
+        members: list = []
+        current: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None = head
         while isinstance(current, ox.BlankNode):
             members += self.objects(current, RDF + "first")
             rest = self.objects(current, RDF + "rest")
             current = rest[0] if rest else None
         return members
 
-    def show(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    def show(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
         """A term as a reader sees it in a sentence."""
         if isinstance(term, ox.Literal):
             return f'"{term.value}"' if term.datatype.value.endswith("#string") else term.value
         if isinstance(term, ox.NamedNode):
             return self.renderer.labels.short(term)
+        if isinstance(term, ox.Triple):  # no shape holds one; written as N-Triples would
+            return str(term)
         listed = self.items(term)
         if listed or self.objects(term, RDF + "first"):
             return "(" + ", ".join(self.show(t) for t in listed) + ")"
@@ -207,7 +210,10 @@ def _dedent(text: str) -> str:
 def shape_docs(renderer: PageRenderer, shapes: ox.Dataset) -> list[ShapeDoc]:
     """Every named node shape and property shape, node shapes first, each sorted by name."""
     reader = ShapeReader(renderer, shapes)
-    kinds = {ox.NamedNode(SH + "NodeShape"): 0, ox.NamedNode(SH + "PropertyShape"): 1}
+    kinds: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, int] = {
+        ox.NamedNode(SH + "NodeShape"): 0,
+        ox.NamedNode(SH + "PropertyShape"): 1,
+    }
     named = {
         q.subject: kinds[q.object]
         for q in shapes.quads_for_predicate(RDF_TYPE)

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from learningcity.namespaces import STANDARD_PREFIXES, VOCAB
 from learningcity.rendering.labels import LANGUAGES, Text
 from learningcity.rendering.pages import Link, PageRenderer, Value
+from learningcity.rendering.statements import Statements
 from learningcity.terms import RDF_TYPE
 
 _S = STANDARD_PREFIXES
@@ -96,7 +97,7 @@ class Section:
 class Terms:
     """Looks up statements in the ontology (and the data, for examples)."""
 
-    def __init__(self, renderer: PageRenderer, ontology: ox.Dataset, data: ox.Dataset) -> None:
+    def __init__(self, renderer: PageRenderer, ontology: ox.Dataset, data: Statements) -> None:
         self.renderer = renderer
         self.ontology = ontology
         self.data = data
@@ -122,7 +123,7 @@ class Terms:
             current = rest[0] if rest else None
         return items
 
-    def link(self, term: ox.NamedNode, language: str = LANGUAGES[0]) -> Link:
+    def link(self, term: ox.NamedNode | ox.BlankNode, language: str = LANGUAGES[0]) -> Link:
         return self.renderer.link(term, language)
 
     def labels(self, term: ox.NamedNode) -> dict[str, Text | None]:
@@ -155,15 +156,23 @@ class Terms:
         has hundreds of thousands of uses."""
         if kind == "class":
             typed = {q.subject for q in self.data.quads_for_object(term) if q.predicate == RDF_TYPE}
-            return [Example(self.link(s), None, None) for s in _first(typed)]
+            # (a triple term, which data cannot hold, is no example: `learningcity.load`)
+            return [
+                Example(self.link(s), None, None)
+                for s in _first(typed)
+                if not isinstance(s, ox.Triple)
+            ]
         if kind == "property":
             return [
-                Example(self.link(q.subject), None, self.renderer.cell(q.object, LANGUAGES[0]))
+                Example(self.link(s), None, self.renderer.cell(o, LANGUAGES[0]))
                 for q in _first(self.data.quads_for_predicate(term))
+                if not isinstance(s := q.subject, ox.Triple)
+                and not isinstance(o := q.object, ox.Triple)
             ]
         return [
-            Example(self.link(q.subject), self.link(q.predicate), None)
+            Example(self.link(s), self.link(q.predicate), None)
             for q in _first(self.data.quads_for_object(term))
+            if not isinstance(s := q.subject, ox.Triple)
         ]
 
     def term(self, node: ox.NamedNode, kind: str) -> Term:
@@ -211,7 +220,7 @@ def kind_of(types: Iterable[str]) -> str:
     return "other"
 
 
-def sections(renderer: PageRenderer, ontology: ox.Dataset, data: ox.Dataset) -> list[Section]:
+def sections(renderer: PageRenderer, ontology: ox.Dataset, data: Statements) -> list[Section]:
     """The terms the ontology defines (`rdfs:isDefinedBy` it, or in its namespaces), by kind."""
     terms = Terms(renderer, ontology, data)
     by_kind = {key: Section(key, {"en": en, "ko": ko}) for key, en, ko, _ in KINDS}

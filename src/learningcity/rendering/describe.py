@@ -14,12 +14,13 @@ import pyoxigraph as ox
 
 from learningcity.blanknodes import refuse_tangles, tangles_in
 from learningcity.namespaces import STANDARD_PREFIXES
+from learningcity.rendering.statements import Statements
 from learningcity.terms import DCAT_DATASET, RDF_TYPE
 
 DCTERMS = STANDARD_PREFIXES["dcterms"]
 
 
-def description(graph: ox.Dataset, resource: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
+def description(graph: Statements, resource: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
     quads: set[ox.Quad] = set()
     pending = [resource]
     seen = {resource}
@@ -33,7 +34,7 @@ def description(graph: ox.Dataset, resource: ox.NamedNode | ox.BlankNode) -> lis
     return sorted(quads, key=str)
 
 
-def check_documents(graph: ox.Dataset) -> None:
+def check_documents(graph: Statements) -> None:
     """Refuse (`TangledBlankNodes`, one line) data that the server or the site could not write
     whole: its dump, or the document of a resource whose blank nodes, once cut from the
     statements that point at them from elsewhere, only their links tell apart (a document
@@ -50,20 +51,20 @@ def check_documents(graph: ox.Dataset) -> None:
             refuse_tangles(description(graph, resource))
 
 
-def incoming(graph: ox.Dataset, resource: ox.NamedNode) -> list[ox.Quad]:
+def incoming(graph: Statements, resource: ox.NamedNode) -> list[ox.Quad]:
     """Statements that point at the resource (shown on its page, not in its RDF)."""
     unique = {ox.Quad(q.subject, q.predicate, q.object) for q in graph.quads_for_object(resource)}
     return sorted(unique, key=str)
 
 
-def is_known(graph: ox.Dataset, resource: ox.NamedNode) -> bool:
+def is_known(graph: Statements, resource: ox.NamedNode) -> bool:
     """A resource exists for the server when the data mentions it as subject or object."""
     return any(True for _ in graph.quads_for_subject(resource)) or any(
         True for _ in graph.quads_for_object(resource)
     )
 
 
-def dataset_node(graph: ox.Dataset) -> ox.NamedNode | None:
+def dataset_node(graph: Statements) -> ox.NamedNode | None:
     """The dcat:Dataset that describes the data (title, description, modification date)."""
     nodes = sorted(
         (q.subject for q in graph.quads_for_object(DCAT_DATASET) if q.predicate == RDF_TYPE),
@@ -72,15 +73,18 @@ def dataset_node(graph: ox.Dataset) -> ox.NamedNode | None:
     return next((n for n in nodes if isinstance(n, ox.NamedNode)), None)
 
 
-def last_modified(graph: ox.Dataset) -> datetime | None:
+def last_modified(graph: Statements) -> datetime | None:
     """`dcterms:modified` of the dataset, as an aware UTC datetime (Last-Modified)."""
     node = dataset_node(graph)
     if node is None:
         return None
     modified = ox.NamedNode(DCTERMS + "modified")
-    values = [q.object.value for q in graph.quads_for_subject(node) if q.predicate == modified]
-    stamps = [_parse_date(v) for v in values]
-    stamps = [s for s in stamps if s is not None]
+    values = [
+        q.object.value
+        for q in graph.quads_for_subject(node)
+        if q.predicate == modified and isinstance(q.object, ox.Literal)
+    ]
+    stamps = [stamp for v in values if (stamp := _parse_date(v)) is not None]
     return max(stamps) if stamps else None
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from string import ascii_letters, digits
+from typing import TypeGuard, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -25,7 +26,8 @@ from learningcity.namespaces import DEFAULT_DATA_BASE, PROJECT_ROOT
 
 _ID = "id/"
 _DOC = "doc/"
-_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph
+_T = TypeVar("_T", bound=_Term)
 
 
 @dataclass(frozen=True)
@@ -230,13 +232,14 @@ def rebase(quads: Iterable[ox.Quad], old_base: str, new_base: str) -> ox.Dataset
         return quads if isinstance(quads, ox.Dataset) else ox.Dataset(quads)
     moved: dict[str, ox.NamedNode] = {}
 
-    def move(term: _Term) -> _Term:
+    def move(term: _T) -> _T:
+        """The term, or the IRI it moves to: an IRI stays an IRI in its place."""
         if not _under(term, old_base):
             return term
         found = moved.get(term.value)
         if found is None:
             found = moved[term.value] = ox.NamedNode(new_base + term.value[len(old_base) :])
-        return found
+        return cast(_T, found)
 
     def rebased() -> Iterator[ox.Quad]:
         for quad in quads:
@@ -253,5 +256,5 @@ def rebase(quads: Iterable[ox.Quad], old_base: str, new_base: str) -> ox.Dataset
     return ox.Dataset(rebased())
 
 
-def _under(term: _Term, base: str) -> bool:
+def _under(term: _Term | None, base: str) -> TypeGuard[ox.NamedNode]:
     return type(term) is ox.NamedNode and term.value.startswith(base)

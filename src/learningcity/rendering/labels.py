@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from learningcity.compaction import DISPLAY, Compactor
 from learningcity.namespaces import STANDARD_PREFIXES, VOCAB
+from learningcity.rendering.statements import Statements
 
 LANGUAGES: tuple[str, ...] = ("en", "ko")
 _S = STANDARD_PREFIXES
@@ -79,7 +80,7 @@ class Labeller:
     """Labels for terms, from the data and the ontology, else the bundled table; cached because
     pages repeat them."""
 
-    def __init__(self, graphs: Iterable[ox.Dataset], namespaces: dict[str, str]) -> None:
+    def __init__(self, graphs: Iterable[Statements], namespaces: dict[str, str]) -> None:
         self._graphs = tuple(graphs)
         self._names = Compactor(namespaces, DISPLAY)
         self.label = lru_cache(maxsize=65536)(self._label)
@@ -100,7 +101,7 @@ class Labeller:
 
 
 def _literals(
-    graphs: Iterable[ox.Dataset], term: ox.NamedNode | ox.BlankNode
+    graphs: Iterable[Statements], term: ox.NamedNode | ox.BlankNode
 ) -> dict[ox.NamedNode, list[ox.Literal]]:
     """The literal values of `term`, by predicate, in one pass over its statements (a page
     labels hundreds of terms: one pass per label predicate cost six)."""

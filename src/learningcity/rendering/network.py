@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from learningcity.namespaces import STANDARD_PREFIXES, VOCAB
 from learningcity.rendering.regions import REGIONS, UNKNOWN, region_name, region_of
+from learningcity.rendering.statements import Statements
 from learningcity.terms import LEARNING_CITY, RDF_TYPE
 
 _S = STANDARD_PREFIXES
@@ -80,7 +81,7 @@ UNKNOWN_HEADINGS: Final = {
 }
 
 
-def members(graph: ox.Dataset, vocabulary: ox.Dataset | None) -> list[Member]:
+def members(graph: Statements, vocabulary: ox.Dataset | None) -> list[Member]:
     """Every `lc:LearningCity` of `graph` (named by an IRI), in IRI order."""
     cities = sorted(
         (
@@ -155,7 +156,7 @@ def groups(index: str, found: Iterable[Member]) -> list[Group]:
     return listed
 
 
-def home_node(graph: ox.Dataset, found: list[Member]) -> ox.NamedNode | None:
+def home_node(graph: Statements, found: list[Member]) -> ox.NamedNode | None:
     """What the home page is titled by: with one city, its dataset (`dcat:Dataset`, as before);
     with more, the catalogue that holds their datasets, else the organization their memberships
     are in (the network), else nothing (the page says "Learning cities")."""
@@ -195,13 +196,13 @@ def _grouped(pairs: Iterable[tuple[str, ox.NamedNode]]) -> dict[str, list[ox.Nam
 
 
 def _objects(
-    graph: ox.Dataset, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode
+    graph: Statements, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode
 ) -> list[Term]:
     return [q.object for q in graph.quads_for_subject(subject) if q.predicate == predicate]
 
 
 def _nodes(
-    graph: ox.Dataset, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode
+    graph: Statements, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode
 ) -> list[ox.NamedNode | ox.BlankNode]:
     """The objects of `predicate` that statements can be about (no literals)."""
     return [
@@ -210,12 +211,16 @@ def _nodes(
 
 
 def _subjects(
-    graph: ox.Dataset, predicate: ox.NamedNode, value: ox.NamedNode
+    graph: Statements, predicate: ox.NamedNode, value: ox.NamedNode
 ) -> list[ox.NamedNode | ox.BlankNode]:
-    return [q.subject for q in graph.quads_for_object(value) if q.predicate == predicate]
+    return [
+        s
+        for q in graph.quads_for_object(value)
+        if q.predicate == predicate and not isinstance(s := q.subject, ox.Triple)
+    ]
 
 
-def _country(graph: ox.Dataset, city: ox.NamedNode) -> ox.NamedNode | None:
+def _country(graph: Statements, city: ox.NamedNode) -> ox.NamedNode | None:
     """The first `schema:Country` up the `schema:containedInPlace` chain (cycles end it)."""
     pending, seen = [city], {city}
     while pending:
@@ -230,7 +235,7 @@ def _country(graph: ox.Dataset, city: ox.NamedNode) -> ox.NamedNode | None:
     return None
 
 
-def _year(graph: ox.Dataset, city: ox.NamedNode) -> str | None:
+def _year(graph: Statements, city: ox.NamedNode) -> str | None:
     """The earliest year a membership of the city begins in, as the data writes it."""
     years = [
         year.value
@@ -247,7 +252,7 @@ def _goals_of_areas(vocabulary: ox.Dataset) -> dict[ox.NamedNode, set[int]]:
     """Policy area -> the SDGs (goal numbers) the ontology maps it to; `sdg:4.3` counts for 4."""
     goals: dict[ox.NamedNode, set[int]] = defaultdict(set)
     for quad in vocabulary.quads_for_predicate(_SDG):
-        target = quad.object.value
+        target = quad.object.value if isinstance(quad.object, ox.NamedNode) else ""
         if isinstance(quad.subject, ox.NamedNode) and target.startswith(SDG):
             number = target[len(SDG) :].split(".", 1)[0]
             if number.isdigit():

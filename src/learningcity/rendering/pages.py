@@ -27,6 +27,7 @@ from learningcity.rendering.describe import dataset_node, description, incoming
 from learningcity.rendering.iris import IriScheme, representation_url
 from learningcity.rendering.labels import LANGUAGES, Labeller, Text, choose, pick
 from learningcity.rendering.representations import REPRESENTATIONS
+from learningcity.rendering.statements import Statements
 from learningcity.resources import queries_dir
 from learningcity.serialize import serialize
 from learningcity.terms import RDF_TYPE, XSD_STRING
@@ -188,7 +189,7 @@ class PageRenderer:
 
     def __init__(
         self,
-        graph: ox.Dataset,
+        graph: Statements,
         scheme: IriScheme,
         vocabulary: ox.Dataset | None = None,
         queries: Sequence[ExampleQuery] = (),
@@ -247,7 +248,7 @@ class PageRenderer:
             values = [
                 Value(link=self.link(q.object, language))
                 for q in group
-                if not isinstance(q.object, ox.Literal)
+                if isinstance(q.object, ox.NamedNode | ox.BlankNode)
             ] + [
                 self.literal(lit, language, fallback)
                 for lit, fallback in choose(literals, language)
@@ -316,13 +317,21 @@ class PageRenderer:
         """The page of one resource; `jsonld` (else its own description) is embedded."""
         quads = description(self.graph, resource)
         own = [q for q in quads if q.subject == resource]
-        types = [self.link(q.object, language) for q in own if q.predicate == RDF_TYPE]
-        statements = self.statements([q for q in own if q.predicate != RDF_TYPE], language)
+        # A class is an IRI or a blank node; a literal given as a type (data may say anything)
+        # is shown as the statement it is.
+        typed = {
+            q: o
+            for q in own
+            if q.predicate == RDF_TYPE and isinstance(o := q.object, ox.NamedNode | ox.BlankNode)
+        }
+        types = [self.link(o, language) for o in typed.values()]
+        statements = self.statements([q for q in own if q not in typed], language)
         if jsonld is None:
             jsonld = serialize(quads, syntax_named("jsonld"), self.namespaces)
         pointing = [
             (self.link(q.subject, language), self.link(q.predicate, language))
             for q in incoming(self.graph, resource)
+            if not isinstance(q.subject, ox.Triple)  # pyoxigraph's stubs allow one; 0.5 does not
         ]
         return self._page(
             "resource.html",
@@ -384,7 +393,9 @@ class PageRenderer:
                 {"lang": language, "ui": UI[language]}
             )
             self._member_links[language] = {
-                m.city: macros.link(self.link(m.city, language)) for m in self.members
+                # a template's macros are attributes made at run time, unknown to jinja2's types
+                m.city: macros.link(self.link(m.city, language))  # type: ignore[attr-defined]
+                for m in self.members
             }
         return self._member_links[language]
 
@@ -402,16 +413,17 @@ class PageRenderer:
         def by_label(city: ox.NamedNode) -> tuple[str, str]:
             return _by_label(self.link(city, language))
 
+        headed = [(self._heading(g, language), g) for g in network.groups(name, self.members)]
+        if name in ("countries", "policy-areas"):  # by label, "not known" staying last
+            headed.sort(key=lambda hg: (hg[0].iri == "", _by_label(hg[0])))
         sections = [
             {
                 "anchor": group.anchor,
-                "heading": self._heading(group, language),
+                "heading": heading,
                 "cities": [links[city] for city in sorted(group.cities, key=by_label)],
             }
-            for group in network.groups(name, self.members)
+            for heading, group in headed
         ]
-        if name in ("countries", "policy-areas"):  # by label, "not known" staying last
-            sections.sort(key=lambda s: (s["heading"].iri == "", _by_label(s["heading"])))
         return self.page(
             "network.html",
             language,
@@ -491,18 +503,18 @@ class PageRenderer:
         for quad in self.graph.quads_for_predicate(RDF_TYPE):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
                 members[quad.object].add(quad.subject)
-        classes = []
+        classes: list[tuple[Link, dict[str, object]]] = []
         for cls, subjects in members.items():
             links = sorted((self.link(s, language) for s in subjects), key=_by_label)
-            classes.append(
-                {
-                    "link": self.link(cls, language),
-                    "count": len(links),
-                    "members": links[:INDEX_LIMIT],
-                    "query": f"SELECT ?resource WHERE {{ ?resource a <{cls.value}> }}",
-                }
-            )
-        return sorted(classes, key=lambda c: _by_label(c["link"]))
+            link = self.link(cls, language)
+            entry = {
+                "link": link,
+                "count": len(links),
+                "members": links[:INDEX_LIMIT],
+                "query": f"SELECT ?resource WHERE {{ ?resource a <{cls.value}> }}",
+            }
+            classes.append((link, entry))
+        return [entry for link, entry in sorted(classes, key=lambda c: _by_label(c[0]))]
 
     def not_found(self, iri: str, language: str, known: Sequence[str]) -> str:
         """A 404 page that names the IRI and suggests close matches from the data."""

@@ -12,6 +12,7 @@ from learningcity.namespaces import STANDARD_PREFIXES
 from learningcity.rendering.describe import dataset_node
 from learningcity.rendering.iris import IriScheme
 from learningcity.rendering.representations import SERVED_SYNTAXES
+from learningcity.rendering.statements import Statements
 from learningcity.terms import RDF_TYPE, XSD_INTEGER
 
 _S = STANDARD_PREFIXES
@@ -28,7 +29,7 @@ def _count(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
 
 
-def void_quads(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
+def void_quads(graph: Statements, scheme: IriScheme) -> list[ox.Quad]:
     """A void:Dataset with its size, URI space, classes and properties, and the endpoint."""
     node = dataset_node(graph) or _n(scheme.root + ".well-known/void#dataset")
     subjects = {q.subject for q in graph}
@@ -58,7 +59,7 @@ def void_quads(graph: ox.Dataset, scheme: IriScheme) -> list[ox.Quad]:
     return quads
 
 
-def service_description(graph: ox.Dataset, store: ox.Store, scheme: IriScheme) -> list[ox.Quad]:
+def service_description(graph: Statements, store: ox.Store, scheme: IriScheme) -> list[ox.Quad]:
     """The SPARQL 1.1 Service Description of /sparql, saying what the endpoint does.
 
     SPARQL 1.1 Query (no Update); every format it answers in (`formats.py`: the results formats
@@ -100,15 +101,15 @@ def service_description(graph: ox.Dataset, store: ox.Store, scheme: IriScheme) -
             ox.Quad(described, RDF_TYPE, _n(SD + "Graph")),
             ox.Quad(described, _n(VOID + "triples"), _count(sizes[name])),
         ]
-    formats = (*RESULTS_FORMATS, *SERVED_SYNTAXES)
-    quads += [ox.Quad(service, _n(SD + "resultFormat"), _n(W3C_FORMATS + f.w3c)) for f in formats]
+    names = [f.w3c for f in RESULTS_FORMATS] + [s.w3c for s in SERVED_SYNTAXES]
+    quads += [ox.Quad(service, _n(SD + "resultFormat"), _n(W3C_FORMATS + w3c)) for w3c in names]
     return quads
 
 
 def _graph_sizes(store: ox.Store) -> dict[ox.NamedNode | None, int]:
     """Triples per graph (None: the default graph), counted by the store in one pass each."""
     sizes: dict[ox.NamedNode | None, int] = {None: _first_count(store, "{ ?s ?p ?o }")}
-    for row in store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+    for row in _select(store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
         name, count = row["g"], row["n"]
         if isinstance(name, ox.NamedNode) and isinstance(count, ox.Literal):
             sizes[name] = int(count.value)
@@ -116,5 +117,11 @@ def _graph_sizes(store: ox.Store) -> dict[ox.NamedNode | None, int]:
 
 
 def _first_count(store: ox.Store, pattern: str) -> int:
-    found = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {pattern}")))["n"]
+    found = next(iter(_select(store, f"SELECT (COUNT(*) AS ?n) {pattern}")))["n"]
     return int(found.value) if isinstance(found, ox.Literal) else 0
+
+
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+    return solutions

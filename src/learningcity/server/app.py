@@ -371,6 +371,7 @@ class LinkedDataSite:
         unchanged = self.conditional(request, etag, headers)
         if unchanged is not None:
             return unchanged
+        assert representation.syntax is not None  # negotiated among RDF media types
         body = serialize(
             void_quads(self.graph, self.scheme), representation.syntax, self.namespaces
         )
@@ -440,6 +441,7 @@ class LinkedDataSite:
         if representation is None:
             return self.not_acceptable(vary)
         quads = self.service_quads
+        assert representation.syntax is not None  # negotiated among RDF media types
         body = serialize(quads, representation.syntax, self.namespaces)
         return Response(body, headers={"Vary": "Accept"}, media_type=representation.content_type)
 

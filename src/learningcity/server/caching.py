@@ -18,6 +18,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from learningcity.oxigraph import dumped
+from learningcity.rendering.statements import Statements
 from learningcity.serialize import sort_lines, sorted_lines
 
 GZIP_SUFFIX = "-gzip"
@@ -39,7 +41,7 @@ def gzipped(body: bytes) -> bytes:
     return gzip.compress(body, GZIP_LEVEL, mtime=0)
 
 
-def data_hash(store: ox.Store, dataset: ox.Dataset) -> str:
+def data_hash(store: ox.Store, dataset: Statements) -> str:
     """A short hash of the data's sorted N-Quads: equal data, equal tag, across restarts.
 
     The store writes its N-Quads in Rust, with no Python object per statement (a million
@@ -47,7 +49,7 @@ def data_hash(store: ox.Store, dataset: ox.Dataset) -> str:
     which is as good for a tag: it still changes exactly when the data does. Blank-node labels
     differ from one parse to the next, so data with blank nodes is hashed in canonical form.
     """
-    text = store.dump(format=ox.RdfFormat.N_QUADS)
+    text = dumped(store, ox.RdfFormat.N_QUADS)
     blank = b"_:" in text  # perhaps a blank node (or just those two characters in a literal)
     canonical = sorted_lines(dataset, ox.RdfFormat.N_QUADS) if blank else sort_lines(text)
     return hashlib.blake2b(canonical, digest_size=12).hexdigest()

@@ -249,7 +249,9 @@ class _Guarded:
         return self.client[0] if self.client else "-"
 
 
-class GuardedH11Protocol(_Guarded, H11Protocol):
+# uvicorn's protocols take connection_made(asyncio.Transport), as _Guarded does, where
+# asyncio.BaseProtocol's stubs say BaseTransport: the two bases' stubs disagree, not the code.
+class GuardedH11Protocol(_Guarded, H11Protocol):  # type: ignore[misc]
     """The pure-Python h11 protocol, guarded and coalesced (when httptools is not installed).
 
     h11 keeps its own state: the head is pending while the client is IDLE, the request is
@@ -278,7 +280,7 @@ def protocol_class() -> type[asyncio.Protocol]:
     except ImportError:
         return GuardedH11Protocol
 
-    class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
+    class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):  # type: ignore[misc]  # as above
         """The httptools protocol, guarded and coalesced. The parser's callbacks say where the
         request is; any byte between requests starts one (even the blank lines the parser
         skips without a callback, which must not keep a connection open)."""

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from learningcity.formats import RESULTS_FORMATS
+from learningcity.oxigraph import results_bytes
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Sequence[Term | None]
@@ -83,7 +84,8 @@ def capped_tsv(solutions: ox.QuerySolutions, max_rows: int) -> tuple[bytes, bool
     come out as they are; only the cut is swallowed."""
     cut = _RowCut(max_rows)
     with contextlib.suppress(_Full):
-        solutions.serialize(cut, format=TSV)
+        # pyoxigraph writes to any object with write(); its stubs ask for IO[bytes]
+        solutions.serialize(cut, format=TSV)  # type: ignore[arg-type]
     return b"".join(cut.parts), cut.truncated
 
 
@@ -109,7 +111,7 @@ def write_solutions(solutions: ox.QuerySolutions, name: str, max_rows: int) -> t
     parsed = from_tsv(tsv)
     if name == "csv":
         return write_csv(*rows_of(parsed)), truncated
-    return parsed.serialize(format=OXIGRAPH_FORMATS[name]), truncated
+    return results_bytes(parsed, OXIGRAPH_FORMATS[name]), truncated
 
 
 def write_boolean(answer: ox.QueryBoolean, name: str) -> bytes:
@@ -119,7 +121,7 @@ def write_boolean(answer: ox.QueryBoolean, name: str) -> bytes:
         return f"{ASK_VARIABLE}\r\n{value}\r\n".encode()
     if name == "tsv":
         return f"?{ASK_VARIABLE}\n{value}\n".encode()
-    return answer.serialize(format=OXIGRAPH_FORMATS[name])
+    return results_bytes(answer, OXIGRAPH_FORMATS[name])
 
 
 def term_text(term: Term) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from learningcity.oxigraph import dumped, serialized
 from learningcity.rendering.iris import rebase
 
 NQUADS = ox.RdfFormat.N_QUADS
@@ -34,8 +35,8 @@ _Term = ox.NamedNode | ox.BlankNode | ox.Literal | None
 def nquads(statements: Iterable[ox.Quad]) -> bytes:
     """The statements as N-Quads, written by Oxigraph (a Store's without a Python object each)."""
     if isinstance(statements, ox.Store):
-        return statements.dump(format=NQUADS)
-    return ox.serialize(statements, format=NQUADS)
+        return dumped(statements, NQUADS)
+    return serialized(statements, NQUADS)
 
 
 def rebased_nquads(text: bytes, old_base: str, new_base: str) -> bytes:
@@ -58,7 +59,7 @@ def rebased_nquads(text: bytes, old_base: str, new_base: str) -> bytes:
     in_literal = re.compile(rb'"[^"\n]*' + re.escape(old))
     if b"^^" + old in text or in_literal.search(text):
         moved = rebase(ox.parse(text, format=NQUADS), old_base, new_base)
-        return ox.serialize(moved, format=NQUADS)
+        return serialized(moved, NQUADS)
     return text.replace(old, new)
 
 
@@ -85,7 +86,12 @@ class ServedGraph:
         # made before anything but the data is added to the store
         self._size = len(store) + len(self._written) - len(self._shadowed)
 
-    def _stored(self, subject: _Term, predicate: _Term, value: _Term) -> Iterator[ox.Quad]:
+    def _stored(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None,
+        predicate: ox.NamedNode | None,
+        value: _Term,
+    ) -> Iterator[ox.Quad]:
         for graph in self._graphs:
             quads = self._store.quads_for_pattern(subject, predicate, value, graph)
             if self._shadowed:
@@ -101,7 +107,9 @@ class ServedGraph:
         yield from self._stored(None, predicate, None)
         yield from self._written.quads_for_predicate(predicate)
 
-    def quads_for_object(self, value: _Term) -> Iterator[ox.Quad]:
+    def quads_for_object(
+        self, value: ox.NamedNode | ox.BlankNode | ox.Literal
+    ) -> Iterator[ox.Quad]:
         # the Store finds a literal by its canonical form: `"+01"` finds `"1"`, also written
         yield from (q for q in self._stored(None, None, value) if q.object == value)
         yield from self._written.quads_for_object(value)
@@ -119,6 +127,7 @@ class ServedGraph:
         rows = self._store.query(
             "SELECT DISTINCT ?s { ?s ?p ?o FILTER isIRI(?s) }", default_graph=self._graphs
         )
+        assert isinstance(rows, ox.QuerySolutions)  # a SELECT
         return sorted(row[0].value for row in rows)
 
 

@@ -273,24 +273,37 @@ def _run(
     store: ox.Store, prefixes: dict[str, str], job: Job, base_iri: str | None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     try:
-        return evaluate(store, job.query, prefixes=prefixes, base_iri=base_iri, **_dataset(job))
+        default_graph, named_graphs = _dataset(job)
+        return evaluate(
+            store,
+            job.query,
+            prefixes=prefixes,
+            base_iri=base_iri,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+        )
     except InputError as error:  # a syntax error, with its position, or a refused evaluation
         raise ProtocolError(400, str(error)) from None
     except (ValueError, OSError) as error:
         raise ProtocolError(400, f"the query failed: {error}") from None
 
 
-def _dataset(job: Job) -> dict[str, list[ox.NamedNode]]:
+def _dataset(
+    job: Job,
+) -> tuple[
+    list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None,
+    list[ox.NamedNode | ox.BlankNode] | None,
+]:
     """The protocol's dataset as Oxigraph takes it: given either parameter, the whole dataset of
     the query (FROM and FROM NAMED included) is replaced, as the protocol says (2.1.4); a
     dataset with no `named-graph-uri` has no named graphs, one with no `default-graph-uri` an
     empty default graph. Oxigraph replaces each half on its own, so both are always given."""
     if not job.default_graphs and not job.named_graphs:
-        return {}
-    return {
-        "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs],
-        "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs],
-    }
+        return None, None
+    return (
+        [ox.NamedNode(iri) for iri in job.default_graphs],
+        [ox.NamedNode(iri) for iri in job.named_graphs],
+    )
 
 
 def _write(
@@ -444,7 +457,9 @@ class SparqlSite(Protocol):
 
     pool: QueryPool | None
     results: ResultCache
-    limits: Limits
+
+    @property
+    def limits(self) -> Limits: ...
 
     def page_language(self, lang: str | None, accept_language: str | None) -> str: ...
 
@@ -452,8 +467,11 @@ class SparqlSite(Protocol):
 
 
 class Limits(Protocol):
-    max_request_bytes: int
-    max_rows: int
+    @property
+    def max_request_bytes(self) -> int: ...
+
+    @property
+    def max_rows(self) -> int: ...
 
 
 Headers = Sequence[tuple[bytes, bytes]]
@@ -558,7 +576,7 @@ class SparqlEndpoint:
                 page = site.error_page(language, protocol.query, str(error))
                 return _Reply(error.status, "text/html", page)
             return _error(error)
-        extra = ()
+        extra: tuple[tuple[bytes, bytes], ...] = ()
         if found.truncated:
             extra = ((b"x-sparql-maxrows", str(site.limits.max_rows).encode()),)
         return _Reply(200, found.media_type, found.body, extra, True, found.gzipped)

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from learningcity.host import die_with_parent
+from learningcity.host import die_with_parent, timeout_at
 
 #: Request head: byte lengths of the query, the Accept header, the format override, the page
 #: language, the protocol's default and named graphs, and whether the client takes gzip.
@@ -72,8 +72,16 @@ class Job:
 
     @classmethod
     def from_fields(cls, fields: list[str]) -> Job:
-        *text, default_graphs, named_graphs, gzip = fields
-        return cls(*text, _lines(default_graphs), _lines(named_graphs), gzip == "1")
+        query, accept, format_name, language, default_graphs, named_graphs, gzip = fields
+        return cls(
+            query,
+            accept,
+            format_name,
+            language,
+            _lines(default_graphs),
+            _lines(named_graphs),
+            gzip == "1",
+        )
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -331,7 +339,7 @@ class QueryPool:
         worker = await self._acquire(deadline)
         healthy = False
         try:
-            async with asyncio.timeout_at(deadline):
+            async with timeout_at(deadline):
                 answer = await worker.ask(job)
         except TimeoutError:
             raise QueryTimeout from None
@@ -359,7 +367,7 @@ class QueryPool:
         """A free worker that is still alive: one that died idle (killed from outside, say by
         the kernel's OOM killer) is replaced here rather than failing an innocent query."""
         try:
-            async with asyncio.timeout_at(deadline):
+            async with timeout_at(deadline):
                 worker = await self._idle.get()
         except TimeoutError:
             raise PoolBusy from None

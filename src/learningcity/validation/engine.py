@@ -161,7 +161,7 @@ def _preparing_graph_class() -> type[rdflib.Graph]:
         return query
 
     class PreparingGraph(Graph):
-        def query(  # type: ignore[override]
+        def query(
             self,
             query_object: Any,
             processor: Any = "sparql",
@@ -199,4 +199,16 @@ def from_rdflib(graph: rdflib.Graph) -> list[ox.Quad]:
             return ox.Literal(str(term))
         raise ValueError(f"unexpected term {term!r} in the report")
 
-    return [ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in graph]
+    def node(term: Any) -> ox.NamedNode | ox.BlankNode:
+        converted = convert(term)
+        if isinstance(converted, ox.Literal):
+            raise ValueError(f"unexpected literal {term!r} as a subject in the report")
+        return converted
+
+    def iri(term: Any) -> ox.NamedNode:
+        converted = convert(term)
+        if not isinstance(converted, ox.NamedNode):
+            raise ValueError(f"unexpected {term!r} as a predicate in the report")
+        return converted
+
+    return [ox.Quad(node(s), iri(p), convert(o)) for s, p, o in graph]

@@ -155,7 +155,11 @@ def render_json(outcome: ValidationOutcome) -> str:
     definitions = _report_context(list(outcome.report))
     report_type = ox.NamedNode(SH + "ValidationReport")
     reports = {
-        q.subject for q in outcome.report if q.predicate == RDF_TYPE and q.object == report_type
+        q.subject
+        for q in outcome.report
+        if q.predicate == RDF_TYPE
+        and q.object == report_type
+        and isinstance(q.subject, ox.NamedNode | ox.BlankNode)
     }
     context = parse_context(definitions, definitions)
     document = to_jsonld(outcome.report, context, frame=True, roots=reports)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from learningcity.compaction import DISPLAY, Compactor
 from learningcity.namespaces import STANDARD_PREFIXES
 from learningcity.serialize import canonical_quads
 from learningcity.terms import RDF_NIL
@@ -123,6 +124,14 @@ class ReportIndex:
         found = self.objects(subject, predicate)
         return found[0] if found else None
 
+    def required(self, subject: Any, predicate: str) -> Any:
+        """The value every validation result has (SHACL 3.6.2: focus node, severity, source
+        shape and constraint component); a report without it is no SHACL report."""
+        found = self.one(subject, predicate)
+        if found is None:
+            raise ValueError(f"a validation result without <{predicate}>")
+        return found
+
     def subjects_of_type(self, cls: ox.NamedNode) -> list[Any]:
         return [s for s, edges in self.edges.items() if cls in edges.get(RDF + "type", [])]
 
@@ -137,8 +146,8 @@ class ReportIndex:
 _PATH_KINDS = ("inverse", "zeroOrMore", "oneOrMore", "zeroOrOne", "alternative")
 
 
-def _path(index: ReportIndex, node: Any) -> ShaclPath | None:
-    if node is None or isinstance(node, ox.NamedNode):
+def _path(index: ReportIndex, node: Any) -> ShaclPath:
+    if isinstance(node, ox.NamedNode):
         return node
     for kind in _PATH_KINDS:
         target = index.one(node, f"{SH}{kind}Path")
@@ -154,12 +163,12 @@ def _result(index: ReportIndex, node: Any) -> ValidationResult:
     messages = [Message(m.value, m.language) for m in index.objects(node, SH + "resultMessage")]
     messages.sort(key=lambda m: (m.language != "en", m.language or "", m.text))
     return ValidationResult(
-        focus_node=index.one(node, SH + "focusNode"),
-        path=_path(index, index.one(node, SH + "resultPath")),
+        focus_node=index.required(node, SH + "focusNode"),
+        path=None if (path := index.one(node, SH + "resultPath")) is None else _path(index, path),
         value=index.one(node, SH + "value"),
-        severity=index.one(node, SH + "resultSeverity"),
-        source_shape=index.one(node, SH + "sourceShape"),
-        component=index.one(node, SH + "sourceConstraintComponent"),
+        severity=index.required(node, SH + "resultSeverity"),
+        source_shape=index.required(node, SH + "sourceShape"),
+        component=index.required(node, SH + "sourceConstraintComponent"),
         source_constraint=index.one(node, SH + "sourceConstraint"),
         messages=tuple(messages),
     )
@@ -186,6 +195,11 @@ def _path_key(path: ShaclPath | None) -> str:
     return f"{path.kind}({','.join(_path_key(p) for p in path.parts)})"
 
 
+_SHACL_NAMES = Compactor({"sh": SH}, DISPLAY)
+
+
 def local_name(iri: ox.NamedNode) -> str:
-    """`Violation` for `sh:Violation`; an IRI outside SHACL's namespace whole."""
-    return iri.value[len(SH) :] if iri.value.startswith(SH) else iri.value
+    """`Violation` for `sh:Violation` (the compaction rule for display); an IRI outside
+    SHACL's namespace whole."""
+    found = _SHACL_NAMES.split(iri.value)
+    return iri.value if found is None else found[1]

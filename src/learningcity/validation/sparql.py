@@ -163,6 +163,7 @@ def check_shacl_sparql(shapes: Iterable[ox.Quad], path: Path) -> None:
 def _declares(quad: ox.Quad) -> bool:
     """Whether pyshacl's `PREFIX p: <namespace>` line with this value declares one prefix and
     nothing else (a namespace holding `> SELECT ... #` would write a query of its own)."""
+    assert isinstance(quad.object, ox.Literal)  # only literals are checked (`check_texts`)
     value = quad.object.value
     is_prefix = quad.predicate.value == SH + "prefix"
     line = f"PREFIX {value}: <>" if is_prefix else f"PREFIX p: <{value}>"
@@ -181,7 +182,7 @@ def _is_iri(value: str) -> bool:
     return True
 
 
-def _named_owner(quads: list[ox.Quad], node: Term) -> str:
+def _named_owner(quads: list[ox.Quad], node: Term | ox.Triple) -> str:
     """The named node a blank node (`sh:sparql [ ... ]`) hangs from, written as in Turtle."""
     parents = {q.object: q.subject for q in quads if isinstance(q.object, ox.BlankNode)}
     seen = set()
