@@ -551,10 +551,10 @@ def create_app(
     ]
     middleware = [
         Middleware(AccessLogMiddleware),
+        Middleware(ResponseCacheMiddleware),
         # /sparql's queries, answered before the rest (sparql.SparqlEndpoint), with the CORS
         # and gzip decisions below applied as the middleware after it would
         Middleware(sparql.SparqlEndpoint, site=site, exposed_headers=EXPOSED_HEADERS),
-        Middleware(ResponseCacheMiddleware),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

@@ -11,9 +11,8 @@ Only plain reads are cached: GET and HEAD without validators (`If-None-Match`,
 `If-Modified-Since`, `Range`: those go the full way, so 304 stays exact) or credentials, and
 only complete answers whose status is 200 or 303 and which do not say `no-store` (`/health`
 does). Errors, timeouts (503) and streamed bodies are never cached. Memory is bounded by a
-byte budget, least recently used first. /sparql's queries never get here: the endpoint before
-this layer (`sparql.SparqlEndpoint`) answers them, repeats from its own answers cache; its query
-page and service description are cached here.
+byte budget, least recently used first. A repeated SPARQL GET is replayed here too: the
+endpoint after this layer (`sparql.SparqlEndpoint`) sends each answer whole.
 """
 
 from __future__ import annotations

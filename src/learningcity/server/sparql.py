@@ -496,13 +496,15 @@ class SparqlEndpoint:
     Profiling the serving process under load showed more of its time in Starlette's routing,
     request and response objects and in four layers of middleware than in the query's own path
     (reading the request, the round trip to a worker, the answer's bytes). This answers the
-    query operations (`/sparql` GET, HEAD and POST with a query) just inside the access log,
-    and gives its responses what those layers would: CORS headers for every origin, `Vary`,
-    gzip from `GZIP_MINIMUM_SIZE` on for a client that takes it (compressed in the worker, off
-    the event loop; the decisions in `caching`, the exposed headers from the application).
-    Repeats come from the answers cache (`ResultCache`). Everything else goes on to the
-    application: a GET without a query (the query page or the service description), other
-    methods (405), other paths.
+    query operations (`/sparql` GET, HEAD and POST with a query) just inside the access log and
+    the response cache (which replays a repeated GET, `fastpath`), and gives its responses what
+    the layers after it would: CORS headers for every origin, `Vary`, gzip from
+    `GZIP_MINIMUM_SIZE` on for a client that takes it (compressed in the worker, off the event
+    loop; the decisions in `caching`, the exposed headers from the application). Other repeats
+    (a POST, the same query encoded another way) come from the answers cache (`ResultCache`),
+    without a round trip to a worker. Everything else goes on to the application: a GET
+    without a query (the query page or the service description), other methods (405), other
+    paths.
     """
 
     def __init__(
