@@ -353,7 +353,12 @@ def markdown(
         f" 127.0.0.1, wrk with 1 thread, {arguments.duration:g} s per cell, ours and Oxigraph's"
         f" taking turns cell by cell, median of {arguments.rounds} rounds. `learningcity serve`"
         f" runs {arguments.processes} serving process(es) with the default 2 query workers each"
-        " (timeout, memory cap and worker processes as shipped).",
+        " (timeout, memory cap and worker processes as shipped)."
+        + (
+            f" `{BEFORE}` is the code of {arguments.before_name}, run with the same options."
+            if BEFORE in names
+            else ""
+        ),
         "",
         "| request | conn | server | req/s | p50 ms | CPU µs/request | status ≥ 400 | "
         "socket errors | ÷ Oxigraph |",
@@ -424,7 +429,11 @@ def plot(cells: list[Cell], requests_: list[Request], path: Path) -> None:
     by_key = {(c.request, c.server, c.connections): c for c in cells}
     names = [s for s in (OURS, BEFORE) if any(c.server == s for c in cells)]
     figure, axis = plt.subplots(figsize=(11, 4.6))
-    labels = [f"{r.name}\n{n} conn" for r in requests_ for n in CONNECTIONS]
+    labels = [
+        f"{r.name.replace(' of ', chr(10) + 'of ').replace(', ', ',' + chr(10))}\n{n} conn"
+        for r in requests_
+        for n in CONNECTIONS
+    ]
     width = 0.8 / len(names)
     palette = ["#1b6ca8", "#aaaaaa"]
     for offset, server in enumerate(names):
@@ -461,6 +470,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--processes", type=int, default=2, help="our serving processes")
     parser.add_argument("--before", type=Path, help="also measure serve from this source tree")
+    parser.add_argument(
+        "--before-name", default="an earlier commit", help="what --before is, for the report"
+    )
     parser.add_argument("--write", action="store_true", help="fill docs/performance.md")
     parser.add_argument("--plot", type=Path, help=f"write the plot here (--write: {PLOT})")
     parser.add_argument("--json", type=Path, help="write the raw figures here")
@@ -473,8 +485,8 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.replot:
         raw = json.loads(arguments.replot.read_text())
-        for name in ("cities", "duration", "rounds", "processes"):
-            setattr(arguments, name, raw["arguments"][name])
+        for name, value in raw["arguments"].items():
+            setattr(arguments, name, value)
         cells = [Cell(**c) for c in raw["cells"]]
         city, memory, info = raw["city"], raw["memory"], raw["machine"]
     else:
@@ -492,7 +504,8 @@ def main() -> None:
     text = markdown(cells, requests_, memory, arguments, info)
     if arguments.json:
         arguments.json.parent.mkdir(parents=True, exist_ok=True)
-        measured = {n: getattr(arguments, n) for n in ("cities", "duration", "rounds", "processes")}
+        names = ("cities", "duration", "rounds", "processes", "before_name")
+        measured = {n: getattr(arguments, n) for n in names}
         raw = {
             "arguments": measured,
             "city": city,
