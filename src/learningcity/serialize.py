@@ -48,15 +48,70 @@ def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     quads = list(quads)
     if any(_has_blank_node(q) for q in quads):
         refuse_tangles(quads)
-        dataset = ox.Dataset(quads)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        quads = list(dataset)
+        quads = _canonically_labelled(quads)
     ordered = sorted(quads, key=_quad_key)
     return [q for i, q in enumerate(ordered) if i == 0 or q != ordered[i - 1]]  # duplicates once
 
 
 def _has_blank_node(quad: ox.Quad) -> bool:
-    return any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name))
+    return any(
+        isinstance(t, ox.BlankNode) or (isinstance(t, ox.Triple) and _has_blank_node(ox.Quad(*t)))
+        for t in (quad.subject, quad.object, quad.graph_name)
+    )
+
+
+#: The statements that stand for a triple term while blank nodes are labelled.
+_TERM_PARTS = tuple(
+    ox.NamedNode(f"urn:learningcity:triple-term:{part}")
+    for part in ("subject", "predicate", "object")
+)
+
+
+def _canonically_labelled(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """RDFC-1.0 labels for every blank node, those inside triple terms too.
+
+    Oxigraph's canonicalization leaves a blank node inside a triple term (RDF 1.2, which a
+    CONSTRUCT can make) with the label it came with, so two labellings of one graph gave two
+    outputs. Each triple term is labelled as a blank node holding its three parts (one node per
+    distinct term), then rebuilt from the parts with their canonical labels.
+    """
+    standing: dict[ox.Triple, ox.BlankNode] = {}
+    parts: list[ox.Quad] = []
+
+    def stand_in(term: Term) -> Term:
+        if not isinstance(term, ox.Triple):
+            return term
+        if term not in standing:
+            node = standing[term] = ox.BlankNode()
+            values = (stand_in(term.subject), term.predicate, stand_in(term.object))
+            parts.extend(
+                ox.Quad(node, part, v) for part, v in zip(_TERM_PARTS, values, strict=True)
+            )
+        return standing[term]
+
+    flat = [
+        ox.Quad(stand_in(q.subject), q.predicate, stand_in(q.object), q.graph_name) for q in quads
+    ]
+    dataset = ox.Dataset(flat + parts)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    if not standing:
+        return list(dataset)
+    held: dict[Term, dict[ox.NamedNode, Term]] = {}
+    for quad in dataset:
+        if quad.predicate in _TERM_PARTS:
+            held.setdefault(quad.subject, {})[quad.predicate] = quad.object
+
+    def rebuilt(term: Term) -> Term:
+        if term not in held:
+            return term
+        subject, predicate, value = (held[term][part] for part in _TERM_PARTS)
+        return ox.Triple(rebuilt(subject), predicate, rebuilt(value))
+
+    return [
+        ox.Quad(rebuilt(q.subject), q.predicate, rebuilt(q.object), q.graph_name)
+        for q in dataset
+        if q.predicate not in _TERM_PARTS
+    ]
 
 
 def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
