@@ -90,7 +90,8 @@ def _canonically_labelled(quads: list[ox.Quad]) -> list[ox.Quad]:
         return standing[term]
 
     flat = [
-        ox.Quad(stand_in(q.subject), q.predicate, stand_in(q.object), q.graph_name) for q in quads
+        ox.Quad(_subject(stand_in(q.subject)), q.predicate, stand_in(q.object), q.graph_name)
+        for q in quads
     ]
     dataset = ox.Dataset(flat + parts)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
@@ -105,13 +106,20 @@ def _canonically_labelled(quads: list[ox.Quad]) -> list[ox.Quad]:
         if term not in held:
             return term
         subject, predicate, value = (held[term][part] for part in _TERM_PARTS)
-        return ox.Triple(rebuilt(subject), predicate, rebuilt(value))
+        assert isinstance(predicate, ox.NamedNode)  # it was one when the term was taken apart
+        return ox.Triple(_subject(rebuilt(subject)), predicate, rebuilt(value))
 
     return [
-        ox.Quad(rebuilt(q.subject), q.predicate, rebuilt(q.object), q.graph_name)
+        ox.Quad(_subject(rebuilt(q.subject)), q.predicate, rebuilt(q.object), q.graph_name)
         for q in dataset
         if q.predicate not in _TERM_PARTS
     ]
+
+
+def _subject(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Triple:
+    """`term`, which stands where a subject stood (never a literal), typed as a subject."""
+    assert not isinstance(term, ox.Literal)
+    return term
 
 
 def _quad_key(quad: ox.Quad) -> tuple[str, str, str, str]:
