@@ -3,15 +3,17 @@ same statements, each literal as written, that a Dataset of the rebased data hol
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
 
+from learningcity.errors import InputError
 from learningcity.rendering.iris import rebase
 from learningcity.server import Limits, create_app
-from learningcity.server.served import rebased_nquads, served_data
+from learningcity.server.served import BATCH, rebased_nquads, served_data
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -128,3 +130,31 @@ def test_documents_show_literals_as_written_and_sparql_answers_canonical_values(
         assert client.get("/health").json()["triples"] == len(
             rebase(parsed(TRICKY, ox.RdfFormat.TURTLE), OLD, NEW)
         )
+
+
+def test_a_failure_while_reading_stops_the_loading_and_leaves_no_thread():
+    """Statements load a batch at a time in a thread while the next batch is read: a failure
+    of the reading (a syntax error half-way through a file) is raised as it was, nothing
+    left running."""
+
+    def statements() -> Iterator[ox.Quad]:
+        for i in range(BATCH + 10):
+            yield ox.Quad(ox.NamedNode(f"{OLD}city/c{i}"), ox.NamedNode(f"{OLD}p"), ox.Literal("x"))
+        raise InputError("data.ttl:9:1: a syntax error")
+
+    threads = threading.active_count()
+    with pytest.raises(InputError, match="a syntax error"):
+        served_data(statements(), OLD, NEW)
+    assert threading.active_count() == threads
+
+
+def test_batches_with_and_without_blank_nodes_load_alike():
+    quads = [
+        ox.Quad(ox.NamedNode(f"{OLD}city/c{i}"), ox.NamedNode(f"{OLD}p"), ox.Literal(str(i)))
+        for i in range(BATCH + 5)
+    ]
+    quads.append(ox.Quad(ox.NamedNode(f"{OLD}city/c0"), ox.NamedNode(f"{OLD}q"), ox.BlankNode("b")))
+    data = served_data(quads, OLD, NEW)
+    assert data.blank_nodes
+    assert set(data.graph) == set(rebase(quads, OLD, NEW))
+    assert served_data(quads, OLD, NEW).tag == data.tag  # equal data, equal tag

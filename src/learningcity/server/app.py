@@ -62,7 +62,6 @@ from learningcity.server.caching import (
     GZIP_LEVEL,
     GZIP_MINIMUM_SIZE,
     GzipETagMiddleware,
-    data_hash,
     dataset_hash,
     http_date,
     matching_tag,
@@ -108,10 +107,8 @@ class LinkedDataSite:
         vocabulary: ox.Dataset | None,
         queries: list[ExampleQuery],
         limits: Limits,
-        progress: Callable[[str], None] | None = None,
         shapes: ox.Dataset | None = None,
     ) -> None:
-        step = progress or (lambda _stage: None)
         self.graph = data.graph
         self.store = data.store
         self.scheme = scheme
@@ -120,8 +117,7 @@ class LinkedDataSite:
         if data.blank_nodes:  # without blank nodes every document is written whole
             check_documents(self.graph)
         self.renderer = PageRenderer(self.graph, scheme, vocabulary, queries)
-        step(f"hashing the {len(self.graph)} statements for ETags")
-        self.tag = data_hash(self.store, self.graph)
+        self.tag = data.tag
         self.modified = last_modified(self.graph)
         self.pool: QueryPool | None = None
         self.results = sparql.ResultCache()
@@ -500,7 +496,7 @@ def create_app(
     scheme = IriScheme.for_base(public_base or base)
     IriScheme.for_base(base)
     if progress is not None:
-        progress("building the store")
+        progress("loading the data into the store")
     data = served_data(dataset, base, scheme.base)
     if vocabulary is None:
         vocabulary = load_vocabulary()
@@ -513,7 +509,7 @@ def create_app(
     if shapes is not None:
         shapes = rebase(shapes, base, scheme.base)
     queries = example_queries(scheme, base)
-    site = LinkedDataSite(data, scheme, vocabulary, queries, limits, progress, shapes)
+    site = LinkedDataSite(data, scheme, vocabulary, queries, limits, shapes)
     # /sparql answers over the served dataset: the data, and the vocabulary's named graphs with
     # the data's IRIs moved as the data's are (added after the data's hash: ETags follow the data)
     with_vocabulary(site.store, "the data", rebase(served_vocabulary(), base, scheme.base))

@@ -15,28 +15,28 @@ forms: exactly the statements a Dataset of the data holds.
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 import pyoxigraph as ox
 
 from learningcity.oxigraph import dumped, serialized
 from learningcity.rendering.iris import rebase
+from learningcity.server.caching import dataset_hash, text_digest
 
 NQUADS = ox.RdfFormat.N_QUADS
+#: Statements written as N-Quads and handed to the Store at a time (~17 MB of N-Quads here).
+BATCH = 100_000
 #: Where a typed literal ends in N-Quads as Oxigraph writes them (`"1.50"^^<...#decimal>`).
 _TYPED = b'"^^<'
 _SCRATCH = ox.NamedNode("urn:learningcity:literal")
 
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal | None
-
-
-def nquads(statements: Iterable[ox.Quad]) -> bytes:
-    """The statements as N-Quads, written by Oxigraph (a Store's without a Python object each)."""
-    if isinstance(statements, ox.Store):
-        return dumped(statements, NQUADS)
-    return serialized(statements, NQUADS)
 
 
 def rebased_nquads(text: bytes, old_base: str, new_base: str) -> bytes:
@@ -133,32 +133,102 @@ class ServedGraph:
 
 @dataclass(frozen=True)
 class ServedData:
-    """The Store the server answers from, the data as its pages read it, and whether the data
-    may hold blank nodes (when not, no document can hold blank nodes tangled together)."""
+    """The Store the server answers from, the data as its pages read it, whether the data may
+    hold blank nodes (when not, no document can hold blank nodes tangled together), and the
+    hash of the data behind every ETag."""
 
     store: ox.Store
     graph: ServedGraph
     blank_nodes: bool
+    tag: str
 
 
 def served_data(statements: Iterable[ox.Quad], old_base: str, new_base: str) -> ServedData:
-    """The data of `statements` with its IRIs moved from `old_base` to `new_base`, in a Store."""
-    text = rebased_nquads(nquads(statements), old_base, new_base)
-    blank_nodes = b"_:" in text  # perhaps a blank node (or those two characters in a literal)
+    """The data of `statements` with its IRIs moved from `old_base` to `new_base`, in a Store.
+
+    The statements are written and loaded a batch at a time: while the Store loads one batch
+    (Rust, without the GIL, in a thread of its own) the next one is parsed, so that parsing and
+    loading share the machine's cores, and only a batch of N-Quads is in memory at once.
+    """
     store = ox.Store()
-    if blank_nodes:  # the bulk loader would relabel them, and pages name them by their labels
-        store.bulk_extend(ox.parse(text, format=NQUADS))
-    else:  # Oxigraph wrote these bytes from statements it had checked
-        store.bulk_load(text, format=NQUADS, lenient=True)
-    written, shadowed = _rewritten(text)
-    graphs = [ox.DefaultGraph(), *store.named_graphs()]
-    return ServedData(store, ServedGraph(store, graphs, written, shadowed), blank_nodes)
+    digest = text_digest()
+    typed: set[bytes] = set()
+    blank_nodes = False
+    with _Loader(store) as loader:
+        for text in _batches(statements):
+            text = rebased_nquads(text, old_base, new_base)
+            digest.update(text)
+            typed |= _typed_lines(text)
+            labelled = b"_:" in text  # perhaps a blank node (or those characters in a literal)
+            blank_nodes |= labelled
+            loader.load(text, labelled)
+    written, shadowed = _rewritten(typed)
+    graph = ServedGraph(store, [ox.DefaultGraph(), *store.named_graphs()], written, shadowed)
+    # blank-node labels differ from one parse to the next: such data is hashed canonically
+    tag = dataset_hash(graph) if blank_nodes else digest.hexdigest()
+    return ServedData(store, graph, blank_nodes, tag)
 
 
-def _rewritten(text: bytes) -> tuple[list[ox.Quad], set[ox.Quad]]:
-    """(the statements of `text` whose literal a Store rewrites, as written; the canonical
-    statements a Store holds only for those). Only typed literals are rewritten, and they are
-    few (a handful per city), so their lines are found in the bytes and parsed alone."""
+def _batches(statements: Iterable[ox.Quad]) -> Iterator[bytes]:
+    """The statements as N-Quads, `BATCH` at a time (a Store's whole, dumped in Rust)."""
+    if isinstance(statements, ox.Store):
+        yield dumped(statements, NQUADS)
+        return
+    remaining = iter(statements)
+    while batch := serialized(islice(remaining, BATCH), NQUADS):
+        yield batch
+
+
+class _Loader:
+    """Loads N-Quads batches into a Store in a thread of its own, in order, while the caller
+    makes the next; a failure is raised by the caller's `with`, after which nothing is left
+    running."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+        self._pending: queue.Queue[tuple[bytes, bool] | None] = queue.Queue(maxsize=2)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="store-loader", daemon=True)
+
+    def __enter__(self) -> _Loader:
+        self._thread.start()
+        return self
+
+    def load(self, text: bytes, labelled: bool) -> None:
+        """Queue `text`; `labelled` N-Quads (blank nodes) are added statement by statement,
+        since the bulk loader relabels blank nodes, and pages name them by their labels."""
+        if self._failure is not None:
+            raise self._failure
+        self._pending.put((text, labelled))
+
+    def _run(self) -> None:
+        while (item := self._pending.get()) is not None:
+            if self._failure is not None:
+                continue
+            text, labelled = item
+            try:
+                if labelled:
+                    self._store.bulk_extend(ox.parse(text, format=NQUADS))
+                else:  # Oxigraph wrote these bytes from statements it had checked
+                    self._store.bulk_load(text, format=NQUADS, lenient=True)
+            except BaseException as error:  # raised again in the caller's thread
+                self._failure = error
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:  # the caller failed: drop what is queued, stop at once
+            self._failure = self._failure or RuntimeError("loading abandoned")
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self._pending.get_nowait()
+        self._pending.put(None)
+        self._thread.join()
+        if kind is None and self._failure is not None:
+            raise self._failure
+
+
+def _typed_lines(text: bytes) -> set[bytes]:
+    """The lines of N-Quads `text` that hold a typed literal (`"..."^^<...>`), the only
+    literals a Store may rewrite; they are few (a handful per city) and found in the bytes."""
     lines: set[bytes] = set()
     at = text.find(_TYPED)
     while at >= 0:
@@ -167,6 +237,12 @@ def _rewritten(text: bytes) -> tuple[list[ox.Quad], set[ox.Quad]]:
         end = len(text) if end < 0 else end
         lines.add(text[start:end])
         at = text.find(_TYPED, end)
+    return lines
+
+
+def _rewritten(lines: set[bytes]) -> tuple[list[ox.Quad], set[ox.Quad]]:
+    """(the statements of `lines` whose literal a Store rewrites, as written; the canonical
+    statements a Store holds only for those)."""
     if not lines:
         return [], set()
     typed = list(ox.parse(b"\n".join(lines), format=NQUADS))
