@@ -158,3 +158,14 @@ def test_batches_with_and_without_blank_nodes_load_alike():
     assert data.blank_nodes
     assert set(data.graph) == set(rebase(quads, OLD, NEW))
     assert served_data(quads, OLD, NEW).tag == data.tag  # equal data, equal tag
+
+
+def test_a_store_is_served_as_its_statements_are(tmp_path):
+    """A store (`serve --store`) is dumped in Rust and cut into batches at line ends."""
+    quads = [
+        ox.Quad(ox.NamedNode(f"{OLD}city/c{i}"), ox.NamedNode(f"{OLD}p"), ox.Literal("x" * 200))
+        for i in range(100_000)  # ~30 MB of N-Quads: more than one batch
+    ]
+    store = ox.Store(str(tmp_path / "store"))
+    store.bulk_extend(quads)
+    assert set(served_data(store, OLD, NEW).graph) == set(rebase(quads, OLD, NEW))

@@ -32,6 +32,7 @@ from learningcity.server.caching import dataset_hash, text_digest
 NQUADS = ox.RdfFormat.N_QUADS
 #: Statements written as N-Quads and handed to the Store at a time (~17 MB of N-Quads here).
 BATCH = 100_000
+BATCH_BYTES = 16 * 1024 * 1024
 #: Where a typed literal ends in N-Quads as Oxigraph writes them (`"1.50"^^<...#decimal>`).
 _TYPED = b'"^^<'
 _SCRATCH = ox.NamedNode("urn:learningcity:literal")
@@ -170,9 +171,16 @@ def served_data(statements: Iterable[ox.Quad], old_base: str, new_base: str) -> 
 
 
 def _batches(statements: Iterable[ox.Quad]) -> Iterator[bytes]:
-    """The statements as N-Quads, `BATCH` at a time (a Store's whole, dumped in Rust)."""
+    """The statements as N-Quads, `BATCH` at a time (a Store's dumped whole in Rust, then cut
+    at line ends into batches of about the same size)."""
     if isinstance(statements, ox.Store):
-        yield dumped(statements, NQUADS)
+        text = dumped(statements, NQUADS)
+        start = 0
+        while start < len(text):
+            end = text.find(b"\n", start + BATCH_BYTES)
+            end = len(text) if end < 0 else end + 1
+            yield text[start:end]
+            start = end
         return
     remaining = iter(statements)
     while batch := serialized(islice(remaining, BATCH), NQUADS):
