@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -48,9 +49,10 @@ def text_digest() -> hashlib.blake2b:
     return hashlib.blake2b(digest_size=12)
 
 
-def dataset_hash(*datasets: ox.Dataset) -> str:
-    """A short hash of small datasets (the ontology, the shapes), each in canonical N-Quads: the
-    tag of the documents made from them besides the data, equal across restarts."""
+def dataset_hash(*datasets: Iterable[ox.Quad]) -> str:
+    """A short hash of datasets, each in canonical N-Quads, equal across restarts: the tag of
+    the vocabulary's documents (the ontology, the shapes), and of data with blank nodes, whose
+    labels differ from one parse to the next."""
     digest = text_digest()
     for dataset in datasets:
         digest.update(sorted_lines(dataset, ox.RdfFormat.N_QUADS) + b"\0")
