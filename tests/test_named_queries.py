@@ -30,9 +30,9 @@ from learningcity.query import (
     named_query,
     run_query,
     store_for,
-    substitute_text,
     term_text,
 )
+from learningcity.remote import substitute_text
 from learningcity.terms import LEARNING_CITY, RDF_TYPE
 from support import REPO
 

@@ -23,15 +23,13 @@ from learningcity.query import (
     list_named_queries,
     named_query,
     parse_param,
-    prologue,
     read_named_query,
     run_query,
     scan_query,
     store_for,
-    substitute_text,
     tokenize,
 )
-from learningcity.remote import run_remote
+from learningcity.remote import prologue, run_remote, substitute_text
 from processes import free_port
 from support import FIXTURES
 

@@ -50,8 +50,9 @@ from learningcity.errors import InputError, LearningCityError, OutputError, prin
 from learningcity.formats import syntax_for_media_type
 from learningcity.iris import usable_iri
 from learningcity.load import parse_bytes
+from learningcity.namespaces import prefixes
 from learningcity.oxigraph import serialized
-from learningcity.query import CheckedQuery, Form, QueryResult, Term, prologue, substitute_text
+from learningcity.query import CheckedQuery, Form, QueryResult, Term
 from learningcity.terms import DCAT_DATASET, RDF_TYPE
 
 if TYPE_CHECKING:
@@ -658,3 +659,51 @@ def push(
     target = graph_url(store_url, graph)
     answer = send(target, "PUT", body, headers, timeout=timeout, refused=OutputError)
     return Pushed(graph, len(triples), answer.status)
+
+
+# --------------------------------------------------------------------------------------------
+# Query text for remote endpoints, which know neither our prefixes nor our substitutions
+# --------------------------------------------------------------------------------------------
+
+
+def substitute_text(query: CheckedQuery, bindings: Mapping[str, Term]) -> str:
+    """The query with each bound variable replaced by its term, written as SPARQL syntax.
+
+    Used for remote endpoints, which have no substitution API. Only variable tokens are replaced
+    and each value is written by Oxigraph as an N-Triples term (quotes and newlines escaped), so
+    a value cannot end a string or add a clause. In a SELECT clause `?x` becomes `(term AS ?x)`,
+    so the variable stays in the results as it does with local substitution.
+    """
+    out: list[str] = []
+    in_projection = False
+    depth = 0
+    previous: str | None = None
+    for token in query.tokens():
+        keyword = token.keyword
+        if keyword == "SELECT":
+            in_projection, depth = True, 0
+        elif keyword == "WHERE" or token.text == "{":
+            in_projection = False
+        elif token.text in "()" and token.kind == "punct":
+            depth += 1 if token.text == "(" else -1
+        name = token.text[1:] if token.kind == "var" else None
+        if name is not None and name in bindings:
+            if previous == "AS":
+                raise InputError(
+                    f"{query.source}:{token.line}:{token.column}: parameter ?{name} cannot be the "
+                    "target of AS"
+                )
+            term = str(bindings[name])
+            out.append(f"({term} AS {token.text})" if in_projection and depth == 0 else term)
+        else:
+            out.append(token.text)
+        if token.kind not in ("ws", "comment"):
+            previous = keyword
+    return "".join(out)
+
+
+def prologue(query: CheckedQuery, namespaces: Mapping[str, str] | None = None) -> str:
+    """PREFIX lines for the project prefixes the query uses but does not declare: only those in
+    use, so the query stays short and a prefix the query declares itself is left alone."""
+    needed = query.scan.needed_prefixes(prefixes() if namespaces is None else namespaces)
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in needed.items())
