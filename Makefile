@@ -51,6 +51,7 @@ bench: $(BENCH) ## Every benchmark beside its peers (long; needs Debian's wrk); 
 	$(BIN)/python benchmarks/bench_server.py --json benchmarks/.work/server.json --plot docs/performance-server.png
 	$(BIN)/python benchmarks/bench_http.py --write
 	$(BIN)/python benchmarks/bench_startup.py --write
+	$(BIN)/python benchmarks/bench_validation.py --write
 
 bench-quick: $(BENCH) ## The command-line and scale benchmarks at 10 to 1,000 cities, in about two minutes.
 	$(BIN)/python benchmarks/bench_cli.py --runs 5

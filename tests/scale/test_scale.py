@@ -52,6 +52,12 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def validator() -> validation.Validator:
+    """The bundled shapes and ontology, parsed once for every validation of this module."""
+    return validation.Validator()
+
+
+@pytest.fixture(scope="module")
 def plain_outcome(network: Path) -> validation.ValidationOutcome:
     """One plain pyshacl run, as the `pyshacl` command runs it: rdflib parses every file."""
     import pyshacl
@@ -83,9 +89,11 @@ def test_the_network_parses_and_has_every_city(network: Path) -> None:
     assert sum(1 for q in quads if q.object == city) == CITIES
 
 
-def test_a_clean_network_conforms_with_no_result_at_all(tmp_path: Path) -> None:
+def test_a_clean_network_conforms_with_no_result_at_all(
+    tmp_path: Path, validator: validation.Validator
+) -> None:
     path = generate(tmp_path / "clean.ttl", count=5, defects=0.0)
-    outcome = validation.validate(load_quads(resolve_sources([str(path)])), workers=1)
+    outcome = validator.validate(load_quads(resolve_sources([str(path)])), workers=1)
     assert outcome.shacl_conforms and outcome.results == ()
     assert json.loads(path.with_name("clean.ttl.expected.json").read_text()) == []
 
@@ -139,18 +147,20 @@ def test_parts_never_cut_a_profile(network: Path) -> None:
 
 
 def test_validation_in_parts_reports_exactly_what_plain_pyshacl_reports(
-    network: Path, plain_outcome: validation.ValidationOutcome
+    network: Path, plain_outcome: validation.ValidationOutcome, validator: validation.Validator
 ) -> None:
     quads = load_quads(resolve_sources([str(network)]))
     assert len(validation.partition(quads, size=600)[1]) > 2
-    in_parts = validation.validate(quads, workers=2, part_statements=600)
+    in_parts = validator.validate(quads, workers=2, part_statements=600)
     assert in_parts.results == plain_outcome.results
     assert in_parts.shacl_conforms == plain_outcome.shacl_conforms
     assert in_parts.report == plain_outcome.report
 
 
-def test_validation_in_parts_equals_one_run_of_ours(network: Path) -> None:
+def test_validation_in_parts_equals_one_run_of_ours(
+    network: Path, validator: validation.Validator
+) -> None:
     quads = load_quads(resolve_sources([str(network)]))
-    one_run = validation.validate(quads, workers=1)
-    in_parts = validation.validate(quads, workers=2, part_statements=600)
+    one_run = validator.validate(quads, workers=1)
+    in_parts = validator.validate(quads, workers=2, part_statements=600)
     assert in_parts.report == one_run.report
