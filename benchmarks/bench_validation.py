@@ -279,7 +279,7 @@ def markdown(figures: dict[int, dict], arguments: argparse.Namespace) -> str:
             "Median wall time of whole processes and peak resident memory summed over each "
             "process tree, interleaved runs (their number in each cell), "
             f"limit {arguments.limit:.0f} s a run ({arguments.pyshacl_limit:.0f} s for the "
-            "pyshacl CLI, quadratic on these shapes). Target: ours ≤ {TARGET}× pyrudof in time, "
+            f"pyshacl CLI, quadratic on these shapes). Target: ours ≤ {TARGET}× pyrudof in time, "
             "with peak memory no higher than pyrudof's. Engine of `learningcity validate`: "
             "pyshacl (the reference engine; no other engine serves).",
             "",
