@@ -13,7 +13,7 @@
 - **Permissions**: a new output takes the umask's (0644 and 0755 under umask 022, applied by the
   kernel when the temporary file or folder is made); a replaced one keeps its mode, and its owner
   and group where the user may set them, as editors do. Files and folders inside a folder output
-  are all new: they take the umask's (`write_folder`).
+  are all new: they take the umask's (`FolderWriter`).
 - **Symbolic links** are written through: the link stays, its target is replaced in the target's
   own folder.
 - **Refused, left unchanged**: read-only targets (no write permission bit, or none for this
@@ -36,7 +36,7 @@ import secrets
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,26 +143,44 @@ def replacing_folder(out: Path, what: str) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_folder(out: Path, what: str, files: Iterable[tuple[str, bytes]]) -> int:
-    """Replace the folder `out` (`replacing_folder`) by one holding `files` (relative path,
-    content) as they come; the number of distinct paths (a path given twice holds its last
-    content).
+class FolderWriter:
+    """Writes files inside a folder output being built (its staging folder, `replacing_folder`);
+    several processes may each write some of them (a site's rendering workers).
 
     Each folder is made once and nothing is changed after writing, so that a million files cost
-    a million writes: new files and folders get the umask's permissions from the system, as
-    the staging folder itself did.
+    a million writes: new files and folders get the umask's permissions from the system, as the
+    staging folder itself did. A file is opened without following a link and without being
+    inherited by a child process.
     """
-    with replacing_folder(out, what) as staging:
-        folders = {staging}
-        written: set[str] = set()
-        for relative, content in files:
-            path = staging / relative
-            if path.parent not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(path.parent)
-            path.write_bytes(content)
-            written.add(relative)
-        return len(written)
+
+    _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = str(root)
+        self._folders = {""}
+
+    def write(self, files: Mapping[str, bytes]) -> list[str]:
+        """Write each (relative path, content) of `files`, relative paths of plain segments
+        (the caller's to check); their names, in order. A path written twice holds its last
+        content."""
+        for name, content in files.items():
+            folder = name.rpartition("/")[0]
+            if folder not in self._folders:
+                Path(self.root, folder).mkdir(parents=True, exist_ok=True)  # a worker's too
+                self._folders.add(folder)
+            handle = os.open(f"{self.root}/{name}", self._CREATE, 0o666)
+            try:
+                _write_all(handle, memoryview(content))
+            finally:
+                os.close(handle)
+        return list(files)
+
+
+def _write_all(handle: int, content: memoryview) -> None:
+    """Write all of `content`: a write cut short (a file size limit, a full disk) is retried,
+    so that it fails with its error instead of leaving a shorter file."""
+    while content:
+        content = content[os.write(handle, content) :]
 
 
 @dataclass(frozen=True)

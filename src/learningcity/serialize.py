@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cached_property
 from itertools import groupby
 
 import pyoxigraph as ox
@@ -131,31 +132,67 @@ def serialize(
     quads: Iterable[ox.Quad], syntax: RdfSyntax, namespaces: dict[str, str] | None = None
 ) -> bytes:
     """Write quads in `syntax`. Graph-only syntaxes take the default graph and refuse others."""
-    if syntax.name == "nt":
-        return _sorted_ntriples(quads)
-    ordered = canonical_quads(quads)
-    namespaces = prefixes() if namespaces is None else namespaces
-    if syntax.holds_datasets:
-        return serialized(ordered, syntax.oxigraph, used_prefixes(ordered, namespaces))
-    triples = [q.triple for q in ordered if isinstance(q.graph_name, ox.DefaultGraph)]
-    if len(triples) != len(ordered):
-        from learningcity.errors import InputError
+    return Statements(quads, namespaces).write(syntax)
 
-        raise InputError(
-            f"the data has named graphs, which {syntax.label} cannot hold; "
-            "export as trig or nquads instead"
-        )
-    if syntax.name == "turtle":
-        return TurtleWriter(namespaces).write(triples).encode("utf-8")
-    if syntax.name == "n3" and any(isinstance(t.object, ox.Triple) for t in triples):
-        from learningcity.errors import InputError
 
-        raise InputError(  # Oxigraph writes `<<( … )>>` there, which no N3 reader takes
-            "a CONSTRUCT made an RDF 1.2 triple term, which N3 cannot carry; "
-            "write it as turtle, nt, nquads, trig or xml instead"
-        )
-    written = serialized(triples, syntax.oxigraph, used_prefixes(ordered, namespaces))
-    return _well_formed_xml(triples, written) if syntax.name == "xml" else written
+def serialize_each(
+    quads: Iterable[ox.Quad],
+    syntaxes: Iterable[RdfSyntax],
+    namespaces: dict[str, str] | None = None,
+) -> dict[str, bytes]:
+    """The quads in each of `syntaxes` (by name), as `serialize` writes them: sorted, labelled
+    and their prefixes found once for all (a site writes every resource in six syntaxes)."""
+    statements = Statements(quads, namespaces)
+    return {syntax.name: statements.write(syntax) for syntax in syntaxes}
+
+
+class Statements:
+    """Statements to write in one syntax or several: what every writer needs of them (the
+    canonical order, the triples, the prefixes in use) is made once, when first needed."""
+
+    def __init__(self, quads: Iterable[ox.Quad], namespaces: dict[str, str] | None = None) -> None:
+        self.quads = quads if isinstance(quads, list) else list(quads)
+        self.namespaces = prefixes() if namespaces is None else namespaces
+
+    @cached_property
+    def ordered(self) -> list[ox.Quad]:
+        return canonical_quads(self.quads)
+
+    @cached_property
+    def prefixes_in_use(self) -> dict[str, str]:
+        return used_prefixes(self.ordered, self.namespaces)
+
+    @cached_property
+    def triples(self) -> list[ox.Triple] | None:
+        """The triples of the default graph, or None when there are named graphs too."""
+        triples = [q.triple for q in self.ordered if isinstance(q.graph_name, ox.DefaultGraph)]
+        return triples if len(triples) == len(self.ordered) else None
+
+    def write(self, syntax: RdfSyntax) -> bytes:
+        """The statements in `syntax`. Graph-only syntaxes refuse named graphs."""
+        if syntax.name == "nt":
+            return _sorted_ntriples(self.quads)
+        if syntax.holds_datasets:
+            return serialized(self.ordered, syntax.oxigraph, self.prefixes_in_use)
+        triples = self.triples
+        if triples is None:
+            from learningcity.errors import InputError
+
+            raise InputError(
+                f"the data has named graphs, which {syntax.label} cannot hold; "
+                "export as trig or nquads instead"
+            )
+        if syntax.name == "turtle":
+            return TurtleWriter(self.namespaces).write(triples).encode("utf-8")
+        if syntax.name == "n3" and any(isinstance(t.object, ox.Triple) for t in triples):
+            from learningcity.errors import InputError
+
+            raise InputError(  # Oxigraph writes `<<( … )>>` there, which no N3 reader takes
+                "a CONSTRUCT made an RDF 1.2 triple term, which N3 cannot carry; "
+                "write it as turtle, nt, nquads, trig or xml instead"
+            )
+        written = serialized(triples, syntax.oxigraph, self.prefixes_in_use)
+        return _well_formed_xml(triples, written) if syntax.name == "xml" else written
 
 
 #: What XML 1.0 cannot carry at all, not even as a character reference (outside its `Char`

@@ -29,7 +29,7 @@ from learningcity.load import load_paths
 from learningcity.publish import publish
 from learningcity.publish.documents import resource_names
 from learningcity.publish.hosting import host_configs
-from learningcity.publish.site import contained
+from learningcity.publish.swap import contained
 from learningcity.rendering.iris import IriScheme
 from learningcity.resources import ontology_path
 from processes import free_port

@@ -11,6 +11,7 @@ leaves the previous site as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -82,5 +83,5 @@ def publish(
         gate=gate_for(outcome),
         model_svg=MODEL_SVG.read_bytes() if MODEL_SVG.is_file() else None,
     )
-    files = write_site(out, build_site(inputs, workers=workers, step=step))
+    files = write_site(out, partial(build_site, inputs, workers=workers, step=step))
     return Published(outcome, written=True, files=files)

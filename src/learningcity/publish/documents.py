@@ -10,7 +10,7 @@ the same data give the same bytes. File names follow the IRIs: the document abou
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -27,7 +27,7 @@ from learningcity.rendering.pages import PageRenderer
 from learningcity.rendering.representations import REPRESENTATIONS, SERVED_SYNTAXES
 from learningcity.rendering.statements import Statements
 from learningcity.rendering.void import void_quads
-from learningcity.serialize import serialize
+from learningcity.serialize import serialize, serialize_each
 from learningcity.terms import RDF_TYPE
 
 DUMP_STEM = "dump/data"
@@ -96,9 +96,7 @@ def resource_files(renderer: PageRenderer, iri: str, path: str) -> Files:
     """The page (each language) and every RDF alternate of one resource at `path`."""
     resource = _n(iri)
     quads = description(renderer.graph, resource)
-    bodies = {
-        syntax.name: serialize(quads, syntax, renderer.namespaces) for syntax in SERVED_SYNTAXES
-    }
+    bodies = serialize_each(quads, SERVED_SYNTAXES, renderer.namespaces)
     files: Files = {}
     links = language_links(renderer.scheme.root, path)
     for language in LANGUAGES:  # each page embeds the JSON-LD alternate, written once
@@ -130,17 +128,16 @@ def _flat(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object) for q in quads))
 
 
-def dumps(graph: ox.Dataset) -> Files:
-    """The whole dataset in every served syntax, plain and gzipped (gzip with no time stamp).
-    Syntaxes without named graphs get the union of the graphs."""
-    files: Files = {}
+def dumps(graph: ox.Dataset) -> Iterator[Files]:
+    """The whole dataset in every served syntax, plain and gzipped (gzip with no time stamp),
+    one syntax at a time: at network size each is tens of megabytes, to be written before the
+    next is made. Syntaxes without named graphs get the union of the graphs."""
     quads = list(graph)
+    flat = _flat(quads)
     for syntax in SERVED_SYNTAXES:
-        body = export(quads if syntax.holds_datasets else _flat(quads), syntax)
+        body = export(quads if syntax.holds_datasets else flat, syntax)
         name = f"{DUMP_STEM}.{syntax.extension}"
-        files[name] = body
-        files[name + ".gz"] = gzip.compress(body, compresslevel=9, mtime=0)
-    return files
+        yield {name: body, name + ".gz": gzip.compress(body, compresslevel=9, mtime=0)}
 
 
 def context_files(scheme: IriScheme) -> Files:
@@ -151,11 +148,11 @@ def context_files(scheme: IriScheme) -> Files:
 
 
 def _distribution(
-    root: str, node: ox.NamedNode, syntax: RdfSyntax, files: Files, gz: bool
+    root: str, node: ox.NamedNode, syntax: RdfSyntax, sizes: Mapping[str, int], gz: bool
 ) -> list[ox.Quad]:
     name = f"{DUMP_STEM}.{syntax.extension}" + (".gz" if gz else "")
     dist = _n(root + name)
-    size = ox.Literal(str(len(files[name])), datatype=_n(_S["xsd"] + "nonNegativeInteger"))
+    size = ox.Literal(str(sizes[name]), datatype=_n(_S["xsd"] + "nonNegativeInteger"))
     title = f"{syntax.label} dump" + (", gzipped" if gz else "")
     quads = [
         ox.Quad(node, _n(_DCAT + "distribution"), dist),
@@ -172,16 +169,17 @@ def _distribution(
 
 
 def description_quads(
-    graph: ox.Dataset, scheme: IriScheme, dump_files: Files, gate: Gate
+    graph: ox.Dataset, scheme: IriScheme, dump_sizes: Mapping[str, int], gate: Gate
 ) -> list[ox.Quad]:
     """VoID (as the server's /.well-known/void, without the SPARQL endpoint a static site lacks)
-    plus a DCAT distribution per dump, and what validation said."""
+    plus a DCAT distribution per dump (`dump_sizes`: each dump file's name and bytes), and what
+    validation said."""
     endpoint = _n(_VOID + "sparqlEndpoint")
     quads = [q for q in void_quads(graph, scheme) if q.predicate != endpoint]
     node = dataset_node(graph) or _n(scheme.root + ".well-known/void#dataset")
     for syntax in SERVED_SYNTAXES:
         for gz in (False, True):
-            quads += _distribution(scheme.root, node, syntax, dump_files, gz)
+            quads += _distribution(scheme.root, node, syntax, dump_sizes, gz)
     quads.append(ox.Quad(node, _n(_S["rdfs"] + "seeAlso"), _n(scheme.root + "validation.ttl")))
     if gate.conforms:
         quads.append(ox.Quad(node, _n(_DCT + "conformsTo"), _n(SHAPES_IRI)))

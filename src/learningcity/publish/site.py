@@ -1,14 +1,14 @@
-"""The whole site as a stream of relative paths and their bytes, made from the inputs alone.
+"""The whole site, made from the inputs alone and written into its staging folder.
 
-Nothing here reads the clock or writes a file: `build_site` is a pure function of the data, the
-ontology, the shapes, the validation outcome and the base, which is what makes two publishes of the
-same data byte-identical. `learningcity.publish.swap` writes the files as they come.
+Nothing here reads the clock: `build_site` writes a pure function of the data, the ontology, the
+shapes, the validation outcome and the base, which is what makes two publishes of the same data
+byte-identical. `learningcity.publish.swap` gives the folder and swaps it in once complete.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -28,6 +28,7 @@ from learningcity.publish.documents import (
     resource_names,
     resource_targets,
 )
+from learningcity.publish.swap import SiteFolder
 from learningcity.publish.vocabulary_documents import (
     SHAPES_PAGE,
     VOCABULARY_PAGE,
@@ -70,50 +71,44 @@ class SiteRenderer(PageRenderer):
 
 
 def build_site(
-    inputs: Inputs, *, workers: int = 1, step: Callable[[str], None] = lambda _stage: None
-) -> Iterator[tuple[str, bytes]]:
-    """Each file of the site as it is made: its path and content.
+    inputs: Inputs,
+    folder: SiteFolder,
+    *,
+    workers: int = 1,
+    step: Callable[[str], None] = lambda _stage: None,
+) -> None:
+    """Write each file of the site into `folder` as it is made.
 
-    A stream rather than a mapping: at network size the site is gigabytes, and only the file names
-    are needed to the end (for the sitemap and the hosts' configuration). Resource pages are
-    rendered over `workers` processes (`learningcity.publish.rendering`).
+    At network size the site is gigabytes: no file is kept once written, and only the names are
+    kept to the end (for the sitemap and the hosts' configuration). Resource pages are rendered
+    and written over `workers` processes (`learningcity.publish.rendering`).
     """
     scheme = inputs.scheme
     make_renderer = partial(site_renderer, scheme, inputs.data_base, inputs.gate.notice)
     renderer = make_renderer(inputs.data, inputs.ontology)
-    names: set[str] = set()
-
-    def made(files: Files) -> Iterator[tuple[str, bytes]]:
-        for name in files:
-            contained(name)
-        names.update(files)
-        yield from files.items()
-
-    pages = rendering.resource_pages(
-        renderer, make_renderer, inputs.ontology, workers=workers, step=step
+    rendering.resource_pages(
+        renderer, make_renderer, inputs.ontology, folder, workers=workers, step=step
     )
-    for files in pages:
-        yield from made(files)
     step("writing the vocabulary, the dumps and the index pages")
-    yield from made(vocabulary_files(inputs, renderer))
-    dump_files = documents.dumps(inputs.data)
-    yield from made(dump_files)
-    yield from made(documents.context_files(scheme))
-    description = documents.description_quads(inputs.data, scheme, dump_files, inputs.gate)
-    yield from made(documents.description_files(description, scheme))
-    yield from made(
+    folder.write(vocabulary_files(inputs, renderer))
+    dump_sizes: dict[str, int] = {}
+    for files in documents.dumps(inputs.data):
+        folder.write(files)
+        dump_sizes.update((name, len(body)) for name, body in files.items())
+    folder.write(documents.context_files(scheme))
+    description = documents.description_quads(inputs.data, scheme, dump_sizes, inputs.gate)
+    folder.write(documents.description_files(description, scheme))
+    folder.write(
         {"validation.ttl": inputs.gate.report_turtle, "validation.txt": inputs.gate.report_text}
     )
-    yield from made(_static_files())
+    folder.write(_static_files())
     if inputs.model_svg is not None:
-        yield from made({"model.svg": inputs.model_svg})
+        folder.write({"model.svg": inputs.model_svg})
     for language in LANGUAGES:
         index = _index(renderer, language, inputs).encode()
         sparql = _sparql_page(renderer, language).encode()
-        yield from made(
-            {html_name("index", language): index, html_name("sparql", language): sparql}
-        )
-        yield from made(
+        folder.write({html_name("index", language): index, html_name("sparql", language): sparql})
+        folder.write(
             {
                 html_name(network.FOLDER + name, language): renderer.network_page(
                     name, language
@@ -121,9 +116,10 @@ def build_site(
                 for name in network.INDEXES
             }
         )
-    yield from made({"sitemap.xml": documents.sitemap(documents.page_urls(names, scheme.root))})
-    yield from made({"robots.txt": documents.robots(scheme.root)})
-    yield from made(hosting.host_configs(scheme, sorted(names)))
+    urls = documents.page_urls(folder.names, scheme.root)
+    folder.write({"sitemap.xml": documents.sitemap(urls)})
+    folder.write({"robots.txt": documents.robots(scheme.root)})
+    folder.write(hosting.host_configs(scheme, sorted(folder.names)))
 
 
 #: The longest file name, in bytes, of Linux and macOS file systems (Windows: 255 UTF-16 units).
@@ -195,14 +191,6 @@ def _check_names(targets: list[Target]) -> None:
 def _file_key(name: str) -> str:
     """`name` as a case-insensitive, normalization-insensitive file system compares it."""
     return name.lower() if name.isascii() else unicodedata.normalize("NFC", name).lower()
-
-
-def contained(name: str) -> None:
-    """Refuse (InputError) `name` unless it is a path of plain segments, which stays inside
-    whatever folder it is joined to. The last guard before a file is written: the site's staging
-    folder is new and holds no link, so a plain relative path resolves inside it."""
-    if "\\" in name or "\0" in name or any(part in ("", ".", "..") for part in name.split("/")):
-        raise InputError(f"refusing to write {shown(name)!r}: it would leave the site folder")
 
 
 def site_renderer(
