@@ -47,6 +47,7 @@ $(BENCH): $(DEV)
 
 bench: $(BENCH) ## Every benchmark beside its peers (long; needs Debian's wrk); rewrites docs/performance.md.
 	$(BIN)/python benchmarks/bench_cli.py --write
+	$(BIN)/python benchmarks/bench_publish.py --write
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_server.py --json benchmarks/.work/server.json --plot docs/performance-server.png
 	$(BIN)/python benchmarks/bench_http.py --write
