@@ -53,6 +53,7 @@ bench: $(BENCH) ## Every benchmark beside its peers (long; needs Debian's wrk); 
 	$(BIN)/python benchmarks/bench_http.py --write
 	$(BIN)/python benchmarks/bench_startup.py --write
 	$(BIN)/python benchmarks/bench_validation.py --write
+	$(BIN)/python benchmarks/bench_import.py --write
 
 bench-quick: $(BENCH) ## The command-line and scale benchmarks at 10 to 1,000 cities, in about two minutes.
 	$(BIN)/python benchmarks/bench_cli.py --runs 5

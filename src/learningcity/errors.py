@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     FAILED = 1  # the data does not conform, an ASK answered false, `fmt --check` found changes
     BAD_INPUT = 2  # unusable input: unreadable file, parse error, bad query, bad option value
     IO_ERROR = 3  # the output could not be written (disk full, permission); nothing was replaced
+    PARTIAL = 4  # `import --keep-going`: pages unreadable or failing the shapes were left out
     INTERRUPTED = (
         130  # stopped by Ctrl-C (SIGINT); outputs left whole (the message names any written)
     )

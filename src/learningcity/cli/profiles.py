@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pyoxigraph as ox
@@ -15,14 +16,19 @@ from learningcity.cli.common import base_option, emit, output_option
 from learningcity.errors import ExitCode, InputError, OutputError
 from learningcity.iris import Minter, usable_iri
 from learningcity.load import load_paths
+from learningcity.profiles import batch
 from learningcity.serialize import to_turtle
+
+if TYPE_CHECKING:  # validation imports pyshacl, slow to load: only when a command validates
+    from learningcity.validation import ValidationOutcome
 
 IMPORT_EPILOG = """\b
 Examples:
   learningcity import yongsan-gu.txt --source-url https://www.uil.unesco.org/en/learning-cities/yongsan-gu
   learningcity import page.html --read-on 2026-11-24 -o city.ttl
   learningcity import a.txt b.html c.txt --out-dir cities/      # one file per city
-  learningcity import a.txt b.html -o network.ttl               # one dataset
+  learningcity import a.txt b.html -o network.ttl               # one dataset, one catalogue
+  learningcity import pages/ --sources pages/sources.csv --keep-going -o network.ttl
   learningcity import yongsan-gu.txt --source-url URL --read-on 2026-11-24 \\
       --enrich data/enrichments/yongsan.ttl \\
       --retract data/enrichments/yongsan.retracted.ttl -o data/yongsan.ttl
@@ -30,14 +36,18 @@ Examples:
 
 \b
 Warnings (one line each, naming the field) and a summary of what each profile yielded go to
-stderr, then the validation verdict for each output (the full report when it does not conform).
+stderr, then the validation verdict for each output (the full report when it does not conform);
+with several profiles, a table of the cities last: what each page yielded, what was warned,
+whether it passes the shapes, whether it was written.
 
 \b
 Exit codes:
   0  imported; every output passes the shapes (no violations; warnings allowed)
   1  imported, but an output has violations (it is written all the same, to be fixed)
   2  unusable input: unreadable profile, no title line, bad option value
-  3  an output could not be written"""
+  3  an output could not be written
+  4  with --keep-going: some pages could not be read or their city failed the shapes; they
+     were left out and the rest written"""
 
 NEW_EPILOG = """\b
 Examples:
@@ -96,6 +106,18 @@ class _Output:
     help="Reverse the layering: read the curated -o FILE and rewrite the --enrich and --retract "
     "files so that the import and them rebuild it (after editing the curated data by hand).",
 )
+@click.option(
+    "--sources",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV with the columns file,source_url,read_on: each page's address and the date it "
+    "was read, for a batch (paths relative to the CSV; empty cells take the defaults).",
+)
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="With several profiles: leave out a page that cannot be read or a city with "
+    "violations, write the rest, and exit 4 if any was left out.",
+)
 @output_option
 @click.option(
     "--out-dir",
@@ -111,6 +133,8 @@ def import_profiles(
     enrich: tuple[Path, ...],
     retract: tuple[Path, ...],
     update_layers: bool,
+    sources: Path | None,
+    keep_going: bool,
     output: Path | None,
     out_dir: Path | None,
 ) -> ExitCode:
@@ -120,29 +144,119 @@ def import_profiles(
     importer finds its parts (title line, introduction, City population, Member since, Mayor,
     Focal point, Vision, Policies, plan and implementation, Good practices), writes them with
     provenance to the page, validates the result with the bundled shapes, and reports what it
-    could not find. Several profiles make one dataset (-o, or stdout) or one file per city
-    (--out-dir).
+    could not find. Several profiles (or a folder of them) make one dataset with a catalogue of
+    the cities (-o, or stdout) or one file per city (--out-dir).
     """
-    _check_options(profile_files, source_url, output, out_dir, enrich or retract)
+    paths = batch.pages(profile_files)
+    _check_options(tuple(paths), source_url, output, out_dir, enrich or retract)
     date = read_on.date() if read_on else dt.date.today()
     if not base.endswith(("/", "#")):
         raise InputError(f"--base {base}: the base IRI must end with '/' or '#'")
-    results = []
-    for path in profile_files:
-        profile = profiles.read_profile(path, profile_format)
-        result = profiles.import_profile(profile, date, source_url, base)
+    listed = batch.read_sources(sources) if sources else {}
+    results: list[profiles.ImportResult] = []
+    rows: list[_Row] = []
+    for path in paths:
+        page = listed.get(path.resolve(), batch.Page(path))
+        try:
+            profile = profiles.read_profile(path, profile_format)
+        except InputError as error:
+            if not keep_going or len(paths) == 1:
+                raise
+            click.echo(f"learningcity: error: {error}; left out (--keep-going)", err=True)
+            rows.append(_Row(path, None))
+            continue
+        result = profiles.import_profile(
+            profile, page.read_on or date, page.source_url or source_url, base
+        )
         for notice in result.notices:
             click.echo(f"{path}: warning: {notice}", err=True)
         click.echo(f"{path}: {_summary(result)}", err=True)
         results.append(result)
+        rows.append(_Row(path, result))
     if update_layers:
         _update_layers([q for r in results for q in r.quads], output, enrich, retract)
         return ExitCode.OK
-    outputs = _outputs(results, out_dir, output, enrich, retract)
-    conforming = [_validate(o) for o in outputs]
+    outputs = _outputs(results, out_dir, output, enrich, retract, len(paths) > 1)
+    outcomes = [_validate(o) for o in outputs]
+    failing = _failing_cities(outcomes, results, base)
+    if keep_going and failing:
+        kept = [r for r in results if _key(r) not in failing]
+        outputs = _outputs(kept, out_dir, output, enrich, retract, len(paths) > 1)
+    if len(paths) > 1:
+        _table(rows, failing, keep_going)
     for item in outputs:
         _write(item)
-    return ExitCode.OK if all(conforming) else ExitCode.FAILED
+    if keep_going and (failing or len(results) < len(paths)):
+        return ExitCode.PARTIAL
+    return ExitCode.OK if all(o.passed for o in outcomes) else ExitCode.FAILED
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One page of a batch: what it yielded, or None when it could not be read."""
+
+    path: Path
+    result: profiles.ImportResult | None
+
+
+def _key(result: profiles.ImportResult) -> str:
+    return Minter.city_key(result.profile.country_code, result.profile.city)
+
+
+def _failing_cities(
+    outcomes: list[ValidationOutcome], results: list[profiles.ImportResult], base: str
+) -> set[str]:
+    """The keys of the cities a violation is about (by the minted IRI of its focus node)."""
+    from learningcity import validation
+
+    keys = {_key(r) for r in results}
+    return {
+        key
+        for outcome in outcomes
+        for found in outcome.results
+        if found.severity == validation.VIOLATION
+        and (key := batch.city_key_of(found.focus_node, keys, base))
+    }
+
+
+def _table(rows: list[_Row], failing: set[str], keep_going: bool) -> None:
+    """The batch's summary, one line per page: city, layout, what was found, what was warned,
+    the verdict of the shapes, and whether it was written."""
+    click.echo("page | city | layout | found | warned | shapes | written", err=True)
+    for row in rows:
+        if row.result is None:
+            click.echo(f"{row.path} | — | — | — | — | unreadable | no", err=True)
+            continue
+        p, fails = row.result.profile, _key(row.result) in failing
+        warned = ", ".join(dict.fromkeys(n.field for n in row.result.notices)) or "—"
+        verdict = "violations" if fails else "passes"
+        written = "no" if fails and keep_going else "yes"
+        cells = [str(row.path), p.title, p.layout, ", ".join(_found(p)) or "—", warned]
+        click.echo(" | ".join([*cells, verdict, written]), err=True)
+    left = sum(1 for r in rows if r.result is None or (keep_going and _key(r.result) in failing))
+    click.echo(
+        f"{_count(len(rows), 'page')}: {len(rows) - left} written, {left} left out", err=True
+    )
+
+
+def _found(p: profiles.Profile) -> list[str]:
+    """The parts a page yielded, named briefly."""
+    counted = [
+        (len(p.indicators), "indicator"),
+        (len(p.focal_points), "focal point"),
+        (len(p.policies), "policy statement"),
+        (len(p.practices), "good practice"),
+        (len(p.sections), "section"),
+        (len(p.quotations), "quotation"),
+    ]
+    named = [
+        ("population", p.population),
+        (f"member since {p.member_since}", p.member_since),
+        ("mayor", p.mayor),
+        ("tagline", p.tagline),
+        ("vision", p.vision),
+    ]
+    return [name for name, value in named if value] + [_count(n, noun) for n, noun in counted if n]
 
 
 def _check_options(
@@ -193,6 +307,14 @@ def _summary(result: profiles.ImportResult) -> str:
         _count(len(p.quotations), "quotation"),
         _count(len(result.notices), "warning"),
     ]
+    if p.layout == "earlier":
+        parts[6:6] = [
+            _count(len(p.indicators), "other indicator"),
+            "tagline" if p.tagline else "no tagline",
+            _count(len(p.sections), "section"),
+            _count(sum(len(s.items) for s in p.sections), "list item"),
+        ]
+        parts[0] += " (earlier layout)"
     return f"{p.title} — " + ", ".join(parts)
 
 
@@ -206,10 +328,17 @@ def _outputs(
     output: Path | None,
     enrich: tuple[Path, ...],
     retract: tuple[Path, ...],
+    several: bool = False,
 ) -> list[_Output]:
+    """One output per city (--out-dir), else one dataset, with the network's catalogue when
+    several pages make it."""
     if out_dir is not None:
         return _per_city(results, out_dir)
     imported = list(dict.fromkeys(q for r in results for q in r.quads))  # shared organizations
+    if several and results:
+        datasets = [ox.NamedNode(Minter(r.base).dataset(_key(r))) for r in results]
+        newest = max(r.read_on for r in results)
+        imported += batch.catalogue(datasets, newest, results[0].base)
     if enrich or retract:
         additions = list(load_paths(*enrich)) if enrich else []
         retractions = list(load_paths(*retract)) if retract else []
@@ -228,7 +357,7 @@ def _per_city(results: list[profiles.ImportResult], out_dir: Path) -> list[_Outp
     return list(outputs.values())
 
 
-def _validate(item: _Output) -> bool:
+def _validate(item: _Output) -> ValidationOutcome:
     """Validate one output against the bundled shapes; the verdict (or report) to stderr."""
     from learningcity import validation
 
@@ -238,7 +367,7 @@ def _validate(item: _Output) -> bool:
         click.echo(f"{name}: {validation.summary_line(outcome)}", err=True)
     else:
         click.echo(f"{name}: {validation.render_text(outcome)}", err=True, nl=False)
-    return outcome.passed
+    return outcome
 
 
 def _write(item: _Output) -> None:

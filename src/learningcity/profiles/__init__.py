@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from learningcity.errors import InputError
 from learningcity.namespaces import DEFAULT_DATA_BASE
+from learningcity.profiles.earlier import is_earlier, parse_earlier
 from learningcity.profiles.graph import ImportOptions, build_graph, guessed_source_url
 from learningcity.profiles.html import html_lines
 from learningcity.profiles.lines import text_lines
@@ -53,11 +54,11 @@ def profile_format(path: Path, data: str) -> str:
 
 
 def parse_text(data: str, format: str) -> Profile:
-    """A profile from page text or markup already in memory."""
-    if format == "html":
-        lines, url = html_lines(data)
-        return parse_profile(lines, url)
-    return parse_profile(text_lines(data))
+    """A profile from page text or markup already in memory, in the layout its shape shows
+    (the earlier layout of 2016-2020, `learningcity.profiles.earlier`, or the current one)."""
+    lines, url = html_lines(data) if format == "html" else (text_lines(data), None)
+    parse = parse_earlier if is_earlier(lines) else parse_profile
+    return parse(lines, url)
 
 
 def read_profile(path: Path, format: str | None = None) -> Profile:
@@ -84,6 +85,8 @@ class ImportResult:
     quads: list[ox.Quad]
     notices: tuple[Notice, ...]
     source_url: str
+    read_on: dt.date
+    base: str
 
 
 def import_profile(
@@ -101,7 +104,7 @@ def import_profile(
         url = guessed_source_url(profile)
         notices.append(Notice("source", f"no --source-url and none in the page; assumed {url}"))
     quads = build_graph(profile, ImportOptions(url, read_on, base))
-    return ImportResult(profile, quads, tuple(notices), url)
+    return ImportResult(profile, quads, tuple(notices), url, read_on, base)
 
 
 def apply_layers(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -24,7 +25,7 @@ from learningcity.namespaces import (
     STANDARD_PREFIXES,
     VOCAB,
 )
-from learningcity.profiles.model import OtherPart, Person, Profile
+from learningcity.profiles.model import Indicator, OtherPart, Person, Profile
 from learningcity.terms import RDF_TYPE
 
 T = TypeVar("T")
@@ -103,7 +104,13 @@ class _Builder:
         self.practices()
         self.others()
         self.quotations()
+        self.indicators()
+        self.sections()
         return sorted(set(self.quads), key=str)
+
+    @property
+    def earlier(self) -> bool:
+        return self.profile.layout == "earlier"
 
     def city_node(self) -> None:
         p = self.profile
@@ -114,6 +121,8 @@ class _Builder:
             self.add(self.city, iri("schema:description"), en(p.introduction))
         if p.vision:
             self.add(self.city, iri("lc:vision"), en(p.vision))
+        if p.tagline:
+            self.add(self.city, iri("schema:slogan"), en(p.tagline))
         if p.country:
             local = p.country_code or slug(p.country)
             country = ox.NamedNode(self.mint.country(local))
@@ -155,7 +164,7 @@ class _Builder:
         used = VOCABULARIES + (("time",) if p.member_since else ())
         for prefix in used:
             self.add(d, iri("void:vocabulary"), ox.NamedNode(NS[prefix]))
-        if p.population and p.population.approximate:
+        if (p.population and p.population.approximate) or any(i.approximate for i in p.indicators):
             self.add(d, iri("void:vocabulary"), ox.NamedNode(SDMX_ATTRIBUTE))
 
     def organizations(self) -> None:
@@ -188,7 +197,9 @@ class _Builder:
         self.add(node, iri("lc:population"), typed(str(population.value), "xsd:integer"))
         self.add(node, iri("qb:dataSet"), self.dataset)
         self.add(node, iri("sdmxdim:refArea"), self.city)
-        self.add(self.dataset, iri("qb:structure"), iri("lc:populationStructure"))
+        self.add(self.dataset, iri("qb:structure"), self.structure())
+        if self.earlier:
+            self.add(node, iri("qb:measureType"), iri("lc:population"))
         label = f"Population of {self.profile.city} as given by the network profile"
         self.add(node, LABEL, en(label))
         approximate = ", an approximate figure," if population.approximate else ""
@@ -204,6 +215,98 @@ class _Builder:
         if population.approximate:
             estimated = ox.NamedNode(SDMX_CODE + "obsStatus-E")
             self.add(node, ox.NamedNode(SDMX_ATTRIBUTE + "obsStatus"), estimated)
+
+    def structure(self) -> ox.NamedNode:
+        """The data-cube structure of the dataset: one measure (population), or the earlier
+        layout's indicators, each observation naming its measure (`qb:measureType`)."""
+        return iri("lc:indicatorStructure" if self.earlier else "lc:populationStructure")
+
+    def indicators(self) -> None:
+        """Each indicator an observation of the city (or of its country) whose measure's value
+        is a `schema:QuantitativeValue` (`schema:MonetaryAmount` for money): the figure as
+        `schema:value`, or the class as the bounds it states, with the unit and the words of
+        the page."""
+        for indicator in self.profile.indicators:
+            name, local = _INDICATORS[indicator.measure]
+            local += "-country" if indicator.country else ""
+            node = ox.NamedNode(self.mint.part("observation", self.key, local))
+            value = ox.NamedNode(self.mint.part("observation", self.key, local + "-value"))
+            area = self.country_node() if indicator.country else self.city
+            self.add(self.dataset, iri("qb:structure"), self.structure())
+            self.add(node, A, iri("qb:Observation"))
+            self.add(node, SOURCE, self.source)
+            self.add(node, iri("qb:dataSet"), self.dataset)
+            self.add(node, iri("sdmxdim:refArea"), area)
+            self.add(node, iri("qb:measureType"), iri(f"lc:{indicator.measure}"))
+            self.add(node, iri(f"lc:{indicator.measure}"), value)
+            whose = self.profile.country if indicator.country else self.profile.city
+            label = f"{name} of {whose} as given by the network "
+            self.add(node, LABEL, en(label + "profile"))
+            self.add(
+                node,
+                iri("skos:note"),
+                en(
+                    f"The profile of {self.profile.city} gives this figure as "
+                    f"{indicator.as_written} without a reference year or a statistical source, "
+                    "so this observation has no sdmxdim:refPeriod. Add one only from a source "
+                    "that states it."
+                ),
+            )
+            self.quantity(value, indicator)
+
+    def quantity(self, node: ox.NamedNode, indicator: Indicator) -> None:
+        money = indicator.measure == "gdpPerCapita"
+        self.add(node, A, iri("schema:MonetaryAmount" if money else "schema:QuantitativeValue"))
+        for predicate, number in (
+            ("schema:value", indicator.value),
+            ("schema:minValue", indicator.minimum),
+            ("schema:maxValue", indicator.maximum),
+        ):
+            if number is not None:
+                self.add(node, iri(predicate), typed(_decimal(number), "xsd:decimal"))
+        if money:
+            self.add(node, iri("schema:currency"), ox.Literal(indicator.unit))
+        else:
+            self.add(node, iri("schema:unitCode"), iri(f"lc:{indicator.unit}"))
+        if indicator.unit_text:
+            self.add(node, iri("schema:unitText"), ox.Literal(indicator.unit_text))
+        self.add(node, iri("schema:description"), en(indicator.as_written))
+        if indicator.approximate:
+            estimated = ox.NamedNode(SDMX_CODE + "obsStatus-E")
+            self.add(node, ox.NamedNode(SDMX_ATTRIBUTE + "obsStatus"), estimated)
+
+    def country_node(self) -> ox.NamedNode:
+        p = self.profile
+        return ox.NamedNode(self.mint.country(p.country_code or slug(p.country or "")))
+
+    def sections(self) -> None:
+        """The earlier layout's sections, each a statement of the city linked by its own
+        property (`lc:challengesAndGoals`); a bullet list is a `schema:ItemList` of
+        `schema:ListItem`s in page order."""
+        for section in self.profile.sections:
+            local = _SECTION_SLUGS[section.kind]
+            node = self.node("statement", local)
+            self.add(self.city, iri(f"lc:{section.kind}"), node)
+            self.add(node, A, iri("lc:ProfileStatement"))
+            self.add(node, SOURCE, self.source)
+            self.add(node, iri("schema:about"), self.city)
+            self.add(node, iri("schema:isPartOf"), self.source)
+            self.add(node, NAME, en(section.heading))
+            self.add(node, LABEL, en(f"{self.profile.city}: {section.heading}"))
+            if section.text:
+                self.add(node, iri("schema:text"), en(section.text))
+            if not section.items:
+                continue
+            self.add(node, A, iri("schema:ItemList"))
+            self.add(node, iri("schema:itemListOrder"), iri("schema:ItemListOrderAscending"))
+            count = str(len(section.items))
+            self.add(node, iri("schema:numberOfItems"), typed(count, "xsd:integer"))
+            for position, text in enumerate(section.items, start=1):
+                item = self.node("statement", f"{local}-{position}")
+                self.add(node, iri("schema:itemListElement"), item)
+                self.add(item, A, iri("schema:ListItem"))
+                self.add(item, iri("schema:position"), typed(str(position), "xsd:integer"))
+                self.add(item, iri("schema:description"), en(text))
 
     def membership(self) -> None:
         city, year = self.profile.city, self.profile.member_since
@@ -312,6 +415,25 @@ class _Builder:
             self.add(node, iri("schema:text"), en(quotation.text))
             label = f"{self.profile.city}: quotation of {quotation.speaker.name}"
             self.add(node, LABEL, en(label))
+
+
+#: Each measure of the earlier layout's indicators: its name in labels, its IRIs' local part.
+_INDICATORS = {
+    "cityArea": ("City or urban area", "city-area"),
+    "populationDensity": ("Population density", "population-density"),
+    "gdpPerCapita": ("GDP per capita", "gdp-per-capita"),
+    "averageYearsOfSchooling": ("Average years of schooling", "average-years-of-schooling"),
+}
+_SECTION_SLUGS = {
+    "challengesAndGoals": "challenges-and-goals",
+    "planAndImplementation": "plan-and-implementation",
+}
+
+
+def _decimal(number: Decimal) -> str:
+    """The canonical xsd:decimal form: no exponent, no trailing zeros after the point."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _other_label(city: str, part: OtherPart) -> str:

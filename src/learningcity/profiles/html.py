@@ -90,6 +90,7 @@ _VOID = frozenset(
 )
 _ICON_CLASS = re.compile(r"\b(?:material-(?:icons|symbols)[\w-]*|icon|fa|fas|far|bi)\b")
 _HEADING = re.compile(r"^h([1-6])$")
+_END_OF_ITEM = "\x00end of list item"  # a marker on the walk's stack, not text of the page
 
 
 class _PageText:
@@ -99,6 +100,7 @@ class _PageText:
         self.lines: list[Line] = []
         self._buffer: list[str] = []
         self._level = 0
+        self._items = 0  # list items open around the text being collected
 
     def walk(self, root: ET.Element) -> None:
         """Collect the text of `root`'s tree in document order, leaving out skipped elements
@@ -112,6 +114,9 @@ class _PageText:
             if item is None:
                 self._flush()
                 self._level = 0
+            elif item == _END_OF_ITEM:
+                self._flush()
+                self._items -= 1
             elif isinstance(item, str):
                 self._buffer.append(item)
             else:
@@ -139,6 +144,9 @@ class _PageText:
             inside.append(child.tail or "")
         if tag in _BLOCKS:
             inside.append(None)
+        if tag == "li":
+            self._items += 1
+            inside.append(_END_OF_ITEM)
         return inside
 
     def close(self) -> None:
@@ -148,7 +156,7 @@ class _PageText:
         text = "".join(self._buffer)
         self._buffer = []
         if text.strip():
-            self.lines.append(Line(text, self._level))
+            self.lines.append(Line(text, self._level, item=self._items > 0))
         elif self.lines and self.lines[-1].text:
             self.lines.append(Line("", 0))
 

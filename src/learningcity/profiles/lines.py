@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _SPACE = re.compile(r"\s+")
 _COMMENT = re.compile(r"^#(?:\s|$)")
@@ -12,10 +12,12 @@ _COMMENT = re.compile(r"^#(?:\s|$)")
 
 @dataclass(frozen=True)
 class Line:
-    """`level` is 1-6 for an HTML heading, 0 otherwise (plain text has no levels)."""
+    """`level` is 1-6 for an HTML heading, 0 otherwise (plain text has no levels); `item` says
+    the line is (inside) an HTML list item, where plain text writes a bullet (`- `, `• `)."""
 
     text: str
     level: int = 0
+    item: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         tidy = _SPACE.sub(" ", unicodedata.normalize("NFC", self.text)).strip()

@@ -8,6 +8,7 @@ reasons, and tests can assert what was extracted without reading a graph.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,37 @@ class Population:
 
 
 @dataclass(frozen=True)
+class Indicator:
+    """One indicator of the earlier layout (2016-2020), as the page states it: an exact `value`,
+    or a class given by its bounds (`More than 500 inhabitants per km²`: `minimum` 500), never a
+    number the page does not give. `measure` is the vocabulary's local name (`cityArea`);
+    `country` is true for the figure of the country (GDP per capita of the country); `unit` is
+    the vocabulary's unit (`squareKilometre`) or, for money, the ISO 4217 currency (`USD`)."""
+
+    measure: str
+    country: bool
+    unit: str
+    unit_text: str
+    as_written: str
+    value: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the earlier layout: `kind` is `challengesAndGoals` or `planAndImplementation`
+    (the vocabulary's property; "Vision and motivation" is the profile's `vision`); `items` the
+    bullet list, in order."""
+
+    kind: str
+    heading: str
+    text: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Block:
     """A heading and its text: a policy statement, a good practice or an unknown part."""
 
@@ -96,4 +128,8 @@ class Profile:
     others: tuple[OtherPart, ...] = ()
     quotations: tuple[Quotation, ...] = ()
     source_url: str | None = None
+    layout: str = "current"  # or "earlier": the 2016-2020 layout (`learningcity.profiles.earlier`)
+    tagline: str | None = None
+    indicators: tuple[Indicator, ...] = ()
+    sections: tuple[Section, ...] = ()
     notices: tuple[Notice, ...] = field(default=())

@@ -132,7 +132,7 @@ def _section_of(line: Line) -> str | None:
     return next((name for name, (_, keys) in SECTIONS.items() if key in keys), None)
 
 
-def _field_of(text: str) -> tuple[str, str | None] | None:
+def field_of(text: str) -> tuple[str, str | None] | None:
     """The field a line labels, with the value written on the same line (`Member since 2016`)."""
     key = heading_key(text)
     for name, (_, keys) in FIELDS.items():
@@ -167,7 +167,7 @@ def _starts_section(line: Line) -> bool:
     """A known section heading, or (in HTML) an h1/h2 heading that is not a field label."""
     if not line.text:
         return False
-    return bool(_section_of(line)) or (line.level in (1, 2) and _field_of(line.text) is None)
+    return bool(_section_of(line)) or (line.level in (1, 2) and field_of(line.text) is None)
 
 
 def _after_label(text: str, words: int) -> str:
@@ -181,7 +181,7 @@ def _display(name: str) -> str:
 
 
 @dataclass
-class _Reader:
+class Reader:
     """Mutable state of one parse: the notices so far and the parts found."""
 
     city: str
@@ -198,7 +198,7 @@ class _Reader:
         self.notices.append(Notice(field_name, message))
 
 
-def _page_address(url: str | None, reader: _Reader) -> str | None:
+def page_address(url: str | None, reader: Reader) -> str | None:
     """The page's own address (Source field, canonical link) if it is a usable http(s) IRI; an
     unusable one is a warning and left out, so --source-url or the network's pattern stands in."""
     if url is None:
@@ -212,18 +212,8 @@ def _page_address(url: str | None, reader: _Reader) -> str | None:
 
 def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
     """The profile in `lines` (plain text or HTML already turned into lines)."""
-    content = _without_icons_and_placeholders(lines)
-    notices = [n for n in content if isinstance(n, Notice)]
-    kept = [line for line in content if isinstance(line, Line)]
-    start = next((i for i, line in enumerate(kept) if line.text), None)
-    if start is None:
-        raise InputError("no text found; is this a profile page?")
-    title = kept[start].text
-    city, country, code = _title(title, notices)
-    if not slug(city):
-        raise InputError(f"the title line '{title}' names no city (no letters or digits)")
-    reader = _Reader(city, notices)
-    rest = _take_quotations(kept[start + 1 :], reader)
+    title, country, code, reader, rest = begin(lines)
+    city = reader.city
     first_section = next((i for i, line in enumerate(rest) if _starts_section(line)), len(rest))
     _read_head(rest[:first_section], reader)
     _read_sections(rest[first_section:], reader)
@@ -241,11 +231,29 @@ def parse_profile(lines: list[Line], page_url: str | None = None) -> Profile:
         policies=tuple(reader.policies),
         practices=tuple(reader.practices),
         others=tuple(reader.others),
-        quotations=_attributed(reader),
-        source_url=_page_address(reader.fields.get("source") or page_url, reader),
+        quotations=attributed(reader),
+        source_url=page_address(reader.fields.get("source") or page_url, reader),
     )
-    _report_missing(profile, reader)
+    report_missing(profile, reader)
     return replace(profile, notices=tuple(reader.notices))
+
+
+def begin(lines: list[Line]) -> tuple[str, str | None, str | None, Reader, list[Line]]:
+    """What every layout starts with: the title line read as `City, Country` (its country and
+    code), a reader for the rest, and the lines after the title without icons, placeholders and
+    quotations (taken out into the reader)."""
+    content = _without_icons_and_placeholders(lines)
+    notices = [n for n in content if isinstance(n, Notice)]
+    kept = [line for line in content if isinstance(line, Line)]
+    start = next((i for i, line in enumerate(kept) if line.text), None)
+    if start is None:
+        raise InputError("no text found; is this a profile page?")
+    title = kept[start].text
+    city, country, code = _title(title, notices)
+    if not slug(city):
+        raise InputError(f"the title line '{title}' names no city (no letters or digits)")
+    reader = Reader(city, notices)
+    return title, country, code, reader, _take_quotations(kept[start + 1 :], reader)
 
 
 def _without_icons_and_placeholders(lines: list[Line]) -> list[Line | Notice]:
@@ -284,11 +292,11 @@ def _title(title: str, notices: list[Notice]) -> tuple[str, str | None, str | No
 # --- introduction and fields ---------------------------------------------------------------
 
 
-def _read_head(lines: list[Line], reader: _Reader) -> None:
+def _read_head(lines: list[Line], reader: Reader) -> None:
     """The introduction (paragraphs up to the first field label), then the labelled fields."""
     index = 0
     paragraphs = []
-    while index < len(lines) and not (lines[index].text and _field_of(lines[index].text)):
+    while index < len(lines) and not (lines[index].text and field_of(lines[index].text)):
         if lines[index].text:
             paragraphs.append(lines[index].text)
         index += 1
@@ -297,19 +305,21 @@ def _read_head(lines: list[Line], reader: _Reader) -> None:
     unknown: list[str] = []
     while index < len(lines):
         line = lines[index]
-        found = _field_of(line.text) if line.text else None
+        found = field_of(line.text) if line.text else None
         if found is None:
             if line.text:
                 unknown.append(line.text)
             index += 1
             continue
         name, inline = found
-        index, values = _values(lines, index + 1, inline, name)
-        _store_field(name, values, reader)
+        index, values = field_values(lines, index + 1, inline, name)
+        store_field(name, values, reader)
     _keep_unknown_fields(unknown, reader)
 
 
-def _values(lines: list[Line], index: int, inline: str | None, name: str) -> tuple[int, list[str]]:
+def field_values(
+    lines: list[Line], index: int, inline: str | None, name: str
+) -> tuple[int, list[str]]:
     """The value lines of a field: the value on the label's line alone, or the next line
     unless it is another label (`Member since` with its year on its line: this label's value
     is missing, and the next label keeps its own), then more lines until a blank line or
@@ -322,23 +332,23 @@ def _values(lines: list[Line], index: int, inline: str | None, name: str) -> tup
     if index < len(lines) and not _labels_another(lines[index].text, name):
         values.append(lines[index].text)
         index += 1
-    while index < len(lines) and lines[index].text and not _field_of(lines[index].text):
+    while index < len(lines) and lines[index].text and not field_of(lines[index].text):
         values.append(lines[index].text)
         index += 1
     return index, values
 
 
 def _is_exact_label(text: str) -> bool:
-    found = _field_of(text)
+    found = field_of(text)
     return found is not None and found[1] is None
 
 
 def _labels_another(text: str, name: str) -> bool:
-    found = _field_of(text)
+    found = field_of(text)
     return found is not None and (found[1] is None or found[0] != name)
 
 
-def _store_field(name: str, values: list[str], reader: _Reader) -> None:
+def store_field(name: str, values: list[str], reader: Reader) -> None:
     label = _display(name)
     if not values:
         reader.warn(label, "label found but no value after it")
@@ -357,7 +367,7 @@ def _store_field(name: str, values: list[str], reader: _Reader) -> None:
         reader.warn(label, f"extra line '{line}' kept as a generic statement")
         reader.others.append(OtherPart("Profile", label, line))
     reader_of = {
-        "population": _population,
+        "population": read_population,
         "member_since": _member_since,
         "mayor": _mayor,
         "source": _source,
@@ -367,7 +377,7 @@ def _store_field(name: str, values: list[str], reader: _Reader) -> None:
         reader.fields[name] = value
 
 
-def _keep_unknown_fields(unknown: list[str], reader: _Reader) -> None:
+def _keep_unknown_fields(unknown: list[str], reader: Reader) -> None:
     """Unknown lines among the fields, read as label/value pairs, kept as generic statements."""
     for start in range(0, len(unknown), 2):
         label, *value = unknown[start : start + 2]
@@ -375,7 +385,7 @@ def _keep_unknown_fields(unknown: list[str], reader: _Reader) -> None:
         reader.others.append(OtherPart("Profile", label, value[0] if value else ""))
 
 
-def _population(text: str, label: str, reader: _Reader) -> Population | None:
+def read_population(text: str, label: str, reader: Reader) -> Population | None:
     """`229,770`, `229 770`, `229.770` (groups of three digits), `about 230,000` (approximate),
     `1.2 million` (approximate: a scaled figure is rounded)."""
     approximate = _APPROXIMATE.match(text)
@@ -402,7 +412,7 @@ def _population(text: str, label: str, reader: _Reader) -> Population | None:
     return Population(value, bool(approximate or scale), text)
 
 
-def _member_since(text: str, label: str, reader: _Reader) -> int | None:
+def _member_since(text: str, label: str, reader: Reader) -> int | None:
     years = _YEAR.findall(text)
     if len(years) != 1:
         reader.warn(label, f"could not read one year in '{text}'")
@@ -410,7 +420,7 @@ def _member_since(text: str, label: str, reader: _Reader) -> int | None:
     return int(years[0])
 
 
-def _source(text: str, label: str, reader: _Reader) -> str | None:
+def _source(text: str, label: str, reader: Reader) -> str | None:
     if not _URL.match(text):
         reader.warn(label, f"'{text}' is not an http(s) address")
         return None
@@ -473,7 +483,7 @@ def _unmarked(text: str, city: str) -> tuple[Official, str | None]:
     )
 
 
-def _officials(text: str, label: str, reader: _Reader) -> Iterator[Official]:
+def _officials(text: str, label: str, reader: Reader) -> Iterator[Official]:
     for part in _PERSON_SEPARATOR.split(text):
         official, doubt = _official(part, reader.city)
         if doubt:
@@ -484,7 +494,7 @@ def _officials(text: str, label: str, reader: _Reader) -> Iterator[Official]:
             reader.warn(label, f"no name found in '{part.strip()}'")
 
 
-def _mayor(text: str, label: str, reader: _Reader) -> Official | None:
+def _mayor(text: str, label: str, reader: Reader) -> Official | None:
     """`Mayor of Yongsan-gu Ms Hee Young Park`: the post's title, then the person."""
     official, doubt = _official(text, reader.city)
     if doubt:
@@ -500,7 +510,7 @@ def _mayor(text: str, label: str, reader: _Reader) -> Official | None:
 # --- quotations ----------------------------------------------------------------------------
 
 
-def _take_quotations(lines: list[Line], reader: _Reader) -> list[Line]:
+def _take_quotations(lines: list[Line], reader: Reader) -> list[Line]:
     """The lines without their quotations, each read by `_read_quotation`: from an icon line to
     the next icon, section heading or field label, or a quotation without its icon (HTML drops
     icons, see `_unmarked_quotation_end`)."""
@@ -554,7 +564,7 @@ def _unmarked_quotation_end(lines: list[Line], index: int) -> int:
     return end
 
 
-def _read_quotation(lines: list[Line], reader: _Reader) -> None:
+def _read_quotation(lines: list[Line], reader: Reader) -> None:
     """The quoted paragraphs, then one or two short lines naming the speaker (`Ms Hee Young
     Park` / `Mayor of Yongsan-gu`, or both on one line); enclosing quotation marks dropped."""
     written = [line for line in lines if line.text]
@@ -579,7 +589,7 @@ def _read_quotation(lines: list[Line], reader: _Reader) -> None:
     reader.quotations.append(Quotation(text, official.person, attribution))
 
 
-def _attributed(reader: _Reader) -> tuple[Quotation, ...]:
+def attributed(reader: Reader) -> tuple[Quotation, ...]:
     """Quotations whose speaker is the mayor or a focal point (same name, any honorific) are
     attributed to that person as the page names them; anyone else is warned about."""
     holders = [reader.fields.get("mayor"), *reader.fields.get("focal_points", ())]
@@ -600,7 +610,7 @@ def _attributed(reader: _Reader) -> tuple[Quotation, ...]:
 # --- sections ------------------------------------------------------------------------------
 
 
-def _read_sections(lines: list[Line], reader: _Reader) -> None:
+def _read_sections(lines: list[Line], reader: Reader) -> None:
     for name, heading, body in _split_sections(lines):
         preamble, blocks = _blocks(body)
         if name == "vision":
@@ -657,7 +667,7 @@ def _blocks(lines: list[Line]) -> tuple[str, list[Block]]:
     return "\n\n".join(preamble), [Block(h, "\n\n".join(text)) for h, text in blocks]
 
 
-def _read_vision(heading: str, preamble: str, blocks: list[Block], reader: _Reader) -> None:
+def _read_vision(heading: str, preamble: str, blocks: list[Block], reader: Reader) -> None:
     """The section's text; a short line without a full stop is vision text too, unless text
     follows it (then it is a sub-heading, kept as a generic statement)."""
     paragraphs = [preamble] if preamble else []
@@ -670,7 +680,7 @@ def _read_vision(heading: str, preamble: str, blocks: list[Block], reader: _Read
         reader.others.append(OtherPart(heading, block.heading, block.text))
 
 
-def _read_policies(heading: str, preamble: str, blocks: list[Block], reader: _Reader) -> None:
+def _read_policies(heading: str, preamble: str, blocks: list[Block], reader: Reader) -> None:
     statements = reader.policies
     if preamble:
         reader.warn(heading, "text before the first policy area kept as a generic statement")
@@ -692,7 +702,7 @@ def _read_policies(heading: str, preamble: str, blocks: list[Block], reader: _Re
         statements.append(PolicyStatement(area, block.heading, block.text))
 
 
-def _read_practices(heading: str, preamble: str, blocks: list[Block], reader: _Reader) -> None:
+def _read_practices(heading: str, preamble: str, blocks: list[Block], reader: Reader) -> None:
     practices = reader.practices
     if preamble:
         reader.warn(heading, "text before the first practice title kept as a generic statement")
@@ -703,13 +713,13 @@ def _read_practices(heading: str, preamble: str, blocks: list[Block], reader: _R
         practices.append(block)
 
 
-def _keep_other(heading: str, preamble: str, blocks: list[Block], reader: _Reader) -> None:
+def _keep_other(heading: str, preamble: str, blocks: list[Block], reader: Reader) -> None:
     if preamble or not blocks:
         reader.others.append(OtherPart(heading, heading, preamble))
     reader.others.extend(OtherPart(heading, b.heading, b.text) for b in blocks)
 
 
-def _report_missing(profile: Profile, reader: _Reader) -> None:
+def report_missing(profile: Profile, reader: Reader) -> None:
     """One warning per part the page lacks, in page order."""
     checks = [
         ("introduction", profile.introduction),

@@ -1,0 +1,1 @@
+INSERT DATA { dataset:kr-yongsan-gu qb:structure lc:indicatorStructure }

@@ -1,0 +1,1 @@
+DELETE DATA { dataset:kr-yongsan-gu qb:structure lc:populationStructure } ; INSERT DATA { dataset:kr-yongsan-gu qb:structure lc:indicatorStructure . observation:kr-yongsan-gu.population qb:measureType lc:population }

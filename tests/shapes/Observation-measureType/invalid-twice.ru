@@ -1,0 +1,1 @@
+INSERT DATA { observation:kr-yongsan-gu.population qb:measureType lc:population , lc:cityArea . observation:kr-yongsan-gu.population lc:cityArea observation:kr-yongsan-gu.cityArea-value . observation:kr-yongsan-gu.cityArea-value a schema:QuantitativeValue ; schema:value 21.87 ; schema:unitCode lc:squareKilometre }
