@@ -253,7 +253,7 @@ def _read_head(lines: list[Line], reader: Reader) -> tuple[list[Indicator], str 
             _keep_unknown(after, reader)
             after, labelled = [], True
         if found:
-            index, value = _value(lines, index, found[1])
+            index, value = _value(lines, index, found[1], line)
             _store_indicator(found[0], value, reader, indicators)
         elif field:
             index, values = field_values(lines, index, field[1], field[0])
@@ -274,17 +274,21 @@ def _keep_unknown(lines: list[str], reader: Reader) -> None:
         reader.others.append(OtherPart("Profile", text, ""))
 
 
-def _value(lines: list[Line], index: int, inline: str | None) -> tuple[int, str | None]:
+def _value(
+    lines: list[Line], index: int, inline: str | None, label: Line
+) -> tuple[int, str | None]:
     """The value on the label's line, else the next line unless it labels something itself
-    (then this label's value is missing, and that line keeps its own)."""
+    or the label is a list item the line is not part of (a bullet, or another HTML item): then
+    this label's value is missing, and that line keeps its own part."""
     if inline:
         return index, inline
     while index < len(lines) and not lines[index].text:
         index += 1
-    if index == len(lines):
+    if index == len(lines) or _BULLET.match(label.text):
         return index, None
     text = lines[index].text
-    if _indicator_of(text) or field_of(text) or _starts_section(lines[index]):
+    elsewhere = label.item and lines[index].item != label.item
+    if elsewhere or _indicator_of(text) or field_of(text) or _starts_section(lines[index]):
         return index, None
     return index + 1, _BULLET.sub("", text)
 
@@ -432,7 +436,7 @@ def _read_sections(lines: list[Line], reader: Reader) -> list[Section]:
 
 
 def _is_item(line: Line) -> bool:
-    return line.item or bool(_BULLET.match(line.text))
+    return line.item > 0 or bool(_BULLET.match(line.text))
 
 
 def _report_missing(profile: Profile, reader: Reader) -> None:

@@ -100,7 +100,8 @@ class _PageText:
         self.lines: list[Line] = []
         self._buffer: list[str] = []
         self._level = 0
-        self._items = 0  # list items open around the text being collected
+        self._items: list[int] = []  # the numbers of the list items open around the text
+        self._counted = 0  # list items opened so far
 
     def walk(self, root: ET.Element) -> None:
         """Collect the text of `root`'s tree in document order, leaving out skipped elements
@@ -116,7 +117,7 @@ class _PageText:
                 self._level = 0
             elif item == _END_OF_ITEM:
                 self._flush()
-                self._items -= 1
+                self._items.pop()
             elif isinstance(item, str):
                 self._buffer.append(item)
             else:
@@ -145,7 +146,8 @@ class _PageText:
         if tag in _BLOCKS:
             inside.append(None)
         if tag == "li":
-            self._items += 1
+            self._counted += 1
+            self._items.append(self._counted)
             inside.append(_END_OF_ITEM)
         return inside
 
@@ -156,7 +158,7 @@ class _PageText:
         text = "".join(self._buffer)
         self._buffer = []
         if text.strip():
-            self.lines.append(Line(text, self._level, item=self._items > 0))
+            self.lines.append(Line(text, self._level, item=self._items[-1] if self._items else 0))
         elif self.lines and self.lines[-1].text:
             self.lines.append(Line("", 0))
 

@@ -12,12 +12,13 @@ _COMMENT = re.compile(r"^#(?:\s|$)")
 
 @dataclass(frozen=True)
 class Line:
-    """`level` is 1-6 for an HTML heading, 0 otherwise (plain text has no levels); `item` says
-    the line is (inside) an HTML list item, where plain text writes a bullet (`- `, `• `)."""
+    """`level` is 1-6 for an HTML heading, 0 otherwise (plain text has no levels); `item` is
+    the number of the HTML list item the line is in (0: none; lines of one item share it),
+    where plain text writes a bullet (`- `, `• `)."""
 
     text: str
     level: int = 0
-    item: bool = field(default=False, compare=False)
+    item: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
         tidy = _SPACE.sub(" ", unicodedata.normalize("NFC", self.text)).strip()
