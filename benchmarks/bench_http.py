@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -39,13 +38,13 @@ import sys
 import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
 
+from harness import machine
 from wrk import free_port, run_wrk, running, wrk_script, wrk_version
 
 BIN = Path(sys.executable).parent
@@ -293,32 +292,6 @@ def measure_all(
 # -- reporting ---------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
-    model = "unknown"
-    for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return {
-        "cpu": f"{model}, {os.cpu_count()} cores",
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "wrk": wrk_version(),
-        "oxigraph": _version("oxigraph"),
-        "pyoxigraph": _version("pyoxigraph"),
-        "uvicorn": _version("uvicorn"),
-        "uvloop": _version("uvloop"),
-        "httptools": _version("httptools"),
-    }
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "absent"
-
-
 def ratio(cells: dict[tuple[str, str, int], Cell], request: str, server: str, conns: int) -> float:
     return cells[(request, server, conns)].median("rps") / cells[(request, PEER, conns)].median(
         "rps"
@@ -499,7 +472,10 @@ def main() -> None:
             cells, memory = measure_all(
                 all_servers, requests(city), folder, arguments.duration, arguments.rounds
             )
-        info = machine()
+        info = {
+            **machine("oxigraph", "pyoxigraph", "uvicorn", "uvloop", "httptools"),
+            "wrk": wrk_version(),
+        }
     requests_ = requests(city)
     text = markdown(cells, requests_, memory, arguments, info)
     if arguments.json:

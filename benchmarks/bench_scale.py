@@ -37,6 +37,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from harness import tree_rss_mib
 from learningcity.host import usable_cpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -192,31 +193,6 @@ def operations(quick: bool) -> list[Operation]:
 
 
 # --- Running ------------------------------------------------------------------------------------
-
-
-def tree_rss_mib(root: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for path in Path("/proc").iterdir():
-        entry = path.name
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry))
-        found = re.search(r"VmRSS:\s+(\d+) kB", status)
-        rss[int(entry)] = int(found.group(1)) if found else 0
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total / 1024
 
 
 def run_once(command: Sequence[str], limit: float) -> tuple[float, float] | None:

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -38,6 +36,7 @@ from urllib.parse import quote
 
 import httpx
 
+from harness import machine
 from wrk import free_port, run_wrk, running, wrk_script, wrk_version
 
 BIN = Path(sys.executable).parent
@@ -273,35 +272,6 @@ def _plan(server: Server, request: Request, folder: Path) -> tuple[str, Path]:
 # -- reporting ---------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
-    model = "unknown"
-    with Path("/proc/cpuinfo").open(encoding="utf-8") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return {
-        "cpu": f"{model}, {os.cpu_count()} cores",
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "wrk": wrk_version(),
-        "oxigraph": _version("oxigraph"),
-        "rdflib-endpoint": _version("rdflib-endpoint"),
-        "uvicorn": _version("uvicorn"),
-        "uvloop": _version("uvloop"),
-        "httptools": _version("httptools"),
-    }
-
-
-def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "absent"
-
-
 def markdown(cells: list[Cell], arguments: argparse.Namespace, info: dict[str, str]) -> str:
     lines = [
         f"{arguments.cities} cities; wrk, 1 thread, {arguments.duration:g} s per cell, "
@@ -442,7 +412,10 @@ def main() -> None:
             data, folder / "oxigraph", tuple(arguments.processes), arguments.before
         )
         cells = measure_all(all_servers, folder, arguments.duration, arguments.rounds)
-    info = machine()
+    info = {
+        **machine("oxigraph", "rdflib-endpoint", "uvicorn", "uvloop", "httptools"),
+        "wrk": wrk_version(),
+    }
     if arguments.json:
         arguments.json.parent.mkdir(parents=True, exist_ok=True)
         arguments.json.write_text(

@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
 import statistics
 import subprocess
@@ -45,6 +44,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from harness import tree_rss_mib
 from learningcity import resources
 from learningcity.validation import outcome_from_report
 
@@ -111,30 +111,6 @@ def network(cities: int, defects: float) -> Path:
             check=True,
         )
     return path
-
-
-def tree_rss_mib(root: int) -> float:
-    """Resident memory of a process and every descendant, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for path in Path("/proc").iterdir():
-        entry = path.name
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-        found = re.search(r"VmRSS:\s+(\d+) kB", status)
-        rss[int(entry)] = int(found.group(1)) if found else 0
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total / 1024
 
 
 def _capped() -> None:

@@ -1,14 +1,19 @@
 """Side-by-side timing of whole commands: runs are interleaved (A, B, A, B, ...) so that a noisy,
-shared machine slows every contender alike, and results are medians with their ratio."""
+shared machine slows every contender alike, and results are medians with their ratio. Also what
+every benchmark reports beside its figures: the memory of a process tree and the machine."""
 
 from __future__ import annotations
 
+import os
+import platform
+import re
 import resource
 import statistics
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 
@@ -64,3 +69,51 @@ def report(title: str, timings: list[Timing], baseline: str, target: float | Non
         verdict = "met" if ours <= target else "not met"
         lines += ["", f"Target: ≤ {target}× {baseline}; measured {ours:.2f}× — **{verdict}**."]
     return "\n".join(lines) + "\n"
+
+
+def tree_rss_mib(root: int) -> float:
+    """Resident memory of a process and every descendant, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for path in Path("/proc").iterdir():
+        entry = path.name
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        rss[int(entry)] = int(found.group(1)) if found else 0
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total / 1024
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def package_version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def machine(*packages: str) -> dict[str, str]:
+    """The machine and the versions of `packages`, as a benchmark's report names them."""
+    return {
+        "cpu": f"{cpu_model()}, {os.cpu_count()} cores",
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        **{package: package_version(package) for package in packages},
+    }

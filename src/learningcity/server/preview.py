@@ -60,22 +60,21 @@ def accepted(accept: str | None) -> str:
     """The extension the hosts serve for `Accept` ("" when nothing offered fits: 406)."""
     if not accept:
         return "html"
-    lowered = accept.lower()
-    for media_type, extension in _RDF_TYPES:
-        if media_type in lowered:
-            return extension
-    return "html" if _HTML.search(accept) else ""
+    return _rdf_extension(accept) or ("html" if _HTML.search(accept) else "")
 
 
 def accepted_rdf(accept: str | None) -> str:
     """The RDF extension for `/.well-known/void` (Turtle unless asked otherwise)."""
     if not accept:
         return "ttl"
+    return _rdf_extension(accept) or ("ttl" if _ANY_RDF.search(accept) else "")
+
+
+def _rdf_extension(accept: str) -> str:
+    """The extension of the first RDF media type of the hosts' list that `accept` names, as
+    their configuration tests them in order (a substring, not a parsed q-value)."""
     lowered = accept.lower()
-    for media_type, extension in _RDF_TYPES:
-        if media_type in lowered:
-            return extension
-    return "ttl" if _ANY_RDF.search(accept) else ""
+    return next((extension for media_type, extension in _RDF_TYPES if media_type in lowered), "")
 
 
 def language_suffix(accept_language: str | None) -> str:
