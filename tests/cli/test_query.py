@@ -17,7 +17,6 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
-from learningcity import query as query_module
 from learningcity.cli import cli
 from learningcity.errors import ExitCode, InputError
 from learningcity.load import load_paths
@@ -30,6 +29,7 @@ from learningcity.query import (
     run_query,
     store_for,
 )
+from learningcity.query import lexer as query_lexer
 from learningcity.remote import query_remote
 from processes import OXIGRAPH, oxigraph_serving
 from support import FIXTURES
@@ -280,7 +280,7 @@ def test_a_query_is_lexed_once_locally_and_for_an_endpoint(
         passes.append(text)
         return lex(text)
 
-    monkeypatch.setattr(query_module, "lex", counted)
+    monkeypatch.setattr(query_lexer, "lex", counted)
     # a named query with a parameter: checked, substituted (for the endpoint), prefixed, run
     for where in ([CITY], ["--endpoint", endpoint]):
         passes.clear()
