@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from harness import tree_rss_mib
+from harness import PeakTreeMemory
 from learningcity.host import usable_cpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -199,27 +198,14 @@ def run_once(command: Sequence[str], limit: float) -> tuple[float, float] | None
     """Wall seconds and peak tree memory of one run, or None past `limit` seconds."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0.0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss_mib(process.pid))
-            done.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        process.wait(timeout=limit)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        return None
-    finally:
-        done.set()
-        sampler.join()
-    return time.perf_counter() - start, peak
+    with PeakTreeMemory(process.pid) as memory:
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            return None
+    return time.perf_counter() - start, memory.peak
 
 
 def measure(

@@ -36,7 +36,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
@@ -44,7 +43,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from harness import tree_rss_mib
+from harness import PeakTreeMemory
 from learningcity import resources
 from learningcity.validation import outcome_from_report
 
@@ -124,28 +123,16 @@ def run_once(command: list[str], limit: float) -> tuple[float, float] | None:
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_capped
     )
-    peak, done = 0.0, threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, tree_rss_mib(process.pid))
-            done.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        _, errors = process.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        return None
-    finally:
-        done.set()
-        sampler.join()
+    with PeakTreeMemory(process.pid) as memory:
+        try:
+            _, errors = process.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            return None
     if process.returncode not in (0, 1):
         raise SystemExit(f"{command[0]} failed ({process.returncode}): {errors.decode()[-500:]}")
-    return time.perf_counter() - start, peak
+    return time.perf_counter() - start, memory.peak
 
 
 def measure(

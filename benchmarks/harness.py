@@ -10,6 +10,7 @@ import re
 import resource
 import statistics
 import subprocess
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,29 @@ def tree_rss_mib(root: int) -> float:
         total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
     return total / 1024
+
+
+class PeakTreeMemory:
+    """The highest resident memory of a process tree (MiB), sampled every 50 ms in a thread
+    while the `with` block runs: a run's peak, which its end no longer shows."""
+
+    def __init__(self, root: int) -> None:
+        self.root, self.peak = root, 0.0
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, tree_rss_mib(self.root))
+            self._done.wait(0.05)
+
+    def __enter__(self) -> PeakTreeMemory:
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        self._done.set()
+        self._sampler.join()
 
 
 def cpu_model() -> str:
