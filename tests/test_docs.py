@@ -17,6 +17,7 @@ from support import REPO
 sys.path.insert(0, str(REPO / "scripts"))
 from build_cli_reference import REFERENCE, render
 from learningcity.cli import COMMANDS
+from learningcity.errors import ExitCode
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 EXAMPLE = re.compile(r"^\$ (learningcity .+?)(?:\s+# exit (\d+))?$", re.MULTILINE)
@@ -86,3 +87,9 @@ def test_a_named_test_exists(document: str, path: str, name: str) -> None:
     not leave the document pointing at nothing."""
     source = (REPO / path).read_text(encoding="utf-8")
     assert re.search(rf"^def {name}\(", source, re.MULTILINE), f"{document}: {path}::{name}"
+
+
+def test_readme_lists_every_exit_code() -> None:
+    """The README's table of exit codes names each code the commands can end with."""
+    table = re.findall(r"^\| (\d+) \|", (REPO / "README.md").read_text(encoding="utf-8"), re.M)
+    assert sorted(int(code) for code in table) == sorted(code.value for code in ExitCode)

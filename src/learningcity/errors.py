@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2  # unusable input: unreadable file, parse error, bad query, bad option value
     IO_ERROR = 3  # the output could not be written (disk full, permission); nothing was replaced
     PARTIAL = 4  # `import --keep-going`: pages unreadable or failing the shapes were left out
+    RESOURCES = 5  # a worker process was killed (out of memory?); nothing was replaced
     INTERRUPTED = (
         130  # stopped by Ctrl-C (SIGINT); outputs left whole (the message names any written)
     )

@@ -4,9 +4,9 @@ network scale.
 At 10,000 cities a site has 170,000 resources and 1.4 million files, and rendering and writing
 them is most of a publish; one process per CPU renders them in batches and writes each batch
 into the site's staging folder itself, sending back only the names it wrote (the files' bytes,
-gigabytes at that size, never travel between processes or wait in memory). Workers come from a
-fork server, not from this (large) process: each gets the rebased data and the ontology once, as
-N-Quads, and builds the same renderer as the parent, so the bytes do not depend on which process
+gigabytes at that size, never travel between processes or wait in memory). Workers
+(`learningcity.pool`) each get the rebased data and the ontology once, as
+N-Quads, and build the same renderer as the parent, so the bytes do not depend on which process
 made them. Small sites are rendered in this process: a pool costs about a second to start.
 
 The pool is stopped (its workers terminated) before `resource_pages` returns or raises, so no
@@ -15,12 +15,12 @@ worker writes into the staging folder once it is swapped in or removed.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
 from learningcity.oxigraph import serialized
+from learningcity.pool import WorkerPool
 from learningcity.publish.documents import Target, resource_files, resource_targets
 from learningcity.publish.swap import SiteFolder, SiteWriter
 from learningcity.rendering.pages import PageRenderer
@@ -57,17 +57,15 @@ def resource_pages(
         writer = SiteWriter(folder.root)
         _count(folder, len(targets), (_render(renderer, writer, b) for b in batches), step)
         return
-    initargs = (
+    start_args = (
         make_renderer,
         serialized(renderer.graph, _NQUADS),
         serialized(ontology, _NQUADS),
         folder.root,
     )
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        # Consumed inside the block: an error or a signal here terminates the workers first.
-        written = pool.imap_unordered(_render_in_worker, batches)
-        _count(folder, len(targets), written, step)
+    with WorkerPool(workers, _start_worker, start_args, _render_in_worker) as pool:
+        # Consumed inside the block: an error or a signal here stops the workers first.
+        _count(folder, len(targets), pool.results(batches), step)
 
 
 #: What a batch's rendering sends back: how many resources it held, and the files written.

@@ -7,7 +7,6 @@ parts run in parallel.
 
 from __future__ import annotations
 
-import multiprocessing
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -17,6 +16,7 @@ import pyoxigraph as ox
 
 from learningcity.errors import InputError, LearningCityWarning
 from learningcity.oxigraph import serialized
+from learningcity.pool import WorkerPool
 from learningcity.terms import RDF_TYPE
 from learningcity.validation.engine import Engine
 from learningcity.validation.report import SH, ReportIndex
@@ -100,7 +100,7 @@ def validate_in_parts(
 ) -> list[ox.Quad]:
     """pyshacl on each part (see `partition`) in worker processes; one merged report.
 
-    Workers come from a fork server, not from this (large) process, so they hold only the shapes,
+    Workers (`learningcity.pool`) hold only the shapes,
     the ontology, the shared statements and one part at a time: parts go to them as N-Triples
     and reports come back the same way. Memory stays near that of the parsed data.
     """
@@ -109,10 +109,9 @@ def validate_in_parts(
     payloads = (serialized([quads[i] for i in part], NT) for part in parts)
     shared_nt = serialized([quads[i] for i in shared], NT)
     reports: list[list[ox.Quad]] = []
-    context = multiprocessing.get_context("forkserver")
-    initargs = (run.shapes_path, run.ontology_path, shared_nt)
-    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        for done, report in enumerate(pool.imap_unordered(_check_part, payloads), start=1):
+    start_args = (run.shapes_path, run.ontology_path, shared_nt)
+    with WorkerPool(workers, _start_worker, start_args, _check_part) as pool:
+        for done, report in enumerate(pool.results(payloads), start=1):
             step(f"validating: {done} of {len(parts)} parts done")
             if isinstance(report, str):
                 raise InputError(report)
