@@ -368,9 +368,7 @@ class LinkedDataSite:
         if unchanged is not None:
             return unchanged
         assert representation.syntax is not None  # negotiated among RDF media types
-        body = serialize(
-            void_quads(self.graph, self.scheme), representation.syntax, self.namespaces
-        )
+        body = serialize(self.void_description, representation.syntax, self.namespaces)
         return Response(body, headers=headers, media_type=representation.content_type)
 
     async def context(self, request: Request) -> Response:
@@ -417,6 +415,12 @@ class LinkedDataSite:
         values = [[self.renderer.cell(term, language) for term in row] for row in rows]
         cap = self.limits.max_rows if truncated else None
         return self.renderer.query_page(language, query, head, values, cap).encode()
+
+    @functools.cached_property
+    def void_description(self) -> list[ox.Quad]:
+        """The dataset description, once: counting classes and properties walks every statement
+        (a second or more at network size, on the event loop)."""
+        return void_quads(self.graph, self.scheme)
 
     @functools.cached_property
     def service_quads(self) -> list[ox.Quad]:
