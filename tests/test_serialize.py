@@ -12,7 +12,15 @@ from learningcity.blanknodes import WORK_LIMIT, TangledBlankNodes, tangle, tangl
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAXES, syntax_named
 from learningcity.load import load_paths
-from learningcity.serialize import Term, serialize, to_turtle
+from learningcity.namespaces import prefixes
+from learningcity.serialize import (
+    Term,
+    TurtleWriter,
+    canonical_quads,
+    plain_statements,
+    serialize,
+    to_turtle,
+)
 from support import FIXTURES, REPO
 
 TRICKY = FIXTURES / "core" / "literals-and-blank-nodes.ttl"
@@ -366,3 +374,70 @@ def test_a_blank_node_inside_a_triple_term_gets_a_canonical_label(syntax: str) -
     first = serialize(answer("one"), syntax_named(syntax))
     assert first == serialize(answer("other"), syntax_named(syntax))
     assert b"one" not in first
+
+
+def _plain_graph(rng: random.Random) -> list[ox.Quad]:
+    """Statements without blank nodes: IRIs under and beside the project's namespaces, and
+    literals of every kind a writer must quote, escape, type or leave bare."""
+    iris = [
+        "https://w3id.org/learningcity/id/city/kr-yongsan",
+        "https://w3id.org/learningcity/id/city/kr-yongsan-2",
+        "https://w3id.org/learningcity/ontology#LearningCity",
+        "https://schema.org/name",
+        "http://example.org/x.",
+        "http://example.org/a%20b",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        "urn:x:é",
+    ]
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    values = ["5", "-05", "5\n", "1.50", ".5", "1e3", "true", "x\ny", 'a "q" \\']
+    values += ["\u2028\r\t\x01", ""]
+    types = ["integer", "decimal", "double", "boolean", "string", "date", "gYear"]
+    quads = []
+    for _ in range(rng.randint(1, 60)):
+        subject, predicate = ox.NamedNode(rng.choice(iris)), ox.NamedNode(rng.choice(iris))
+        value: ox.NamedNode | ox.Literal
+        kind = rng.random()
+        if kind < 0.3:
+            value = ox.NamedNode(rng.choice(iris))
+        elif kind < 0.5:
+            value = ox.Literal(rng.choice(values) * rng.randint(1, 30), language="en")
+        else:
+            datatype = ox.NamedNode(xsd + rng.choice(types))
+            value = ox.Literal(rng.choice(values), datatype=datatype)
+        quads.append(ox.Quad(subject, predicate, value))
+    return quads + quads[: rng.randint(0, 3)]  # some statements twice
+
+
+def test_statements_without_blank_nodes_are_written_as_the_general_writer_writes_them() -> None:
+    """`write_plain` (text from Oxigraph's N-Triples) against `write` (Python terms)."""
+    rng = random.Random(17)
+    for _ in range(300):
+        quads = _plain_graph(rng)
+        namespaces = rng.choice([{}, prefixes(), {"ex": "http://example.org/"}])
+        plain = plain_statements(quads)
+        assert plain is not None
+        triples = [q.triple for q in canonical_quads(quads)]
+        written = TurtleWriter(namespaces).write(triples)
+        assert TurtleWriter(namespaces).write_plain(plain) == written
+        assert to_turtle(quads, namespaces) == written
+        assert ox.Dataset(ox.parse(written.encode(), format=ox.RdfFormat.TURTLE)) == ox.Dataset(
+            quads
+        )
+
+
+def test_blank_nodes_triple_terms_and_named_graphs_take_the_general_path() -> None:
+    s, p = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
+    assert plain_statements([ox.Quad(ox.BlankNode("b"), p, s)]) is None
+    assert plain_statements([ox.Quad(s, p, ox.BlankNode("b"))]) is None
+    assert plain_statements([ox.Quad(s, p, ox.Triple(s, p, s))]) is None
+    assert plain_statements([ox.Quad(s, p, s, ox.NamedNode("http://e/g"))]) is None
+    assert plain_statements([ox.Quad(s, p, ox.Literal("_: and <<( )>>"))]) is not None
+
+
+def test_a_number_with_a_line_break_is_quoted_not_written_bare() -> None:
+    """`"5\\n"^^xsd:integer` was written bare (`5` and a line break), read back as 5."""
+    literal = ox.Literal("5\n", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    quads = [ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), literal)]
+    text = to_turtle(quads, {})
+    assert list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)) == quads

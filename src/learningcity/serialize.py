@@ -180,6 +180,8 @@ class Statements:
         """The statements in `syntax`. Graph-only syntaxes refuse named graphs."""
         if syntax.name == "nt":
             return _sorted_ntriples(self.quads)
+        if syntax.name == "turtle" and (plain := plain_statements(self.quads)) is not None:
+            return TurtleWriter(self.namespaces).write_plain(plain).encode("utf-8")
         if syntax.holds_datasets:
             return serialized(self.ordered, syntax.oxigraph, self.prefixes_in_use)
         triples = self.triples
@@ -298,6 +300,34 @@ def used_prefixes(quads: list[ox.Quad], namespaces: dict[str, str]) -> dict[str,
     }
 
 
+def plain_statements(quads: list[ox.Quad]) -> list[tuple[str, str, str]] | None:
+    """The distinct statements of `quads` as the N-Triples text of their subject, predicate and
+    object, or None if one holds a blank node or a triple term or is in a named graph.
+
+    Such statements (all of this project's data: IRIs are minted) need no labelling, and their
+    text, which Oxigraph writes in microseconds, is all `TurtleWriter.write_plain` needs: a
+    Python object per term, each literal's string copied out of Oxigraph, cost most of the
+    time canonical Turtle took. In N-Triples a blank node is `_:` and a triple term `<<` at the
+    start of a subject or object, and an IRI holds no space, so a line splits at its first two.
+    """
+    try:
+        text = serialized(quads, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    except ValueError:  # a named graph
+        return None
+    found = []
+    for line in dict.fromkeys(text.split("\n")[:-1]):
+        subject, predicate, value = line[:-2].split(" ", 2)  # each line ends with " ."
+        if subject.startswith(_NOT_PLAIN) or value.startswith(_NOT_PLAIN):
+            return None
+        found.append((subject, predicate, value))
+    return found
+
+
+#: How a blank node or a triple term starts in N-Triples.
+_NOT_PLAIN = ("_:", "<<")
+_RDF_TYPE_TEXT = str(RDF_TYPE)
+
+
 #: How deep blank nodes nest inside one another before one is written as a labelled block of its
 #: own: deeper nesting is no easier to read, and a long chain would otherwise recurse as deep.
 _MAX_NESTING = 8
@@ -340,7 +370,33 @@ class TurtleWriter:
             ),
             key=_subject_order,
         )
-        blocks = [self._block(subject) for subject in subjects]
+        return self._document([self._block(subject) for subject in subjects])
+
+    def write_plain(self, statements: list[tuple[str, str, str]]) -> str:
+        """What `write` writes of the same statements, given as `plain_statements` gives them
+        (no blank node, no triple term): the same layout, from the terms' text alone."""
+        by_subject: dict[str, dict[str, list[tuple[str, Term | None]]]] = {}
+        for subject, predicate, value in statements:
+            key = "a" if predicate == _RDF_TYPE_TEXT else self.iri(predicate[1:-1])
+            values = by_subject.setdefault(subject, {}).setdefault(key, [])
+            values.append((self._plain_term(value), None))
+        blocks = [
+            self.iri(subject[1:-1]) + "\n" + self._lines(_in_order(by_subject[subject]), 4) + " .\n"
+            for subject in sorted(by_subject, key=lambda s: s[1:-1])  # as `_subject_order`
+        ]
+        return self._document(blocks)
+
+    def _plain_term(self, text: str) -> str:
+        """An IRI or a literal in N-Triples, as `term` writes it."""
+        if text.startswith("<"):
+            return self.iri(text[1:-1])
+        end = text.rindex('"')  # the closing quote: a datatype or a language holds none
+        if end == len(text) - 1 or text[end + 1] == "@":  # a string, or with a language
+            return text
+        return self._typed(text[: end + 1], text[end + 4 : -1])  # `"…"^^<datatype>`
+
+    def _document(self, blocks: list[str]) -> str:
+        """The prefixes the blocks used, then the blocks."""
         header = "".join(
             f"@prefix {name}: <{ns}> .\n"
             for name, ns in sorted(self._namespaces.items())
@@ -356,25 +412,26 @@ class TurtleWriter:
 
     def _predicates(self, subject: Term, indent: int) -> str:
         """The predicate lines of `subject`, at `indent`, joined by ` ;`."""
+        return self._lines(self._grouped(subject), indent)
+
+    def _lines(self, grouped: list[tuple[str, list[tuple[str, Term | None]]]], indent: int) -> str:
         return " ;\n".join(
-            self._predicate_line(predicate, values, indent)
-            for predicate, values in self._grouped(subject)
+            self._predicate_line(predicate, values, indent) for predicate, values in grouped
         )
 
-    def _grouped(self, subject: Term) -> list[tuple[str, list[tuple[str, Term]]]]:
-        """`subject`'s predicates (`a` first, then sorted) with their values, each value as
-        it is written on one line (its sort key too) beside the term."""
-        by_predicate: dict[str, list[tuple[str, Term]]] = {}
+    def _grouped(self, subject: Term) -> list[tuple[str, list[tuple[str, Term | None]]]]:
+        """`subject`'s predicates with their values, each value as it is written on one line
+        beside the term (`_in_order`)."""
+        by_predicate: dict[str, list[tuple[str, Term | None]]] = {}
         for triple in self._statements.get(subject, ()):
             key = "a" if triple.predicate == RDF_TYPE else self.term(triple.predicate)
             value = triple.object
             by_predicate.setdefault(key, []).append((self._one_line(value), value))
-        return [
-            (predicate, sorted(by_predicate[predicate], key=lambda v: v[0]))
-            for predicate in sorted(by_predicate, key=lambda p: (p != "a", p))
-        ]
+        return _in_order(by_predicate)
 
-    def _predicate_line(self, predicate: str, values: list[tuple[str, Term]], indent: int) -> str:
+    def _predicate_line(
+        self, predicate: str, values: list[tuple[str, Term | None]], indent: int
+    ) -> str:
         """One line if it fits (or the one value does not, as a long literal), else each value
         on a line of its own; a nested `[ … ]` or `( … )` too long for its line opens there."""
         pad = " " * indent
@@ -388,9 +445,9 @@ class TurtleWriter:
         lines = [" " * inner + self._fitted(*v, inner, _LINE_WIDTH - inner - 1) for v in values]
         return f"{pad}{predicate}\n" + ",\n".join(lines)
 
-    def _fitted(self, flat: str, term: Term, indent: int, room: int) -> str:
+    def _fitted(self, flat: str, term: Term | None, indent: int, room: int) -> str:
         """`term` (`flat` on one line) as it is if it fits in `room`, else opened over lines
-        at `indent`."""
+        at `indent`; None stands for a term that is never opened (`write_plain`)."""
         if len(flat) <= room or not isinstance(term, ox.BlankNode) or term not in self._inline:
             return flat
         items = self._list_items(term)
@@ -462,9 +519,14 @@ class TurtleWriter:
         datatype = literal.datatype.value
         if datatype == XSD + "string":
             return quoted
+        return self._typed(quoted, datatype)
+
+    def _typed(self, quoted: str, datatype: str) -> str:
+        """A literal of `datatype` whose value is written `quoted`: bare when Turtle reads it
+        back as the same literal (a well-formed number or boolean holds nothing to escape)."""
         bare = _BARE_LITERALS.get(datatype)
-        if bare and bare.match(literal.value):
-            return literal.value
+        if bare and bare.fullmatch(quoted[1:-1]):
+            return quoted[1:-1]
         return f"{quoted}^^{self.iri(datatype)}"
 
 
@@ -480,6 +542,16 @@ def _prefixed_names(
     per set of namespaces and per IRI: a writer made afresh for each answer found every IRI's
     namespace again, most of the time a one-city CONSTRUCT's Turtle took."""
     return lru_cache(maxsize=_KEPT_IRIS)(Compactor(dict(namespaces), PREFIXED_NAME).split)
+
+
+def _in_order(
+    by_predicate: dict[str, list[tuple[str, Term | None]]],
+) -> list[tuple[str, list[tuple[str, Term | None]]]]:
+    """Predicates `a` first, then sorted, each with its values sorted by their text."""
+    return [
+        (predicate, sorted(by_predicate[predicate], key=lambda v: v[0]))
+        for predicate in sorted(by_predicate, key=lambda p: (p != "a", p))
+    ]
 
 
 def _subject_order(subject: ox.NamedNode | ox.BlankNode) -> tuple[bool, str]:
