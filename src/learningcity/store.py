@@ -6,6 +6,15 @@ database in `oxigraph/` (so `oxigraph serve --location DIR/oxigraph` can serve i
 prefixes the files declared in `prefixes.json` (a Store keeps none), so commands print the same
 prefixed names as from the files.
 
+A store is also what `learningcity serve --store DIR` serves in place, read-only, ready at once:
+so it is built as the server prepares the data it serves (`learningcity.server.served`), for one
+base: the data's IRIs under `base` are moved under `public_base` when built, the vocabulary's
+graphs are added beside the data (moved alike), and `served.json` records the bases and what
+would need every statement read (how many there are, the hash behind every ETag), with a
+fingerprint of the database's files, so that a database changed since (another program wrote to
+it) is refused rather than served with a stale ETag. Other commands read the data without the
+vocabulary's graphs.
+
 A Store keeps literals in canonical form: `"1e3"^^xsd:double` is read back as `"1000"`, `"01"`
 as `"1"`. Everything else (IRIs, strings, language tags, graphs) comes back as written.
 
@@ -15,25 +24,83 @@ command gets its statements, its Store or its Dataset the same way.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from learningcity.atomic import replacing_folder
-from learningcity.dataset import with_vocabulary
+from learningcity.dataset import VOCABULARY_GRAPHS, with_vocabulary
+from learningcity.dataset import vocabulary as bundled_vocabulary
 from learningcity.errors import InputError, OutputError
 from learningcity.load import Source, names_of, read_quads, resolve_sources
+from learningcity.namespaces import DEFAULT_DATA_BASE
+from learningcity.rendering.iris import rebase
+from learningcity.resources import vocabulary_paths
 
 DATABASE = "oxigraph"
 PREFIXES = "prefixes.json"
+SERVED = "served.json"
 
 
-def build_store(sources: Sequence[Source], directory: Path) -> int:
-    """Write the statements of `sources` to a new store in `directory`; return how many it holds.
+@dataclass(frozen=True)
+class Built:
+    """What `served.json` records of a store when it was built: the base the data's things were
+    minted under and the one they are served under (the same unless `load --public-base`), how
+    many statements the data has, whether it may hold blank nodes, the hash behind every ETag
+    (`learningcity.server.served`), the hash of the vocabulary's graphs as stored, and the
+    fingerprint of the database's files then (`fingerprint`)."""
+
+    base: str
+    public_base: str
+    statements: int
+    blank_nodes: bool
+    tag: str
+    vocabulary: str
+    database: str
+
+
+def served_vocabulary(base: str, public_base: str) -> list[ox.Quad]:
+    """The vocabulary's graphs as a server under `public_base` serves them beside data minted
+    under `base` (`learningcity.dataset`): the data's IRIs it names moved as the data's are."""
+    return list(rebase(bundled_vocabulary(), base, public_base))
+
+
+def vocabulary_hash() -> str:
+    """A hash of the bundled vocabulary's files, to tell whether a store holds this version's
+    vocabulary: its graphs are made from them and the two bases, recorded beside."""
+    return _hash(b"\0".join(path.read_bytes() for path in vocabulary_paths()))
+
+
+def _hash(text: bytes) -> str:
+    return hashlib.blake2b(text, digest_size=12).hexdigest()
+
+
+def fingerprint(database: Path) -> str:
+    """A hash of the names and sizes of the database's files: RocksDB never rewrites a file in
+    place, so any write to it (even opening it for writing) adds or grows a file, and a copy of
+    it (`cp -r`) keeps them all. Its log of messages (`LOG*`) is not the data."""
+    entries = sorted(
+        f"{entry.name}\t{entry.stat().st_size}"
+        for entry in database.iterdir()
+        if not entry.name.startswith("LOG")
+    )
+    return _hash("\n".join(entries).encode())
+
+
+def build_store(
+    sources: Sequence[Source],
+    directory: Path,
+    base: str = DEFAULT_DATA_BASE,
+    public_base: str | None = None,
+) -> int:
+    """Write the statements of `sources` to a new store in `directory`, to be served under
+    `public_base` (default: `base`, where the data's things are minted); return how many
+    statements the data has.
 
     The store is built beside `directory` and swapped in only once complete
     (`learningcity.atomic.replacing_folder`), so a failed or interrupted load (a parse error
@@ -43,22 +110,37 @@ def build_store(sources: Sequence[Source], directory: Path) -> int:
     with replacing_folder(directory, "store") as building:
         if directory.is_dir() and not _is_store(directory) and any(directory.iterdir()):
             raise InputError(f"{directory}: exists and is not a learningcity store; choose another")
-        return _fill(sources, building)
+        return _fill(sources, building, base, public_base or base)
 
 
-def _fill(sources: Sequence[Source], building: Path) -> int:
+def _fill(sources: Sequence[Source], building: Path, base: str, public_base: str) -> int:
     declared: dict[str, str] = {}
-    store = ox.Store(str(building / DATABASE))
     try:
-        store.bulk_extend(read_quads(sources, declared))
-        store.flush()
-        count = len(store)
+        quads = read_quads(sources, declared)
+        built = _load(quads, building / DATABASE, names_of(sources), base, public_base)
+        # after the database is closed (`_load` returned): closing it writes its last files
+        built = replace(built, database=fingerprint(building / DATABASE))
     except OSError as error:
         raise OutputError(f"cannot write the store ({error})") from None
-    finally:
-        del store  # closes the database before it is moved, or removed after a failure
     (building / PREFIXES).write_text(json.dumps(declared, indent=2) + "\n", encoding="utf-8")
-    return count
+    (building / SERVED).write_text(json.dumps(asdict(built), indent=2) + "\n", encoding="utf-8")
+    return built.statements
+
+
+def _load(
+    statements: Iterator[ox.Quad], database: Path, display: str, base: str, public_base: str
+) -> Built:
+    """Load the data into a new database as the server serves it, then the vocabulary's graphs;
+    the database is closed once this returns (nothing else holds its Store)."""
+    from learningcity.server.served import served_data
+
+    store = ox.Store(str(database))
+    data = served_data(statements, base, public_base, store)
+    count = len(store)  # the data as stored (literals in canonical form), without the vocabulary
+    vocabulary = served_vocabulary(base, public_base)
+    with_vocabulary(store, display, vocabulary)
+    store.flush()
+    return Built(base, public_base, count, data.blank_nodes, data.tag, vocabulary_hash(), "")
 
 
 def _is_store(directory: Path) -> bool:
@@ -68,8 +150,9 @@ def _is_store(directory: Path) -> bool:
         return False
 
 
-def open_store(directory: Path) -> tuple[ox.Store, dict[str, str]]:
-    """The store in `directory`, read-only, and the prefixes its files declared.
+def open_store(directory: Path) -> tuple[ox.Store, dict[str, str], Built | None]:
+    """The store in `directory`, read-only, the prefixes its files declared, and what its
+    `served.json` records (None for a store built by an earlier version, without it).
 
     A store whose database or prefix file is damaged (a deleted or garbled `CURRENT`, a cut-off
     `prefixes.json`) is reported in one line that says how to rebuild it.
@@ -88,7 +171,17 @@ def open_store(directory: Path) -> tuple[ox.Store, dict[str, str]]:
         isinstance(k, str) and isinstance(v, str) for k, v in declared.items()
     ):
         raise damaged(directory, f"{PREFIXES} is not an object of prefix names and IRIs")
-    return store, declared
+    return store, declared, _built(directory)
+
+
+def _built(directory: Path) -> Built | None:
+    path = directory / SERVED
+    if not path.exists():
+        return None
+    try:
+        return Built(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as error:  # TypeError: other fields
+        raise damaged(directory, f"{SERVED}: {error}") from None
 
 
 def _is_storage_error(error: Exception) -> bool:
@@ -120,6 +213,7 @@ class Data:
     store: ox.Store | None = None
     declared: dict[str, str] = field(default_factory=dict)
     location: Path | None = None  # the store's folder
+    built: Built | None = None  # what the store's served.json records
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every statement; prefixes the files declare land in `declared` as they are read."""
@@ -128,8 +222,48 @@ class Data:
         return read_quads(self.sources, self.declared)
 
     def _stored_quads(self, store: ox.Store) -> Iterator[ox.Quad]:
+        """The data's statements: those of the vocabulary's graphs, which a store holds beside
+        the data to serve it (`Built`), are not the data's."""
         with self.reading():
-            yield from store
+            if self.built is None:
+                yield from store
+                return
+            graphs = [g for g in store.named_graphs() if g not in VOCABULARY_GRAPHS]
+            for graph in (ox.DefaultGraph(), *graphs):
+                yield from store.quads_for_pattern(None, None, None, graph)
+
+    def served(self, base: str | None, public_base: str | None) -> Built:
+        """What the store records for serving it in place, once checked: built by this version
+        (with its vocabulary), for `base` and `public_base` when given, and unchanged since."""
+        assert self.store is not None and self.location is not None
+        directory, built = self.location, self.built
+        rebuild = f"rebuild it with `learningcity load DATA... --store {directory}`"
+        if built is None:
+            raise InputError(
+                f"{directory}: built by an earlier learningcity, to be read but not served; "
+                + rebuild
+            )
+        if base is not None and base != built.base:
+            raise InputError(
+                f"{directory}: the store's things are minted under {built.base}, not {base}: "
+                f"give --base {base} to `learningcity load`, or leave it out here"
+            )
+        if public_base is not None and public_base != built.public_base:
+            raise InputError(
+                f"{directory}: the store was built to be served under {built.public_base}, not "
+                f"{public_base}: serve it without --public-base, or rebuild it for that base with "
+                f"`learningcity load DATA... --store {directory} --public-base {public_base}`"
+            )
+        if fingerprint(directory / DATABASE) != built.database:
+            raise InputError(
+                f"{directory}: the database changed since `learningcity load` built it (another "
+                f"program wrote to it); {rebuild}"
+            )
+        if vocabulary_hash() != built.vocabulary:
+            raise InputError(
+                f"{directory}: holds the vocabulary of another learningcity version; {rebuild}"
+            )
+        return built
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -177,5 +311,5 @@ def open_data(
             "--base-iri resolves relative IRIs of DATA files, and a store was parsed when it was "
             "built: give --base-iri to `learningcity load`"
         )
-    opened, declared = open_store(store)
-    return Data([], opened, declared, location=store)
+    opened, declared, built = open_store(store)
+    return Data([], opened, declared, location=store, built=built)

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from learningcity.cli import cli
 from learningcity.errors import ExitCode, InputError
 from learningcity.load import load_paths
-from learningcity.store import open_store
+from learningcity.store import open_data
 from rdfcompare import canonical, from_nquads
 from support import FIXTURES, REPO
 
@@ -88,9 +88,9 @@ def test_reloading_replaces_the_store(tmp_path: Path) -> None:
     directory = tmp_path / "store"
     invoke("load", TRICKY, "--store", str(directory))
     assert invoke("load", YONGSAN, "--store", str(directory)).exit_code == ExitCode.OK
-    opened, declared = open_store(directory)
-    assert len(opened) == len(load_paths(YONGSAN))
-    assert "schema" in declared
+    opened = open_data([], directory)
+    assert len(list(opened.quads())) == len(load_paths(YONGSAN))
+    assert "schema" in opened.declared
 
 
 def test_a_failed_load_leaves_the_old_store(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_a_failed_load_leaves_the_old_store(tmp_path: Path) -> None:
     invoke("load", YONGSAN, "--store", str(directory))
     broken = invoke("load", str(FIXTURES / "core" / "broken-line-3.ttl"), "--store", str(directory))
     assert isinstance(broken.exception, InputError)
-    assert len(open_store(directory)[0]) == len(load_paths(YONGSAN))
+    assert len(list(open_data([], directory).quads())) == len(load_paths(YONGSAN))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
 
 

@@ -8,9 +8,11 @@ import warnings
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pyoxigraph as ox
+from click.core import ParameterSource
 
 from learningcity.blanknodes import tangles_in
 from learningcity.cli import show_warnings
@@ -18,6 +20,10 @@ from learningcity.cli.common import base_option, data_or_store_arguments, iri_va
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError, LearningCityWarning
 from learningcity.host import parent_death_signal_supported
+from learningcity.store import DATABASE, Data
+
+if TYPE_CHECKING:
+    from learningcity.server.served import ServedData
 
 
 @click.command()
@@ -39,7 +45,8 @@ from learningcity.host import parent_death_signal_supported
     "--public-base",
     metavar="IRI",
     callback=iri_value,
-    help="Publish the data under this base instead (default: http://HOST:PORT/id/).",
+    help="Publish the data under this base instead (default: http://HOST:PORT/id/; with --store, "
+    "the base the store was built for, which this must name).",
 )
 @click.option(
     "--timeout",
@@ -117,12 +124,15 @@ def serve(
     address = f"[{host}]" if ":" in host else host
     with TerminalProgress.for_stderr() as progress:
         progress("reading the data" if endpoint is None else f"copying the graph of {endpoint}")
-        statements, source, reading = _statements(
-            data, input_format, base_iri, store, endpoint, graph
-        )
+        opened, source, reading = _statements(data, input_format, base_iri, store, endpoint, graph)
+        served: Iterable[ox.Quad] | ServedData
+        if isinstance(opened, Data):  # a store: served in place, under the base built for
+            served, base, public_base = _in_place(opened, base, public_base)
+        else:
+            served = opened
         with reading, tangles_in(source):
             app = create_app(
-                statements,
+                served,
                 base=base,
                 public_base=public_base or f"http://{address}:{port}/id/",
                 limits=Limits(
@@ -152,6 +162,23 @@ def serve(
         run_server(app, host, port, processes)
 
 
+def _in_place(data: Data, base: str, public_base: str | None) -> tuple[ServedData, str, str]:
+    """The store of `data` as the server serves it in place, the base its things are minted
+    under and the one it is served under: those it was built for (`learningcity load`), which
+    --base and --public-base, when given, must name (a store is not rebased when served: its
+    IRIs would be moved in every statement, and reading them all takes minutes at network
+    size)."""
+    from learningcity.server.served import stored_data
+
+    given = click.get_current_context().get_parameter_source("base")
+    built = data.served(None if given is ParameterSource.DEFAULT else base, public_base)
+    assert data.store is not None and data.location is not None
+    served = stored_data(
+        data.store, data.location / DATABASE, built.statements, built.blank_nodes, built.tag
+    )
+    return served, built.base, built.public_base
+
+
 def _statements(
     data: tuple[str, ...],
     input_format: str | None,
@@ -159,16 +186,16 @@ def _statements(
     store: Path | None,
     endpoint: str | None,
     graph: str | None,
-) -> tuple[Iterable[ox.Quad], str, AbstractContextManager[None]]:
-    """DATA, the store, or a copy of the endpoint's graph: what the server serves, its name for
-    messages, and the context that reports damage a store shows only when it is read. A store
-    is served as it is, so that it is read in Rust, without a Python object per statement."""
+) -> tuple[Iterable[ox.Quad] | Data, str, AbstractContextManager[None]]:
+    """DATA, the store, or a copy of the endpoint's graph: what the server serves (the store as
+    opened), its name for messages, and the context that reports damage a store shows only when
+    it is read."""
     if endpoint is None:
         if graph is not None:
             raise InputError("--graph names a graph of --endpoint; add --endpoint URL")
         statements = open_input(data, input_format, store, base_iri)
         if statements.store is not None:
-            return statements.store, statements.display, statements.reading()
+            return statements, statements.display, statements.reading()
         return statements.quads(), statements.display, contextlib.nullcontext()
     if data or store is not None:
         raise InputError("give DATA, --store or --endpoint, not more than one")

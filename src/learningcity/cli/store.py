@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import data_arguments, data_or_default, iri_value
+from learningcity.cli.common import base_option, data_arguments, data_or_default, iri_value
 from learningcity.cli.progress import TerminalProgress
 from learningcity.load import names_of, resolve_sources
 
@@ -22,8 +22,21 @@ from learningcity.load import names_of, resolve_sources
     metavar="DIR",
     help="Folder of the store to build (replaced once the new one is complete).",
 )
+@base_option
+@click.option(
+    "--public-base",
+    metavar="IRI",
+    callback=iri_value,
+    help="Serve the data under this base: its IRIs under --base are moved there in the store "
+    "(default: kept under --base).",
+)
 def load(
-    data: tuple[str, ...], input_format: str | None, base_iri: str | None, store: Path
+    data: tuple[str, ...],
+    input_format: str | None,
+    base_iri: str | None,
+    store: Path,
+    base: str,
+    public_base: str | None,
 ) -> None:
     """Parse DATA once into an on-disk Oxigraph store that query, validate, export, info and
     serve open at once with --store DIR.
@@ -31,17 +44,26 @@ def load(
     The store keeps literals in canonical form: "1e3"^^xsd:double is read back as 1000 and
     "01"^^xsd:integer as 1; everything else comes back as written.
 
+    `serve --store DIR` serves the store in place, under the base it was built for: --public-base
+    here (the address the server answers at, e.g. http://127.0.0.1:8000/id/), else --base.
+
     \b
     Examples:
       learningcity load data/yongsan.ttl --store dist/store
       learningcity query --name mayor --store dist/store
+      learningcity load data/yongsan.ttl --store dist/site --public-base http://127.0.0.1:8000/id/
+      learningcity serve --store dist/site
     """
+    from learningcity.rendering.iris import IriScheme
     from learningcity.store import build_store
 
+    IriScheme.for_base(base)
+    if public_base is not None:
+        IriScheme.for_base(public_base)
     sources = resolve_sources(data_or_default(data), input_format, base_iri)
     with TerminalProgress.for_stderr() as progress:
         progress(f"loading {names_of(sources)} into {store}")
-        count = build_store(sources, store)
+        count = build_store(sources, store, base, public_base)
     click.echo(f"loaded {count} statements into {store}", err=True)
 
 

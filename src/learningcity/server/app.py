@@ -70,7 +70,7 @@ from learningcity.server.caching import (
 from learningcity.server.conneg import choose_language, choose_media_type
 from learningcity.server.fastpath import ResponseCacheMiddleware
 from learningcity.server.served import ServedData, served_data
-from learningcity.server.workers import QueryPool
+from learningcity.server.workers import Answer, Job, QueryPool
 
 #: A 404 page suggests close matches among this many known IRIs on each side of the missing one,
 #: for a missing IRI at most this long (difflib's cost grows with both).
@@ -110,7 +110,7 @@ class LinkedDataSite:
         shapes: ox.Dataset | None = None,
     ) -> None:
         self.graph = data.graph
-        self.store = data.store
+        self.data = data
         self.scheme = scheme
         self.limits = limits
         self.namespaces = prefixes(scheme.base)
@@ -126,13 +126,23 @@ class LinkedDataSite:
         ontology = ox.Dataset() if vocabulary is None else vocabulary
         shapes = ox.Dataset() if shapes is None else shapes
         self.vocabulary = VocabularyDocuments(self.renderer, ontology, shapes)
-        self.vocabulary_tag = dataset_hash(ontology, shapes)
         self.render_vocabulary = lru_cache(maxsize=256)(self.vocabulary.render)
         self.index_page = lru_cache(maxsize=len(LANGUAGES))(self.renderer.index)
         self.network_page = lru_cache(maxsize=len(LANGUAGES) * len(network.INDEXES))(
             self.renderer.network_page
         )
         self.jsonld_context = hosted_context(scheme.base)
+
+    @functools.cached_property
+    def vocabulary_tag(self) -> str:
+        """The hash behind the vocabulary documents' ETags, at the first one served (hashing the
+        ontology and the shapes canonically took half of a store's start-up)."""
+        return dataset_hash(self.vocabulary.ontology, self.vocabulary.shapes)
+
+    @property
+    def store(self) -> ox.Store:
+        """The Store this process answers from (an on-disk one is opened by each process)."""
+        return self.data.store
 
     # -- shared HTTP plumbing --------------------------------------------------------------
 
@@ -478,7 +488,7 @@ def negotiate(
 
 
 def create_app(
-    dataset: Iterable[ox.Quad],
+    dataset: Iterable[ox.Quad] | ServedData,
     *,
     base: str = DEFAULT_DATA_BASE,
     public_base: str | None = None,
@@ -487,8 +497,8 @@ def create_app(
     shapes: ox.Dataset | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Starlette:
-    """The linked-data server for `dataset` (statements from `learningcity.load`, read once, or
-    a Store, read in Rust).
+    """The linked-data server for `dataset` (statements from `learningcity.load`, read once, a
+    Store, read in Rust, or a store on disk served in place, `learningcity.server.served`).
 
     `base` is the data's base IRI (ending in `/id/`); `public_base` the address the server
     answers at (e.g. `http://127.0.0.1:8000/id/`), under which every IRI of the data is
@@ -501,7 +511,7 @@ def create_app(
     IriScheme.for_base(base)
     if progress is not None:
         progress("loading the data into the store")
-    data = served_data(dataset, base, scheme.base)
+    data = dataset if isinstance(dataset, ServedData) else served_data(dataset, base, scheme.base)
     if vocabulary is None:
         vocabulary = load_vocabulary()
     if shapes is None:
@@ -516,18 +526,21 @@ def create_app(
     site = LinkedDataSite(data, scheme, vocabulary, queries, limits, shapes)
     # /sparql answers over the served dataset: the data, and the vocabulary's named graphs with
     # the data's IRIs moved as the data's are (added after the data's hash: ETags follow the data)
-    with_vocabulary(site.store, "the data", rebase(served_vocabulary(), base, scheme.base))
+    if not data.vocabulary:
+        with_vocabulary(site.store, "the data", rebase(served_vocabulary(), base, scheme.base))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        respond = functools.partial(
-            sparql.respond,
-            site.store,
-            site.namespaces,
-            limits.max_rows,
-            site.results_page,
-            base_iri=scheme.endpoint,
-        )
+        def respond(job: Job) -> Answer:  # in a worker: its own Store (served.ProcessStore)
+            return sparql.respond(
+                site.store,
+                site.namespaces,
+                limits.max_rows,
+                site.results_page,
+                job,
+                base_iri=scheme.endpoint,
+            )
+
         site.pool = QueryPool(respond, limits.workers, limits.timeout, limits.memory_limit)
         try:
             yield
