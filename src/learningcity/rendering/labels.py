@@ -37,6 +37,9 @@ LABEL_PREDICATES: tuple[ox.NamedNode, ...] = tuple(
 )
 _PROPERTY_ID = ox.NamedNode(_S["schema"] + "propertyID")
 _VALUE = ox.NamedNode(_S["schema"] + "value")
+#: The predicates a label is made from (`_labelled`, `_identifier`).
+_NAMING = (*LABEL_PREDICATES, _PROPERTY_ID, _VALUE)
+Term = ox.NamedNode | ox.BlankNode
 #: English and Korean labels of the standard terms the data, the ontology and the shapes use.
 LABEL_TABLE = Path(__file__).with_name("labels.ttl")
 
@@ -85,10 +88,25 @@ class Labeller:
         self._names = Compactor(namespaces, DISPLAY)
         self.label = lru_cache(maxsize=65536)(self._label)
 
-    def _label(self, term: ox.NamedNode | ox.BlankNode, language: str) -> Text:
+    def labels(self, terms: Iterable[Term], language: str) -> dict[Term, Text]:
+        """`label(term, language)` of each of `terms`, from one pass over each naming predicate
+        instead of a lookup per term: the home page sorts every resource of the data by its
+        label (170,000 at 10,000 cities, where a lookup each took minutes)."""
+        own: dict[Term, dict[ox.NamedNode, list[ox.Literal]]] = {term: {} for term in terms}
+        for graph in self._graphs:
+            for predicate in _NAMING:
+                for quad in graph.quads_for_predicate(predicate):
+                    found = own.get(quad.subject)  # type: ignore[arg-type]  # never a triple term
+                    if found is not None and isinstance(quad.object, ox.Literal):
+                        found.setdefault(predicate, []).append(quad.object)
+        return {term: self._chosen(term, literals, language) for term, literals in own.items()}
+
+    def _label(self, term: Term, language: str) -> Text:
+        return self._chosen(term, _literals(self._graphs, term), language)
+
+    def _chosen(self, term: Term, own: dict[ox.NamedNode, list[ox.Literal]], language: str) -> Text:
         """The data's and the ontology's own label first: they may name a standard term for
         their readers; the table only fills in."""
-        own = _literals(self._graphs, term)
         found = _labelled(own, language) or _identifier(own)
         found = found or _labelled(_literals((label_table(),), term), language)
         return found or Text(self.short(term), term=True)

@@ -221,7 +221,9 @@ class PageRenderer:
         return iri if iri.startswith(("http://", "https://")) else None
 
     def link(self, term: ox.NamedNode | ox.BlankNode, language: str) -> Link:
-        text = self.labels.label(term, language)
+        return self._linked(term, self.labels.label(term, language))
+
+    def _linked(self, term: ox.NamedNode | ox.BlankNode, text: Text) -> Link:
         if isinstance(term, ox.BlankNode):
             return Link(text, None, f"_:{term.value}")
         return Link(text, self.href(term.value), term.value)
@@ -507,9 +509,12 @@ class PageRenderer:
         for quad in self.graph.quads_for_predicate(RDF_TYPE):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
                 members[quad.object].add(quad.subject)
+        labels = self.labels.labels(
+            {s for subjects in members.values() for s in subjects}, language
+        )
         classes: list[tuple[Link, dict[str, object]]] = []
         for cls, subjects in members.items():
-            links = sorted((self.link(s, language) for s in subjects), key=_by_label)
+            links = sorted((self._linked(s, labels[s]) for s in subjects), key=_by_label)
             link = self.link(cls, language)
             entry = {
                 "link": link,
