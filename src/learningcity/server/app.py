@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -343,7 +344,8 @@ class LinkedDataSite:
         unchanged = self.conditional(request, etag, headers)
         if unchanged is not None:
             return unchanged
-        return HTMLResponse(self.index_page(language), headers=headers)
+        # the first rendering of each language labels every resource: off the event loop
+        return HTMLResponse(await run_in_threadpool(self.index_page, language), headers=headers)
 
     async def network(self, request: Request) -> Response:
         """An index page of the network (`/network/countries`, ...), as `publish` writes it."""
@@ -358,7 +360,8 @@ class LinkedDataSite:
         unchanged = self.conditional(request, etag, headers)
         if unchanged is not None:
             return unchanged
-        return HTMLResponse(self.network_page(name, language), headers=headers)
+        page = await run_in_threadpool(self.network_page, name, language)
+        return HTMLResponse(page, headers=headers)
 
     async def void(self, request: Request) -> Response:
         """The dataset description (VoID) in RDF: `/.well-known/void`, negotiated, or with an
@@ -378,7 +381,8 @@ class LinkedDataSite:
         if unchanged is not None:
             return unchanged
         assert representation.syntax is not None  # negotiated among RDF media types
-        body = serialize(self.void_description, representation.syntax, self.namespaces)
+        quads = await run_in_threadpool(lambda: self.void_description)
+        body = serialize(quads, representation.syntax, self.namespaces)
         return Response(body, headers=headers, media_type=representation.content_type)
 
     async def context(self, request: Request) -> Response:
