@@ -20,7 +20,7 @@ from learningcity.export import export
 from learningcity.formats import RdfSyntax
 from learningcity.jsonld import CONTEXT_PATH, hosted_context
 from learningcity.namespaces import SHAPES_IRI, STANDARD_PREFIXES, prefixes
-from learningcity.rendering.describe import dataset_node, description
+from learningcity.rendering.describe import dataset_node, described
 from learningcity.rendering.iris import IriScheme, index_stem, representation_url
 from learningcity.rendering.labels import LANGUAGES
 from learningcity.rendering.pages import PageRenderer
@@ -94,13 +94,13 @@ def resource_names(path: str) -> list[str]:
 
 def resource_files(renderer: PageRenderer, iri: str, path: str) -> Files:
     """The page (each language) and every RDF alternate of one resource at `path`."""
-    resource = _n(iri)
-    quads = description(renderer.graph, resource)
-    bodies = serialize_each(quads, SERVED_SYNTAXES, renderer.namespaces)
+    about = described(renderer.graph, _n(iri))
+    bodies = serialize_each(about.quads, SERVED_SYNTAXES, renderer.namespaces)
+    jsonld = renderer.embedded(about, bodies["jsonld"])  # each page embeds the JSON-LD alternate
     files: Files = {}
     links = language_links(renderer.scheme.root, path)
-    for language in LANGUAGES:  # each page embeds the JSON-LD alternate, written once
-        page = renderer.resource(resource, language, bodies["jsonld"], language_links=links)
+    for language in LANGUAGES:
+        page = renderer.resource_page(about, language, jsonld, language_links=links)
         files[page_name(path, language)] = page.encode("utf-8")
     for syntax in SERVED_SYNTAXES:
         files[alternate_name(path, syntax)] = bodies[syntax.name]

@@ -8,6 +8,7 @@ resource, wherever its statements were kept.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pyoxigraph as ox
@@ -32,6 +33,21 @@ def description(graph: Statements, resource: ox.NamedNode | ox.BlankNode) -> lis
                 seen.add(quad.object)
                 pending.append(quad.object)
     return sorted(quads, key=str)
+
+
+@dataclass(frozen=True)
+class Described:
+    """What every page and RDF alternate of one resource is made from, read once for all of
+    them (a site writes two pages and six syntaxes per resource): its description and the
+    statements pointing at it."""
+
+    resource: ox.NamedNode
+    quads: list[ox.Quad]
+    incoming: list[ox.Quad]
+
+
+def described(graph: Statements, resource: ox.NamedNode) -> Described:
+    return Described(resource, description(graph, resource), incoming(graph, resource))
 
 
 def check_documents(graph: Statements) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import difflib
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pyoxigraph as ox
@@ -23,7 +24,7 @@ from learningcity.namespaces import prefixes
 from learningcity.query import list_named_queries
 from learningcity.rendering import network
 from learningcity.rendering.charts import Bar, bar_chart
-from learningcity.rendering.describe import dataset_node, description, incoming
+from learningcity.rendering.describe import Described, dataset_node, described
 from learningcity.rendering.iris import IriScheme, representation_url
 from learningcity.rendering.labels import LANGUAGES, Labeller, Text, choose, pick
 from learningcity.rendering.representations import REPRESENTATIONS
@@ -142,6 +143,10 @@ _ENVIRONMENT = jinja2.Environment(
 )
 
 
+#: The distinct texts, links and values whose HTML a process keeps, per macro and language.
+FRAGMENTS_KEPT = 1 << 16
+
+
 @dataclass(frozen=True)
 class Link:
     text: Text
@@ -169,6 +174,32 @@ class ExampleQuery:
     name: str
     title: str
     text: str
+
+
+class Fragments:
+    """The macros of `_macros.html` in one language, each distinct argument written once.
+
+    Every page writes its terms, links and values with these macros, and pages repeat most of
+    what they show (predicates, classes, the countries and policy areas every city links to);
+    a Jinja macro call costs about ten times a cached lookup. The arguments are frozen
+    dataclasses, so equal ones give the same HTML: each macro's result is a function of its
+    argument and the language alone.
+    """
+
+    def __init__(self, language: str) -> None:
+        # a template's macros are attributes made at run time, unknown to jinja2's types
+        macros: Any = _ENVIRONMENT.get_template("_macros.html").make_module(
+            {"lang": language, "ui": UI[language]}
+        )
+        self.text: Callable[[Text], Markup] = lru_cache(FRAGMENTS_KEPT)(macros.text)
+        self.link: Callable[[Link], Markup] = lru_cache(FRAGMENTS_KEPT)(macros.link)
+        self.value: Callable[[Value], Markup] = lru_cache(FRAGMENTS_KEPT)(macros.value)
+
+
+@cache
+def fragments(language: str) -> Fragments:
+    """The one `Fragments` of `language` in this process, which every page in it calls."""
+    return Fragments(language)
 
 
 def example_queries(scheme: IriScheme, data_base: str) -> list[ExampleQuery]:
@@ -296,7 +327,11 @@ class PageRenderer:
         links = language_links or {code: f"?lang={code}" for code in LANGUAGES}
         languages = [(code, _LANGUAGE_NAMES[code], links[code]) for code in LANGUAGES]
         static = self.scheme.root if path is None else relative_root(path)
+        macros = fragments(language)
         return _ENVIRONMENT.get_template(template).render(
+            text=macros.text,
+            link=macros.link,
+            value=macros.value,
             lang=language,
             ui=UI[language],
             root=self.scheme.root,
@@ -321,8 +356,29 @@ class PageRenderer:
         language_links: Mapping[str, str] | None = None,
     ) -> str:
         """The page of one resource; `jsonld` (else its own description) is embedded."""
-        quads = description(self.graph, resource)
-        own = [q for q in quads if q.subject == resource]
+        about = described(self.graph, resource)
+        return self.resource_page(about, language, self.embedded(about, jsonld), language_links)
+
+    def embedded(self, about: Described, jsonld: bytes | None = None) -> str | None:
+        """The JSON-LD the pages of a resource embed: `jsonld`, else its description written
+        now; none for a resource without statements of its own."""
+        if not about.quads:
+            return None
+        if jsonld is None:
+            jsonld = serialize(about.quads, syntax_named("jsonld"), self.namespaces)
+        return embedded_json(jsonld)
+
+    def resource_page(
+        self,
+        about: Described,
+        language: str,
+        jsonld: str | None,
+        language_links: Mapping[str, str] | None = None,
+    ) -> str:
+        """The page of the resource `about` describes in `language`, embedding `jsonld`
+        (`embedded`): a site makes both from one `Described` for all its pages."""
+        resource = about.resource
+        own = [q for q in about.quads if q.subject == resource]
         # A class is an IRI or a blank node; a literal given as a type (data may say anything)
         # is shown as the statement it is.
         typed = {
@@ -332,11 +388,9 @@ class PageRenderer:
         }
         types = [self.link(o, language) for o in typed.values()]
         statements = self.statements([q for q in own if q not in typed], language)
-        if jsonld is None:
-            jsonld = serialize(quads, syntax_named("jsonld"), self.namespaces)
         pointing = [
             (self.link(q.subject, language), self.link(q.predicate, language))
-            for q in incoming(self.graph, resource)
+            for q in about.incoming
             if not isinstance(q.subject, ox.Triple)  # pyoxigraph's stubs allow one; 0.5 does not
         ]
         return self._page(
@@ -350,7 +404,7 @@ class PageRenderer:
             statements=statements,
             incoming=pointing,
             alternates=self.alternates(resource.value),
-            jsonld=embedded_json(jsonld) if quads else None,
+            jsonld=jsonld,
         )
 
     def index(
@@ -395,13 +449,9 @@ class PageRenderer:
         every city, and at network scale one template call per city and page was most of
         their cost."""
         if language not in self._member_links:
-            macros = _ENVIRONMENT.get_template("_macros.html").make_module(
-                {"lang": language, "ui": UI[language]}
-            )
+            link = fragments(language).link
             self._member_links[language] = {
-                # a template's macros are attributes made at run time, unknown to jinja2's types
-                m.city: macros.link(self.link(m.city, language))  # type: ignore[attr-defined]
-                for m in self.members
+                m.city: link(self.link(m.city, language)) for m in self.members
             }
         return self._member_links[language]
 
