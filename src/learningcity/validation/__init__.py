@@ -1,6 +1,7 @@
 """SHACL validation: data parsed by Oxigraph, checked by pyshacl, reported three ways.
 
 Where each part lives:
+- `native`: a second engine over an Oxigraph store, serving where it gives pyshacl's results;
 - `engine`: one pyshacl run (shapes and ontology read once, statements converted term by term);
 - `sparql`: which SHACL-SPARQL rdflib may run, and no network while pyshacl runs;
 - `parallel`: large data in parts that never cut a profile, over every CPU, one merged report;
@@ -20,8 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from learningcity import resources
+from learningcity import compat, resources
 from learningcity.host import usable_cpus
+from learningcity.load import load_paths
+from learningcity.validation import native
 from learningcity.validation.engine import Engine, from_rdflib, to_rdflib
 from learningcity.validation.parallel import (
     PART_STATEMENTS,
@@ -95,12 +98,35 @@ class Validator:
     Parsing and preparing the shapes costs about as much as validating a city's profile, so
     whoever validates more than once (the fixture tests: hundreds of small datasets) keeps one.
     Raises `InputError` for unusable shapes or ontology (parse errors as `file:line:column: ...`).
+
+    Two engines: `native` (the shapes compiled for an Oxigraph store) serves where it promises
+    pyshacl's results (`learningcity.validation.native`); pyshacl, the reference, runs for the
+    rest, built only when first needed. `ValidationOutcome.engine` says which one served.
     """
 
     def __init__(self, shapes: Path | None = None, ontology: Path | None = None) -> None:
         self.shapes = shapes or resources.shapes_path()
         self.ontology = ontology or resources.ontology_path()
-        self.engine = Engine.read(self.shapes, self.ontology)
+        compat.announce_untested("pyshacl", "rdflib")  # said once, whichever engine serves
+        self._shapes_dataset = load_paths(self.shapes)
+        check_shacl_sparql(self._shapes_dataset, self.shapes)
+        self._ontology_dataset = load_paths(self.ontology)
+        try:
+            self.native: native.Engine | None = native.compile_shapes(
+                self._shapes_dataset, self._ontology_dataset
+            )
+        except native.Unsupported:
+            self.native = None
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """pyshacl's run, made the first time a validation needs it."""
+        if self._engine is None:
+            self._engine = Engine.made(
+                self.shapes, self.ontology, self._shapes_dataset, self._ontology_dataset
+            )
+        return self._engine
 
     def validate(
         self,
@@ -111,11 +137,18 @@ class Validator:
         workers: int | None = None,
         part_statements: int = PART_STATEMENTS,
     ) -> ValidationOutcome:
-        """Validate `dataset`; data of more than `part_statements` statements is validated in
-        parts of about that size over `workers` processes (default: every CPU this process may
-        use), see `parallel.validate_in_parts`."""
+        """Validate `dataset` by the native engine if it serves, else by pyshacl, where data of
+        more than `part_statements` statements is validated in parts of about that size over
+        `workers` processes (default: every CPU this process may use), see
+        `parallel.validate_in_parts`."""
         step = progress or (lambda _stage: None)
         quads = dataset if isinstance(dataset, list) else list(dataset)
+        if self.native is not None:
+            step(f"validating {len(quads)} statements (native engine)")
+            try:
+                return outcome_from_report(self.native.check(quads), strict, "native")
+            except native.Unsupported:
+                pass  # pyshacl decides
         workers = workers or usable_cpus()
         if workers > 1 and len(quads) > part_statements:
             report = validate_in_parts(quads, self.engine, workers, part_statements, step)

@@ -52,10 +52,16 @@ class Engine:
     @classmethod
     def read(cls, shapes: Path, ontology: Path) -> Engine:
         """Parse the shapes and the ontology (`InputError` with file:line:column if unusable)."""
-        compat.announce_untested("pyshacl", "rdflib")  # before any worker uses them
         shapes_dataset = load_paths(shapes)
         check_shacl_sparql(shapes_dataset, shapes)
-        ontology_dataset = load_paths(ontology)
+        return cls.made(shapes, ontology, shapes_dataset, load_paths(ontology))
+
+    @classmethod
+    def made(
+        cls, shapes: Path, ontology: Path, shapes_dataset: ox.Dataset, ontology_dataset: ox.Dataset
+    ) -> Engine:
+        """The run's inputs from the shapes and ontology already parsed (and checked)."""
+        compat.announce_untested("pyshacl", "rdflib")  # before any worker uses them
         from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
 
         ontology_graph = to_rdflib(ontology_dataset)
@@ -112,32 +118,35 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     graph binds no prefixes (rdflib would bind them again for every query pyshacl runs) and
     prepares each distinct SPARQL text once (see `_preparing_graph_class`).
     """
-    from rdflib import BNode, Literal, URIRef
-
     graph = _preparing_graph_class()(bind_namespaces="none")
     converted_terms: dict[Any, Any] = {}
 
     def convert(term: Any) -> Any:
         converted = converted_terms.get(term)
-        if converted is not None:
-            return converted
-        if isinstance(term, ox.NamedNode):
-            converted = URIRef(term.value)
-        elif isinstance(term, ox.BlankNode):
-            converted = BNode(term.value)
-        else:  # a literal: `learningcity.load` refuses triple terms
-            datatype = term.datatype.value
-            if term.language:
-                converted = Literal(term.value, lang=term.language)
-            elif datatype == XSD_STRING:
-                converted = Literal(term.value)
-            else:
-                converted = Literal(term.value, datatype=URIRef(datatype))
-        converted_terms[term] = converted
+        if converted is None:
+            converted = converted_terms[term] = rdflib_term(term)
         return converted
 
     graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph) for q in quads)
     return graph
+
+
+def rdflib_term(term: Any) -> Any:
+    """One Oxigraph term as rdflib's parsers make it: an `xsd:string` literal plain, a typed
+    literal normalized by rdflib (`"01"^^xsd:integer` becomes `"1"`), unless a caller turned
+    normalization off (pyshacl reading shapes)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    # a literal: `learningcity.load` refuses triple terms
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 @cache

@@ -8,7 +8,7 @@ when there is no result at all, whatever its severity), while whether the data *
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
@@ -66,6 +66,7 @@ class ValidationOutcome:
     strict: bool
     results: tuple[ValidationResult, ...]  # in report order: focus node, severity, path, value
     report: tuple[ox.Quad, ...]
+    engine: str = field(default="pyshacl", compare=False)  # which engine found the results
 
     @property
     def shacl_conforms(self) -> bool:
@@ -89,7 +90,9 @@ class ValidationOutcome:
         return len({r.focus_node for r in self.results})
 
 
-def outcome_from_report(report: Iterable[ox.Quad], strict: bool = False) -> ValidationOutcome:
+def outcome_from_report(
+    report: Iterable[ox.Quad], strict: bool = False, engine: str = "pyshacl"
+) -> ValidationOutcome:
     """Read the results out of a W3C report graph (any blank-node labels; made canonical here).
 
     The report's `sh:conforms` must be SHACL's (no results): one that says otherwise (pyshacl
@@ -105,7 +108,7 @@ def outcome_from_report(report: Iterable[ox.Quad], strict: bool = False) -> Vali
     stated = [q.object for q in quads if q.predicate.value == SH + "conforms"]
     if stated != [ox.Literal(not results)]:
         raise ValueError(f"sh:conforms {stated} in a report with {len(results)} result(s)")
-    return ValidationOutcome(strict, tuple(results), tuple(quads))
+    return ValidationOutcome(strict, tuple(results), tuple(quads), engine)
 
 
 class ReportIndex:
