@@ -311,16 +311,33 @@ def plain_statements(quads: list[ox.Quad]) -> list[tuple[str, str, str]] | None:
     start of a subject or object, and an IRI holds no space, so a line splits at its first two.
     """
     try:
-        text = serialized(quads, ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        text = serialized(quads, ox.RdfFormat.N_TRIPLES)
     except ValueError:  # a named graph
         return None
+    return _plain_lines(text)
+
+
+def _plain_lines(ntriples: bytes) -> list[tuple[str, str, str]] | None:
+    """`plain_statements` of N-Triples as Oxigraph writes it."""
     found = []
-    for line in dict.fromkeys(text.split("\n")[:-1]):
+    for line in dict.fromkeys(ntriples.decode("utf-8").split("\n")[:-1]):
         subject, predicate, value = line[:-2].split(" ", 2)  # each line ends with " ."
         if subject.startswith(_NOT_PLAIN) or value.startswith(_NOT_PLAIN):
             return None
         found.append((subject, predicate, value))
     return found
+
+
+def turtle_of_ntriples(ntriples: bytes, namespaces: dict[str, str]) -> bytes:
+    """Canonical Turtle, as `serialize` writes it, of N-Triples as Oxigraph writes it (a
+    CONSTRUCT's answer, which then never becomes Python objects unless it holds blank nodes
+    or triple terms: those are read back and labelled)."""
+    plain = _plain_lines(ntriples)
+    writer = TurtleWriter(namespaces)
+    if plain is not None:
+        return writer.write_plain(plain).encode("utf-8")
+    quads = canonical_quads(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    return writer.write([q.triple for q in quads]).encode("utf-8")
 
 
 #: How a blank node or a triple term starts in N-Triples.

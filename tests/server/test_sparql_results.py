@@ -13,7 +13,9 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from learningcity.server.results import write_boolean, write_solutions
+from learningcity.formats import syntax_named
+from learningcity.serialize import serialize, turtle_of_ntriples
+from learningcity.server.results import capped_ntriples, write_boolean, write_solutions
 
 FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -21,6 +23,7 @@ FORMATS = {
     "tsv": ox.QueryResultsFormat.TSV,
 }
 EX = "http://example.org/"
+TURTLE = syntax_named("turtle")
 #: Terms a writer could get wrong: line breaks, tabs, quotes, markup, a direction, a datatype,
 #: a triple term, a blank node of the data, an unbound value.
 TRICKY = f"""SELECT ?a ?b WHERE {{
@@ -111,3 +114,38 @@ def test_ask_answers(store: ox.Store, name: str, written: bytes) -> None:
     answer = store.query("ASK {}")
     assert isinstance(answer, ox.QueryBoolean)
     assert write_boolean(answer, name) == written
+
+
+@pytest.mark.parametrize(
+    ("rows", "max_rows"), [(0, 1), (1, 1), (2, 1), (5, 5), (6, 5), (3000, 1234), (3000, 2999)]
+)
+def test_a_graph_answer_is_cut_at_exactly_max_rows_triples(
+    store: ox.Store, rows: int, max_rows: int
+) -> None:
+    """A CONSTRUCT's N-Triples (`capped_ntriples`), one line per triple however many line
+    breaks its literals hold, cut inside one of the writer's chunks."""
+    query = f"CONSTRUCT {{ ?s <{EX}q> ?o }} WHERE {{ ?s <{EX}q> ?o }} ORDER BY ?s LIMIT {rows}"
+    text, truncated = capped_ntriples(store.query(query), max_rows)
+    got = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+    assert [q.triple for q in got] == list(store.query(query))[:max_rows]
+    assert truncated == (rows > max_rows)
+
+
+CONSTRUCTS = [
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 40",
+    f"CONSTRUCT {{ ?s <{EX}r> [ <{EX}v> ?o ] }} WHERE {{ ?s <{EX}q> ?o }} LIMIT 5",
+    f"CONSTRUCT {{ ?s <{EX}r> <<( ?s <{EX}q> ?o )>> }} WHERE {{ ?s ?p ?o }} LIMIT 5",
+    f'CONSTRUCT {{ <{EX}s> <{EX}r> "x"@ar--rtl, "5\\n"^^<{EX}integer> }} {{}}',
+]
+
+
+@pytest.mark.parametrize("query", CONSTRUCTS)
+def test_turtle_of_a_graph_answer_is_the_canonical_turtle_of_its_triples(
+    store: ox.Store, query: str
+) -> None:
+    """Written from Oxigraph's N-Triples (`turtle_of_ntriples`), blank nodes and triple terms
+    included, the answer is byte for byte what `serialize` writes of the same triples."""
+    namespaces = {"ex": EX}
+    text, _ = capped_ntriples(store.query(query), 10_000)
+    quads = [ox.Quad(*t) for t in store.query(query)]
+    assert turtle_of_ntriples(text, namespaces) == serialize(quads, TURTLE, namespaces)

@@ -43,15 +43,16 @@ class _Full(Exception):
 
 
 class _RowCut:
-    """A binary file for Oxigraph's TSV writer keeping the head line and `rows` rows at most.
+    """A binary file for an Oxigraph writer of one line per row (TSV: after a head line;
+    N-Triples) keeping the first `rows` rows at most.
 
     `truncated` is set when the writer had more to write. Oxigraph writes in 8 KiB chunks and
     may write again after the exception (dropping its buffer): those writes are refused too.
     """
 
-    def __init__(self, rows: int) -> None:
+    def __init__(self, rows: int, head_lines: int) -> None:
         self.parts: list[bytes] = []
-        self.lines_left = rows + 1  # the head line, then the rows
+        self.lines_left = rows + head_lines
         self.truncated = False
 
     def write(self, chunk: bytes) -> int:
@@ -82,10 +83,19 @@ def capped_tsv(solutions: ox.QuerySolutions, max_rows: int) -> tuple[bytes, bool
 
     Errors while the solutions are computed (a type error Oxigraph raises, a store error)
     come out as they are; only the cut is swallowed."""
-    cut = _RowCut(max_rows)
+    cut = _RowCut(max_rows, head_lines=1)
     with contextlib.suppress(_Full):
         # pyoxigraph writes to any object with write(); its stubs ask for IO[bytes]
         solutions.serialize(cut, format=TSV)  # type: ignore[arg-type]
+    return b"".join(cut.parts), cut.truncated
+
+
+def capped_ntriples(triples: ox.QueryTriples, max_rows: int) -> tuple[bytes, bool]:
+    """The first `max_rows` triples of a CONSTRUCT or DESCRIBE as Oxigraph's N-Triples (one
+    line each: its writer escapes line breaks), and whether there were more; as `capped_tsv`."""
+    cut = _RowCut(max_rows, head_lines=0)
+    with contextlib.suppress(_Full):
+        triples.serialize(cut, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]  # as above
     return b"".join(cut.parts), cut.truncated
 
 

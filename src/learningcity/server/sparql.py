@@ -40,11 +40,12 @@ from learningcity.formats import (
 )
 from learningcity.query import CheckedQuery, check_query, evaluate
 from learningcity.rendering.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES, served_syntax
-from learningcity.serialize import serialize
+from learningcity.serialize import serialize, turtle_of_ntriples
 from learningcity.server.caching import GZIP_MINIMUM_SIZE, accepts_gzip, gzipped
 from learningcity.server.conneg import choose_media_type
 from learningcity.server.results import (
     Term,
+    capped_ntriples,
     capped_tsv,
     from_tsv,
     rows_of,
@@ -314,6 +315,9 @@ def _write(
         return write_boolean(result, name), False
     if isinstance(result, ox.QuerySolutions):
         return write_solutions(result, name, max_rows)
+    if name == "turtle":  # the default: straight from Oxigraph's text (`turtle_of_ntriples`)
+        text, truncated = capped_ntriples(result, max_rows)
+        return turtle_of_ntriples(text, namespaces), truncated
     triples, truncated = _triples(result, max_rows)
     quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
     return serialize(quads, syntax_named(name), namespaces), truncated
