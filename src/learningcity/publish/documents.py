@@ -10,7 +10,7 @@ the same data give the same bytes. File names follow the IRIs: the document abou
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -128,16 +128,15 @@ def _flat(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object) for q in quads))
 
 
-def dumps(graph: ox.Dataset) -> Iterator[Files]:
-    """The whole dataset in every served syntax, plain and gzipped (gzip with no time stamp),
-    one syntax at a time: at network size each is tens of megabytes, to be written before the
-    next is made. Syntaxes without named graphs get the union of the graphs."""
+def dump_files(graph: Statements, syntax: RdfSyntax) -> Files:
+    """The whole dataset in `syntax`, plain and gzipped (gzip with no time stamp); syntaxes
+    without named graphs get the union of the graphs. At network size each syntax is tens of
+    megabytes and seconds of work: the rendering workers make and write one each, beside the
+    pages (`learningcity.publish.rendering`)."""
     quads = list(graph)
-    flat = _flat(quads)
-    for syntax in SERVED_SYNTAXES:
-        body = export(quads if syntax.holds_datasets else flat, syntax)
-        name = f"{DUMP_STEM}.{syntax.extension}"
-        yield {name: body, name + ".gz": gzip.compress(body, compresslevel=9, mtime=0)}
+    body = export(quads if syntax.holds_datasets else _flat(quads), syntax)
+    name = f"{DUMP_STEM}.{syntax.extension}"
+    return {name: body, name + ".gz": gzip.compress(body, compresslevel=9, mtime=0)}
 
 
 def context_files(scheme: IriScheme) -> Files:

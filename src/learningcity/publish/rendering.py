@@ -1,13 +1,16 @@
-"""Every resource's page and RDF alternates, rendered and written by worker processes at
-network scale.
+"""Every resource's page and RDF alternates, and the dataset's dumps, made and written by worker
+processes at network scale.
 
 At 10,000 cities a site has 170,000 resources and 1.4 million files, and rendering and writing
 them is most of a publish; one process per CPU renders them in batches and writes each batch
 into the site's staging folder itself, sending back only the names it wrote (the files' bytes,
-gigabytes at that size, never travel between processes or wait in memory). Workers
-(`learningcity.pool`) each get the rebased data and the ontology once, as
-N-Quads, and build the same renderer as the parent, so the bytes do not depend on which process
-made them. Small sites are rendered in this process: a pool costs about a second to start.
+gigabytes at that size, never travel between processes or wait in memory). The dumps (the whole
+dataset in each syntax, plain and gzipped) are tasks of the same pool, sent first: each is
+seconds of work at that size, done beside the pages instead of after them in this process.
+Workers come from a fork server, not from this (large) process: each gets the rebased data and
+the ontology once, as N-Quads, and builds the same renderer as the parent, so the bytes do not
+depend on which process made them. Small sites are made in this process: a pool costs about a
+second to start.
 
 The pool is stopped (its workers terminated) before `resource_pages` returns or raises, so no
 worker writes into the staging folder once it is swapped in or removed.
@@ -15,15 +18,18 @@ worker writes into the staging folder once it is swapped in or removed.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from learningcity.formats import syntax_named
 from learningcity.oxigraph import serialized
-from learningcity.pool import WorkerPool
-from learningcity.publish.documents import Target, resource_files, resource_targets
+from learningcity.publish.documents import Target, dump_files, resource_files, resource_targets
 from learningcity.publish.swap import SiteFolder, SiteWriter
 from learningcity.rendering.pages import PageRenderer
+from learningcity.rendering.representations import SERVED_SYNTAXES
 
 #: Resources from which pages are rendered by a pool of workers.
 PARALLEL_FROM = 2_000
@@ -35,7 +41,20 @@ _NQUADS = ox.RdfFormat.N_QUADS
 #: Builds the renderer from the data and the ontology; a module-level function, so that it can
 #: be sent to the workers.
 RendererMaker = Callable[[ox.Dataset, ox.Dataset], PageRenderer]
+#: One task: the dump in a syntax (its name), or the pages of a batch of resources. Tasks name
+#: what to do rather than carry a function, so that a worker runs its own module's code.
+Task = str | list[Target]
 _worker: tuple[PageRenderer, SiteWriter] | None = None
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a task sends back: the resources it rendered, the files it wrote, and the size of
+    each dump file (the dataset's description lists them)."""
+
+    resources: int
+    names: list[str]
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 def resource_pages(
@@ -46,49 +65,65 @@ def resource_pages(
     *,
     workers: int = 1,
     step: Callable[[str], None] = lambda _stage: None,
-) -> None:
-    """Write the files of every local resource of `renderer.graph` into `folder`.
+) -> dict[str, int]:
+    """Write the dumps and the files of every local resource of `renderer.graph` into `folder`;
+    the size of each dump file.
 
     `renderer` is `make_renderer(renderer.graph, ontology)`; workers build their own with it.
     """
     targets = resource_targets(renderer.graph, renderer.scheme)
-    batches = [targets[i : i + BATCH] for i in range(0, len(targets), BATCH)]
+    # The dumps first: the longest tasks, which the pages' batches then balance.
+    tasks: list[Task] = [syntax.name for syntax in SERVED_SYNTAXES]
+    tasks += [targets[i : i + BATCH] for i in range(0, len(targets), BATCH)]
     if workers < 2 or len(targets) < PARALLEL_FROM:
         writer = SiteWriter(folder.root)
-        _count(folder, len(targets), (_render(renderer, writer, b) for b in batches), step)
-        return
-    start_args = (
+        return _count(folder, len(targets), (_run(renderer, writer, t) for t in tasks), step)
+    initargs = (
         make_renderer,
         serialized(renderer.graph, _NQUADS),
         serialized(ontology, _NQUADS),
         folder.root,
     )
-    with WorkerPool(workers, _start_worker, start_args, _render_in_worker) as pool:
-        # Consumed inside the block: an error or a signal here stops the workers first.
-        _count(folder, len(targets), pool.results(batches), step)
-
-
-#: What a batch's rendering sends back: how many resources it held, and the files written.
-Written = tuple[int, list[str]]
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
+        # Consumed inside the block: an error or a signal here terminates the workers first.
+        made = pool.imap_unordered(_run_in_worker, tasks)
+        return _count(folder, len(targets), made, step)
 
 
 def _count(
-    folder: SiteFolder, total: int, batches: Iterable[Written], step: Callable[[str], None]
-) -> None:
-    """Record each batch's files in `folder` as it is done, saying how far rendering is."""
+    folder: SiteFolder, total: int, made: Iterable[Made], step: Callable[[str], None]
+) -> dict[str, int]:
+    """Record each task's files in `folder` as it is done, saying how far rendering is; the
+    dump files' sizes."""
     done = 0
-    for resources, names in batches:
-        folder.record(names)
-        done += resources
+    sizes: dict[str, int] = {}
+    for task in made:
+        folder.record(task.names)
+        sizes.update(task.sizes)
+        done += task.resources
         step(f"rendering pages: {done} of {total} resources")
+    return sizes
 
 
-def _render(renderer: PageRenderer, writer: SiteWriter, batch: list[Target]) -> Written:
+def _run(renderer: PageRenderer, writer: SiteWriter, task: Task) -> Made:
+    if isinstance(task, str):
+        return _dump(renderer, writer, task)
+    return _render(renderer, writer, task)
+
+
+def _dump(renderer: PageRenderer, writer: SiteWriter, syntax: str) -> Made:
+    """Make and write the dump of the data in `syntax` (plain and gzipped)."""
+    files = dump_files(renderer.graph, syntax_named(syntax))
+    return Made(0, writer.write(files), {name: len(body) for name, body in files.items()})
+
+
+def _render(renderer: PageRenderer, writer: SiteWriter, batch: list[Target]) -> Made:
     """Render and write one batch of resources."""
     names: list[str] = []
     for iri, path in batch:
         names += writer.write(resource_files(renderer, iri, path))
-    return len(batch), names
+    return Made(len(batch), names)
 
 
 def _start_worker(make_renderer: RendererMaker, data: bytes, ontology: bytes, root: str) -> None:
@@ -99,7 +134,7 @@ def _start_worker(make_renderer: RendererMaker, data: bytes, ontology: bytes, ro
     _worker = (renderer, SiteWriter(root))
 
 
-def _render_in_worker(batch: list[Target]) -> Written:
+def _run_in_worker(task: Task) -> Made:
     assert _worker is not None
     renderer, writer = _worker
-    return _render(renderer, writer, batch)
+    return _run(renderer, writer, task)

@@ -80,21 +80,17 @@ def build_site(
     """Write each file of the site into `folder` as it is made.
 
     At network size the site is gigabytes: no file is kept once written, and only the names are
-    kept to the end (for the sitemap and the hosts' configuration). Resource pages are rendered
-    and written over `workers` processes (`learningcity.publish.rendering`).
+    kept to the end (for the sitemap and the hosts' configuration). Resource pages and the dumps
+    are made and written over `workers` processes (`learningcity.publish.rendering`).
     """
     scheme = inputs.scheme
     make_renderer = partial(site_renderer, scheme, inputs.data_base, inputs.gate.notice)
     renderer = make_renderer(inputs.data, inputs.ontology)
-    rendering.resource_pages(
+    dump_sizes = rendering.resource_pages(
         renderer, make_renderer, inputs.ontology, folder, workers=workers, step=step
     )
-    step("writing the vocabulary, the dumps and the index pages")
+    step("writing the vocabulary and the index pages")
     folder.write(vocabulary_files(inputs, renderer))
-    dump_sizes: dict[str, int] = {}
-    for files in documents.dumps(inputs.data):
-        folder.write(files)
-        dump_sizes.update((name, len(body)) for name, body in files.items())
     folder.write(documents.context_files(scheme))
     description = documents.description_quads(inputs.data, scheme, dump_sizes, inputs.gate)
     folder.write(documents.description_files(description, scheme))
