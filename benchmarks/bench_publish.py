@@ -5,10 +5,15 @@ made (the same files and bytes, nothing rendered): on a shared, noisy machine th
 copy, measured in the same run, is steadier than seconds. Per size: wall time, CPU seconds summed
 over the process tree, the peak resident memory of the largest process and of the whole tree
 (sampled from /proc), the files and bytes written and a hash of the whole tree (sorted paths and
-contents), so that runs of two commits can be compared byte for byte.
+contents), so that runs of two commits can be compared byte for byte. `--before CHECKOUT` also
+publishes each size of `--before-sizes` with an older checkout's code (its `src` first on
+PYTHONPATH, same interpreter and packages), right after this one: the ratio of the two and
+whether their trees hash the same.
 
     python benchmarks/bench_publish.py                      # 100, 1,000 and 10,000 cities
     python benchmarks/bench_publish.py --sizes 100 --write  # and the docs/performance.md part
+    git worktree add --detach ../old 2d9a0c9
+    python benchmarks/bench_publish.py --before ../old --before-sizes 1000
 """
 
 from __future__ import annotations
@@ -77,10 +82,10 @@ def _tree(root: int) -> dict[int, tuple[float, float]]:
     return {pid: usage[pid] for pid in inside if pid in usage}
 
 
-def run(command: Sequence[str]) -> Run:
+def run(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
     """Run `command`, sampling its process tree every 0.1 s."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     cpu: dict[int, float] = {}
     largest = tree = 0.0
     done = threading.Event()
@@ -126,17 +131,36 @@ def data(cities: int) -> Path:
     return path
 
 
-def measure(cities: int) -> dict[str, object]:
-    """Publish `cities` into a new folder, then copy that site: both measured the same way."""
+def publish(cities: int, site: Path, before: Path | None = None) -> Run:
+    """`learningcity publish` of `cities` into `site`, with this checkout's code or `before`'s."""
+    env = None if before is None else {**os.environ, "PYTHONPATH": str(before / "src")}
+    command = [str(LEARNINGCITY), "publish", str(data(cities)), "--out", str(site)]
+    return run(command, env)
+
+
+def measure(cities: int, before: Path | None) -> dict[str, object]:
+    """Publish `cities` into a new folder, then copy that site: both measured the same way;
+    then publish with `before`'s code, if given, and hash what it wrote."""
     site, copy = WORK / f"site-{cities}", WORK / f"copy-{cities}"
     for folder in (site, copy):
         shutil.rmtree(folder, ignore_errors=True)
-    published = run([str(LEARNINGCITY), "publish", str(data(cities)), "--out", str(site)])
+    published = publish(cities, site)
     copied = run(["cp", "-r", str(site), str(copy)])
     digest, files, size = tree_hash(site)
     for folder in (site, copy):
         shutil.rmtree(folder, ignore_errors=True)
-    return {"publish": published, "copy": copied, "hash": digest, "files": files, "bytes": size}
+    result: dict[str, object] = {
+        "publish": published,
+        "copy": copied,
+        "hash": digest,
+        "files": files,
+        "bytes": size,
+    }
+    if before is not None:
+        result["before"] = publish(cities, site, before)
+        result["before_hash"] = tree_hash(site)[0]
+        shutil.rmtree(site, ignore_errors=True)
+    return result
 
 
 def machine() -> str:
@@ -150,7 +174,9 @@ def machine() -> str:
     )
 
 
-def report(results: dict[int, dict[str, object]], started: str, commit: str) -> str:
+def report(
+    results: dict[int, dict[str, object]], started: str, commit: str, before: str | None
+) -> str:
     lines = [
         f"Measured {started} at `{commit}` on {machine()}. Command: "
         "`learningcity publish net-N.ttl --out site` (data: `scripts/generate_network.py N "
@@ -178,6 +204,24 @@ def report(results: dict[int, dict[str, object]], started: str, commit: str) -> 
             f"measured {p.seconds:.0f} s, largest process {p.largest_mib / 1024:.2f} GiB: "
             f"**{'met' if met else 'not met'}**"
         )
+    compared = {n: r for n, r in results.items() if "before" in r}
+    if compared:
+        lines += [
+            "",
+            f"Before and after in the same run: each size published at `{commit}`, then at "
+            f"`{before}` (that checkout's `src` first on PYTHONPATH, same interpreter).",
+            "",
+            f"| cities | `{commit}` (s) | `{before}` (s) | speed-up | largest process, "
+            "before (MiB) | same tree hash |",
+            "|---:|---:|---:|---:|---:|---|",
+        ]
+        for cities, result in sorted(compared.items()):
+            p, b = _run(result, "publish"), _run(result, "before")
+            same = "yes" if result["before_hash"] == result["hash"] else "**no**"
+            lines.append(
+                f"| {cities:,} | {p.seconds:.1f} | {b.seconds:.1f} | {b.seconds / p.seconds:.1f}× "
+                f"| {b.largest_mib:,.0f} | {same} |"
+            )
     lines += [
         "",
         f"Target: 10,000 cities in ≤ {TARGET_SECONDS} s on 2 cores, largest process ≤ "
@@ -231,14 +275,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
     parser.add_argument("--write", action="store_true", help="rewrite docs/performance.md's part")
+    parser.add_argument("--before", type=Path, help="a checkout of an older commit to compare")
+    parser.add_argument("--before-sizes", type=int, nargs="+", default=[1_000])
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
-    results = {cities: measure(cities) for cities in args.sizes}
-    text = report(results, started, commit)
+    results = {
+        cities: measure(cities, args.before if cities in args.before_sizes else None)
+        for cities in args.sizes
+    }
+    before = None
+    if args.before is not None:
+        before = subprocess.run(
+            ["git", "-C", str(args.before), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    text = report(results, started, commit, before)
     print(text)
     if args.write:
         plot(results)
