@@ -283,10 +283,6 @@ def main() -> None:
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
-    results = {
-        cities: measure(cities, args.before if cities in args.before_sizes else None)
-        for cities in args.sizes
-    }
     before = None
     if args.before is not None:
         before = subprocess.run(
@@ -294,11 +290,14 @@ def main() -> None:
             capture_output=True,
             text=True,
         ).stdout.strip()
-    text = report(results, started, commit, before)
-    print(text)
-    if args.write:
-        plot(results)
-        write(text)
+    results: dict[int, dict[str, object]] = {}
+    for cities in args.sizes:  # written after each size: a run cut short keeps what it measured
+        results[cities] = measure(cities, args.before if cities in args.before_sizes else None)
+        text = report(results, started, commit, before)
+        print(text, flush=True)
+        if args.write:
+            plot(results)
+            write(text)
 
 
 if __name__ == "__main__":
