@@ -81,14 +81,15 @@ def _hash(text: bytes) -> str:
 
 
 def fingerprint(database: Path) -> str:
-    """A hash of the names and sizes of the database's files: RocksDB never rewrites a file in
-    place, so any write to it (even opening it for writing) adds or grows a file, and a copy of
-    it (`cp -r`) keeps them all. Its log of messages (`LOG*`) is not the data."""
-    entries = sorted(
-        f"{entry.name}\t{entry.stat().st_size}"
-        for entry in database.iterdir()
-        if not entry.name.startswith("LOG")
-    )
+    """A hash of the names, sizes and modification times of the database's files: RocksDB never
+    rewrites a file in place, so any write to it (even opening it for writing) adds or grows a
+    file, and a file changed by other means has a new time. Opening it read-only changes none;
+    its log of messages (`LOG*`) is not the data."""
+    entries = []
+    for entry in sorted(database.iterdir()):
+        if not entry.name.startswith("LOG"):
+            stat = entry.stat()
+            entries.append(f"{entry.name}\t{stat.st_size}\t{stat.st_mtime_ns}")
     return _hash("\n".join(entries).encode())
 
 
@@ -171,7 +172,14 @@ def open_store(directory: Path) -> tuple[ox.Store, dict[str, str], Built | None]
         isinstance(k, str) and isinstance(v, str) for k, v in declared.items()
     ):
         raise damaged(directory, f"{PREFIXES} is not an object of prefix names and IRIs")
-    return store, declared, _built(directory)
+    built = _built(directory)
+    if built is not None and fingerprint(directory / DATABASE) != built.database:
+        raise damaged(
+            directory,
+            "its files changed since `learningcity load` built it: another program wrote to it, "
+            "or it was copied without their times",
+        )
+    return store, declared, built
 
 
 def _built(directory: Path) -> Built | None:
@@ -234,7 +242,8 @@ class Data:
 
     def served(self, base: str | None, public_base: str | None) -> Built:
         """What the store records for serving it in place, once checked: built by this version
-        (with its vocabulary), for `base` and `public_base` when given, and unchanged since."""
+        (with its vocabulary), for `base` and `public_base` when given (unchanged since it was
+        built: `open_store` checked)."""
         assert self.store is not None and self.location is not None
         directory, built = self.location, self.built
         rebuild = f"rebuild it with `learningcity load DATA... --store {directory}`"
@@ -253,11 +262,6 @@ class Data:
                 f"{directory}: the store was built to be served under {built.public_base}, not "
                 f"{public_base}: serve it without --public-base, or rebuild it for that base with "
                 f"`learningcity load DATA... --store {directory} --public-base {public_base}`"
-            )
-        if fingerprint(directory / DATABASE) != built.database:
-            raise InputError(
-                f"{directory}: the database changed since `learningcity load` built it (another "
-                f"program wrote to it); {rebuild}"
             )
         if vocabulary_hash() != built.vocabulary:
             raise InputError(

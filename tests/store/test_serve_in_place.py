@@ -74,12 +74,12 @@ class Server:
 
 def refusal(*args: str) -> str:
     """The stderr of a `serve` that must refuse to start (exit 2, one line, no traceback)."""
-    done = subprocess.run(
-        [LEARNINGCITY, "serve", *args, "--port", str(free_port())],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return refusal_of("serve", *args, "--port", str(free_port()))
+
+
+def refusal_of(*args: str) -> str:
+    """The stderr of a command that must refuse its input (exit 2, one line, no traceback)."""
+    done = subprocess.run([LEARNINGCITY, *args], capture_output=True, text=True, timeout=60)
     assert done.returncode == ExitCode.BAD_INPUT, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "Traceback" not in done.stderr
@@ -154,8 +154,9 @@ def test_a_store_written_by_another_program_is_refused(store: Path) -> None:
     database.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:p"), ox.Literal("new")))
     del database
     message = refusal("--store", str(store))
-    assert "the database changed since `learningcity load` built it" in message
+    assert f"{store}: the store is damaged (its files changed since `learningcity load`" in message
     assert f"learningcity load DATA... --store {store}" in message
+    assert "its files changed" in refusal_of("query", "--name", "mayor", "--store", str(store))
 
 
 def test_a_store_of_an_earlier_version_is_refused(store: Path) -> None:
