@@ -134,7 +134,8 @@ def test_each_defect_gives_exactly_its_one_result_in_plain_pyshacl(
 
 def test_parts_never_cut_a_profile(network: Path) -> None:
     quads = load_quads(resolve_sources([str(network)]))
-    shared, parts = validation.partition(quads, size=600)
+    divided = validation.partition(quads, size=600)
+    shared, parts = divided.shared, divided.parts
     assert len(parts) > 2
     part_of_city: dict[str, int] = {}
     for number, part in enumerate(parts):
@@ -150,7 +151,7 @@ def test_validation_in_parts_reports_exactly_what_plain_pyshacl_reports(
     network: Path, plain_outcome: validation.ValidationOutcome, validator: validation.Validator
 ) -> None:
     quads = load_quads(resolve_sources([str(network)]))
-    assert len(validation.partition(quads, size=600)[1]) > 2
+    assert len(validation.partition(quads, size=600).parts) > 2
     in_parts = validator.validate(quads, workers=2, part_statements=600)
     assert in_parts.results == plain_outcome.results
     assert in_parts.shacl_conforms == plain_outcome.shacl_conforms

@@ -28,7 +28,9 @@ from learningcity.validation import native
 from learningcity.validation.engine import Engine, from_rdflib, to_rdflib
 from learningcity.validation.parallel import (
     PART_STATEMENTS,
+    Parts,
     Progress,
+    Reach,
     merge_reports,
     partition,
     validate_in_parts,
@@ -69,7 +71,9 @@ __all__ = [
     "WARNING",
     "ComplexPath",
     "Message",
+    "Parts",
     "Progress",
+    "Reach",
     "ShaclPath",
     "SparqlRefused",
     "ValidationOutcome",
@@ -89,6 +93,7 @@ __all__ = [
     "summary_line",
     "to_rdflib",
     "validate",
+    "validate_in_parts",
 ]
 
 

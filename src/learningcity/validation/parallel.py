@@ -8,9 +8,10 @@ parts run in parallel.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -21,11 +22,14 @@ from learningcity.terms import RDF_TYPE
 from learningcity.validation.engine import Engine
 from learningcity.validation.report import SH, ReportIndex
 
+if TYPE_CHECKING:
+    import rdflib
+
 NT = ox.RdfFormat.N_TRIPLES
 #: Statements in one part: ~20 profiles of Yongsan's size, at ~0.1 s of fixed cost per part.
 PART_STATEMENTS = 2_000
-#: A node that more statements than this point to is shared by many profiles (the network, a
-#: country, the dataset): statements about it go into every part instead of joining the profiles.
+#: A node that more statements than this point to (the network, a country), or that points to
+#: more nodes than this (a catalogue), is shared by many profiles: see `partition`.
 SHARED_DEGREE = 32
 
 #: Called with a short description of each step (`parsing shapes`, `validating`, ...).
@@ -35,49 +39,135 @@ Progress = Callable[[str], None]
 _worker: tuple[Engine, list[ox.Quad]] | None = None
 
 
+@dataclass(frozen=True)
+class Parts:
+    """The data divided for validation (see `partition`): statement indices shared by every
+    part, each part's own statement indices, and for each node of the data the part that owns
+    it (None: a node pointing to many that no shape targets, a node no statement describes)."""
+
+    shared: list[int]
+    parts: list[list[int]]
+    owner: dict[Any, int | None]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What of the data the shapes look at, as far as dividing it is concerned: the predicates
+    they follow against their direction (`sh:inversePath`), and how they pick focus nodes."""
+
+    backward: frozenset[ox.NamedNode] = frozenset()
+    classes: frozenset[ox.NamedNode] = frozenset()  # targeted, with their subclasses
+    subjects_of: frozenset[ox.NamedNode] = frozenset()
+    objects_of: frozenset[ox.NamedNode] = frozenset()
+    nodes: frozenset[Any] = frozenset()
+
+    @classmethod
+    def of(cls, run: Engine) -> Reach:
+        """Read from the shapes (and the ontology's subclasses, which `sh:targetClass` reaches)."""
+        from rdflib import RDFS, URIRef
+
+        def objects(graph: rdflib.Graph, predicate: str) -> set[ox.NamedNode]:
+            found = graph.objects(None, URIRef(SH + predicate))
+            return {ox.NamedNode(str(o)) for o in found if isinstance(o, URIRef)}
+
+        classes = objects(run.shapes, "targetClass")
+        classes |= {  # a class that is also a node shape targets its own instances
+            ox.NamedNode(str(s))
+            for s in run.shapes.subjects(URIRef(RDF_TYPE.value), URIRef(SH + "NodeShape"))
+            if (s, URIRef(RDF_TYPE.value), RDFS.Class) in run.shapes
+        }
+        subclass = [(str(s), str(o)) for s, o in run.ontology.subject_objects(RDFS.subClassOf)]
+        while grown := {ox.NamedNode(s) for s, o in subclass if ox.NamedNode(o) in classes}:
+            if grown <= classes:
+                break
+            classes |= grown
+        return cls(
+            frozenset(objects(run.shapes, "inversePath")),
+            frozenset(classes),
+            frozenset(objects(run.shapes, "targetSubjectsOf")),
+            frozenset(objects(run.shapes, "targetObjectsOf")),
+            frozenset(objects(run.shapes, "targetNode")),
+        )
+
+
 def partition(
-    quads: list[ox.Quad], size: int, shared_degree: int = SHARED_DEGREE
-) -> tuple[list[int], list[list[int]]]:
+    quads: list[ox.Quad], size: int, shared_degree: int = SHARED_DEGREE, reach: Reach | None = None
+) -> Parts:
     """Split statements into parts of about `size` that never cut a profile; also shared ones.
 
-    Why this is safe: SHACL looks from a focus node along its links, so a part holding whole
-    connected components (nodes joined by IRI or blank-node objects, `rdf:type` aside) gives each
-    focus node the same neighbourhood as the whole graph. Nodes that more than `shared_degree`
-    statements point to would join every city into one component; they and the nodes they point
-    to are instead described in every part (returned first, as statement indices), and results
-    about them, found once per part, are merged.
+    Why this is exact: SHACL looks from a focus node along its links, so a part holding whole
+    connected components (nodes joined by IRI or blank-node objects, `rdf:type` aside, in either
+    direction) gives each focus node the same neighbourhood as the whole graph, and only the
+    part owning a node reports results about it (`merge_reports`). Nodes shared by many
+    profiles would join every city into one component; they are instead described in every
+    part (their statements returned first, as indices), so that a check of a link to them sees
+    them, and some links to or from them join nothing:
+    - a node that more than `shared_degree` statements point to (the network, a country): the
+      statements pointing to it join nothing; its own links join as any node's;
+    - a node pointing to more than `shared_degree` nodes that no shape targets (a catalogue of
+      every city's dataset): nothing looks at its values, so its links join nothing;
+    - but never a node that the shapes reach against a link's direction (`Reach.backward`): the
+      statements pointing to it stay in its component;
+    and a component holding a blank node is described in every part too, since a SHACL-SPARQL
+    constraint may scan for blank nodes anywhere. A shape that walks through a shared node to
+    its values from another node (two links deep) is not provided for; the bundled ones do not.
     """
-    ids: dict[str, int] = {}
+    reach = reach or Reach()
+    ids: dict[Any, int] = {}
     # (a subject is never a triple term: pyoxigraph 0.5 refuses one, though its stubs allow it)
-    subjects = [ids.setdefault(q.subject.value, len(ids)) for q in quads]  # type: ignore[union-attr]
+    subjects = [ids.setdefault(q.subject, len(ids)) for q in quads]
     links = [
-        (i, q.object.value)
+        (i, q)
         for i, q in enumerate(quads)
         if isinstance(q.object, ox.NamedNode | ox.BlankNode) and q.predicate != RDF_TYPE
     ]
-    objects = [ids.setdefault(value, len(ids)) for _, value in links]
-    degree = [0] * len(ids)
-    for node in objects:
-        degree[node] += 1
-    shared = {node for node, count in enumerate(degree) if count > shared_degree}
-    shared |= {o for (i, _), o in zip(links, objects, strict=True) if subjects[i] in shared}
+    objects = [ids.setdefault(q.object, len(ids)) for _, q in links]
+    in_degree, out_degree = [0] * len(ids), [0] * len(ids)
+    followed: set[int] = set()
+    targeted = {ids[node] for node in reach.nodes if node in ids}
+    for (i, q), node in zip(links, objects, strict=True):
+        in_degree[node] += 1
+        out_degree[subjects[i]] += 1
+        if q.predicate in reach.backward:
+            followed.add(node)
+        if q.predicate in reach.objects_of:
+            targeted.add(node)
+        if q.predicate in reach.subjects_of:
+            targeted.add(subjects[i])
+    targeted |= {
+        subjects[i]
+        for i, q in enumerate(quads)
+        if q.predicate == RDF_TYPE and q.object in reach.classes
+    }
+    pointed_to = {n for n, count in enumerate(in_degree) if count > shared_degree} - followed
+    pointing = {n for n, count in enumerate(out_degree) if count > shared_degree}
+    pointing -= followed | targeted
     roots = list(range(len(ids)))
     for (i, _), node in zip(links, objects, strict=True):
-        if subjects[i] not in shared and node not in shared:
+        if subjects[i] not in pointing and node not in pointed_to and node not in pointing:
             _union(roots, subjects[i], node)
     components: dict[int, list[int]] = {}
-    shared_statements = []
+    shared: list[int] = []
     for i, subject in enumerate(subjects):
-        if subject in shared:
-            shared_statements.append(i)
-        else:
+        if subject in pointed_to or subject in pointing:
+            shared.append(i)
+        if subject not in pointing:
             components.setdefault(_find(roots, subject), []).append(i)
+    blank = {_find(roots, node) for term, node in ids.items() if isinstance(term, ox.BlankNode)}
     packed: list[list[int]] = [[]]
-    for members in components.values():
+    part_of: dict[int, int] = {}
+    for root, members in components.items():
         if len(packed[-1]) >= size:
             packed.append([])
         packed[-1].extend(members)
-    return shared_statements, packed
+        part_of[root] = len(packed) - 1
+        if root in blank:
+            shared.extend(members)
+    owner = {
+        term: None if node in pointing else part_of.get(_find(roots, node))
+        for term, node in ids.items()
+    }
+    return Parts(sorted(set(shared)), packed, owner)
 
 
 def _find(roots: list[int], node: int) -> int:
@@ -96,7 +186,12 @@ def _union(roots: list[int], a: int, b: int) -> None:
 
 
 def validate_in_parts(
-    quads: list[ox.Quad], run: Engine, workers: int, size: int, step: Progress
+    quads: list[ox.Quad],
+    run: Engine,
+    workers: int,
+    size: int,
+    step: Progress,
+    shared_degree: int = SHARED_DEGREE,
 ) -> list[ox.Quad]:
     """pyshacl on each part (see `partition`) in worker processes; one merged report.
 
@@ -105,18 +200,22 @@ def validate_in_parts(
     and reports come back the same way. Memory stays near that of the parsed data.
     """
     step(f"dividing {len(quads)} statements into parts")
-    shared, parts = partition(quads, size)
-    payloads = (serialized([quads[i] for i in part], NT) for part in parts)
-    shared_nt = serialized([quads[i] for i in shared], NT)
-    reports: list[list[ox.Quad]] = []
+    divided = partition(quads, size, shared_degree, Reach.of(run))
+    payloads = (
+        (number, serialized([quads[i] for i in part], NT))
+        for number, part in enumerate(divided.parts)
+    )
+    shared_nt = serialized([quads[i] for i in divided.shared], NT)
+    reports: list[tuple[int, list[ox.Quad]]] = []
     start_args = (run.shapes_path, run.ontology_path, shared_nt)
     with WorkerPool(workers, _start_worker, start_args, _check_part) as pool:
-        for done, report in enumerate(pool.results(payloads), start=1):
-            step(f"validating: {done} of {len(parts)} parts done")
+        for done, (number, report) in enumerate(pool.results(payloads), start=1):
+            step(f"validating: {done} of {len(divided.parts)} parts done")
             if isinstance(report, str):
                 raise InputError(report)
-            reports.append(list(ox.parse(report, format=NT)))
-    return merge_reports(reports)
+            reports.append((number, list(ox.parse(report, format=NT))))
+    reports.sort(key=lambda numbered: numbered[0])
+    return merge_reports(reports, divided.owner)
 
 
 def _start_worker(shapes: Path, ontology: Path, shared: bytes) -> None:
@@ -125,51 +224,63 @@ def _start_worker(shapes: Path, ontology: Path, shared: bytes) -> None:
     _worker = (Engine.read(shapes, ontology), list(ox.parse(shared, format=NT)))
 
 
-def _check_part(part: bytes) -> bytes | str:
+def _check_part(numbered: tuple[int, bytes]) -> tuple[int, bytes | str]:
     """In a worker: validate one part; the report as N-Triples, or the error message."""
     assert _worker is not None
     run, shared = _worker
+    number, part = numbered
     try:
         report = run.check([*ox.parse(part, format=NT), *shared])
     except InputError as error:
-        return str(error)
-    return serialized(report, NT)
+        return number, str(error)
+    return number, serialized(report, NT)
 
 
-def merge_reports(reports: Iterable[list[ox.Quad]]) -> list[ox.Quad]:
-    """One W3C report holding each distinct result of the parts' reports once.
+def merge_reports(
+    reports: Iterable[tuple[int, list[ox.Quad]]], owner: dict[Any, int | None] | None = None
+) -> list[ox.Quad]:
+    """One W3C report from the reports of numbered parts: each result from the part that owns
+    its focus node (`Parts.owner`), or, for a focus node no part owns (a hub, an ontology term),
+    from the part owning its `sh:value` or, with no value of a profile, from every part, once.
 
-    A result about a shared node (or an ontology term) is found by every part; results are
-    compared by content, blank nodes by structure, since each part labels them its own way.
-    `sh:conforms` is SHACL's: true when no part found a result.
+    Results are compared by content, blank nodes of the report by structure, since each part
+    labels them its own way; blank nodes of the data (the keys of `owner`) keep their labels.
+    `sh:conforms` is SHACL's: true when no result is kept.
     """
+    owner = owner or {}
     report = ox.BlankNode("report")
     merged = [
         ox.Quad(report, RDF_TYPE, ox.NamedNode(SH + "ValidationReport")),
     ]
     seen: set[Any] = set()
-    for number, quads in enumerate(reports):
+    for number, quads in reports:
         index = ReportIndex(quads)
         for result in index.subjects_of_type(ox.NamedNode(SH + "ValidationResult")):
-            signature = _signature(index, result)
+            focus = owner.get(index.one(result, SH + "focusNode"))
+            value = owner.get(index.one(result, SH + "value"))
+            if (focus if focus is not None else value if value is not None else number) != number:
+                continue
+            signature = _signature(index, result, owner)
             if signature in seen:
                 continue
             seen.add(signature)
-            merged += _relabelled(_closure(index, result), f"p{number}")
+            prefix = f"p{number}"
+            merged += _relabelled(_closure(index, result), prefix, owner)
             merged.append(
-                ox.Quad(report, ox.NamedNode(SH + "result"), _relabel(result, f"p{number}"))
+                ox.Quad(report, ox.NamedNode(SH + "result"), _relabel(result, prefix, owner))
             )
     merged.append(ox.Quad(report, ox.NamedNode(SH + "conforms"), ox.Literal(not seen)))
     return merged
 
 
-def _signature(index: ReportIndex, node: Any, depth: int = 0) -> Any:
-    """The content of a node, blank nodes replaced by their own content (labels ignored)."""
-    if not isinstance(node, ox.BlankNode) or depth > 64:
+def _signature(index: ReportIndex, node: Any, data: Container[Any], depth: int = 0) -> Any:
+    """The content of a node, blank nodes of the report replaced by their own content (labels
+    ignored); blank nodes of the `data` by their labels."""
+    if not isinstance(node, ox.BlankNode) or node in data or depth > 64:
         return str(node)
     return tuple(
         sorted(
-            (predicate, _signature(index, value, depth + 1))
+            (predicate, _signature(index, value, data, depth + 1))
             for predicate, values in index.edges.get(node, {}).items()
             for value in values
         )
@@ -191,11 +302,16 @@ def _closure(index: ReportIndex, node: Any) -> list[ox.Quad]:
     return found
 
 
-def _relabel(term: Any, prefix: str) -> Any:
-    return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+def _relabel(term: Any, prefix: str, data: Container[Any]) -> Any:
+    """A blank node of one part's report made distinct from the other parts' (those of the
+    `data`, which pyshacl copies into the report with their statements, keep their labels)."""
+    if isinstance(term, ox.BlankNode) and term not in data:
+        return ox.BlankNode(prefix + term.value)
+    return term
 
 
-def _relabelled(quads: list[ox.Quad], prefix: str) -> list[ox.Quad]:
+def _relabelled(quads: list[ox.Quad], prefix: str, data: Container[Any]) -> list[ox.Quad]:
     return [
-        ox.Quad(_relabel(q.subject, prefix), q.predicate, _relabel(q.object, prefix)) for q in quads
+        ox.Quad(_relabel(q.subject, prefix, data), q.predicate, _relabel(q.object, prefix, data))
+        for q in quads
     ]
