@@ -115,10 +115,10 @@ def _parsed(text: str) -> list[ox.Quad]:
 @pytest.mark.parametrize("shape", sorted(blank_shapes.POISONED))
 def test_blank_nodes_only_their_links_tell_apart_are_refused_at_once(shape: str) -> None:
     quads = _parsed(blank_shapes.POISONED[shape])
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(TangledBlankNodes) as refused:
         serialize(quads, syntax_named("turtle"))
-    assert time.monotonic() - started < 5  # Oxigraph alone: 6 s to days
+    assert time.process_time() - started < 5  # Oxigraph alone: 6 s to days
     message = str(refused.value)
     assert "blank nodes can be told apart only by their links" in message
     assert f"{WORK_LIMIT:,} steps" in message and "give them IRIs" in message
@@ -129,9 +129,9 @@ def test_blank_nodes_only_their_links_tell_apart_are_refused_at_once(shape: str)
 def test_ordinary_blank_nodes_are_labelled_as_before(shape: str) -> None:
     quads = _parsed(blank_shapes.ORDINARY[shape])
     assert tangle(quads).work <= WORK_LIMIT
-    started = time.monotonic()
+    started = time.process_time()
     assert serialize(quads, syntax_named("nt")) == _old_canonical_nt(quads)
-    assert time.monotonic() - started < 10  # measured: 0.1-1.2 s with the check
+    assert time.process_time() - started < 10  # measured: 0.1-1.2 s with the check
 
 
 @pytest.mark.parametrize(
@@ -146,13 +146,14 @@ def test_ordinary_blank_nodes_are_labelled_as_before(shape: str) -> None:
 )
 def test_the_worst_accepted_inputs_canonicalize_quickly(shape: str) -> None:
     """The predictor's side of the bargain: just under the limit, Oxigraph stays fast
-    (measured here 0.2-0.8 s; the bound allows for a loaded machine)."""
+    (measured here 0.2-0.8 s). The bounds here are of this process's CPU time, which a busy
+    machine does not stretch as it does the wall clock (4.6 s of wall time at a load of 15)."""
     quads = _parsed(shape)
     assert 0.2 * WORK_LIMIT < tangle(quads).work <= WORK_LIMIT
     dataset = ox.Dataset(quads)
-    started = time.monotonic()
+    started = time.process_time()
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    assert time.monotonic() - started < 4
+    assert time.process_time() - started < 4
 
 
 def test_blank_nodes_in_triple_terms_and_graph_names_count() -> None:
