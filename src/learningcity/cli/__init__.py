@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import logging
 import os
 import sys
 import warnings
@@ -135,6 +136,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def main() -> None:
     """Entry point: one line per error on stderr, a documented exit code, no traceback."""
     stop_on_signals()
+    quiet_dependency_logs()
     warnings.showwarning = _note_warning
     debug = "--debug" in sys.argv[1:]
     try:
@@ -165,6 +167,15 @@ def main() -> None:
         sys.exit(stdout_error.exit_code)
     show_warnings()
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def quiet_dependency_logs() -> None:
+    """rdflib logs a warning with a whole traceback for each ill-typed literal it meets
+    (`"1e"^^xsd:integer`, while pyshacl reads the data); the shapes report such a value where
+    they constrain it, in the report's words, so the command prints none of rdflib's logs."""
+    rdflib_log = logging.getLogger("rdflib")
+    rdflib_log.addHandler(logging.NullHandler())
+    rdflib_log.propagate = False
 
 
 _show_warning = warnings.showwarning
