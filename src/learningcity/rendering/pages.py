@@ -386,10 +386,16 @@ class PageRenderer:
             for q in own
             if q.predicate == RDF_TYPE and isinstance(o := q.object, ox.NamedNode | ox.BlankNode)
         }
-        types = [self.link(o, language) for o in typed.values()]
-        statements = self.statements([q for q in own if q not in typed], language)
+        # Its terms come written (`Fragments`): a call from a template costs more than the
+        # cached macro it calls, and a page has dozens.
+        html = fragments(language)
+        types = [html.link(self.link(o, language)) for o in typed.values()]
+        statements = [
+            (html.link(s.predicate), [html.value(v) for v in s.values])
+            for s in self.statements([q for q in own if q not in typed], language)
+        ]
         pointing = [
-            (self.link(q.subject, language), self.link(q.predicate, language))
+            (html.link(self.link(q.subject, language)), html.link(self.link(q.predicate, language)))
             for q in about.incoming
             if not isinstance(q.subject, ox.Triple)  # pyoxigraph's stubs allow one; 0.5 does not
         ]
