@@ -1,4 +1,4 @@
-"""Resource pages rendered by worker processes are byte for byte those rendered in one process."""
+"""Resource pages and dumps made by worker processes are byte for byte those made in one process."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def contents(site: Path) -> dict[str, bytes]:
 
 
 def refuse_to_render_here(*_args: object) -> None:
-    raise AssertionError("pages were rendered in the parent process, not by the workers")
+    raise AssertionError("pages or dumps were made in the parent process, not by the workers")
 
 
 def test_a_site_rendered_by_workers_is_the_site_rendered_here(
@@ -33,8 +33,10 @@ def test_a_site_rendered_by_workers_is_the_site_rendered_here(
     here = publish(data, tmp_path / "here", workers=1)
     monkeypatch.setattr(rendering, "PARALLEL_FROM", 1)
     monkeypatch.setattr(rendering, "BATCH", 7)  # several batches, unevenly split
-    # Workers start from a fork server and import the module afresh: only this process fails.
+    # Workers start from a fork server and import the module afresh: only this process fails,
+    # were it to render a page or make a dump.
     monkeypatch.setattr(rendering, "_render", refuse_to_render_here)
+    monkeypatch.setattr(rendering, "_dump", refuse_to_render_here)
     stages: list[str] = []
     by_workers = publish(data, tmp_path / "workers", workers=2, progress=stages.append)
     assert by_workers.files == here.files == len(contents(tmp_path / "here"))
