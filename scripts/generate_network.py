@@ -476,10 +476,15 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return rng.choice(HONORIFICS), f"{rng.choice(PAGE_GIVEN)} {rng.choice(PAGE_FAMILY)}"
 
 
-def _official(rng: random.Random, city: str, mayor: bool) -> tuple[str, dict[str, str | None]]:
+def _official(
+    rng: random.Random, city: str, mayor: bool, besides: str | None = None
+) -> tuple[str, dict[str, str | None]]:
     """An official's line as pages write it (title first, name first, or a title naming the
-    city then the person) and the post and person it states."""
+    city then the person) and the post and person it states; never named `besides` (the
+    other official of the city: one person of a city has one IRI, so one honorific)."""
     honorific, name = _person(rng)
+    while name == besides:
+        honorific, name = _person(rng)
     if mayor:
         title = rng.choice((f"Mayor of {city}", f"Head of {city}, {rng.choice(PROVINCES)}"))
     else:
@@ -566,7 +571,7 @@ def _current_page(rng: random.Random, city: str, country: str, url: str, html: b
         year = None  # the label is there, its value is missing
         warned.append("Member since")
     mayor_line, mayor = _official(rng, city, mayor=True)
-    focal_line, focal = _official(rng, city, mayor=False)
+    focal_line, focal = _official(rng, city, mayor=False, besides=mayor["name"])
     vision = words(rng, 30)
     quotation = words(rng, 12) if rng.random() < 0.3 else None
     areas = {a: (rng.choice(POLICY_HEADINGS[a]), words(rng, 25)) for a in sorted(POLICY_HEADINGS)}

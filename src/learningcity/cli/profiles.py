@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from learningcity import profiles
 from learningcity.atomic import write_outputs
 from learningcity.cli.common import base_option, emit, output_option
+from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError, OutputError
 from learningcity.iris import Minter, usable_iri
 from learningcity.load import load_paths
@@ -358,10 +359,12 @@ def _per_city(results: list[profiles.ImportResult], out_dir: Path) -> list[_Outp
 
 
 def _validate(item: _Output) -> ValidationOutcome:
-    """Validate one output against the bundled shapes; the verdict (or report) to stderr."""
+    """Validate one output against the bundled shapes (a progress line on a terminal: a network
+    takes a while); the verdict (or report) to stderr."""
     from learningcity import validation
 
-    outcome = validation.validate(ox.Dataset(item.quads))
+    with TerminalProgress.for_stderr(writes_stdout=item.target is None) as progress:
+        outcome = validation.validate(ox.Dataset(item.quads), progress=progress)
     name = str(item.target) if item.target else "output"
     if outcome.passed:
         click.echo(f"{name}: {validation.summary_line(outcome)}", err=True)
