@@ -29,7 +29,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from learningcity.errors import InputError
 from learningcity.namespaces import STANDARD_PREFIXES
+from learningcity.query import tokenize
 from learningcity.terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, XSD_STRING
 from learningcity.validation.report import SH
 
@@ -88,7 +90,6 @@ _NODE_KINDS = {
     "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal),
     "IRIOrLiteral": (ox.NamedNode, ox.Literal),
 }
-_THIS = re.compile(r"[?$]this\b")
 #: What a SHACL-SPARQL text may not hold for this engine: pre-bound variables other than `$this`
 #: pyshacl binds or replaces, and what only pyshacl's own checks handle (escapes, the network).
 _SPARQL_DECLINED = re.compile(
@@ -779,44 +780,115 @@ def _sparql(graph: ShapesGraph, node: Any, shape: Shape) -> Check:
         for source in edges.get(SH + "prefixes", [])
         for d in graph.objects(source, SH + "declare")
     )
-    text = f"{prologue}\n{select.value}"
-    binds_this = _THIS.search(select.value) is not None
+    pieces = _around_this(select.value)
+    once = len(pieces) == 1  # `$this` at most projected: the same rows for every focus node
+    grouped = not once and _joins_this(select.value)
     # pyshacl re-makes every message (the constraint's not among the shape's, then the shape's)
     # from its text alone: the language tag is lost
     extra = [m for m in messages if m not in shape.messages]
     plain = tuple(dict.fromkeys(ox.Literal(m.value) for m in (*extra, *shape.messages)))
-    this = ox.Variable("this")
 
-    def check(run: Run, shape: Shape, focus: Term, values: list[Term]) -> list[Result]:
-        substitutions = {this: focus} if binds_this else None
+    def rows(
+        run: Run, focus: Term | None, parts: list[str] = pieces
+    ) -> list[dict[str, Term | None]]:
+        """The distinct solutions, `focus` written where the pattern names `$this`."""
+        if focus is not None and not isinstance(focus, ox.NamedNode):
+            raise Unsupported("a SPARQL constraint on a focus node that is no IRI")
+        text = prologue + "\n" + (f"<{focus.value}>" if focus is not None else "").join(parts)
         try:
-            solutions = run.store.query(text, substitutions=substitutions)
+            solutions = run.store.query(text)
         except (SyntaxError, OSError, ValueError) as error:
             raise Unsupported(f"Oxigraph refused a SPARQL constraint: {error}") from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise Unsupported("a SPARQL constraint that is no SELECT")
-        found, seen = [], set()
         variables = [v.value for v in solutions.variables]
-        for solution in solutions:
-            row = tuple((name, run.restore(solution[name])) for name in variables)
-            bound = dict(row)
-            if row in seen or all(bound.get(n) is None for n in ("this", "path", "value")):
-                continue
-            seen.add(row)
-            found.append(
-                Result(
-                    shape,
-                    focus if bound.get("this") is None else bound["this"],
-                    SH + "SPARQLConstraintComponent",
-                    focus if bound.get("value") is None else bound["value"],
-                    path=bound.get("path"),
-                    source_constraint=node,
-                    sparql_messages=plain,
-                )
+        distinct = dict.fromkeys(
+            tuple((name, run.restore(solution[name])) for name in variables)
+            for solution in solutions
+        )
+        return [dict(row) for row in distinct]
+
+    def check(run: Run, shape: Shape, focus: Term, values: list[Term]) -> list[Result]:
+        if once:
+            shared = run.cache.get(node)
+            if shared is None:
+                shared = run.cache[node] = rows(run, None)
+        elif grouped:
+            by_this = run.cache.get(node)
+            if by_this is None:
+                by_this = run.cache[node] = {}
+                for row in rows(run, None, [select.value]):
+                    by_this.setdefault(row.get("this"), []).append(row)
+            shared = by_this.get(focus, [])
+        else:
+            shared = rows(run, focus)
+        # pyshacl pre-binds `$this`: where it is projected, every row has the focus node
+        found_rows = [{**r, "this": focus} if "this" in r else r for r in shared]
+        return [
+            Result(
+                shape,
+                focus if bound.get("this") is None else bound["this"],
+                SH + "SPARQLConstraintComponent",
+                focus if bound.get("value") is None else bound["value"],
+                path=bound.get("path"),
+                source_constraint=node,
+                sparql_messages=plain,
             )
-        return found
+            for bound in found_rows
+            if any(bound.get(n) is not None for n in ("this", "path", "value"))
+        ]
 
     return check
+
+
+_SOLUTION_MODIFIERS = re.compile(
+    r"\b(GROUP|HAVING|LIMIT|OFFSET|ORDER|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\b", re.I
+)
+
+
+def _joins_this(text: str) -> bool:
+    """Whether evaluating the SELECT once with `$this` free, then keeping the rows of each focus
+    node, gives what substituting each focus node gives: `$this` is projected and occurs only in
+    triple patterns of the top-level group (not in a nested group, an expression or a
+    FILTER's EXISTS), and nothing counts, orders or cuts the rows across focus nodes."""
+    if _SOLUTION_MODIFIERS.search(text):
+        return False
+    tokens = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
+    braces = parentheses = 0
+    projected = False
+    for token in tokens:
+        if token.kind == "var" and token.text[1:] == "this":
+            if braces == 0:
+                projected = True
+            elif braces != 1 or parentheses:
+                return False
+        elif token.text == "*" and braces == 0:
+            projected = True
+        elif token.kind == "punct":
+            braces += {"{": 1, "}": -1}.get(token.text, 0)
+            parentheses += {"(": 1, ")": -1}.get(token.text, 0) if braces else 0
+    return projected
+
+
+def _around_this(text: str) -> list[str]:
+    """The text of a SELECT cut where its pattern (from the first `{`) names `$this` or `?this`:
+    writing the focus node there is SHACL's pre-binding (substitution, SHACL 5.3.1), which
+    Oxigraph then plans with the node known. A `$this` bound by the query itself (`AS ?this`)
+    is left to pyshacl."""
+    try:
+        tokens = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
+    except InputError:
+        raise Unsupported("a SPARQL text the lexer refuses") from None
+    opening = next((i for i, t in enumerate(tokens) if t.text == "{"), len(tokens))
+    pieces, last = [], 0
+    for before, token in zip(tokens[opening:], tokens[opening + 1 :], strict=False):
+        if token.kind == "var" and token.text[1:] == "this":
+            if before.text.upper() == "AS":
+                raise Unsupported("a SPARQL constraint binding $this itself")
+            pieces.append(text[last : token.start])
+            last = token.start + len(token.text)
+    pieces.append(text[last:])
+    return pieces
 
 
 _COMPILERS: dict[str, Callable[[ShapesGraph, Any, Shape], Check]] = {
@@ -855,6 +927,7 @@ class Run:
         self.store = ox.Store()
         self.store.bulk_extend(self._normalized(quads))
         self.superclasses: dict[Any, set[Any]] = {}
+        self.cache: dict[Any, Any] = {}  # what a constraint found once for every focus node
         # Oxigraph stores the values of the datatypes it knows and gives them back in its own
         # lexical form ("...T10:00:00Z" for rdflib's "...T10:00:00+00:00"): each is turned back
         # into rdflib's, unless two of rdflib's became one (then the graphs would differ)
