@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from learningcity.errors import InputError
 from learningcity.namespaces import STANDARD_PREFIXES
-from learningcity.query import tokenize
+from learningcity.query.lexer import tokenize
 from learningcity.terms import RDF_FIRST, RDF_NIL, RDF_REST, RDF_TYPE, XSD_STRING
 from learningcity.validation.report import SH
 
