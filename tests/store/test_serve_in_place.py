@@ -159,6 +159,29 @@ def test_a_store_written_by_another_program_is_refused(store: Path) -> None:
     assert "its files changed" in refusal_of("query", "--name", "mayor", "--store", str(store))
 
 
+def test_a_store_only_opened_for_writing_is_refused(store: Path) -> None:
+    database = ox.Store(str(store / "oxigraph"))  # opened read-write, nothing added
+    del database
+    assert "its files changed" in refusal_of("query", "--name", "mayor", "--store", str(store))
+
+
+def test_a_copy_of_a_store_is_the_same_store(store: Path, tmp_path: Path) -> None:
+    """`cp -r` gives every file a new time; the copy still answers, as the original does."""
+    copy = tmp_path / "copy"
+    subprocess.run(["cp", "-r", str(store), str(copy)], check=True)
+    answers = [
+        subprocess.run(
+            [LEARNINGCITY, "query", "--name", "mayor", "--store", str(where)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        for where in (store, copy)
+    ]
+    assert [a.returncode for a in answers] == [ExitCode.OK, ExitCode.OK], answers[1].stderr
+    assert answers[0].stdout == answers[1].stdout != ""
+
+
 def test_a_store_of_an_earlier_version_is_refused(store: Path) -> None:
     (store / "served.json").unlink()
     assert "built by an earlier learningcity" in refusal("--store", str(store))
