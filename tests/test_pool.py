@@ -18,6 +18,7 @@ from pool_tasks import (
     start_with_offset,
     worker_pid,
 )
+from support import REPO
 
 
 def test_every_item_is_done_once_by_started_workers() -> None:
@@ -73,3 +74,15 @@ def test_items_are_taken_only_as_workers_free_up() -> None:
         next(results)
         assert len(taken) <= 3
         list(results)
+
+
+def test_only_the_pool_module_starts_worker_processes() -> None:
+    """Decided once: another module making its own `multiprocessing` pool would bring back the
+    wait forever for a killed worker (a merge once did, in publish)."""
+    source = REPO / "src" / "learningcity"
+    makers = [
+        path.relative_to(source).as_posix()
+        for path in source.rglob("*.py")
+        if "multiprocessing" in path.read_text(encoding="utf-8")
+    ]
+    assert makers == ["pool.py"]

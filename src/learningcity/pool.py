@@ -70,9 +70,14 @@ class WorkerPool(Generic[Item, Result]):
                 process = context.Process(
                     target=_serve, args=(worker_end, start, start_args, task), daemon=True
                 )
-                process.start()
-                worker_end.close()
-                self._workers.append(_Worker(process, pipe))
+                worker = _Worker(process, pipe)
+                self._workers.append(worker)
+                try:
+                    process.start()  # sends `start_args`: a dying worker breaks the pipe
+                except OSError:
+                    raise _lost(worker) from None
+                finally:
+                    worker_end.close()
         except BaseException:
             self.stop()
             raise
@@ -133,11 +138,13 @@ class WorkerPool(Generic[Item, Result]):
 
     def stop(self) -> None:
         """End every worker (SIGTERM, then SIGKILL after a grace period) and wait for it."""
+        started = [w for w in self._workers if w.process.pid is not None]
         for worker in self._workers:
             worker.pipe.close()
+        for worker in started:
             if worker.process.is_alive():
                 worker.process.terminate()
-        for worker in self._workers:
+        for worker in started:
             worker.process.join(STOP_GRACE_SECONDS)
             if worker.process.is_alive():
                 worker.process.kill()
@@ -150,8 +157,10 @@ _END = object()
 
 def _lost(worker: _Worker) -> WorkerLost:
     """The one-line error for a worker that ended while holding a task."""
-    code = worker.process.exitcode
-    if code is not None and code < 0:
+    code = worker.process.exitcode if worker.process.pid is not None else None
+    if code is None:
+        how = "ended as it started"
+    elif code < 0:
         how = f"was killed by {signal.Signals(-code).name}"
     else:
         how = f"ended with exit code {code}"

@@ -7,8 +7,8 @@ into the site's staging folder itself, sending back only the names it wrote (the
 gigabytes at that size, never travel between processes or wait in memory). The dumps (the whole
 dataset in each syntax, plain and gzipped) are tasks of the same pool, sent first: each is
 seconds of work at that size, done beside the pages instead of after them in this process.
-Workers come from a fork server, not from this (large) process: each gets the rebased data and
-the ontology once, as N-Quads, and builds the same renderer as the parent, so the bytes do not
+Workers (`learningcity.pool`) each get the rebased data and the ontology once, as N-Quads, and
+build the same renderer as the parent, so the bytes do not
 depend on which process made them. Small sites are made in this process: a pool costs about a
 second to start.
 
@@ -18,7 +18,6 @@ worker writes into the staging folder once it is swapped in or removed.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -26,6 +25,7 @@ import pyoxigraph as ox
 
 from learningcity.formats import syntax_named
 from learningcity.oxigraph import serialized
+from learningcity.pool import WorkerPool
 from learningcity.publish.documents import Target, dump_files, resource_files, resource_targets
 from learningcity.publish.swap import SiteFolder, SiteWriter
 from learningcity.rendering.pages import PageRenderer
@@ -78,17 +78,15 @@ def resource_pages(
     if workers < 2 or len(targets) < PARALLEL_FROM:
         writer = SiteWriter(folder.root)
         return _count(folder, len(targets), (_run(renderer, writer, t) for t in tasks), step)
-    initargs = (
+    start_args = (
         make_renderer,
         serialized(renderer.graph, _NQUADS),
         serialized(ontology, _NQUADS),
         folder.root,
     )
-    context = multiprocessing.get_context("forkserver")
-    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        # Consumed inside the block: an error or a signal here terminates the workers first.
-        made = pool.imap_unordered(_run_in_worker, tasks)
-        return _count(folder, len(targets), made, step)
+    with WorkerPool(workers, _start_worker, start_args, _run_in_worker) as pool:
+        # Consumed inside the block: an error or a signal here stops the workers first.
+        return _count(folder, len(targets), pool.results(tasks), step)
 
 
 def _count(
