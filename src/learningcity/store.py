@@ -81,14 +81,15 @@ def _hash(text: bytes) -> str:
 
 
 def fingerprint(database: Path) -> str:
-    """A hash of the names and sizes of the database's files: RocksDB never rewrites a file in
-    place, so any write to it (even opening it for writing) adds or grows a file. Opening it
-    read-only changes none; its log of messages (`LOG*`) is not the data. Times are left out,
-    so a copy (`cp -r`, `rsync`, a backup restored) is the same store."""
+    """A hash of the names, sizes and modification times of the database's files: RocksDB never
+    rewrites a file in place, so any write to it (even opening it for writing) adds or grows a
+    file, and a file changed by other means has a new time. Opening it read-only changes none;
+    its log of messages (`LOG*`) is not the data."""
     entries = []
     for entry in sorted(database.iterdir()):
         if not entry.name.startswith("LOG"):
-            entries.append(f"{entry.name}\t{entry.stat().st_size}")
+            stat = entry.stat()
+            entries.append(f"{entry.name}\t{stat.st_size}\t{stat.st_mtime_ns}")
     return _hash("\n".join(entries).encode())
 
 
