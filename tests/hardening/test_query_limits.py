@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from hardening.test_worker_answers import Server, network, start_server
-from processes import stop
+from processes import alive, children, stop
 
 TIMEOUT_S = 2.0
 SLACK_S = 1.5
@@ -181,7 +181,7 @@ def test_a_worker_killed_while_idle_costs_no_query(served: Server) -> None:
     time.sleep(0.2)
     answers = [_post(served, f"ASK {{ ?s ?p ?o }} # idle {n}", timeout=10) for n in range(4)]
     assert [a.status_code for a in answers] == [200] * 4
-    assert not set(workers) & set(_children(served.process.pid))
+    assert not set(workers) & set(children(served.process.pid))
 
 
 def test_the_memory_cap_stops_a_query_before_its_timeout(data: list[str], tmp_path: Path) -> None:
@@ -200,36 +200,13 @@ def test_the_memory_cap_stops_a_query_before_its_timeout(data: list[str], tmp_pa
         stop(server.process)
 
 
-def _children(pid: int) -> list[int]:
-    """Living (not zombie) processes whose parent is `pid`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
-
-
 def _wait_for_children(pid: int, count: int) -> list[int]:
     """The children of `pid` once there are `count` (a serving process forks its workers when
     its application starts, a moment after another process answered /health)."""
     deadline = time.monotonic() + 20
-    while len(found := _children(pid)) < count and time.monotonic() < deadline:
+    while len(found := children(pid)) < count and time.monotonic() < deadline:
         time.sleep(0.1)
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _busy(workers: list[int], seconds: float = 0.5) -> int:
@@ -277,9 +254,9 @@ def test_workers_die_with_their_serving_process(
         assert len(workers) == 2
         os.kill(serving[0], signum)
         deadline = time.monotonic() + 5
-        while any(map(_alive, workers)) and time.monotonic() < deadline:
+        while any(map(alive, workers)) and time.monotonic() < deadline:
             time.sleep(0.1)
-        orphans = [w for w in workers if _alive(w)]
+        orphans = [w for w in workers if alive(w)]
         assert not orphans, f"{len(orphans)} query workers outlived their serving process"
         if processes > 1:  # the supervisor replaced the serving process; the port answers
             assert len(_wait_for_children(top, processes)) == processes

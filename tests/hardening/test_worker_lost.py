@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from learningcity.errors import ExitCode
+from processes import children
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -19,26 +20,12 @@ GENERATOR = REPO / "scripts" / "generate_network.py"
 DEADLINE_S = 120
 
 
-def children_of(pid: int) -> list[int]:
-    """The processes whose parent is `pid`, from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def kill_a_worker(command: subprocess.Popen[bytes]) -> int:
     """SIGKILL one worker (a grandchild: workers are the fork server's children)."""
     deadline = time.monotonic() + DEADLINE_S
     while time.monotonic() < deadline and command.poll() is None:
-        for child in children_of(command.pid):
-            workers = children_of(child)
+        for child in children(command.pid):
+            workers = children(child)
             if workers:
                 time.sleep(0.3)  # let it take a task
                 os.kill(workers[0], signal.SIGKILL)

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from learningcity.errors import ExitCode
-from processes import free_port, stop, wait_until_healthy
+from processes import alive, children, free_port, stop, wait_until_healthy
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -241,24 +241,3 @@ def test_a_killed_worker_is_replaced_by_one_that_opens_the_store(store: Path, po
     while any(alive(pid) for pid in everyone) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in everyone)
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
