@@ -66,6 +66,18 @@ def test_the_home_page_is_titled_for_the_network_not_for_one_city(network_site, 
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_home_page_shows_the_datasets_iri_as_a_resource_page_does(site, language) -> None:
+    """Before, the "IRI:" line showed the dataset's title, so a reader could not copy its IRI."""
+    iri = "https://w3id.org/learningcity/id/dataset/kr-yongsan-gu"
+    home = page(site, "index", language)
+    line = re.search(r'<p class="iri">(.*?)</p>', home, re.S)
+    assert line is not None and f"<code>{iri}</code>" in line.group(1)
+    city = page(site, "doc/city/kr-yongsan-gu", language)
+    city_iri = "https://w3id.org/learningcity/id/city/kr-yongsan-gu"
+    assert f'<p class="iri">IRI: <code>{city_iri}</code>' in city
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
 @pytest.mark.parametrize("name", INDEXES)
 def test_every_index_page_is_written_in_both_languages(network_site, name, language) -> None:
     html = page(network_site, f"network/{name}", language)
