@@ -90,8 +90,7 @@ def write_outputs(outputs: Iterable[tuple[Path, bytes]]) -> None:
         for path, data in outputs:
             staged.append(_Staged.begin(path))
             staged[-1].stream.write(data)
-        for output in staged:
-            output.finish()
+            staged[-1].finish()  # and closed: a batch of a thousand files holds one open
         with deferred():
             for output in staged:
                 output.put_in_place()
@@ -295,18 +294,19 @@ class _Staged:
         return staged
 
     def finish(self) -> None:
-        """Everything written reaches the disk (or the FIFO) before anything is replaced."""
+        """Everything written reaches the disk (or the FIFO) before anything is replaced; a
+        temporary file is closed, to be renamed."""
         self.stream.flush()
         if self.temporary is not None:
             try:
                 os.fsync(self.stream.raw.fileno())
+                self.stream.raw.close()
             except OSError as error:
                 raise self.stream.failure(error) from None
 
     def put_in_place(self) -> None:
         """The rename that makes the output visible (run under `deferred`)."""
         if self.temporary is not None:
-            self.stream.raw.close()
             try:
                 self.temporary.replace(self.target.path)
             except OSError as error:

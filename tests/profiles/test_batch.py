@@ -1,13 +1,14 @@
 """Batch import through the installed command: a folder of generated pages of both layouts
 into one dataset with one catalogue, every generated city's facts recovered exactly (read back
-from the RDF), each page's source and retrieval date kept, the summary table, and
-`--keep-going` leaving out what fails.
+from the RDF), each page's source and retrieval date kept, the summary table, `--keep-going`
+leaving out what fails, and `--out-dir`'s folder of cities and catalogue being that dataset.
 
 The generated batch has 60 pages by default; `LEARNINGCITY_TEST_FULL_LOAD=1` makes it the
 1,000 of issue 16 (the speed is measured in benchmarks/bench_import.py, not here)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -57,9 +58,15 @@ def imported(
     output = tmp_path_factory.mktemp("out") / "network.ttl"
     done = _import(str(folder), "--sources", str(folder / "sources.csv"), "-o", str(output))
     assert done.returncode == 0, done.stderr[-3000:]
+    return _store(output), done.stderr
+
+
+def _store(*files: Path) -> ox.Store:
+    """The files read together, as one would load a folder of cities."""
     store = ox.Store()
-    store.load(path=str(output), format=ox.RdfFormat.TURTLE)
-    return store, done.stderr
+    for file in files:
+        store.load(path=str(file), format=ox.RdfFormat.TURTLE)
+    return store
 
 
 def _rows(store: ox.Store, query: str) -> list[list[str | None]]:
@@ -104,6 +111,32 @@ def test_one_catalogue_lists_every_city_dataset(
     assert sorted(row[0] for row in listed) == sorted(f"{ID}dataset/{key}" for key in generated[1])
 
 
+def test_a_folder_of_cities_is_the_one_dataset(
+    generated: tuple[Path, dict[str, dict]],
+    imported: tuple[ox.Store, str],
+    tmp_path: Path,
+) -> None:
+    """`--out-dir`: a file per city, each with its own page and date read, and `network.ttl`,
+    the catalogue; read together, the statements of `-o`."""
+    folder, expected = generated
+    done = _import(
+        str(folder), "--sources", str(folder / "sources.csv"), "--out-dir", str(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    files = sorted(tmp_path.iterdir())
+    assert [p.name for p in files] == sorted([*(f"{key}.ttl" for key in expected), "network.ttl"])
+    assert set(_store(*files)) == set(imported[0])
+    listed = _rows(_store(tmp_path / "network.ttl"), "SELECT ?d WHERE { ?c dcat:dataset ?d }")
+    assert sorted(row[0] for row in listed) == sorted(f"{ID}dataset/{key}" for key in expected)
+    read_on = {
+        Path(row["file"]).stem: row["read_on"]
+        for row in csv.DictReader((folder / "sources.csv").read_text(encoding="utf-8").splitlines())
+    }
+    for key in expected:  # each file keeps its own page and the date it was read
+        city = _store(tmp_path / f"{key}.ttl")
+        assert _rows(city, "SELECT ?d WHERE { ?page lc:retrievedOn ?d }") == [[read_on[key]]]
+
+
 def test_keep_going_leaves_out_what_fails_and_writes_the_rest(tmp_path: Path) -> None:
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -125,10 +158,17 @@ def test_keep_going_leaves_out_what_fails_and_writes_the_rest(tmp_path: Path) ->
     assert table[3].split(" | ")[1:3] == ["Bremen, Germany", "current"]
     assert table[3].endswith(" | violations | no")
     assert table[-1] == "4 pages: 2 written, 2 left out"
-    store = ox.Store()
-    store.load(path=str(output), format=ox.RdfFormat.TURTLE)
+    store = _store(output)
     cities = {row[0] for row in _rows(store, "SELECT ?c WHERE { ?c a lc:LearningCity }")}
     assert cities == {ID + "city/kr-hanbit-si", ID + "city/kr-yongsan-gu"}
+    out = tmp_path / "cities"
+    kept = _import(str(folder), "--read-on", "2026-11-24", "--keep-going", "--out-dir", str(out))
+    assert kept.returncode == 4, kept.stderr
+    written = ["kr-hanbit-si.ttl", "kr-yongsan-gu.ttl", "network.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == written
+    listed = "SELECT ?d WHERE { ?c a dcat:Catalog ; dcat:dataset ?d } ORDER BY ?d"
+    only_kept = [[f"{ID}dataset/kr-hanbit-si"], [f"{ID}dataset/kr-yongsan-gu"]]
+    assert _rows(store, listed) == _rows(_store(out / "network.ttl"), listed) == only_kept
 
 
 def test_a_sources_file_gives_each_page_its_address_and_date(tmp_path: Path) -> None:
@@ -145,8 +185,7 @@ def test_a_sources_file_gives_each_page_its_address_and_date(tmp_path: Path) -> 
         str(tmp_path), "--sources", str(sources), "--read-on", "2026-11-24", "-o", str(output)
     )
     assert done.returncode == 0, done.stderr
-    store = ox.Store()
-    store.load(path=str(output), format=ox.RdfFormat.TURTLE)
+    store = _store(output)
     dates = _rows(store, "SELECT ?s ?d WHERE { ?s lc:retrievedOn ?d } ORDER BY ?s")
     assert dates == [
         ["https://example.org/hanbit", "2019-05-02"],

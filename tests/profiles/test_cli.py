@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
@@ -21,6 +22,8 @@ from support import FIXTURES, REPO
 PROFILES = FIXTURES / "profiles"
 YONGSAN = str(PROFILES / "yongsan-gu.txt")
 URL = "https://www.uil.unesco.org/en/learning-cities/yongsan-gu"
+ID = "https://w3id.org/learningcity/id/"
+READ = ox.NamedNode("https://w3id.org/learningcity/ontology#retrievedOn")
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 
 
@@ -120,13 +123,52 @@ def test_many_profiles_one_dataset(tmp_path: Path) -> None:
     assert len(cities) == 2
 
 
-def test_many_profiles_one_file_per_city(tmp_path: Path) -> None:
-    out = tmp_path / "cities"
-    text, html = YONGSAN, str(PROFILES / "missing-sections.txt")
-    done = _run("import", text, html, "--read-on", "2026-11-24", "--out-dir", str(out))
+def test_many_profiles_one_file_per_city_and_the_catalogue_make_the_one_dataset(
+    tmp_path: Path,
+) -> None:
+    out, single = tmp_path / "cities", tmp_path / "network.ttl"
+    pages = [YONGSAN, str(PROFILES / "missing-sections.txt")]
+    done = _run("import", *pages, "--read-on", "2026-11-24", "--out-dir", str(out))
     assert done.exit_code == 1  # Bremen lacks required parts
-    assert sorted(p.name for p in out.iterdir()) == ["de-bremen.ttl", "kr-yongsan-gu.ttl"]
-    assert f"{out / 'kr-yongsan-gu.ttl'}: Conforms: no — 0 violations, 2 warnings" in done.stderr
+    files = sorted(out.iterdir())
+    assert [p.name for p in files] == ["de-bremen.ttl", "kr-yongsan-gu.ttl", "network.ttl"]
+    reports = [line for line in done.stderr.splitlines() if line.startswith(f"{out}")]
+    assert reports == [f"{out}: city:de-bremen"]  # one report, of the folder as one dataset
+    one = _run("import", *pages, "--read-on", "2026-11-24", "-o", str(single))
+    assert one.exit_code == 1
+    assert canonical(load_paths(*files)) == canonical(load_paths(single))
+    verdicts = [[n for n in r.stderr.splitlines() if "Conforms:" in n] for r in (done, one)]
+    assert verdicts == [["Conforms: no — 1 violation, 6 warnings, 2 infos in 5 focus nodes"]] * 2
+    catalogue = load_paths(out / "network.ttl")
+    listed = {q.object.value for q in catalogue if q.predicate.value.endswith("dcat#dataset")}
+    assert listed == {f"{ID}dataset/de-bremen", f"{ID}dataset/kr-yongsan-gu"}
+    for city in ("kr-yongsan-gu", "de-bremen"):  # each file keeps its page and the date read
+        dates = {q.object.value for q in load_paths(out / f"{city}.ttl") if q.predicate == READ}
+        assert dates == {"2026-11-24"}
+
+
+def test_one_profile_in_a_folder_has_no_catalogue(tmp_path: Path) -> None:
+    done = _run("import", YONGSAN, "--read-on", "2026-11-24", "--out-dir", str(tmp_path))
+    assert done.exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["kr-yongsan-gu.ttl"]
+    target = tmp_path / "kr-yongsan-gu.ttl"
+    assert f"{target}: Conforms: no — 0 violations, 2 warnings" in done.stderr
+
+
+def test_a_city_whose_key_is_the_catalogues_is_refused(tmp_path: Path) -> None:
+    """A city of a country the importer does not know has its name alone as its key: named
+    "Network", its dataset would be the catalogue, in one file as in a folder."""
+    page = tmp_path / "network.txt"
+    text = (PROFILES / "unknown-country.txt").read_text(encoding="utf-8")
+    page.write_text(text.replace("Springfield", "Network"), encoding="utf-8")
+    for output in (["-o", str(tmp_path / "one.ttl")], ["--out-dir", str(tmp_path / "out")]):
+        done = _run("import", str(page), YONGSAN, "--read-on", "2026-11-24", *output)
+        assert _code(done) == 2
+        assert str(done.exception) == (
+            "Network, Atlantis: its key 'network' (a name in a country the importer does not "
+            "know) is the network catalogue's; import it apart"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["network.txt"]
 
 
 @pytest.mark.parametrize(

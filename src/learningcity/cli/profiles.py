@@ -15,7 +15,7 @@ from learningcity.atomic import write_outputs
 from learningcity.cli.common import base_option, emit, output_option
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError, OutputError
-from learningcity.iris import Minter, usable_iri
+from learningcity.iris import usable_iri
 from learningcity.load import load_paths
 from learningcity.profiles import batch
 from learningcity.serialize import to_turtle
@@ -27,7 +27,7 @@ IMPORT_EPILOG = """\b
 Examples:
   learningcity import yongsan-gu.txt --source-url https://www.uil.unesco.org/en/learning-cities/yongsan-gu
   learningcity import page.html --read-on 2026-11-24 -o city.ttl
-  learningcity import a.txt b.html c.txt --out-dir cities/      # one file per city
+  learningcity import a.txt b.html c.txt --out-dir cities/      # a file per city, network.ttl
   learningcity import a.txt b.html -o network.ttl               # one dataset, one catalogue
   learningcity import pages/ --sources pages/sources.csv --keep-going -o network.ttl
   learningcity import yongsan-gu.txt --source-url URL --read-on 2026-11-24 \\
@@ -37,14 +37,14 @@ Examples:
 
 \b
 Warnings (one line each, naming the field) and a summary of what each profile yielded go to
-stderr, then the validation verdict for each output (the full report when it does not conform);
-with several profiles, a table of the cities last: what each page yielded, what was warned,
-whether it passes the shapes, whether it was written.
+stderr, then the validation verdict of what is written, a folder as the one dataset it makes
+(the full report when it does not conform); with several profiles, a table of the cities last:
+what each page yielded, what was warned, whether it passes the shapes, whether it was written.
 
 \b
 Exit codes:
-  0  imported; every output passes the shapes (no violations; warnings allowed)
-  1  imported, but an output has violations (it is written all the same, to be fixed)
+  0  imported; the output passes the shapes (no violations; warnings allowed)
+  1  imported, but the output has violations (it is written all the same, to be fixed)
   2  unusable input: unreadable profile, no title line, bad option value
   3  an output could not be written
   4  with --keep-going: some pages could not be read or their city failed the shapes; they
@@ -123,7 +123,8 @@ class _Output:
 @click.option(
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write one Turtle file per city into this folder (named by the city's IRI key).",
+    help="Write one Turtle file per city into this folder (named by the city's IRI key) and, "
+    "with several, the network's catalogue as network.ttl: together, the dataset -o writes.",
 )
 def import_profiles(
     profile_files: tuple[Path, ...],
@@ -146,7 +147,8 @@ def import_profiles(
     Focal point, Vision, Policies, plan and implementation, Good practices), writes them with
     provenance to the page, validates the result with the bundled shapes, and reports what it
     could not find. Several profiles (or a folder of them) make one dataset with a catalogue of
-    the cities (-o, or stdout) or one file per city (--out-dir).
+    the cities (-o, or stdout), or the same as one file per city and one for the catalogue
+    (--out-dir).
     """
     paths = batch.pages(profile_files)
     _check_options(tuple(paths), source_url, output, out_dir, enrich or retract)
@@ -178,18 +180,17 @@ def import_profiles(
         _update_layers([q for r in results for q in r.quads], output, enrich, retract)
         return ExitCode.OK
     outputs = _outputs(results, out_dir, output, enrich, retract, len(paths) > 1)
-    outcomes = [_validate(o) for o in outputs]
-    failing = _failing_cities(outcomes, results, base)
+    outcome = _validate(outputs, out_dir)
+    failing = _failing_cities(outcome, results, base)
     if keep_going and failing:
-        kept = [r for r in results if _key(r) not in failing]
+        kept = [r for r in results if r.key not in failing]
         outputs = _outputs(kept, out_dir, output, enrich, retract, len(paths) > 1)
     if len(paths) > 1:
         _table(rows, failing, keep_going)
-    for item in outputs:
-        _write(item)
+    _write(outputs)
     if keep_going and (failing or len(results) < len(paths)):
         return ExitCode.PARTIAL
-    return ExitCode.OK if all(o.passed for o in outcomes) else ExitCode.FAILED
+    return ExitCode.OK if outcome.passed else ExitCode.FAILED
 
 
 @dataclass(frozen=True)
@@ -200,20 +201,15 @@ class _Row:
     result: profiles.ImportResult | None
 
 
-def _key(result: profiles.ImportResult) -> str:
-    return Minter.city_key(result.profile.country_code, result.profile.city)
-
-
 def _failing_cities(
-    outcomes: list[ValidationOutcome], results: list[profiles.ImportResult], base: str
+    outcome: ValidationOutcome, results: list[profiles.ImportResult], base: str
 ) -> set[str]:
     """The keys of the cities a violation is about (by the minted IRI of its focus node)."""
     from learningcity import validation
 
-    keys = {_key(r) for r in results}
+    keys = {r.key for r in results}
     return {
         key
-        for outcome in outcomes
         for found in outcome.results
         if found.severity == validation.VIOLATION
         and (key := batch.city_key_of(found.focus_node, keys, base))
@@ -228,13 +224,13 @@ def _table(rows: list[_Row], failing: set[str], keep_going: bool) -> None:
         if row.result is None:
             click.echo(f"{row.path} | — | — | — | — | unreadable | no", err=True)
             continue
-        p, fails = row.result.profile, _key(row.result) in failing
+        p, fails = row.result.profile, row.result.key in failing
         warned = ", ".join(dict.fromkeys(n.field for n in row.result.notices)) or "—"
         verdict = "violations" if fails else "passes"
         written = "no" if fails and keep_going else "yes"
         cells = [str(row.path), p.title, p.layout, ", ".join(_found(p)) or "—", warned]
         click.echo(" | ".join([*cells, verdict, written]), err=True)
-    left = sum(1 for r in rows if r.result is None or (keep_going and _key(r.result) in failing))
+    left = sum(1 for r in rows if r.result is None or (keep_going and r.result.key in failing))
     click.echo(
         f"{_count(len(rows), 'page')}: {len(rows) - left} written, {left} left out", err=True
     )
@@ -331,15 +327,14 @@ def _outputs(
     retract: tuple[Path, ...],
     several: bool = False,
 ) -> list[_Output]:
-    """One output per city (--out-dir), else one dataset, with the network's catalogue when
-    several pages make it."""
+    """One dataset (-o, or stdout), or one file per city (--out-dir); with several pages, the
+    network's catalogue in the dataset or as a file of its own beside the cities' (the same
+    statements: the folder read together is the one dataset)."""
+    catalogue = batch.catalogue(results) if several and results else []
     if out_dir is not None:
-        return _per_city(results, out_dir)
+        return _in_folder(results, catalogue, out_dir)
     imported = list(dict.fromkeys(q for r in results for q in r.quads))  # shared organizations
-    if several and results:
-        datasets = [ox.NamedNode(Minter(r.base).dataset(_key(r))) for r in results]
-        newest = max(r.read_on for r in results)
-        imported += batch.catalogue(datasets, newest, results[0].base)
+    imported += catalogue
     if enrich or retract:
         additions = list(load_paths(*enrich)) if enrich else []
         retractions = list(load_paths(*retract)) if retract else []
@@ -347,25 +342,36 @@ def _outputs(
     return [_Output(output, imported)]
 
 
-def _per_city(results: list[profiles.ImportResult], out_dir: Path) -> list[_Output]:
+def _in_folder(
+    results: list[profiles.ImportResult], catalogue: list[ox.Quad], out_dir: Path
+) -> list[_Output]:
+    """Each city's statements as `<key>.ttl`, the catalogue (if any) as `network.ttl`: every
+    file named by its dataset's key, so that no two take one name."""
+    named = [(r.key, r.profile.title, r.quads) for r in results]
+    if catalogue:
+        named.append((batch.CATALOGUE, "the network catalogue", catalogue))
     outputs: dict[Path, _Output] = {}
-    for result in results:
-        key = Minter.city_key(result.profile.country_code, result.profile.city)
+    for key, title, quads in named:
         target = out_dir / f"{key}.ttl"
         if target in outputs:
-            raise InputError(f"two profiles describe {result.profile.title}; import them apart")
-        outputs[target] = _Output(target, result.quads)
+            raise InputError(f"two profiles describe {title}; import them apart")
+        outputs[target] = _Output(target, quads)
     return list(outputs.values())
 
 
-def _validate(item: _Output) -> ValidationOutcome:
-    """Validate one output against the bundled shapes (a progress line on a terminal: a network
-    takes a while); the verdict (or report) to stderr."""
+def _validate(outputs: list[_Output], out_dir: Path | None) -> ValidationOutcome:
+    """Validate what is written, all outputs together, against the bundled shapes: a folder of
+    cities as the one dataset it makes (so that it passes exactly when `-o` would, and its
+    catalogue is checked with the datasets it lists; one run, not one per city). A progress
+    line on a terminal (a network takes a while); the verdict (or report) to stderr, named by
+    the file or folder."""
     from learningcity import validation
 
-    with TerminalProgress.for_stderr(writes_stdout=item.target is None) as progress:
-        outcome = validation.validate(ox.Dataset(item.quads), progress=progress)
-    name = str(item.target) if item.target else "output"
+    data = ox.Dataset(q for item in outputs for q in item.quads)
+    with TerminalProgress.for_stderr(writes_stdout=outputs[0].target is None) as progress:
+        outcome = validation.validate(data, progress=progress)
+    single = outputs[0].target if len(outputs) == 1 else out_dir
+    name = str(single) if single else "output"
     if outcome.passed:
         click.echo(f"{name}: {validation.summary_line(outcome)}", err=True)
     else:
@@ -373,14 +379,19 @@ def _validate(item: _Output) -> ValidationOutcome:
     return outcome
 
 
-def _write(item: _Output) -> None:
-    content = to_turtle(item.quads).encode("utf-8")
-    if item.target is not None and item.target.parent != Path():
+def _write(outputs: list[_Output]) -> None:
+    """The outputs, all or none (`learningcity.atomic.write_outputs`): a batch interrupted or
+    failing half way leaves the folder as it was."""
+    files = [(item.target, item.quads) for item in outputs if item.target is not None]
+    if not files:  # stdout: the one dataset
+        emit(to_turtle(outputs[0].quads).encode("utf-8"), None)
+        return
+    for folder in {target.parent for target, _ in files} - {Path()}:
         try:
-            item.target.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise OutputError(f"{item.target.parent}: cannot create ({error.strerror})") from None
-    emit(content, item.target)
+            raise OutputError(f"{folder}: cannot create ({error.strerror})") from None
+    write_outputs((target, to_turtle(quads).encode("utf-8")) for target, quads in files)
 
 
 @click.command("new", epilog=NEW_EPILOG, context_settings={"max_content_width": 100})

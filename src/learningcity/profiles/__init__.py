@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
+from learningcity.iris import Minter
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.profiles.earlier import is_earlier, parse_earlier
 from learningcity.profiles.graph import ImportOptions, build_graph, guessed_source_url
@@ -87,6 +88,17 @@ class ImportResult:
     source_url: str
     read_on: dt.date
     base: str
+
+    @property
+    def key(self) -> str:
+        """The city's key (`kr-yongsan-gu`), as its IRIs have it: what names its file in a
+        folder of cities, its dataset in the catalogue and its validation results."""
+        return Minter.city_key(self.profile.country_code, self.profile.city)
+
+    @property
+    def dataset(self) -> ox.NamedNode:
+        """The city's dataset, as the catalogue lists it."""
+        return ox.NamedNode(Minter(self.base).dataset(self.key))
 
 
 def import_profile(

@@ -4,14 +4,16 @@ result is about.
 
 Why a catalogue: a network publication is many datasets (one per city, each with its own
 source page, date and description), and a reader or harvester needs the list of them; DCAT's
-`dcat:Catalog` with `dcat:dataset` is that list, as portals expect it.
+`dcat:Catalog` with `dcat:dataset` is that list, as portals expect it. It is the same
+statements whether the batch is written as one file or as a folder of one file per city
+(`catalogue`): the folder read together is the one file.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +21,14 @@ import pyoxigraph as ox
 
 from learningcity.errors import InputError
 from learningcity.iris import Minter, usable_iri
+from learningcity.profiles import ImportResult
 from learningcity.profiles.graph import LICENSE, en, iri, typed
 
 #: File names read from a folder (the importer's formats: text and HTML).
 PAGE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
-#: The catalogue's local name under `dataset/`; city keys always hold a letter and a `-` or a
-#: country code, so no city's dataset takes it.
+#: The catalogue's local name under `dataset/` (and its file's name in a folder of cities). A
+#: city's key has its country code, so only a city of an unknown country named "Network"
+#: could take it: `catalogue` refuses that.
 CATALOGUE = "network"
 
 
@@ -90,11 +94,20 @@ def _date(text: str, where: str) -> dt.date | None:
         raise InputError(f"{where}: read_on '{text}' is not a date YYYY-MM-DD") from None
 
 
-def catalogue(datasets: list[ox.NamedNode], modified: dt.date, base: str) -> list[ox.Quad]:
-    """The network's catalogue: a `dcat:Catalog` listing each city's dataset."""
-    mint = Minter(base)
+def catalogue(results: Sequence[ImportResult]) -> list[ox.Quad]:
+    """The network's catalogue: a `dcat:Catalog` listing each city's dataset (each of which
+    keeps its own source page and date), modified when the newest page was read."""
+    clash = next((r for r in results if r.key == CATALOGUE), None)
+    if clash is not None:
+        raise InputError(
+            f"{clash.profile.title}: its key '{CATALOGUE}' (a name in a country the importer "
+            "does not know) is the network catalogue's; import it apart"
+        )
+    mint = Minter(results[0].base)
     node = ox.NamedNode(mint.dataset(CATALOGUE))
     publisher = ox.NamedNode(mint.organization("learningcity"))
+    datasets = [r.dataset for r in results]
+    modified = max(r.read_on for r in results)
     count = len(datasets)
     statements: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (iri("rdf:type"), iri("dcat:Catalog")),
