@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -135,6 +136,26 @@ def test_a_folder_of_cities_is_the_one_dataset(
     for key in expected:  # each file keeps its own page and the date it was read
         city = _store(tmp_path / f"{key}.ttl")
         assert _rows(city, "SELECT ?d WHERE { ?page lc:retrievedOn ?d }") == [[read_on[key]]]
+
+
+def test_a_folder_of_many_cities_holds_one_file_open_at_a_time(
+    generated: tuple[Path, dict[str, dict]], tmp_path: Path
+) -> None:
+    """All the files are staged before any is put in place, but each is closed once written:
+    with 40 descriptors the batch of 60 cities (and 1,000 with the 1,024 of many systems)
+    is written."""
+    folder, expected = generated
+    limit = (40, 40)
+    done = subprocess.run(
+        [LEARNINGCITY, "import", str(folder), "--out-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, limit),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(list(tmp_path.iterdir())) == len(expected) + 1
 
 
 def test_keep_going_leaves_out_what_fails_and_writes_the_rest(tmp_path: Path) -> None:

@@ -147,6 +147,20 @@ def test_many_profiles_one_file_per_city_and_the_catalogue_make_the_one_dataset(
         assert dates == {"2026-11-24"}
 
 
+def test_a_folder_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    """One file that cannot be replaced (read-only) leaves the folder as it was: no city's
+    file, no catalogue, no temporary file."""
+    locked = tmp_path / "kr-yongsan-gu.ttl"
+    locked.write_text("# curated by hand\n", encoding="utf-8")
+    locked.chmod(0o444)
+    pages = [str(PROFILES / "earlier-layout.txt"), YONGSAN]
+    done = _run("import", *pages, "--read-on", "2026-11-24", "--out-dir", str(tmp_path))
+    assert _code(done) == 3
+    assert str(done.exception).startswith(f"{locked}: is read-only, left unchanged")
+    assert [p.name for p in tmp_path.iterdir()] == ["kr-yongsan-gu.ttl"]
+    assert locked.read_text(encoding="utf-8") == "# curated by hand\n"
+
+
 def test_one_profile_in_a_folder_has_no_catalogue(tmp_path: Path) -> None:
     done = _run("import", YONGSAN, "--read-on", "2026-11-24", "--out-dir", str(tmp_path))
     assert done.exit_code == 0
