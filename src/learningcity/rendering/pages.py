@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import pyoxigraph as ox
@@ -154,6 +154,13 @@ class Link:
     iri: str
 
 
+class MemberLink(NamedTuple):
+    """A member city on the index pages: where it sorts (`_by_label`) and its link."""
+
+    order: tuple[str, str]
+    html: Markup
+
+
 @dataclass(frozen=True)
 class Value:
     """An object shown on a page: a link, or a literal with its datatype's short name."""
@@ -238,7 +245,7 @@ class PageRenderer:
         graphs = [graph] if vocabulary is None else [graph, vocabulary]
         self.labels = Labeller(graphs, self.namespaces)
         self.vocabulary = vocabulary
-        self._member_links: dict[str, dict[ox.NamedNode, Markup]] = {}
+        self._member_links: dict[str, dict[ox.NamedNode, MemberLink]] = {}
         self.queries = tuple(queries)
 
     # -- building blocks -------------------------------------------------------------------
@@ -450,14 +457,18 @@ class PageRenderer:
         """The member cities, read once (only the home and the index pages need them)."""
         return network.members(self.graph, self.vocabulary)
 
-    def member_links(self, language: str) -> Mapping[ox.NamedNode, Markup]:
-        """Each member city's link as HTML in `language`, made once: the five index pages list
-        every city, and at network scale one template call per city and page was most of
-        their cost."""
+    def member_links(self, language: str) -> Mapping[ox.NamedNode, MemberLink]:
+        """Each member city's link as HTML in `language` and where it sorts, made once and
+        labelled in one pass: the five index pages list every city, and at network scale one
+        template call (and one label lookup) per city and page was most of their cost."""
         if language not in self._member_links:
-            link = fragments(language).link
+            html = fragments(language).link
+            cities = [m.city for m in self.members]
+            labels = self.labels.labels(cities, language)
             self._member_links[language] = {
-                m.city: link(self.link(m.city, language)) for m in self.members
+                city: MemberLink(_by_label(link), html(link))
+                for city in cities
+                for link in (self._linked(city, labels[city]),)
             }
         return self._member_links[language]
 
@@ -471,10 +482,6 @@ class PageRenderer:
         year of joining, policy area or SDG, with a chart where one is drawn."""
         ui = UI[language]
         links = self.member_links(language)
-
-        def by_label(city: ox.NamedNode) -> tuple[str, str]:
-            return _by_label(self.link(city, language))
-
         headed = [(self._heading(g, language), g) for g in network.groups(name, self.members)]
         if name in ("countries", "policy-areas"):  # by label, "not known" staying last
             headed.sort(key=lambda hg: (hg[0].iri == "", _by_label(hg[0])))
@@ -482,7 +489,9 @@ class PageRenderer:
             {
                 "anchor": group.anchor,
                 "heading": heading,
-                "cities": [links[city] for city in sorted(group.cities, key=by_label)],
+                "cities": [
+                    links[city].html for city in sorted(group.cities, key=lambda c: links[c].order)
+                ],
             }
             for heading, group in headed
         ]
