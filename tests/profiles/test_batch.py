@@ -25,7 +25,11 @@ from support import FIXTURES, REPO
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 GENERATOR = REPO / "scripts" / "generate_network.py"
 sys.path.insert(0, str(GENERATOR.parent))
-from generate_network import expected_facts, recovered_facts  # noqa: E402
+from generate_network import (  # noqa: E402
+    POLICY_HEADINGS,
+    expected_facts,
+    recovered_facts,
+)
 
 PAGES = 1000 if os.environ.get("LEARNINGCITY_TEST_FULL_LOAD") == "1" else 60
 ID = "https://w3id.org/learningcity/id/"
@@ -84,6 +88,25 @@ def test_every_generated_city_is_recovered_exactly(
     assert wrong == []
     layouts = {page["layout"] for page in expected.values()}
     assert layouts == {"current", "earlier"}
+
+
+def test_the_sample_holds_every_kind_of_variation(generated: tuple[Path, dict[str, dict]]) -> None:
+    """Exact recovery of the default 60 pages means something only if they vary as issue 16's
+    pages do: both formats, quotations, officials titled before their names, sentence-case
+    headings, labels without their values, accented names."""
+    folder, expected = generated
+    files = [p for p in folder.iterdir() if p.suffix in (".txt", ".html")]
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in files}
+    facts = list(expected.values())
+    assert {p.suffix for p in files} == {".txt", ".html"}
+    assert any(f["quotation"] for f in facts)
+    assert any(f["warned"] for f in facts)
+    assert any(not f["city"].isascii() for f in facts)
+    mayors = [(f["key"], f["mayor"]) for f in facts if f.get("mayor") and f["mayor"]["post"]]
+    assert any(f"{m['post']} {m['honorific']} {m['name']}" in pages[k] for k, m in mayors)
+    assert any(f"{m['honorific']} {m['name']}, {m['post']}" in pages[k] for k, m in mayors)
+    sentence_case = [written[1] for written in POLICY_HEADINGS.values()]
+    assert any(heading in page for heading in sentence_case for page in pages.values())
 
 
 def test_the_table_says_what_each_page_yielded_and_what_was_warned(
