@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import resource
 import statistics
 import subprocess
 import threading
@@ -31,13 +30,17 @@ class Timing:
 
 
 def run_once(command: Sequence[str]) -> tuple[float, float]:
-    """Wall seconds and the child's peak resident memory (MiB) of one whole-process run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and the peak resident memory (MiB) of one whole-process run: this run's
+    own, from `wait4` (`RUSAGE_CHILDREN` holds the largest of every child so far, so each
+    command would show the largest before it)."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(after, before) / 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def compare(commands: Mapping[str, Sequence[str]], runs: int = 7) -> list[Timing]:
