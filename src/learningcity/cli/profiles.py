@@ -367,7 +367,8 @@ def _validate(outputs: list[_Output], out_dir: Path | None) -> ValidationOutcome
     the file or folder."""
     from learningcity import validation
 
-    data = ox.Dataset(q for item in outputs for q in item.quads)
+    # a list, which validate uses as it is (an ox.Dataset it would copy back: 1.4 s at 1,000)
+    data = list(dict.fromkeys(q for item in outputs for q in item.quads))
     with TerminalProgress.for_stderr(writes_stdout=outputs[0].target is None) as progress:
         outcome = validation.validate(data, progress=progress)
     single = outputs[0].target if len(outputs) == 1 else out_dir
