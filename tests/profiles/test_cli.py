@@ -147,6 +147,28 @@ def test_many_profiles_one_file_per_city_and_the_catalogue_make_the_one_dataset(
         assert dates == {"2026-11-24"}
 
 
+def test_a_site_published_from_a_folder_of_cities_is_titled_for_the_network(
+    tmp_path: Path,
+) -> None:
+    """Issue 16: the home page is titled for the network (it took a generic catalogue title, in
+    English only), in both languages."""
+    out, site = tmp_path / "cities", tmp_path / "site"
+    pages = [str(PROFILES / "earlier-layout.txt"), YONGSAN]
+    assert _run("import", *pages, "--read-on", "2026-11-24", "--out-dir", str(out)).exit_code == 0
+    published = _run("publish", *map(str, sorted(out.iterdir())), "--out", str(site))
+    assert published.exit_code == 0, published.stderr
+    titles = {
+        name: re.findall(r"<h1><span>(.*?)</span></h1>", (site / name).read_text("utf-8"))
+        for name in ("index.html", "index.ko.html")
+    }
+    assert titles == {
+        "index.html": [
+            "UNESCO Global Network of Learning Cities: learning city profiles as linked data"
+        ],
+        "index.ko.html": ["유네스코 학습도시 국제 네트워크: 학습도시 프로필 링크드 데이터"],
+    }
+
+
 def test_a_folder_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     """One file that cannot be replaced (read-only) leaves the folder as it was: no city's
     file, no catalogue, no temporary file."""

@@ -30,6 +30,9 @@ PAGE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
 #: city's key has its country code, so only a city of an unknown country named "Network"
 #: could take it: `catalogue` refuses that.
 CATALOGUE = "network"
+#: The catalogue's title names the network, as a city's dataset's names its city: a site
+#: published from it is titled so (in English and Korean, as `data/yongsan.ttl` names it).
+NETWORK, NETWORK_KO = "UNESCO Global Network of Learning Cities", "유네스코 학습도시 국제 네트워크"
 
 
 @dataclass(frozen=True)
@@ -111,13 +114,16 @@ def catalogue(results: Sequence[ImportResult]) -> list[ox.Quad]:
     count = len(datasets)
     statements: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (iri("rdf:type"), iri("dcat:Catalog")),
-        (iri("dcterms:title"), en("Learning city profiles as linked data")),
+        (iri("dcterms:title"), en(f"{NETWORK}: learning city profiles as linked data")),
+        (
+            iri("dcterms:title"),
+            ox.Literal(f"{NETWORK_KO}: 학습도시 프로필 링크드 데이터", language="ko"),
+        ),
         (
             iri("dcterms:description"),
             en(
-                f"The network profiles of {count} member cities of the UNESCO Global Network of "
-                "Learning Cities, each a dataset with its own source page, imported by "
-                "learningcity."
+                f"The network profiles of {count} member cities of the {NETWORK}, each a "
+                "dataset with its own source page, imported by learningcity."
             ),
         ),
         (iri("dcterms:publisher"), publisher),
