@@ -215,6 +215,25 @@ def test_keep_going_leaves_out_what_fails_and_writes_the_rest(tmp_path: Path) ->
     assert _rows(store, listed) == _rows(_store(out / "network.ttl"), listed) == only_kept
 
 
+def test_keep_going_with_nothing_left_writes_no_file(tmp_path: Path) -> None:
+    """Every page unreadable or failing: nothing to validate or write in the folder, exit 4
+    (it was an IndexError)."""
+    folder, out = tmp_path / "pages", tmp_path / "cities"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "profiles" / "missing-sections.txt", folder / "bremen.txt")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    done = _import(str(folder), "--keep-going", "--out-dir", str(out))
+    assert done.returncode == 4, done.stderr
+    assert done.stderr.splitlines()[-1] == "2 pages: 0 written, 2 left out"
+    assert not out.exists()
+    (folder / "bremen.txt").unlink()
+    (folder / "empty-too.txt").write_text("", encoding="utf-8")
+    unreadable = _import(str(folder), "--keep-going", "--out-dir", str(out))
+    assert unreadable.returncode == 4, unreadable.stderr
+    assert unreadable.stderr.splitlines()[-1] == "2 pages: 0 written, 2 left out"
+    assert not out.exists()
+
+
 def test_a_sources_file_gives_each_page_its_address_and_date(tmp_path: Path) -> None:
     page = tmp_path / "hanbit.txt"
     shutil.copy(FIXTURES / "profiles" / "earlier-layout.txt", page)

@@ -369,7 +369,8 @@ def _validate(outputs: list[_Output], out_dir: Path | None) -> ValidationOutcome
 
     # a list, which validate uses as it is (an ox.Dataset it would copy back: 1.4 s at 1,000)
     data = list(dict.fromkeys(q for item in outputs for q in item.quads))
-    with TerminalProgress.for_stderr(writes_stdout=outputs[0].target is None) as progress:
+    to_stdout = any(item.target is None for item in outputs)
+    with TerminalProgress.for_stderr(writes_stdout=to_stdout) as progress:
         outcome = validation.validate(data, progress=progress)
     single = outputs[0].target if len(outputs) == 1 else out_dir
     name = str(single) if single else "output"
@@ -384,7 +385,7 @@ def _write(outputs: list[_Output]) -> None:
     """The outputs, all or none (`learningcity.atomic.write_outputs`): a batch interrupted or
     failing half way leaves the folder as it was."""
     files = [(item.target, item.quads) for item in outputs if item.target is not None]
-    if not files:  # stdout: the one dataset
+    if len(files) < len(outputs):  # stdout: the one dataset
         emit(to_turtle(outputs[0].quads).encode("utf-8"), None)
         return
     for folder in {target.parent for target, _ in files} - {Path()}:
