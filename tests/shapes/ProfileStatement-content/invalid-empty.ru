@@ -1,0 +1,8 @@
+INSERT DATA {
+  statement:kr-yongsan-gu.challenges-and-goals a lc:ProfileStatement ;
+      rdfs:label "Yongsan-gu: Challenges and goals"@en ;
+      schema:name "Challenges and goals"@en ;
+      schema:isPartOf <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> ;
+      schema:about city:kr-yongsan-gu ;
+      dcterms:source <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> .
+}
