@@ -306,19 +306,25 @@ def test_framed_profile_is_one_city_object_holding_the_whole_profile() -> None:
     assert key("org:postIn") not in posts[0], "the statement is the @reverse entry itself"
 
 
-IRIS = st.sampled_from(
-    [
-        "https://w3id.org/learningcity/id/city/",
-        "https://w3id.org/learningcity/ontology#",
-        "http://purl.org/dc/terms/",
-        "https://schema.org/",
-        "http://www.opengis.net/ont/geosparql#",
-        "geo:",
-        "urn:example:",
-        "http://example.org/a//",
-        "https://sws.geonames.org/",
-    ]
-).flatmap(lambda ns: st.from_regex(r"[A-Za-z0-9_.~-]{0,8}", fullmatch=True).map(ns.__add__))
+#: A namespace and a local name drawn side by side: the name does not depend on the namespace, and
+#: a `flatmap` building the regex strategy again for every draw took most of the time of the
+#: round-trip tests below (13 s for 200 examples under load; 3.4 s drawn this way).
+IRIS = st.tuples(
+    st.sampled_from(
+        [
+            "https://w3id.org/learningcity/id/city/",
+            "https://w3id.org/learningcity/ontology#",
+            "http://purl.org/dc/terms/",
+            "https://schema.org/",
+            "http://www.opengis.net/ont/geosparql#",
+            "geo:",
+            "urn:example:",
+            "http://example.org/a//",
+            "https://sws.geonames.org/",
+        ]
+    ),
+    st.from_regex(r"[A-Za-z0-9_.~-]{0,8}", fullmatch=True),
+).map("".join)
 TERMS = st.sampled_from(
     [
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
