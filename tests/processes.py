@@ -42,7 +42,7 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20) -> 
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             return
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.02)  # a start waits half a poll on average
     raise RuntimeError(f"{process.args[0]} did not listen on port {port} within {seconds:g} s")
 
 
@@ -56,7 +56,7 @@ def wait_until_healthy(root: str, process: subprocess.Popen, seconds: float = 60
             if httpx.get(root + "health", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     raise AssertionError(f"the server did not start within {seconds:g} s")
 
 
