@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +26,7 @@ import pytest
 from learningcity.errors import ExitCode
 from learningcity.jsonld import CONTEXT_IRI
 from learningcity.limits import MAX_NESTING
-from processes import free_port, stop, wait_for_port
+from processes import free_port, serve_in_thread, stop, wait_for_port
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 ADDRESS_SPACE = 1536 * 2**20  # what one refused run may map (a small run maps about 300 MB)
@@ -405,8 +404,7 @@ def test_an_endpoint_answer_is_read_with_the_same_bounds(case: str, tmp_path: Pa
     media_type, body, text = REMOTE_BOMBS[case]
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Answering)
     server.answer = (media_type, body)  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     try:
         endpoint = f"http://127.0.0.1:{server.server_address[1]}/sparql"
         run = run_capped(

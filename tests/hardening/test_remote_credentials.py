@@ -16,7 +16,6 @@ import base64
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from learningcity.errors import ExitCode
+from processes import serve_in_thread
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -65,7 +65,7 @@ class Store:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def close(self) -> None:
         self.server.shutdown()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +21,7 @@ import pytest
 from learningcity import remote
 from learningcity.errors import ExitCode, InputError
 from learningcity.query import check_query
+from processes import serve_in_thread
 from support import FIXTURES, REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -74,7 +74,7 @@ class Endpoint:
         self.server = Server(("127.0.0.1", 0), Answer)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/sparql"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def close(self) -> None:
         self.server.shutdown()

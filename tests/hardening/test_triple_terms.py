@@ -12,7 +12,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 
 from learningcity.errors import ExitCode
 from learningcity.formats import syntax_named
+from processes import serve_in_thread
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 PLAIN = "<http://e/s> <http://e/p> <http://e/o> .\n"
@@ -171,7 +171,7 @@ def endpoint() -> Iterator[str]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
     server.shutdown()
     server.server_close()
