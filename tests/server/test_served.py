@@ -13,7 +13,8 @@ import pytest
 from learningcity.errors import InputError
 from learningcity.rendering.iris import rebase
 from learningcity.server import Limits, create_app
-from learningcity.server.served import BATCH, rebased_nquads, served_data
+from learningcity.server.served import served_data
+from learningcity.stored import BATCH, rebased_nquads
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -41,6 +41,7 @@ from learningcity.rendering.iris import IriScheme, shown
 from learningcity.rendering.labels import LANGUAGES, Text
 from learningcity.rendering.pages import STATIC_DIR, PageRenderer, example_queries
 from learningcity.rendering.representations import REPRESENTATIONS
+from learningcity.rendering.statements import Statements
 
 SPARQL_TITLE = {"en": "Querying this data", "ko": "이 데이터 질의하기"}
 
@@ -190,7 +191,7 @@ def _file_key(name: str) -> str:
 
 
 def site_renderer(
-    scheme: IriScheme, data_base: str, notice: str | None, data: ox.Dataset, ontology: ox.Dataset
+    scheme: IriScheme, data_base: str, notice: str | None, data: Statements, ontology: ox.Dataset
 ) -> SiteRenderer:
     """The renderer of every page of a site (made the same way in each worker)."""
     queries = example_queries(scheme, data_base)

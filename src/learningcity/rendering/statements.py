@@ -1,5 +1,6 @@
 """What the rendering reads of the data, as a type: an `ox.Dataset`, or the Store-backed graph a
-server serves (`learningcity.server.served.ServedGraph`), which holds the same statements."""
+server serves and publish renders from (`learningcity.stored.StoredGraph`), which holds the same
+statements."""
 
 from __future__ import annotations
 

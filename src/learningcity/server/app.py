@@ -535,7 +535,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        def respond(job: Job) -> Answer:  # in a worker: its own Store (served.ProcessStore)
+        def respond(job: Job) -> Answer:  # in a worker: its own Store (stored.ProcessStore)
             return sparql.respond(
                 site.store,
                 site.namespaces,
