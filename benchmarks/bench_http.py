@@ -10,7 +10,8 @@ on a shared machine it says more about the cost of a request than the rate does.
 
 Requests (SPARQL GET with the query in the URL, keep-alive connections, 1 and 4 of them):
 - a 10-row SELECT and a 300-row SELECT (JSON results), and a CONSTRUCT of one city (Turtle),
-  each with a distinct query text per request (a counter in a trailing comment): what a public
+  each with a distinct query text per request (a trailing comment: a tag new to each wrk run,
+  then a counter, so no round repeats an earlier round's texts): what a public
   endpoint gets, new to every cache;
 - the 10-row SELECT with the same text every time: our answers cache (the data cannot change
   while it serves); Oxigraph has none.
@@ -84,13 +85,18 @@ literal's string copied out of Oxigraph). Now a Turtle answer is cut at the row 
 own N-Triples, and when it holds no blank node or triple term (all of this project's data) the
 canonical Turtle is written from that text with a compactor kept per set of namespaces: the same
 bytes (checked on 4,898 graphs and a test comparing the two paths), in about 2.5x less time.
-What is left, for a 10-row SELECT at one connection: the serving process spends ~300 µs of CPU
-per request (uvicorn's HTTP parsing, the endpoint, the access log, the socket writes) and the
-worker ~110 µs (the query check, a Python lexer pass, is 40-100 µs of it), against ~230 µs for the
-whole request in Oxigraph; and crash isolation costs four process wake-ups per request (client,
-serving process, worker, serving process, client) where Oxigraph has two. On this shared 2-core
-machine (load average 13-14 during the runs) every wake-up waits for a core, so at one connection
-the wake-ups, not the computation, set the rate. The worker pool stays: a query that overflows the
+What is left (December 2026, 1,000 cities, CPU per process from /proc under wrk, one serving
+process): a distinct 10-row SELECT costs ~120 µs of CPU in the serving process and ~110 µs in its
+worker at 4 connections, ~210 and ~225 µs at one, against ~100 µs for the whole request in
+Oxigraph. In the serving process: uvicorn's HTTP handling and the access log (a repeated query,
+answered from the cache, costs 50-90 µs in all), reading the query string (~15 µs) and the round
+trip to a worker (~35 µs of its CPU, ~70 µs of wall time with a worker that does nothing). In the
+worker (timed alone): the query check, a Python lexer pass, ~40-45 µs; Oxigraph's evaluation and
+writing ~70 µs (SELECT) or ~35 µs plus ~45 µs of canonical Turtle (CONSTRUCT); content
+negotiation took 5-15 µs until it was cached per worker. Crash isolation costs four process
+wake-ups per request (client, serving process, worker, serving process, client) where Oxigraph
+has two; on this shared 2-core machine every wake-up waits for a core, so at one connection the
+wake-ups, not the computation, set the rate. The worker pool stays: a query that overflows the
 parser's stack, runs past --timeout or takes all memory costs its worker, never the server."""
 
 
@@ -237,7 +243,7 @@ def pss_mib(pid: int) -> float:
 
 
 def plan(server: Server, request: Request, folder: Path) -> tuple[str, Path]:
-    """The URL wrk opens and its script (a distinct text: a counter in a trailing comment)."""
+    """The URL wrk opens and its script (a distinct text: a tag and a counter in a comment)."""
     url = server.root + server.path + "?query=" + quote(request.query)
     script = folder / f"{abs(hash((server.name, request.name)))}.lua"
     headers = {"Accept": request.accept}

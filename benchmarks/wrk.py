@@ -9,6 +9,7 @@ here. wrk counts an answer with a status of 400 or more as a status error; socke
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -31,14 +32,16 @@ end
 
 
 def wrk_script(headers: dict[str, str], distinct_path: str | None = None) -> str:
-    """A Lua script: fixed headers, and optionally a distinct path (a counter) per request."""
+    """A Lua script: fixed headers, and optionally a distinct path per request: a tag new to
+    each script, then a counter. (A counter alone starts again at 1 in every run, so a server
+    measured twice answered the second run's first requests from its cache.)"""
     lines = [f'wrk.headers["{name}"] = "{value}"' for name, value in headers.items()]
     if distinct_path is not None:
         lines += [
             "counter = 0",
             "request = function()",
             "  counter = counter + 1",
-            f'  return wrk.format("GET", "{distinct_path}" .. counter)',
+            f'  return wrk.format("GET", "{distinct_path}{secrets.token_hex(8)}-" .. counter)',
             "end",
         ]
     return "\n".join(lines) + "\n" + _DONE
