@@ -12,7 +12,11 @@ base: the data's IRIs under `base` are moved under `public_base` when built, the
 graphs are added beside the data (moved alike), and `served.json` records the bases and what
 would need every statement read (how many there are, the hash behind every ETag), with a
 fingerprint of the database's files, so that a database changed since (another program wrote to
-it) is refused rather than served with a stale ETag. Other commands read the data without the
+it) is refused rather than served with a stale ETag. `listing.json` records what the pages about
+the whole data list (`learningcity.rendering.pages.Listing`: the subjects a 404 page suggests
+from, the home page's classes), which takes reading every statement of a kind (seconds at
+network size, at each server's first home page and first 404); `served.json` fingerprints it
+too. Other commands read the data without the
 vocabulary's graphs.
 
 A Store keeps literals in canonical form: `"1e3"^^xsd:double` is read back as `"1000"`, `"01"`
@@ -30,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -42,9 +47,13 @@ from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.rendering.iris import rebase
 from learningcity.resources import vocabulary_paths
 
+if TYPE_CHECKING:
+    from learningcity.rendering.pages import Listing
+
 DATABASE = "oxigraph"
 PREFIXES = "prefixes.json"
 SERVED = "served.json"
+LISTING = "listing.json"
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,9 @@ class Built:
     """What `served.json` records of a store when it was built: the base the data's things were
     minted under and the one they are served under (the same unless `load --public-base`), how
     many statements the data has, whether it may hold blank nodes, the hash behind every ETag
-    (`learningcity.server.served`), the hash of the vocabulary's graphs as stored, and the
-    fingerprint of the database's files then (`fingerprint`)."""
+    (`learningcity.server.served`), the hash of the vocabulary's graphs as stored, the
+    fingerprint of the database's files then (`fingerprint`) and that of `listing.json` (none
+    in a store built before it was recorded)."""
 
     base: str
     public_base: str
@@ -62,6 +72,7 @@ class Built:
     tag: str
     vocabulary: str
     database: str
+    listing: str = ""
 
 
 def served_vocabulary(base: str, public_base: str) -> list[ox.Quad]:
@@ -84,9 +95,11 @@ def fingerprint(database: Path) -> str:
     """A hash of the names, sizes and modification times of the database's files: RocksDB never
     rewrites a file in place, so any write to it (even opening it for writing) adds or grows a
     file, and a file changed by other means has a new time. Opening it read-only changes none;
-    its log of messages (`LOG*`) is not the data."""
+    its log of messages (`LOG*`) is not the data. A file (`listing.json`) is fingerprinted
+    alike."""
+    files = [database] if database.is_file() else sorted(database.iterdir())
     entries = []
-    for entry in sorted(database.iterdir()):
+    for entry in files:
         if not entry.name.startswith("LOG"):
             stat = entry.stat()
             entries.append(f"{entry.name}\t{stat.st_size}\t{stat.st_mtime_ns}")
@@ -121,6 +134,8 @@ def _fill(sources: Sequence[Source], building: Path, base: str, public_base: str
         built = _load(quads, building / DATABASE, names_of(sources), base, public_base)
         # after the database is closed (`_load` returned): closing it writes its last files
         built = replace(built, database=fingerprint(building / DATABASE))
+        _write_listing(building, built)
+        built = replace(built, listing=fingerprint(building / LISTING))
     except OSError as error:
         raise OutputError(f"cannot write the store ({error})") from None
     (building / PREFIXES).write_text(json.dumps(declared, indent=2) + "\n", encoding="utf-8")
@@ -142,6 +157,44 @@ def _load(
     with_vocabulary(store, display, vocabulary)
     store.flush()
     return Built(base, public_base, count, data.blank_nodes, data.tag, vocabulary_hash(), "")
+
+
+def _write_listing(building: Path, built: Built) -> None:
+    """Record what the whole-data pages list (`Listing`) as the server would read it from the
+    store being built: its own renderer decides, so the pages are those it would make."""
+    from learningcity.server.app import create_app
+    from learningcity.server.served import stored_data
+
+    database = building / DATABASE
+    # as data without blank nodes: the server checks the documents of data with them (reading
+    # every statement), which the listing does not depend on
+    served = stored_data(ox.Store.read_only(str(database)), database, built.statements, False, "")
+    site = create_app(served, base=built.base, public_base=built.public_base).state.site
+    listing = site.listing()
+    record = {
+        "subjects": listing.subjects,
+        "classes": {
+            language: [[c.iri, c.count, list(c.first)] for c in classes]
+            for language, classes in listing.classes.items()
+        },
+    }
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    (building / LISTING).write_text(text, encoding="utf-8")
+
+
+def read_listing(directory: Path) -> Listing:
+    """The `Listing` a store records (`open_store` checked that it is the one recorded)."""
+    from learningcity.rendering.pages import ClassMembers, Listing
+
+    try:
+        record = json.loads((directory / LISTING).read_text(encoding="utf-8"))
+        classes = {
+            language: [ClassMembers(iri, count, tuple(first)) for iri, count, first in entries]
+            for language, entries in record["classes"].items()
+        }
+        return Listing(record["subjects"], classes)
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise damaged(directory, f"{LISTING}: {error}") from None
 
 
 def _is_store(directory: Path) -> bool:
@@ -179,7 +232,16 @@ def open_store(directory: Path) -> tuple[ox.Store, dict[str, str], Built | None]
             "its files changed since `learningcity load` built it: another program wrote to it, "
             "or it was copied without their times",
         )
+    if built is not None and built.listing and _listing_print(directory) != built.listing:
+        raise damaged(directory, f"{LISTING} changed since `learningcity load` wrote it")
     return store, declared, built
+
+
+def _listing_print(directory: Path) -> str | None:
+    try:
+        return fingerprint(directory / LISTING)
+    except OSError:
+        return None
 
 
 def _built(directory: Path) -> Built | None:
@@ -247,7 +309,7 @@ class Data:
         assert self.store is not None and self.location is not None
         directory, built = self.location, self.built
         rebuild = f"rebuild it with `learningcity load DATA... --store {directory}`"
-        if built is None:
+        if built is None or not built.listing:
             raise InputError(
                 f"{directory}: built by an earlier learningcity, to be read but not served; "
                 + rebuild

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import warnings
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from learningcity.cli.common import base_option, data_or_store_arguments, iri_va
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError, LearningCityWarning
 from learningcity.host import parent_death_signal_supported
-from learningcity.store import DATABASE, Data
+from learningcity.store import DATABASE, Data, read_listing
 
 if TYPE_CHECKING:
     from learningcity.server.served import ServedData
@@ -173,8 +174,14 @@ def _in_place(data: Data, base: str, public_base: str | None) -> tuple[ServedDat
     given = click.get_current_context().get_parameter_source("base")
     built = data.served(None if given is ParameterSource.DEFAULT else base, public_base)
     assert data.store is not None and data.location is not None
+    listing = functools.cache(functools.partial(read_listing, data.location))
     served = stored_data(
-        data.store, data.location / DATABASE, built.statements, built.blank_nodes, built.tag
+        data.store,
+        data.location / DATABASE,
+        built.statements,
+        built.blank_nodes,
+        built.tag,
+        listing,
     )
     return served, built.base, built.public_base
 

@@ -154,6 +154,27 @@ class Link:
     iri: str
 
 
+@dataclass(frozen=True)
+class ClassMembers:
+    """A class on the home page: how many of the data's resources it types, and the IRIs of the
+    first `INDEX_LIMIT` of them by label (`_by_label`) in one language."""
+
+    iri: str
+    count: int
+    first: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the pages about the whole data list, which takes reading every statement of a kind:
+    the IRIs of the data's subjects, sorted (a 404 page's suggestions), and the home page's
+    classes in each language. `learningcity load` records it in a store, so that a store's
+    first home page and first 404 read a file instead (seconds at network size)."""
+
+    subjects: list[str]
+    classes: dict[str, list[ClassMembers]]
+
+
 class MemberLink(NamedTuple):
     """A member city on the index pages: where it sorts (`_by_label`) and its link."""
 
@@ -236,8 +257,11 @@ class PageRenderer:
         vocabulary: ox.Dataset | None = None,
         queries: Sequence[ExampleQuery] = (),
         notice: str | None = None,
+        listing: Callable[[], Listing] | None = None,
     ) -> None:
         self.graph = graph
+        #: The recorded `Listing` of the data (a store's), else it is read from the graph.
+        self.listing = listing
         #: A warning shown atop every page (the static site's "not validated" banner).
         self.notice = notice
         self.scheme = scheme
@@ -569,7 +593,12 @@ class PageRenderer:
         ]
         return pick(literals, language)
 
-    def _classes(self, language: str) -> list[dict[str, object]]:
+    def class_members(self, language: str) -> list[ClassMembers]:
+        """The classes of the data's resources, with their first members by label in
+        `language`: from the recorded `Listing` when there is one, else read from the graph
+        (every `rdf:type` statement, every resource labelled to sort them)."""
+        if self.listing is not None:
+            return self.listing().classes[language]
         members: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
         for quad in self.graph.quads_for_predicate(RDF_TYPE):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
@@ -577,15 +606,25 @@ class PageRenderer:
         labels = self.labels.labels(
             {s for subjects in members.values() for s in subjects}, language
         )
+
+        def first(subjects: set[ox.NamedNode]) -> tuple[str, ...]:
+            order = sorted(_by_text(labels[s], s.value) for s in subjects)
+            return tuple(iri for _text, iri in order[:INDEX_LIMIT])
+
+        return [
+            ClassMembers(cls.value, len(subjects), first(subjects))
+            for cls, subjects in members.items()
+        ]
+
+    def _classes(self, language: str) -> list[dict[str, object]]:
         classes: list[tuple[Link, dict[str, object]]] = []
-        for cls, subjects in members.items():
-            links = sorted((self._linked(s, labels[s]) for s in subjects), key=_by_label)
-            link = self.link(cls, language)
+        for cls in self.class_members(language):
+            link = self.link(ox.NamedNode(cls.iri), language)
             entry = {
                 "link": link,
-                "count": len(links),
-                "members": links[:INDEX_LIMIT],
-                "query": f"SELECT ?resource WHERE {{ ?resource a <{cls.value}> }}",
+                "count": cls.count,
+                "members": [self.link(ox.NamedNode(m), language) for m in cls.first],
+                "query": f"SELECT ?resource WHERE {{ ?resource a <{cls.iri}> }}",
             }
             classes.append((link, entry))
         return [entry for link, entry in sorted(classes, key=lambda c: _by_label(c[0]))]
@@ -629,4 +668,9 @@ def relative_root(path: str) -> str:
 def _by_label(link: Link) -> tuple[str, str]:
     """Alphabetical, then by IRI: resources and classes may share a label, and the data's own
     order (a `Dataset`'s) differs from one process to the next."""
-    return str(link.text.value).lower(), link.iri
+    return _by_text(link.text, link.iri)
+
+
+def _by_text(text: Text, iri: str) -> tuple[str, str]:
+    """`_by_label` of the link to `iri` labelled `text`."""
+    return str(text.value).lower(), iri

@@ -43,7 +43,13 @@ from learningcity.rendering.describe import (
 )
 from learningcity.rendering.iris import IriScheme, document_of_file, rebase, representation_url
 from learningcity.rendering.labels import LANGUAGES
-from learningcity.rendering.pages import STATIC_DIR, ExampleQuery, PageRenderer, example_queries
+from learningcity.rendering.pages import (
+    STATIC_DIR,
+    ExampleQuery,
+    Listing,
+    PageRenderer,
+    example_queries,
+)
 from learningcity.rendering.representations import (
     HTML,
     MEDIA_TYPES,
@@ -117,7 +123,7 @@ class LinkedDataSite:
         self.namespaces = prefixes(scheme.base)
         if data.blank_nodes:  # without blank nodes every document is written whole
             check_documents(self.graph)
-        self.renderer = PageRenderer(self.graph, scheme, vocabulary, queries)
+        self.renderer = PageRenderer(self.graph, scheme, vocabulary, queries, listing=data.listing)
         self.tag = data.tag
         self.modified = last_modified(self.graph)
         self.pool: QueryPool | None = None
@@ -187,8 +193,16 @@ class LinkedDataSite:
     @functools.cached_property
     def known(self) -> list[str]:
         """The data's IRIs that name a subject, sorted: what a 404 page suggests from (listed at
-        the first 404, not at start-up)."""
+        the first 404, not at start-up; a store recorded them)."""
+        if self.data.listing is not None:
+            return self.data.listing().subjects
         return self.graph.named_subjects()
+
+    def listing(self) -> Listing:
+        """What the pages about the whole data list, read from the data (`learningcity load`
+        records it in a store, so that serving the store reads it instead)."""
+        classes = {language: self.renderer.class_members(language) for language in LANGUAGES}
+        return Listing(self.graph.named_subjects(), classes)
 
     def knows(self, thing: str) -> bool:
         """Whether `thing` is in the data. A path that makes no valid IRI (a decoded space,

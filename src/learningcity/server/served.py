@@ -15,13 +15,14 @@ a statement, 37 s at 10,000 cities, while opening it costs 25 ms).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from learningcity.dataset import VOCABULARY_GRAPHS
+from learningcity.rendering.pages import Listing
 from learningcity.server.caching import dataset_hash, text_digest
 from learningcity.stored import ProcessStore, StoredGraph, store_statements
 
@@ -38,6 +39,8 @@ class ServedData:
     blank_nodes: bool
     tag: str
     vocabulary: bool = False
+    #: What the pages about the whole data list, as recorded in a store (`store.read_listing`).
+    listing: Callable[[], Listing] | None = None
 
     @property
     def store(self) -> ox.Store:
@@ -59,13 +62,19 @@ def served_data(
 
 
 def stored_data(
-    store: ox.Store, location: Path, statements: int, blank_nodes: bool, tag: str
+    store: ox.Store,
+    location: Path,
+    statements: int,
+    blank_nodes: bool,
+    tag: str,
+    listing: Callable[[], Listing] | None = None,
 ) -> ServedData:
     """A store on disk built by `learningcity load` (at `location`, opened read-only as
     `store`), served in place: what it holds was prepared as `served_data` prepares it, and
-    `statements`, `blank_nodes` and `tag` were recorded then. A Store holds literals only in
+    `statements`, `blank_nodes`, `tag` and `listing` (read when first needed) were recorded
+    then. A Store holds literals only in
     canonical form, so the pages show them so, as they did when a store was copied to memory."""
     graphs = [g for g in store.named_graphs() if g not in VOCABULARY_GRAPHS]
     handle = ProcessStore(store, location)
     graph = StoredGraph(handle, [ox.DefaultGraph(), *graphs], [], set(), statements)
-    return ServedData(handle, graph, blank_nodes, tag, vocabulary=True)
+    return ServedData(handle, graph, blank_nodes, tag, vocabulary=True, listing=listing)
