@@ -1,8 +1,11 @@
-"""Paths shared by the tests: the repository, its fixtures, and the read-only `../shared`."""
+"""Paths shared by the tests: the repository, its fixtures, and the read-only `../shared`; and
+the profile pages imported as `learningcity import` writes them."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: `../shared` beside the clone (CI may place it there as a link), or the folder this names.
 SHARED_VARIABLE = "LEARNINGCITY_TEST_SHARED"
 SHARED = Path(os.environ.get(SHARED_VARIABLE) or REPO.parent / "shared").resolve()
+LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 
 
 class MissingShared(pytest.fail.Exception):
@@ -50,3 +54,26 @@ SERVED_RDF_TYPES: dict[str, ox.RdfFormat] = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
+
+
+def imported(output: Path, *arguments: str) -> Path:
+    """`output`, written by the installed `learningcity import` from `arguments` (pages and
+    options), which must succeed."""
+    done = subprocess.run(
+        [LEARNINGCITY, "import", *arguments, "-o", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return output
+
+
+def generated_network(folder: Path, pages: int, seed: int) -> Path:
+    """`pages` pages of both layouts written into `folder` by `scripts/generate_network.py`,
+    imported into one dataset (`folder`'s sibling network.ttl) with their sources file."""
+    generator = REPO / "scripts" / "generate_network.py"
+    command = [sys.executable, str(generator), str(pages), "--seed", str(seed), "--pages"]
+    subprocess.run([*command, str(folder)], check=True, capture_output=True)
+    output = folder.parent / "network.ttl"
+    return imported(output, str(folder), "--sources", str(folder / "sources.csv"))

@@ -11,17 +11,12 @@ them).
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
 from learningcity import validation
-from support import REPO
+from support import generated_network
 
-LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 ID = "https://w3id.org/learningcity/id/"
 LC = "https://w3id.org/learningcity/ontology#"
 SCHEMA = "https://schema.org/"
@@ -34,18 +29,7 @@ SHARED_DEGREE = 4
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory) -> list[ox.Quad]:
-    folder = tmp_path_factory.mktemp("pages")
-    generator = REPO / "scripts" / "generate_network.py"
-    subprocess.run([sys.executable, str(generator), "8", "--seed", "7", "--pages", str(folder)])
-    output = folder.parent / "network.ttl"
-    sources = folder / "sources.csv"
-    done = subprocess.run(
-        [LEARNINGCITY, "import", str(folder), "--sources", str(sources), "-o", str(output)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    output = generated_network(tmp_path_factory.mktemp("pages"), pages=8, seed=7)
     return _planted(list(ox.parse(path=str(output))))
 
 
