@@ -41,7 +41,8 @@ from support import shared
 PREFIX_LINE = re.compile(r"^@prefix ([A-Za-z][\w-]*)?: <([^>]*)> \.$", re.MULTILINE)
 
 #: Terms of vocabularies that rdflib 7.6.0 has no (correct) module for: WGS84 (rdflib's WGS has
-#: a wrong https namespace, RDFLib/rdflib#3529) and the SDMX dimension and measure vocabularies.
+#: a wrong https namespace, RDFLib/rdflib#3529) and the SDMX dimension, attribute and measure
+#: vocabularies.
 EMBEDDED_TERMS = {
     "http://www.w3.org/2003/01/geo/wgs84_pos#": {
         "SpatialThing",
@@ -51,6 +52,7 @@ EMBEDDED_TERMS = {
         "alt",
         "location",
     },
+    "http://purl.org/linked-data/sdmx/2009/attribute#": {"obsStatus"},
     "http://purl.org/linked-data/sdmx/2009/dimension#": {"refArea", "refPeriod"},
     "http://purl.org/linked-data/sdmx/2009/measure#": {"obsValue"},
 }

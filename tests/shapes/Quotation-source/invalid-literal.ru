@@ -1,5 +1,6 @@
 INSERT DATA {
   statement:kr-yongsan-gu.quotation a schema:Quotation ;
+    rdfs:label "Yongsan-gu: quotation of Hee Young Park"@en ;
     dcterms:source "the profile page" ;
     schema:spokenByCharacter person:kr-yongsan-gu.hee-young-park ;
     schema:about city:kr-yongsan-gu ;

@@ -1,4 +1,5 @@
 INSERT DATA {
+  city:kr-yongsan-gu lc:challengesAndGoals statement:kr-yongsan-gu.challenges-and-goals .
   statement:kr-yongsan-gu.challenges-and-goals a lc:ProfileStatement ;
       rdfs:label "Yongsan-gu: Challenges and goals"@en ;
       schema:name "Challenges and goals"@en ;

@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu lc:challengesAndGoals "Challenges and goals"@en }

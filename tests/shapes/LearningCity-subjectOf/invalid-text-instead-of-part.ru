@@ -1,0 +1,1 @@
+INSERT DATA { city:kr-yongsan-gu schema:subjectOf "News"@en }

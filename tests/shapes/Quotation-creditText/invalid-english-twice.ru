@@ -1,0 +1,11 @@
+INSERT DATA {
+  city:kr-yongsan-gu schema:subjectOf statement:kr-yongsan-gu.quotation .
+  statement:kr-yongsan-gu.quotation a schema:Quotation ;
+    rdfs:label "Yongsan-gu: quotation of Hee Young Park"@en ;
+    dcterms:source <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> ;
+    schema:isPartOf <https://www.uil.unesco.org/en/learning-cities/yongsan-gu> ;
+    schema:spokenByCharacter person:kr-yongsan-gu.hee-young-park ;
+    schema:creditText "Hee Young Park, Mayor of Yongsan-gu"@en, "Mayor Hee Young Park"@en ;
+    schema:about city:kr-yongsan-gu ;
+    schema:text "Words written for a shape test; nobody said them."@en .
+}
