@@ -231,3 +231,15 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def catches(pid: int, number: int) -> bool:
+    """Whether `pid` has a handler for signal `number` (its SigCgt mask, from /proc): a command
+    signalled before the CLI installs its handlers dies by the signal instead of answering it,
+    which on a loaded machine, where imports take seconds, a fixed delay cannot rule out."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(mask, 16) >> (number - 1) & 1)

@@ -25,7 +25,7 @@ import pytest
 
 from learningcity.errors import ExitCode
 from learningcity.load import load_paths
-from processes import free_port, stop, wait_for_port
+from processes import catches, free_port, stop, wait_for_port
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -107,13 +107,15 @@ def _signal_mid_run(
     *,
     may_finish: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run the command, send it `number` once `ready()`; it must not end before (unless
-    `may_finish`) and must end within GRACE_S after."""
+    """Run the command, send it `number` once it handles the signal and `ready()`; it must not
+    end before (unless `may_finish`) and must end within GRACE_S after."""
     process = subprocess.Popen(
         [LEARNINGCITY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd
     )
     deadline = time.monotonic() + 90
-    while not ready() and (process.poll() is None or not may_finish):
+    while not (catches(process.pid, number) and ready()) and (
+        process.poll() is None or not may_finish
+    ):
         assert process.poll() is None, f"ended before it could be signalled: {args[0]}"
         assert time.monotonic() < deadline, "never reached the moment to signal"
         time.sleep(0.005)
