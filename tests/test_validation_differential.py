@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Literal, URIRef
 
 from learningcity.load import load_paths
 from learningcity.terms import RDF_TYPE
-from learningcity.validation import Validator, outcome_from_report
+from learningcity.validation import Validator, native, outcome_from_report
 from model.model_support import DATA, ONTOLOGY
 from support import REPO
 
@@ -129,3 +132,34 @@ def test_generated_networks_with_defects_give_pyshacls_report(
     )
     quads = [*load_paths(network), *load_paths(ONTOLOGY)]
     assert assert_pyshacls_report(bundled, quads) == "native"
+
+
+LEXICAL = st.text(alphabet="0123456789+-.eE Z:T", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.tuples(st.sampled_from(sorted(native.RDFLIB_UNCONVERTED)), LEXICAL),
+        st.sampled_from(sorted(native.RDFLIB_CANONICAL)).flatmap(
+            lambda datatype: st.tuples(
+                st.just(datatype),
+                st.from_regex(native.RDFLIB_CANONICAL[datatype][0], fullmatch=True),
+            )
+        ),
+    )
+)
+def test_literals_read_without_rdflib_are_read_as_rdflib_reads_them(
+    literal: tuple[str, str],
+) -> None:
+    """The native engine reads years and canonical numbers itself (`native.as_rdflib_holds`):
+    the lexical form, the value and `ill_typed` rdflib would give, or pyshacl's verdicts on
+    sh:datatype and the range constraints would change."""
+    datatype, lexical = literal
+    normal, held = native.as_rdflib_holds(ox.Literal(lexical, datatype=ox.NamedNode(datatype)))
+    expected = Literal(lexical, datatype=URIRef(datatype))
+    assert isinstance(held, native.Value)
+    assert normal.value == str(expected)
+    assert type(held.value) is type(expected.value)
+    assert held.value == expected.value
+    assert held.ill_typed is expected.ill_typed

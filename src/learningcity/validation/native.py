@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -938,21 +938,22 @@ class Run:
                 raise Unsupported("two literals rdflib keeps apart are one value to Oxigraph")
 
     def _normalized(self, quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
-        from learningcity.validation.engine import rdflib_term
-
         made: dict[ox.Literal, ox.Literal] = {}
         for q in quads:
             o = q.object
             if isinstance(o, ox.Literal) and not o.language and o.datatype != XSD_STRING:
                 normal = made.get(o)
                 if normal is None:
-                    literal = rdflib_term(o)
-                    normal = made[o] = _from_rdflib_literal(literal)
-                    self.literals.setdefault(normal, literal)
-                o = normal
+                    normal, held = as_rdflib_holds(o)
+                    made[o] = normal
+                    self.literals.setdefault(normal, held)
+                if normal != o:
+                    q = ox.Quad(q.subject, q.predicate, normal)
             elif isinstance(o, ox.Triple):
                 raise Unsupported("a triple term")
-            yield ox.Quad(q.subject, q.predicate, o)
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                q = ox.Quad(q.subject, q.predicate, q.object)
+            yield q
 
     def restore(self, term: Any) -> Any:
         """A term from the store as rdflib holds it (see `__init__`)."""
@@ -961,11 +962,11 @@ class Run:
     def objects(self, node: Term, predicate: ox.NamedNode) -> list[Term]:
         if isinstance(node, ox.Literal):
             return []
+        found = [q.object for q in self.store.quads_for_pattern(node, predicate, None)]
         restored = self.restored
-        return [
-            restored.get(o, o) if isinstance(o, ox.Literal) else o
-            for o in (q.object for q in self.store.quads_for_pattern(node, predicate, None))
-        ]
+        if not restored:  # the usual data: nothing to turn back
+            return found
+        return [restored.get(o, o) if isinstance(o, ox.Literal) else o for o in found]
 
     def subjects(self, predicate: ox.NamedNode, node: Term) -> list[Term]:
         return [q.subject for q in self.store.quads_for_pattern(None, predicate, node)]
@@ -979,6 +980,8 @@ class Run:
         ]
 
     def values(self, focus: Term, path: Any) -> list[Term]:
+        if isinstance(path, ox.NamedNode):  # the store holds each statement once: no repeats
+            return self.objects(focus, path)
         return list(dict.fromkeys(self._along(focus, path)))
 
     def _along(self, focus: Term, path: Any) -> list[Term]:
@@ -1066,9 +1069,7 @@ class Run:
             raise Unsupported("a comparison of strings")
         held = self.literals.get(literal)
         if held is None:
-            from learningcity.validation.engine import rdflib_term
-
-            held = self.literals[literal] = rdflib_term(literal)
+            held = self.literals[literal] = as_rdflib_holds(literal)[1]
         value = held.value
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
             raise Unsupported("a comparison of values other than numbers")
@@ -1092,6 +1093,43 @@ class Run:
                 self.restore(q.object) for q in self.store.quads_for_pattern(None, predicate, None)
             ]
         return list(dict.fromkeys(found))
+
+
+class Value(NamedTuple):
+    """What pyshacl reads of an rdflib literal (`value`, `ill_typed`), for a literal whose
+    reading is known without rdflib."""
+
+    value: Any
+    ill_typed: bool | None
+
+
+#: Datatypes rdflib has no conversion for: their literals keep their lexical form, with no value
+#: and `ill_typed` None (`rdflib.term._castLexicalToPython`).
+RDFLIB_UNCONVERTED = frozenset(XSD + name for name in ("gYear", "gYearMonth", "gMonthDay"))
+#: Lexical forms rdflib keeps as they are, with the value Python reads from them.
+RDFLIB_CANONICAL = {
+    XSD + "integer": (re.compile(r"0|-?[1-9][0-9]*"), int),
+    XSD + "decimal": (re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+"), Decimal),
+}
+
+
+def as_rdflib_holds(literal: ox.Literal) -> tuple[ox.Literal, Any]:
+    """A typed literal of the data as rdflib normalizes it, and what pyshacl reads of it (its
+    rdflib literal, or a `Value`).
+
+    Why not always rdflib: importing it costs ~0.2 s, most of a small validation; the literals
+    of usual data (canonical integers and decimals, years) are read here as rdflib reads them
+    (tests/test_validation_differential.py compares with rdflib), the rest by rdflib."""
+    datatype = literal.datatype.value
+    if datatype in RDFLIB_UNCONVERTED:
+        return literal, Value(None, None)
+    canonical = RDFLIB_CANONICAL.get(datatype)
+    if canonical is not None and canonical[0].fullmatch(literal.value):
+        return literal, Value(canonical[1](literal.value), False)
+    from learningcity.validation.engine import rdflib_term
+
+    held = rdflib_term(literal)
+    return _from_rdflib_literal(held), held
 
 
 def _from_rdflib_literal(literal: Any) -> ox.Literal:
