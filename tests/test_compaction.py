@@ -64,6 +64,23 @@ def test_the_answer_does_not_depend_on_what_came_before() -> None:
     ]
 
 
+
+def test_jsonld_decides_once_per_head() -> None:
+    """JSON-LD keeps the winner per head (`Syntax.head_decides`): one compactor answering every
+    case, twice, and more IRIs under each head, as fresh compactors answer each (the `h:`
+    form refused for `//`, the whole IRI when no form is shorter)."""
+    names = Compactor(NAMESPACES, JSONLD)
+    iris = [case[0] for case in CASES] * 2 + ["http://x/z", "http://long/y", "http://e/a/"]
+    assert [names.compact(i) for i in iris] == [
+        Compactor(NAMESPACES, JSONLD).compact(i) for i in iris
+    ]
+    assert [names.compact(i) for i in ("http://x/z", "http://long/y", "http://e/a/")] == [
+        None,
+        None,
+        "e:a/",
+    ]
+
+
 @pytest.mark.parametrize(("iri", "prefixed", "jsonld", "display"), CASES)
 def test_every_writer_follows_the_rule(
     iri: str, prefixed: str | None, jsonld: str | None, display: str | None

@@ -33,6 +33,7 @@ from learningcity.namespaces import GEN_DELIMS, iri_head, namespace_cuts
 _PREFIXED_LOCAL = re.compile(r"(?:[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?)?")
 #: Heads remembered per compactor before the cache starts afresh (a network has a few hundred).
 _KEPT_HEADS = 65_536
+_UNKNOWN = (-2, "")  # a head whose winner is not found yet
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class Syntax:
     shortest: bool = False
     #: Only namespaces ending with a gen-delim can be prefixes (JSON-LD 1.1).
     delimited_only: bool = False
+    #: Whether `local` decides from the head alone (with `delimited_only`, so every candidate is
+    #: a cut of the head): the winner is then found once per head, not once per IRI (most IRIs
+    #: of a network are new: each city's, each practice's; 3x quicker at 10,000 cities).
+    head_decides: bool = False
 
 
 PREFIXED_NAME: Final = Syntax(
@@ -55,6 +60,9 @@ JSONLD: Final = Syntax(
     lambda local: not local.startswith("//"),
     shortest=True,
     delimited_only=True,
+    # past the head an IRI holds no gen-delim, so no `/`: a local part starts with `//` exactly
+    # when its part in the head does
+    head_decides=True,
 )
 DISPLAY: Final = Syntax("display", lambda local: local != "")
 
@@ -76,15 +84,30 @@ class Compactor:
             else tuple((ns, name) for ns, name in names.items() if not ns.endswith(GEN_DELIMS))
         )
         self._by_head: dict[str, list[tuple[int, str]]] = {}
+        self._winners: dict[str, tuple[int, str] | None] = {}
 
     def split(self, iri: str) -> tuple[str, str] | None:
         """The prefix name and local part `iri` is written with, or None: written whole."""
-        candidates = self._candidates(iri)
+        if self.syntax.head_decides:
+            head = iri_head(iri)
+            if head is None:
+                return None
+            winner = self._winners.get(head, _UNKNOWN)
+            if winner is _UNKNOWN:
+                if len(self._winners) >= _KEPT_HEADS:
+                    self._winners.clear()
+                winner = self._winners[head] = self._first_fitting(head, self._for_head(head))
+            return None if winner is None else (winner[1], iri[winner[0] :])
+        found = self._first_fitting(iri, self._candidates(iri))
+        return None if found is None else (found[1], iri[found[0] :])
+
+    def _first_fitting(self, iri: str, candidates: list[tuple[int, str]]) -> tuple[int, str] | None:
+        """The first of `candidates` whose local part of `iri` qualifies, or None."""
         for cut, name in candidates:
             if cut < 0:  # JSON-LD's "the IRI itself is shorter"
                 return None
             if self.syntax.local(iri[cut:]):
-                return name, iri[cut:]
+                return cut, name
         return None
 
     def compact(self, iri: str) -> str | None:

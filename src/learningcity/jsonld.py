@@ -437,7 +437,9 @@ class _NodeTexts:
         return _json_string(self._written(iri.value, self._context.compact_iri(iri.value)))
 
     def _node_reference(self, iri: ox.NamedNode) -> str:
-        return f'{{"@id": {self._id(iri)}}}'
+        """`{"@id": ...}` from the `@id` text kept for the IRI (most were a subject first)."""
+        plain = self._plain.get(iri) or _remember(self._plain, iri, self._id)
+        return f'{{"@id": {plain}}}'
 
     def _class(self, iri: ox.NamedNode) -> str:
         return _json_string(self._written(iri.value, self._context.vocab_iri(iri.value)))
