@@ -14,8 +14,8 @@ would need every statement read (how many there are, the hash behind every ETag)
 fingerprint of the database's files, so that a database changed since (another program wrote to
 it) is refused rather than served with a stale ETag. `listing.json` records what the pages about
 the whole data list (`learningcity.rendering.pages.Listing`: the subjects a 404 page suggests
-from, the home page's classes), which takes reading every statement of a kind (seconds at
-network size, at each server's first home page and first 404); `served.json` fingerprints it
+from, the home page's classes, the network's members), which takes reading every statement of a
+kind (seconds at network size, at each server's first home page, index page and 404); `served.json` fingerprints it
 too. Other commands read the data without the
 vocabulary's graphs.
 
@@ -177,6 +177,18 @@ def _write_listing(building: Path, built: Built) -> None:
             language: [[c.iri, c.count, list(c.first)] for c in classes]
             for language, classes in listing.classes.items()
         },
+        "members": [
+            [
+                m.city.value,
+                None if m.country is None else m.country.value,
+                m.region,
+                m.year,
+                sorted(area.value for area in m.policy_areas),
+                sorted(m.goals),
+            ]
+            for m in listing.members
+        ],
+        "home": None if listing.home is None else listing.home.value,
     }
     text = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
     (building / LISTING).write_text(text, encoding="utf-8")
@@ -184,7 +196,11 @@ def _write_listing(building: Path, built: Built) -> None:
 
 def read_listing(directory: Path) -> Listing:
     """The `Listing` a store records (`open_store` checked that it is the one recorded)."""
+    from learningcity.rendering.network import Member
     from learningcity.rendering.pages import ClassMembers, Listing
+
+    def node(iri: str | None) -> ox.NamedNode | None:
+        return None if iri is None else ox.NamedNode(iri)
 
     try:
         record = json.loads((directory / LISTING).read_text(encoding="utf-8"))
@@ -192,7 +208,18 @@ def read_listing(directory: Path) -> Listing:
             language: [ClassMembers(iri, count, tuple(first)) for iri, count, first in entries]
             for language, entries in record["classes"].items()
         }
-        return Listing(record["subjects"], classes)
+        members = [
+            Member(
+                ox.NamedNode(city),
+                node(country),
+                region,
+                year,
+                frozenset(ox.NamedNode(area) for area in areas),
+                frozenset(goals),
+            )
+            for city, country, region, year, areas, goals in record["members"]
+        ]
+        return Listing(record["subjects"], classes, members, node(record["home"]))
     except (OSError, ValueError, TypeError, KeyError) as error:
         raise damaged(directory, f"{LISTING}: {error}") from None
 

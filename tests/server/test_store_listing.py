@@ -1,8 +1,9 @@
-"""`serve --store DIR` answers the pages about the whole data (the home page's classes, a 404's
-suggestions) from what `learningcity load` recorded in the store (`listing.json`), not by reading
-every statement at the first request: the installed command, real stores, real sockets. The pages
-are those a server of the file makes; a listing changed since the load is refused in one line,
-and one changed with its size and times kept is what the pages show."""
+"""`serve --store DIR` answers the pages about the whole data (the home page's classes and
+network, the index pages, a 404's suggestions) from what `learningcity load` recorded in the store
+(`listing.json`), not by reading every statement at the first request: the installed command,
+real stores, real sockets. The pages are those a server of the file makes; a listing changed
+since the load is refused in one line, and one changed with its size and times kept is what the
+pages show."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from learningcity.errors import ExitCode
+from learningcity.rendering.network import INDEXES
 from learningcity.rendering.pages import INDEX_LIMIT
 from processes import free_port, serving
 from support import REPO
@@ -27,8 +29,8 @@ HTML = {"Accept": "text/html"}
 CITY_CLASS = "https://w3id.org/learningcity/ontology#LearningCity"
 #: Where the store is built to be served, and the file served to compare (any port serves it).
 BASE = "http://127.0.0.1:8099/id/"
-#: The home page in both languages, 404s near a city's IRI and far from any, an index page.
-PAGES = ("", "?lang=ko", "id/city/nope", "network/countries")
+#: The home page in both languages, a 404 far from any IRI, the index pages.
+PAGES = ("", "?lang=ko", "id/city/nope", *(f"network/{name}" for name in INDEXES))
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,7 @@ def test_the_store_serves_the_pages_its_file_does(network: Path, store: Path) ->
     paths = (*PAGES, city[:-1])  # a 404 one letter off the city's IRI
     with serving(str(network), "--public-base", BASE) as root:
         expected = fetched(root, paths)
-    assert [status for status, _page in expected] == [200, 200, 404, 200, 404]
+    assert [status for status, _page in expected] == [200, 200, 404, *[200] * len(INDEXES), 404]
     assert first_suggestion(expected[-1][1]) == BASE + city[len("id/") :]
     home = expected[0][1]
     assert f"<small>({CITIES})</small>" in home and f"… {CITIES - INDEX_LIMIT} more" in home

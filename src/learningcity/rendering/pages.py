@@ -167,12 +167,15 @@ class ClassMembers:
 @dataclass(frozen=True)
 class Listing:
     """What the pages about the whole data list, which takes reading every statement of a kind:
-    the IRIs of the data's subjects, sorted (a 404 page's suggestions), and the home page's
-    classes in each language. `learningcity load` records it in a store, so that a store's
-    first home page and first 404 read a file instead (seconds at network size)."""
+    the IRIs of the data's subjects, sorted (a 404 page's suggestions), the home page's classes
+    in each language, the network's member cities and what titles the home page
+    (`network.home_node`). `learningcity load` records it in a store, so that a store's first
+    home page, index page and 404 read a file instead (seconds each at network size)."""
 
     subjects: list[str]
     classes: dict[str, list[ClassMembers]]
+    members: list[network.Member]
+    home: ox.NamedNode | None
 
 
 class MemberLink(NamedTuple):
@@ -454,7 +457,7 @@ class PageRenderer:
         """The home page: titled for the network (`network.home_node`), or for the one city's
         dataset; the network's summary, index pages and charts; resources by class; example
         queries. A static site extends the template (`template`, `extra`) with its downloads."""
-        node = network.home_node(self.graph, self.members)
+        node = self.home_node
         if node is None and len(self.members) <= 1:
             node = dataset_node(self.graph)
         title = self.labels.label(node, language) if node else Text(UI[language]["site"])
@@ -478,8 +481,18 @@ class PageRenderer:
 
     @cached_property
     def members(self) -> list[network.Member]:
-        """The member cities, read once (only the home and the index pages need them)."""
+        """The member cities, read once (only the home and the index pages need them), or as
+        recorded (`Listing`)."""
+        if self.listing is not None:
+            return self.listing().members
         return network.members(self.graph, self.vocabulary)
+
+    @cached_property
+    def home_node(self) -> ox.NamedNode | None:
+        """What titles the home page (`network.home_node`), found once or as recorded."""
+        if self.listing is not None:
+            return self.listing().home
+        return network.home_node(self.graph, self.members)
 
     def member_links(self, language: str) -> Mapping[ox.NamedNode, MemberLink]:
         """Each member city's link as HTML in `language` and where it sorts, made once and

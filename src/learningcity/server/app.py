@@ -201,8 +201,10 @@ class LinkedDataSite:
     def listing(self) -> Listing:
         """What the pages about the whole data list, read from the data (`learningcity load`
         records it in a store, so that serving the store reads it instead)."""
-        classes = {language: self.renderer.class_members(language) for language in LANGUAGES}
-        return Listing(self.graph.named_subjects(), classes)
+        renderer = self.renderer
+        classes = {language: renderer.class_members(language) for language in LANGUAGES}
+        subjects = self.graph.named_subjects()
+        return Listing(subjects, classes, renderer.members, renderer.home_node)
 
     def knows(self, thing: str) -> bool:
         """Whether `thing` is in the data. A path that makes no valid IRI (a decoded space,
