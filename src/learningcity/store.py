@@ -15,9 +15,9 @@ fingerprint of the database's files, so that a database changed since (another p
 it) is refused rather than served with a stale ETag. `listing.json` records what the pages about
 the whole data list (`learningcity.rendering.pages.Listing`: the subjects a 404 page suggests
 from, the home page's classes, the network's members), which takes reading every statement of a
-kind (seconds at network size, at each server's first home page, index page and 404); `served.json` fingerprints it
-too. Other commands read the data without the
-vocabulary's graphs.
+kind (seconds at network size, at each server's first home page, index page and 404);
+`served.json` fingerprints it too. Other commands read the data without the vocabulary's
+graphs.
 
 A Store keeps literals in canonical form: `"1e3"^^xsd:double` is read back as `"1000"`, `"01"`
 as `"1"`. Everything else (IRIs, strings, language tags, graphs) comes back as written.
