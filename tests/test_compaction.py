@@ -64,7 +64,6 @@ def test_the_answer_does_not_depend_on_what_came_before() -> None:
     ]
 
 
-
 def test_jsonld_decides_once_per_head() -> None:
     """JSON-LD keeps the winner per head (`Syntax.head_decides`): one compactor answering every
     case, twice, and more IRIs under each head, as fresh compactors answer each (the `h:`
