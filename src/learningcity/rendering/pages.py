@@ -502,11 +502,11 @@ class PageRenderer:
             html = fragments(language).link
             cities = [m.city for m in self.members]
             labels = self.labels.labels(cities, language)
-            self._member_links[language] = {
-                city: MemberLink(_by_label(link), html(link))
-                for city in cities
-                for link in (self._linked(city, labels[city]),)
-            }
+            made: dict[ox.NamedNode, MemberLink] = {}
+            for city in cities:
+                link = self._linked(city, labels[city])
+                made[city] = MemberLink(_by_label(link), html(link))
+            self._member_links[language] = made
         return self._member_links[language]
 
     def href_in(self, path: str, language: str) -> str:

@@ -72,8 +72,8 @@ def stored_data(
     """A store on disk built by `learningcity load` (at `location`, opened read-only as
     `store`), served in place: what it holds was prepared as `served_data` prepares it, and
     `statements`, `blank_nodes`, `tag` and `listing` (read when first needed) were recorded
-    then. A Store holds literals only in
-    canonical form, so the pages show them so, as they did when a store was copied to memory."""
+    then. A Store holds literals only in canonical form, so the pages show them so, as they did
+    when a store was copied to memory."""
     graphs = [g for g in store.named_graphs() if g not in VOCABULARY_GRAPHS]
     handle = ProcessStore(store, location)
     graph = StoredGraph(handle, [ox.DefaultGraph(), *graphs], [], set(), statements)
