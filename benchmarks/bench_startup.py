@@ -18,10 +18,13 @@ machine slows each alike), medians over the runs:
   beside `oxigraph convert --from-file FILE --to-format jsonld` (and `nt`).
 
 Run: .venv/bin/python benchmarks/bench_startup.py [--cities 10000] [--runs 3] [--write]
-     [--learningcity CMD] [--json PATH] [--from-json PATH]
+     [--parts serve store convert] [--learningcity CMD] [--json PATH] [--from-json PATH]
 `--write` replaces the part of docs/performance.md between this script's markers and draws
 docs/peers-startup.png; `--learningcity` measures another install (a command line, e.g.
-`python -m learningcity` with PYTHONPATH set to an older checkout's src).
+`python -m learningcity` with PYTHONPATH set to an older checkout's src). `--parts` measures
+only some comparisons (a quiet slot is rarely long enough for all): with `--json PATH` naming
+an earlier run's figures, the other comparisons are taken from it, and the report says which
+rows were measured when, at what load.
 """
 
 from __future__ import annotations
@@ -60,6 +63,12 @@ POLL_S = 0.02
 SAMPLE_S = 0.25
 START_LIMIT_S = 900
 GIB = 1024**3
+#: The comparisons, and the contenders each one runs (`oxigraph load` fills the peer's folder).
+PARTS = {
+    "serve": ("oxigraph load", "serve", "serve-read-only"),
+    "store": ("oxigraph load", "serve-read-only", "load --store", "serve --store"),
+    "convert": ("export jsonld", "convert jsonld", "export nt", "convert nt"),
+}
 #: The targets of issue 17, as ratios to the peer measured in the same run (and bytes).
 SERVE_TARGET = 2.0
 PSS_TARGET = 1.5 * GIB
@@ -77,6 +86,8 @@ class Measure:
     pss: list[float] = field(default_factory=list)  # bytes, summed over the tree, when ready
     peak_pss: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # CPU seconds of the tree until ready
+    loads: list[float] = field(default_factory=list)  # 1-minute load average as each run began
+    when: str = ""  # UTC date and time of the run
 
     @property
     def median(self) -> float:
@@ -211,9 +222,15 @@ class Results:
 
 
 def measure(
-    data: Path, work: Path, learningcity: list[str], runs: int, log: Callable[[str], None]
+    data: Path,
+    work: Path,
+    learningcity: list[str],
+    runs: int,
+    parts: Sequence[str],
+    log: Callable[[str], None],
 ) -> dict[str, Measure]:
-    """Every contender, `runs` times, interleaved (each run measures all once, in turn)."""
+    """The contenders of `parts`, `runs` times, interleaved (each run measures all once, in
+    turn)."""
     peer = work / "oxigraph"
     store = work / "store"
     ours = shlex.join(_shown(part) for part in learningcity)
@@ -255,7 +272,13 @@ def measure(
             f"oxigraph convert --from-file {data.name} --to-format {fmt}",
         )
 
+    wanted = {key for part in parts for key in PARTS[part]}
+    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+
     def server(key: str, command: list[str], url: str) -> None:
+        if key not in wanted:
+            return
+        m[key].loads.append(os.getloadavg()[0])
         ready, memory, peak, cpu = time_server(command, url)
         m[key].seconds.append(ready)
         m[key].pss.append(memory)
@@ -267,6 +290,9 @@ def measure(
         )
 
     def command(key: str, argv: list[str]) -> None:
+        if key not in wanted:
+            return
+        m[key].loads.append(os.getloadavg()[0])
         m[key].seconds.append(time_command(argv))
         log(f"  {key}: {m[key].seconds[-1]:.2f} s")
 
@@ -284,7 +310,10 @@ def measure(
         for fmt in exports:
             command(f"export {fmt}", exports[fmt])
             command(f"convert {fmt}", converts[fmt])
-    return m
+    measured = {key: value for key, value in m.items() if key in wanted}
+    for value in measured.values():
+        value.when = when
+    return measured
 
 
 def _shown(part: str) -> str:
@@ -322,9 +351,9 @@ def markdown(results: Results, machine: str, invocation: str) -> str:
     lines = [
         f"{results.cities:,} generated cities ({results.statements:,} statements, "
         f"{results.size / 1e6:.0f} MB of Turtle), medians of {results.runs} interleaved runs on "
-        f"{machine}, shared with other jobs (1-minute load average {results.load[0]:.1f} before, "
-        f"{results.load[1]:.1f} after: every figure is several times its idle value, ratios "
-        "are what compare). *Ready* is the first 200 answer of the SPARQL endpoint (`ASK {}`); "
+        f"{machine} (1-minute load average {results.load[0]:.1f} before, "
+        f"{results.load[1]:.1f} after{_busy(results.load)}). *Ready* is the first 200 answer "
+        "of the SPARQL endpoint (`ASK {}`); "
         "memory is the proportional set size (PSS) summed over the server's processes when "
         "ready (peak: the highest sum sampled while it started).",
         "",
@@ -366,6 +395,7 @@ def markdown(results: Results, machine: str, invocation: str) -> str:
             "`oxigraph convert`",
             " |",
         ),
+        *_runs(m),
         "",
         "Targets (issue 17):",
         "",
@@ -397,6 +427,28 @@ def markdown(results: Results, machine: str, invocation: str) -> str:
     lines += [f"- {x.name}: `{x.command}`" for x in m.values()]
     lines += ["", "![Start-up and conversion beside Oxigraph](peers-startup.png)"]
     return "\n".join(lines) + "\n"
+
+
+def _busy(load: tuple[float, float]) -> str:
+    """What a load above the core count means for the figures, or nothing on a quiet run."""
+    if max(load) <= (os.cpu_count() or 1):
+        return ""
+    return ": shared with other jobs, every figure is above its idle value, ratios compare"
+
+
+def _runs(measures: dict[str, Measure]) -> list[str]:
+    """A line per run the rows come from, when they come from more than one (`--parts`)."""
+    runs: dict[str, list[Measure]] = {}
+    for measure in measures.values():
+        runs.setdefault(measure.when, []).append(measure)
+    if len(runs) < 2:
+        return []
+    lines = ["", "The rows come from separate runs (`--parts`):", ""]
+    for when, members in sorted(runs.items()):
+        loads = [load for member in members for load in member.loads]
+        names = ", ".join(member.name for member in members)
+        lines.append(f"- {when}, load {min(loads):.1f}–{max(loads):.1f}: {names}")
+    return lines
 
 
 def plot(results: Results, path: Path) -> None:
@@ -452,8 +504,8 @@ def network(cities: int, folder: Path) -> Iterator[Path]:
     yield path
 
 
-def run(cities: int, runs: int, learningcity: list[str]) -> Results:
-    """Measure every contender on a network of `cities` generated for the run."""
+def run(cities: int, runs: int, learningcity: list[str], parts: Sequence[str]) -> Results:
+    """Measure the contenders of `parts` on a network of `cities` generated for the run."""
 
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -463,9 +515,19 @@ def run(cities: int, runs: int, learningcity: list[str]) -> Results:
         tempfile.TemporaryDirectory(prefix="bench-startup-") as folder,
         network(cities, Path(folder)) as data,
     ):
-        measures = measure(data, Path(folder), learningcity, runs, log)
+        measures = measure(data, Path(folder), learningcity, runs, parts, log)
         statements, size = count_statements(data), data.stat().st_size
     return Results(cities, statements, size, runs, measures, (before, os.getloadavg()[0]))
+
+
+def _merged(results: Results, earlier: Path, parser: argparse.ArgumentParser) -> Results:
+    """`results` of some parts completed with an earlier full run's figures."""
+    before = Results.from_json(earlier.read_text(encoding="utf-8"))
+    if before.cities != results.cities:
+        parser.error(f"{earlier} holds {before.cities:,} cities, this run {results.cities:,}")
+    load = (min(before.load[0], results.load[0]), max(before.load[1], results.load[1]))
+    measures = {**before.measures, **results.measures}
+    return Results(results.cities, results.statements, results.size, results.runs, measures, load)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -477,12 +539,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--from-json", type=Path, help="Report the figures of an earlier --json instead."
     )
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=sorted(PARTS),
+        default=sorted(PARTS),
+        help="Measure only these comparisons; the others come from --json's earlier figures.",
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     if args.from_json:
         results = Results.from_json(args.from_json.read_text(encoding="utf-8"))
     else:
-        results = run(args.cities, args.runs, shlex.split(args.learningcity))
+        partial = set(args.parts) != set(PARTS)
+        if partial and (args.json is None or not args.json.exists()):
+            parser.error("--parts needs --json naming an earlier run's figures for the other rows")
+        results = run(args.cities, args.runs, shlex.split(args.learningcity), args.parts)
+        if partial:
+            results = _merged(results, args.json, parser)
     invocation = f".venv/bin/python benchmarks/bench_startup.py --cities {results.cities} "
     invocation += f"--runs {results.runs} --write"
     section = markdown(results, machine(), invocation)
