@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import statistics
@@ -45,7 +44,7 @@ from urllib.parse import quote
 import httpx
 import pyoxigraph as ox
 
-from harness import machine
+from harness import machine, tree_cpu_seconds, tree_pss_mib
 from wrk import free_port, run_wrk, running, wrk_script, wrk_version
 
 BIN = Path(sys.executable).parent
@@ -198,50 +197,6 @@ def check_answer(server: Server, request: Request) -> int:
     return len(list(ox.parse(response.content, format=ox.RdfFormat.TURTLE)))
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) of `pid` and all its descendants, now, those that ended
-    included (a process's reaped children are counted in its own `cutime` and `cstime`)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for process in _tree(pid):
-        try:
-            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(value) for value in fields[11:15]) / tick
-    return total
-
-
-def _tree(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo += children.get(current, [])
-    return found
-
-
-def pss_mib(pid: int) -> float:
-    """Proportional set size of the server's processes, summed (shared pages counted once)."""
-    total = 0
-    for process in _tree(pid):
-        try:
-            rollup = Path(f"/proc/{process}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
-        total += int(found.group(1)) if found else 0
-    return total / 1024
-
-
 def plan(server: Server, request: Request, folder: Path) -> tuple[str, Path]:
     """The URL wrk opens and its script (a distinct text: a tag and a counter in a comment)."""
     url = server.root + server.path + "?query=" + quote(request.query)
@@ -279,9 +234,9 @@ def measure_all(
                     for server in all_servers:
                         url, script = plan(server, request, folder)
                         pid = processes[server.name].pid
-                        before = cpu_seconds(pid)
+                        before = tree_cpu_seconds(pid)
                         run = run_wrk(url, script, connections, duration)
-                        spent = cpu_seconds(pid) - before
+                        spent = tree_cpu_seconds(pid) - before
                         key = (request.name, server.name, connections)
                         cell = cells.setdefault(key, Cell(*key))
                         cell.rps.append(run.rps)
@@ -296,7 +251,7 @@ def measure_all(
                             " errors",
                             file=sys.stderr,
                         )
-        memory = {name: pss_mib(process.pid) for name, process in processes.items()}
+        memory = {name: tree_pss_mib(process.pid) for name, process in processes.items()}
     return list(cells.values()), memory
 
 

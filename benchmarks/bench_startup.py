@@ -49,6 +49,8 @@ from pathlib import Path
 
 import httpx
 
+from harness import tree_cpu_seconds, tree_pss_mib
+
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
 PERFORMANCE = REPO / "docs" / "performance.md"
@@ -101,51 +103,9 @@ class Measure:
 # -- memory ------------------------------------------------------------------------------------
 
 
-def tree(root: int) -> list[int]:
-    """`root` and every process descended from it (read from /proc, Linux only)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found, pending = [], [root]
-    while pending:
-        pid = pending.pop()
-        found.append(pid)
-        pending.extend(children.get(pid, []))
-    return found
-
-
-def pss(root: int) -> int:
+def tree_pss(root: int) -> int:
     """Bytes of proportional set size summed over the process tree of `root`."""
-    total = 0
-    for pid in tree(root):
-        try:
-            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        for line in text.splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1]) * 1024
-    return total
-
-
-def cpu_seconds(root: int) -> float:
-    """CPU seconds (user and system) the process tree of `root` has used so far: a start-up's
-    cost apart from the other jobs sharing the machine, which stretch its wall-clock time."""
-    ticks = 0
-    for pid in tree(root):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return int(tree_pss_mib(root) * 1024 * 1024)
 
 
 # -- servers -----------------------------------------------------------------------------------
@@ -178,11 +138,11 @@ def time_server(command: list[str], url: str) -> tuple[float, int, int, float]:
             if time.perf_counter() - start > START_LIMIT_S:
                 raise RuntimeError(f"{shlex.join(command)} did not answer {url}")
             if time.perf_counter() - sampled > SAMPLE_S:
-                peak, sampled = max(peak, pss(process.pid)), time.perf_counter()
+                peak, sampled = max(peak, tree_pss(process.pid)), time.perf_counter()
             time.sleep(POLL_S)
         ready = time.perf_counter() - start
-        memory = pss(process.pid)
-        return ready, memory, max(peak, memory), cpu_seconds(process.pid)
+        memory = tree_pss(process.pid)
+        return ready, memory, max(peak, memory), tree_cpu_seconds(process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         try:

@@ -75,27 +75,67 @@ def report(title: str, timings: list[Timing], baseline: str, target: float | Non
     return "\n".join(lines) + "\n"
 
 
-def tree_rss_mib(root: int) -> float:
-    """Resident memory of a process and every descendant, from /proc."""
+TICK = os.sysconf("SC_CLK_TCK")
+PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@dataclass(frozen=True)
+class ProcessUsage:
+    """What one process has used so far, from its /proc/PID/stat."""
+
+    cpu_s: float  # user and system time of the process itself
+    reaped_cpu_s: float  # of its children that ended and were waited for
+    rss_mib: float
+
+
+def process_tree(root: int) -> dict[int, ProcessUsage]:
+    """`root` and every process descended from it, with what each has used: one read of
+    /proc/*/stat (Linux only), the one walk of the process tree every benchmark shares."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for path in Path("/proc").iterdir():
-        entry = path.name
-        if not entry.isdigit():
+    usage: dict[int, ProcessUsage] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            status = Path(f"/proc/{entry}/status").read_text()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        own, reaped = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+        usage[pid] = ProcessUsage(own / TICK, reaped / TICK, int(fields[21]) * PAGE_MIB)
+    found: dict[int, ProcessUsage] = {}
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        if pid in usage:
+            found[pid] = usage[pid]
+        pending.extend(children.get(pid, []))
+    return found
+
+
+def tree_rss_mib(root: int) -> float:
+    """Resident memory of a process and every descendant."""
+    return sum(process.rss_mib for process in process_tree(root).values())
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user and system) of a process and all its descendants, now, those that ended
+    included (a process's reaped children are counted in its own `cutime` and `cstime`)."""
+    return sum(p.cpu_s + p.reaped_cpu_s for p in process_tree(root).values())
+
+
+def tree_pss_mib(root: int) -> float:
+    """Proportional set size of a process and its descendants, summed (shared pages counted
+    once in the sum)."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-        found = re.search(r"VmRSS:\s+(\d+) kB", status)
-        rss[int(entry)] = int(found.group(1)) if found else 0
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
+        found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+        total += int(found.group(1)) if found else 0
     return total / 1024
 
 
