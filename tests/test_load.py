@@ -1,13 +1,22 @@
 from __future__ import annotations
 
 import gzip
+import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from learningcity.errors import InputError
-from learningcity.load import load_paths, load_with_prefixes, resolve_sources
+from learningcity.errors import InputError, LearningCityWarning
+from learningcity.formats import syntax_named
+from learningcity.limits import MAX_NESTING
+from learningcity.load import (
+    _KEYWORD_WINDOW,
+    load_paths,
+    load_with_prefixes,
+    parse_bytes,
+    resolve_sources,
+)
 from support import FIXTURES
 
 
@@ -70,3 +79,55 @@ def test_remote_json_ld_context_is_not_fetched(tmp_path: Path) -> None:
     path.write_text('{"@context": "http://127.0.0.1:9/context.jsonld", "name": "x"}')
     with pytest.raises(InputError, match=str(path)):
         load_paths(path)
+
+
+#: A namespace or base of 1 MiB, which 3,000 references would copy into 3 GiB of terms.
+LONG_IRI = "http://e/" + "x" * 2**20 + "/"
+EXPANDING = {
+    "prefix": f"PrEfIx e: <{LONG_IRI}>\n" + "e:a e:b e:c .\n" * 1000,
+    "base": f"bAsE <{LONG_IRI}>\n" + "<a> <b> <c> .\n" * 1000,
+}
+
+
+@pytest.mark.parametrize("keyword", list(EXPANDING))
+@pytest.mark.parametrize("offset", range(-7, 2))
+def test_a_declaration_in_any_case_across_a_keyword_window_is_found(
+    keyword: str, offset: int
+) -> None:
+    """Keywords are looked for in lower-cased windows (no lower-cased copy of the whole input):
+    one starting before, across or at a window's end must still bound the expansion."""
+    padding = "#" + "-" * (_KEYWORD_WINDOW + offset - 2) + "\n"  # the keyword starts at the offset
+    data = (padding + EXPANDING[keyword]).encode()
+    assert data[_KEYWORD_WINDOW + offset :].lower().startswith(keyword.encode())
+    with pytest.raises(InputError, match="namespaces or bases of up to 1,048,"):
+        list(parse_bytes(data, syntax_named("turtle"), "x.ttl"))
+
+
+def test_nesting_is_measured_past_the_count_of_openings() -> None:
+    """More than MAX_NESTING openings is not refused by itself: only as deep as that."""
+    side_by_side = "<http://e/s> <http://e/p> " + ", ".join(["[]"] * (MAX_NESTING + 1)) + " .\n"
+    assert len(list(parse_bytes(side_by_side.encode(), syntax_named("turtle"), "x.ttl"))) == 1001
+    deepest = "<http://e/s> <http://e/p> " + "[ <http://e/p> " * MAX_NESTING + "1" + " ]" * 1000
+    assert len(list(parse_bytes(f"{deepest} .\n".encode(), syntax_named("turtle"), "x.ttl")))
+    deeper = "<http://e/s> <http://e/p> " + "(" * (MAX_NESTING + 1) + ")" * (MAX_NESTING + 1)
+    with pytest.raises(InputError, match=f"nested more than {MAX_NESTING} levels deep"):
+        list(parse_bytes(f"{deeper} .\n".encode(), syntax_named("turtle"), "x.ttl"))
+
+
+WEB = "<http://e/s> <https://e/p> "
+
+
+@pytest.mark.parametrize("iri", ["<o>", "<//e/o>", "<#o>", "<?o>", "<>"])
+def test_one_relative_iri_among_web_iris_is_warned_of(iri: str) -> None:
+    """Whether every `<` opens an http(s) IRI is found once, and tells relative IRIs apart."""
+    with pytest.warns(LearningCityWarning, match="resolved against the file's own IRI"):
+        turtle = f"{WEB}<http://e/o> .\n{WEB}{iri} .\n".encode()
+        list(parse_bytes(turtle, syntax_named("turtle"), "x.ttl", "file:///d/x.ttl", assumed=True))
+
+
+@pytest.mark.parametrize("iri", ["<HTTP://e/o>", "<urn:e:o>", "<http:/e/o>", '"<o>"'])
+def test_absolute_iris_of_other_forms_are_not_warned_of(iri: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        turtle = f"{WEB}{iri} .\n".encode()
+        list(parse_bytes(turtle, syntax_named("turtle"), "x.ttl", "file:///d/x.ttl", assumed=True))
