@@ -361,9 +361,10 @@ def _in_folder(
 
 def _validate(outputs: list[_Output], out_dir: Path | None) -> ValidationOutcome:
     """Validate what is written, all outputs together, against the bundled shapes: a folder of
-    cities as the one dataset it makes (so that it passes exactly when `-o` would; one run,
-    not one per city). A progress line on a terminal (a network takes a while); the verdict
-    (or report) to stderr, named by the file or folder."""
+    cities as the one dataset it makes (so that it passes exactly when `-o` would, its
+    catalogue checked by `lcsh:Catalog`; one run, not one per city). A progress line on a
+    terminal (a network takes a while); the verdict (or report) to stderr, named by the file
+    or folder."""
     from learningcity import validation
 
     # a list, which validate uses as it is (an ox.Dataset it would copy back: 1.4 s at 1,000)

@@ -43,7 +43,8 @@ _worker: tuple[Engine, list[ox.Quad]] | None = None
 class Parts:
     """The data divided for validation (see `partition`): statement indices shared by every
     part, each part's own statement indices, and for each node of the data the part that owns
-    it (None: a node pointing to many that no shape targets, a node no statement describes)."""
+    it (None: a node pointing to many whose links no shape follows, a node no statement
+    describes)."""
 
     shared: list[int]
     parts: list[list[int]]
@@ -53,13 +54,21 @@ class Parts:
 @dataclass(frozen=True)
 class Reach:
     """What of the data the shapes look at, as far as dividing it is concerned: the predicates
-    they follow against their direction (`sh:inversePath`), and how they pick focus nodes."""
+    they follow against their direction (`sh:inversePath`), how they pick focus nodes, and
+    which links of a targeted class's instances they follow to the values' own statements."""
 
     backward: frozenset[ox.NamedNode] = frozenset()
     classes: frozenset[ox.NamedNode] = frozenset()  # targeted, with their subclasses
     subjects_of: frozenset[ox.NamedNode] = frozenset()
     objects_of: frozenset[ox.NamedNode] = frozenset()
     nodes: frozenset[Any] = frozenset()
+    #: (class, predicate): a shape on the class looks into the values of the predicate (their
+    #: type for sh:class, their statements for sh:node); looking at a value itself (sh:nodeKind,
+    #: sh:datatype, a count) needs nothing of its statements.
+    followed: frozenset[tuple[ox.NamedNode, ox.NamedNode]] = frozenset()
+    #: Classes whose shapes may look anywhere (SHACL-SPARQL, a path of several steps, a
+    #: constraint on the focus node itself): every link of theirs is followed.
+    opaque: frozenset[ox.NamedNode] = frozenset()
 
     @classmethod
     def of(cls, run: Engine) -> Reach:
@@ -71,23 +80,63 @@ class Reach:
             return {ox.NamedNode(str(o)) for o in found if isinstance(o, URIRef)}
 
         classes = objects(run.shapes, "targetClass")
-        classes |= {  # a class that is also a node shape targets its own instances
+        implicit = {  # a class that is also a node shape targets its own instances
             ox.NamedNode(str(s))
             for s in run.shapes.subjects(URIRef(RDF_TYPE.value), URIRef(SH + "NodeShape"))
             if (s, URIRef(RDF_TYPE.value), RDFS.Class) in run.shapes
         }
+        classes |= implicit
         subclass = [(str(s), str(o)) for s, o in run.ontology.subject_objects(RDFS.subClassOf)]
-        while grown := {ox.NamedNode(s) for s, o in subclass if ox.NamedNode(o) in classes}:
-            if grown <= classes:
-                break
-            classes |= grown
+        below = {target: _with_subclasses(target, subclass) for target in classes}
+        followed, opaque = _looked_into(run.shapes)
+        opaque |= implicit  # (not read for what they look into: assumed to look anywhere)
         return cls(
             frozenset(objects(run.shapes, "inversePath")),
-            frozenset(classes),
+            frozenset().union(*below.values()),
             frozenset(objects(run.shapes, "targetSubjectsOf")),
             frozenset(objects(run.shapes, "targetObjectsOf")),
             frozenset(objects(run.shapes, "targetNode")),
+            frozenset((c, p) for target, p in followed for c in below.get(target, ())),
+            frozenset(c for target in opaque for c in below.get(target, ())),
         )
+
+
+def _with_subclasses(target: ox.NamedNode, subclass: list[tuple[str, str]]) -> set[ox.NamedNode]:
+    """`target` and every class below it (`rdfs:subClassOf` pairs), as `sh:targetClass` reaches."""
+    found = {target}
+    while grown := {ox.NamedNode(s) for s, o in subclass if ox.NamedNode(o) in found} - found:
+        found |= grown
+    return found
+
+
+#: Constraints of a property shape that read a value's own statements (its type, its links).
+_LOOKING_INTO = ("class", "node", "qualifiedValueShape", "property", "or", "and", "xone", "not")
+#: Constraints of a node shape that look beyond one property's values.
+_LOOKING_ANYWHERE = ("sparql", "node", "or", "and", "xone", "not", "closed")
+
+
+def _looked_into(
+    shapes: rdflib.Graph,
+) -> tuple[set[tuple[ox.NamedNode, ox.NamedNode]], set[ox.NamedNode]]:
+    """Per targeted class, the predicates whose values its shapes look into, and the classes
+    whose shapes may look anywhere (see `Reach`)."""
+    from rdflib import URIRef
+
+    followed: set[tuple[ox.NamedNode, ox.NamedNode]] = set()
+    opaque: set[ox.NamedNode] = set()
+    for shape, target in shapes.subject_objects(URIRef(SH + "targetClass")):
+        cls = ox.NamedNode(str(target))
+        if any((shape, URIRef(SH + c), None) in shapes for c in _LOOKING_ANYWHERE):
+            opaque.add(cls)
+        for property_shape in shapes.objects(shape, URIRef(SH + "property")):
+            path = shapes.value(property_shape, URIRef(SH + "path"))
+            if not isinstance(path, URIRef):
+                opaque.add(cls)
+            elif any((property_shape, URIRef(SH + c), None) in shapes for c in _LOOKING_INTO):
+                followed.add((cls, ox.NamedNode(str(path))))
+            elif (property_shape, URIRef(SH + "sparql"), None) in shapes:
+                opaque.add(cls)
+    return followed, opaque
 
 
 def partition(
@@ -104,8 +153,9 @@ def partition(
     them, and some links to or from them join nothing:
     - a node that more than `shared_degree` statements point to (the network, a country): the
       statements pointing to it join nothing; its own links join as any node's;
-    - a node pointing to more than `shared_degree` nodes that no shape targets (a catalogue of
-      every city's dataset): nothing looks at its values, so its links join nothing;
+    - a node pointing to more than `shared_degree` nodes (a catalogue of every city's dataset)
+      whose shapes look into none of its values (`Reach.followed`) but those described in every
+      part: a check of its links needs nothing of the other parts, so its links join nothing;
     - but never a node that the shapes reach against a link's direction (`Reach.backward`): the
       statements pointing to it stay in its component;
     and a component holding a blank node is described in every part too, since a SHACL-SPARQL
@@ -134,14 +184,23 @@ def partition(
             targeted.add(node)
         if q.predicate in reach.subjects_of:
             targeted.add(subjects[i])
-    targeted |= {
-        subjects[i]
-        for i, q in enumerate(quads)
-        if q.predicate == RDF_TYPE and q.object in reach.classes
-    }
     pointed_to = {n for n, count in enumerate(in_degree) if count > shared_degree} - followed
     pointing = {n for n, count in enumerate(out_degree) if count > shared_degree}
     pointing -= followed | targeted
+    classes: dict[int, set[ox.NamedNode]] = {}
+    for i, q in enumerate(quads):
+        kind = q.object
+        if q.predicate == RDF_TYPE and subjects[i] in pointing and isinstance(kind, ox.NamedNode):
+            classes.setdefault(subjects[i], set()).add(kind)
+    classes = {n: types & reach.classes for n, types in classes.items() if types & reach.classes}
+    pointing -= {n for n, types in classes.items() if types & reach.opaque}
+    pointing -= {
+        subjects[i]
+        for (i, q), node in zip(links, objects, strict=True)
+        if subjects[i] in classes
+        and node not in pointed_to
+        and any((t, q.predicate) in reach.followed for t in classes[subjects[i]])
+    }
     roots = list(range(len(ids)))
     for (i, _), node in zip(links, objects, strict=True):
         if subjects[i] not in pointing and node not in pointed_to and node not in pointing:
