@@ -25,7 +25,7 @@ from learningcity import compat, resources
 from learningcity.host import usable_cpus
 from learningcity.load import load_paths
 from learningcity.validation import native
-from learningcity.validation.engine import Engine, from_rdflib, to_rdflib
+from learningcity.validation.engine import Engine, as_written, from_rdflib, to_rdflib
 from learningcity.validation.parallel import (
     PART_STATEMENTS,
     Parts,
@@ -151,7 +151,8 @@ class Validator:
         if self.native is not None:
             step(f"validating {len(quads)} statements (native engine)")
             try:
-                return outcome_from_report(self.native.check(quads), strict, "native")
+                report = as_written(self.native.check(quads), quads)
+                return outcome_from_report(report, strict, "native")
             except native.Unsupported:
                 pass  # pyshacl decides
         workers = workers or usable_cpus()
@@ -160,7 +161,7 @@ class Validator:
         else:
             step(f"validating {len(quads)} statements")
             report = self.engine.check(quads)
-        return outcome_from_report(report, strict)
+        return outcome_from_report(as_written(report, quads), strict)
 
 
 def validate(

@@ -25,7 +25,7 @@ from learningcity import compat
 from learningcity.errors import InputError
 from learningcity.load import load_paths
 from learningcity.namespaces import STANDARD_PREFIXES
-from learningcity.validation.report import Term
+from learningcity.validation.report import SH, Term
 from learningcity.validation.sparql import (
     SparqlRefused,
     check_shacl_sparql,
@@ -149,6 +149,63 @@ def rdflib_term(term: Any) -> Any:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+def as_written(report: list[ox.Quad], data: list[ox.Quad]) -> list[ox.Quad]:
+    """`report` with each `sh:value` that rdflib normalized written as the data has it.
+
+    Why: rdflib normalizes a typed literal as it reads it (`"01"^^xsd:integer` is `"1"`, the
+    ill-typed `"none"^^xsd:boolean` is `"false"`), so pyshacl, and the native engine, which sees
+    literals as pyshacl does, report such a value normalized, where SHACL reports the data's own
+    term (W3C core property/datatype-001, or-datatypes-001). A value is put back when its result's
+    focus node has exactly one literal under the result's path (a property, or any, for other
+    paths) that normalizes to it and none written so. Costs one pass over the data when a result
+    has a literal value, reading only the statements of those results' focus nodes.
+    """
+    edges: dict[object, dict[str, object]] = {}
+    for quad in report:
+        edges.setdefault(quad.subject, {})[quad.predicate.value] = quad.object
+    #: (focus node, the result's property or None for another path, value), in report order
+    wanted: dict[tuple[object, ox.NamedNode | None, ox.Literal], None] = {}
+    for about in edges.values():
+        value, focus = about.get(SH + "value"), about.get(SH + "focusNode")
+        if isinstance(value, ox.Literal) and focus is not None:
+            path = about.get(SH + "resultPath")
+            wanted[(focus, path if isinstance(path, ox.NamedNode) else None, value)] = None
+    if not wanted:
+        return report
+    focuses = {focus for focus, _, _ in wanted}
+    held: dict[object, list[ox.Quad]] = {}
+    for quad in data:
+        if quad.subject in focuses and isinstance(quad.object, ox.Literal):
+            held.setdefault(quad.subject, []).append(quad)
+    written: dict[tuple[object, object], ox.Literal] = {}
+    for focus, path, value in wanted:
+        objects = {
+            quad.object for quad in held.get(focus, []) if path is None or quad.predicate == path
+        }
+        if value in objects:
+            continue
+        found = {
+            o
+            for o in objects
+            if isinstance(o, ox.Literal) and _from_rdflib_term(rdflib_term(o)) == value
+        }
+        if len(found) == 1:
+            written[(focus, value)] = found.pop()
+    if not written:
+        return report
+    fixed: dict[object, ox.Literal] = {
+        subject: written[key]
+        for subject, about in edges.items()
+        if (key := (about.get(SH + "focusNode"), about.get(SH + "value"))) in written
+    }
+    return [
+        ox.Quad(quad.subject, quad.predicate, fixed[quad.subject], quad.graph_name)
+        if quad.predicate.value == SH + "value" and quad.subject in fixed
+        else quad
+        for quad in report
+    ]
+
+
 @cache
 def _preparing_graph_class() -> type[rdflib.Graph]:
     """An rdflib Graph that parses each distinct SPARQL text once, then reuses the prepared query.
@@ -201,11 +258,7 @@ def from_rdflib(graph: rdflib.Graph) -> list[ox.Quad]:
         if isinstance(term, BNode):
             return ox.BlankNode(str(term))
         if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            return ox.Literal(str(term))
+            return _from_rdflib_term(term)
         raise ValueError(f"unexpected term {term!r} in the report")
 
     def node(term: Any) -> ox.NamedNode | ox.BlankNode:
@@ -221,3 +274,12 @@ def from_rdflib(graph: rdflib.Graph) -> list[ox.Quad]:
         return converted
 
     return [ox.Quad(node(s), iri(p), convert(o)) for s, p, o in graph]
+
+
+def _from_rdflib_term(literal: rdflib.Literal) -> ox.Literal:
+    """An rdflib literal as Oxigraph's, in rdflib's lexical form."""
+    if literal.language:
+        return ox.Literal(str(literal), language=literal.language)
+    if literal.datatype is not None:
+        return ox.Literal(str(literal), datatype=ox.NamedNode(str(literal.datatype)))
+    return ox.Literal(str(literal))
