@@ -16,7 +16,7 @@ import pytest
 from conformance.exceptions import EXCEPTIONS
 from conformance.report import DOC, key, row, section
 from conformance.sparql_syntax import DATA, DOORS, LEARNINGCITY, run_doors, sparql_syntax_cases
-from conformance.w3c import Outcome
+from conformance.w3c import Outcome, run_main
 from learningcity.errors import ExitCode
 
 
@@ -71,3 +71,22 @@ def test_the_installed_command_answers_or_refuses_in_one_line(name: str, tmp_pat
         assert done.stdout == "" and "Traceback" not in done.stderr
         assert done.stderr.count("\n") == 1
         assert done.stderr.startswith(f"learningcity: error: {case.action}:")
+
+
+#: Negative tests whose query breaks a rule Oxigraph states among the tokens it expected (on
+#: b9a5be4: `expected one of "$", "(", ... SELECT * is not authorized with GROUP BY, STR, ...`).
+RULES = {
+    "syn-bad-01.rq": "3:1: SELECT * is not authorized with GROUP BY",
+    "syn-bad-03.rq": "2:1: Duplicated variable name in SELECT",
+    "syntax-SELECTscope2": "5:1: The SELECT overrides an existing variable using an expression",
+}
+
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_a_broken_rule_is_said_alone(name: str, tmp_path: Path) -> None:
+    case = next(c for c in sparql_syntax_cases() if c.name == name)
+    data = tmp_path / "data.nt"
+    data.write_text(DATA, encoding="utf-8")
+    run = run_main("query", "-f", str(case.action), str(data))
+    assert (run.code, run.stdout) == (ExitCode.BAD_INPUT, "")
+    assert run.stderr == f"learningcity: error: {case.action}:{RULES[name]}\n"

@@ -194,13 +194,31 @@ def evaluate(
                 unknown.update(_error_functions(text, declared, base_iri) if not unknown else {})
                 unknown[named] = _error_value
     except SyntaxError as error:
-        raise InputError(position_message(source, error)) from None
+        raise InputError(stated(position_message(source, error))) from None
     except RuntimeError as error:
         if "does not contains variable" in str(error):
             raise InputError(
                 f"{source}: a parameter must be a variable of the query's SELECT clause ({error})"
             ) from None
         raise InputError(f"{source}: the query failed: {error}") from None
+
+
+def stated(message: str) -> str:
+    """A syntax error's `message` with what Oxigraph found wrong said alone, when it says it.
+
+    Oxigraph's parser lists a rule the query breaks among the tokens it expected at that point,
+    so that `SELECT * { } GROUP BY ?s` reads "expected one of "$", "(", ... SELECT * is not
+    authorized with GROUP BY, STR, SUM, ... ['A' ..= 'Z' | ...], [_]" (W3C syn-bad-01; also
+    a duplicated or rebound SELECT variable, syn-bad-03, syntax-SELECTscope2). Such a rule is
+    the one expected item that is a sentence (words with spaces, not a quoted token or a
+    character class); with one, the message is that sentence alone, at the same position.
+    """
+    where, found, expected = message.partition(": expected ")
+    if not found:
+        return message
+    items = expected.removeprefix("one of ").split(", ")
+    rules = [item for item in items if " " in item and item[:1] not in "\"'["]
+    return f"{where}: {'; '.join(rules)}" if rules else message
 
 
 # --------------------------------------------------------------------------------------------
