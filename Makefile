@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 BENCH := $(VENV)/.installed-bench
-TURTLE := ontology/*.ttl shapes/*.ttl data/*.ttl data/enrichments/*.ttl
+TURTLE := ontology/*.ttl shapes/*.ttl data/*.ttl data/enrichments/*.ttl src/learningcity/rendering/*.ttl
 PORT ?= 8000
 
 .PHONY: help run test lint check-format bench bench-quick clean

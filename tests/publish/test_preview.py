@@ -1,14 +1,18 @@
 """`learningcity preview` (the installed command): a folder that is not a site is refused in one
-line; a site published for the default base is previewed under /learningcity/, styled. Its
-negotiation is held to nginx's answers in test_nginx.py."""
+line; a site published for the default base is previewed under /learningcity/, styled; Ctrl-C
+or SIGTERM stops it with exit 0. Its negotiation is held to nginx's answers in test_nginx.py."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from learningcity.errors import ExitCode
+from processes import free_port, stop, wait_for_port
 
 COMMAND = str(Path(sys.executable).with_name("learningcity"))
 
@@ -38,3 +42,21 @@ def test_a_site_for_the_default_base_is_previewed_at_its_path_and_styled(
         assert thing.status_code == 303
         assert thing.headers["location"] == "/learningcity/doc/city/kr-yongsan-gu.ttl"
         assert client.get("/learningcity/%2e%2e/robots.txt").status_code == 404
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_ctrl_c_or_sigterm_is_a_normal_stop(network_site: Path, number: signal.Signals) -> None:
+    """README: `serve` and `preview` run until stopped, and exit 0 then."""
+    port = free_port()
+    process = subprocess.Popen(
+        [COMMAND, "preview", str(network_site), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        process.send_signal(number)
+        assert process.wait(timeout=20) == ExitCode.OK
+    finally:
+        if process.poll() is None:
+            stop(process)
