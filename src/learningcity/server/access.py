@@ -23,6 +23,9 @@ LOGGER = logging.getLogger("learningcity.access")
 CLIENT_CLOSED = 499
 #: Longest header value logged, in characters (the request head itself may be 64 KiB).
 MAX_LOGGED_HEADER = 256
+#: A body message's count of body bytes written to the client past the messages (a query
+#: worker wrote them to the socket: `learningcity.server.sparql`), logged as sent.
+WRITTEN = "learningcity.written"
 
 
 def printable(text: str) -> str:
@@ -61,7 +64,7 @@ class AccessLogMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
             elif message["type"] == "http.response.body":
-                size += len(message.get("body", b""))
+                size += len(message.get("body", b"")) + message.get(WRITTEN, 0)
             await send(message)
 
         try:

@@ -18,6 +18,13 @@ the h11 protocol, every connection is held to these limits, decided once below:
 Every response, including those uvicorn and this module write before the application runs,
 carries `RESPONSE_HEADERS` (uvicorn's `headers` setting is the one place they are decided).
 
+Direct: an application may have a response written to the connection's socket by another
+process (a SPARQL query worker, which gets the descriptor): the scope of a request on the
+httptools protocol carries a `Direct` (`DIRECT_KEY`) that says whether the connection allows
+it, gives the descriptor and the head every response starts with, and mutes uvicorn's writes
+of the response the application then passes through its layers (they log it; nothing of it
+goes to the client a second time).
+
 Coalesced: uvicorn writes a response's head as soon as the application starts the response and
 the body when it comes, and uvloop sends each write at once: two system calls and two TCP
 segments per small response. Profiling `learningcity serve` under load showed those two writes
@@ -37,6 +44,7 @@ import logging
 import resource
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 import h11
@@ -63,16 +71,20 @@ LOGGER = logging.getLogger("learningcity.access")
 
 
 class CoalescingTransport:
-    """Wraps a transport: `write` collects, one real write per loop turn; the rest delegates."""
+    """Wraps a transport: `write` collects, one real write per loop turn; the rest delegates.
+    While `muted`, writes are dropped (`Direct.muted`)."""
 
-    __slots__ = ("_loop", "_pending", "_transport")
+    __slots__ = ("_loop", "_pending", "_transport", "muted")
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         self._transport = transport
         self._loop = loop
         self._pending: list[bytes] = []
+        self.muted = False
 
     def write(self, data: bytes) -> None:
+        if self.muted:
+            return
         if not self._pending:
             self._loop.call_soon(self.flush)
         self._pending.append(data)
@@ -102,6 +114,67 @@ class CoalescingTransport:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
+
+
+#: The scope key of a request's `Direct`.
+DIRECT_KEY = "learningcity.direct"
+
+
+class Direct:
+    """One request's connection, for a response written to its socket past uvicorn.
+
+    Allowed when the response would be the next bytes on the connection and the connection
+    stays open after it: HTTP/1.1 keep-alive, nothing pending in the transport, not closing.
+    The writer sends the whole response (`head()` starts it); then the application passes a
+    stand-in response through its layers inside `muted()`, which completes uvicorn's cycle
+    (keep-alive, the next pipelined request) without a byte written.
+    """
+
+    __slots__ = ("_cycle", "_protocol")
+
+    def __init__(self, protocol: _Guarded, cycle: Any) -> None:
+        self._protocol = protocol
+        self._cycle = cycle
+
+    def ready(self) -> bool:
+        transport = self._protocol.transport
+        return (
+            self._cycle.keep_alive
+            and not self._cycle.response_started
+            and self._cycle.scope.get("http_version") == "1.1"
+            and not transport.is_closing()
+            and transport.get_write_buffer_size() == 0
+        )
+
+    def descriptor(self) -> int | None:
+        """The socket's descriptor while the response may still be written to it (`ready`)."""
+        if not self.ready():
+            return None
+        return int(self._protocol.transport.get_extra_info("socket").fileno())
+
+    def head(self) -> str:
+        """The status line of a 200 and the headers every response gets (`Date`, ...)."""
+        lines = [b"HTTP/1.1 200 OK\r\n"]
+        lines += [n + b": " + v + b"\r\n" for n, v in self._protocol._default_headers()]
+        return b"".join(lines).decode("latin-1")
+
+    def write(self, data: bytes) -> None:
+        """Bytes of the response the socket did not take from the other writer, in order."""
+        if data:
+            self._protocol.transport.write(data)
+
+    def close(self) -> None:
+        """End the connection (part of a response may have been written)."""
+        self._protocol.transport.close()
+
+    @contextlib.contextmanager
+    def muted(self) -> Iterator[None]:
+        transport = self._protocol.transport
+        transport.muted = True
+        try:
+            yield
+        finally:
+            transport.muted = False
 
 
 #: Per running server (its uvicorn ServerState): its guarded connections, oldest first.
@@ -307,6 +380,8 @@ def protocol_class() -> type[asyncio.Protocol]:
                 self._drop(f"more than {MAX_PIPELINED} requests sent ahead of their answers")
                 return
             super().on_headers_complete()
+            if self.cycle is not None and self.cycle.scope is self.scope:
+                self.scope[DIRECT_KEY] = Direct(self, self.cycle)
 
         def on_message_complete(self) -> None:
             self._head_pending = True

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
 from typing import Protocol
@@ -42,8 +42,10 @@ from learningcity.query import CheckedQuery, check_query, evaluate
 from learningcity.query.lexer import MAX_QUERY_NESTING
 from learningcity.rendering.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES, served_syntax
 from learningcity.serialize import serialize, turtle_of_ntriples
+from learningcity.server.access import WRITTEN
 from learningcity.server.caching import GZIP_MINIMUM_SIZE, accepts_gzip, gzipped
 from learningcity.server.conneg import choose_media_type
+from learningcity.server.protocol import DIRECT_KEY, Direct
 from learningcity.server.results import (
     Term,
     capped_ntriples,
@@ -56,6 +58,8 @@ from learningcity.server.results import (
 )
 from learningcity.server.workers import (
     Answer,
+    AnswerCut,
+    Client,
     Job,
     PoolBusy,
     QueryPool,
@@ -253,9 +257,16 @@ def respond(
         return Answer(406, PLAIN_TEXT, f"406 Not Acceptable: {error}".encode())
     except (RuntimeError, ValueError, OSError) as error:  # while rows came or were written
         return Answer(400, PLAIN_TEXT, f"the query failed: {error}".encode())
-    if job.gzip and len(body) >= GZIP_MINIMUM_SIZE:
-        return Answer(200, media, gzipped(body), truncated, gzipped=True)
-    return Answer(200, media, body, truncated)
+    gzip = job.gzip and len(body) >= GZIP_MINIMUM_SIZE
+    if gzip:
+        body = gzipped(body)
+    head = b""
+    if job.head:  # to be written to the client by the worker: the head the endpoint would send
+        extra = _max_rows_header(max_rows) if truncated else ()
+        lines = answer_headers(media, body, gzip, extra)
+        head = job.head.encode("latin-1") + b"".join(n + b": " + v + b"\r\n" for n, v in lines)
+        head += b"\r\n"
+    return Answer(200, media, body, truncated, gzipped=gzip, head=head)
 
 
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -484,17 +495,21 @@ def _cost(job: Job, answer: Answer) -> int:
     return sum(map(len, (*job.fields(), answer.body)))
 
 
-async def answer(pool: QueryPool, job: Job, cache: ResultCache | None = None) -> Answer:
+async def answer(
+    pool: QueryPool, job: Job, cache: ResultCache | None = None, client: Client | None = None
+) -> Answer:
     """The worker's answer to `job` (status 200); anything else as a ProtocolError.
 
-    A repeated request is answered from `cache` when one is given.
+    A repeated request is answered from `cache` when one is given. With `client` (the client's
+    socket, and `job.head`) the worker may have written the answer there (`Answer.direct`,
+    not cached: the body is what the socket did not take); AnswerCut if it died doing so.
     """
     if cache is not None:
         cached = cache.get(job)
         if cached is not None:
             return cached
     try:
-        result = await pool.run(job)
+        result = await pool.run(job, client)
     except QueryTimeout:
         raise ProtocolError(
             503,
@@ -509,7 +524,7 @@ async def answer(pool: QueryPool, job: Job, cache: ResultCache | None = None) ->
         raise ProtocolError(503, str(lost)) from None
     if result.status != 200:
         raise ProtocolError(result.status, result.body.decode())
-    if cache is not None:
+    if cache is not None and not result.direct:
         cache.put(job, result)
     return result
 
@@ -540,6 +555,12 @@ class Limits(Protocol):
 
 Headers = Sequence[tuple[bytes, bytes]]
 _TEXT_CHARSET = b"; charset=utf-8"
+#: Requests whose first sight an endpoint remembers (a hash each: ~6 MiB at most): a query is
+#: answered from the caches from its third sight on (`SparqlEndpoint`).
+SEEN = 65_536
+#: What the endpoint passes through the layers around it for an answer a worker wrote to the
+#: client: not cached (`fastpath`), and an empty body uvicorn writes nowhere (`Direct.muted`).
+_WRITTEN_HEADERS = [(b"content-length", b"0"), (b"cache-control", b"no-store")]
 
 
 @dataclass(frozen=True)
@@ -552,6 +573,10 @@ class _Reply:
     headers: Headers = ()
     vary_accept: bool = False  # the answer was negotiated (`Accept`)
     gzipped: bool = False  # `body` is already gzip-encoded (by the worker)
+    #: The answer went to the client's socket (its head too): `body` is what the socket did
+    #: not take, to be written after it as it is; `size` is the whole body's length.
+    direct: bool = False
+    size: int = 0
 
 
 class SparqlEndpoint:
@@ -569,6 +594,14 @@ class SparqlEndpoint:
     without a round trip to a worker. Everything else goes on to the application: a GET
     without a query (the query page or the service description), other methods (405), other
     paths.
+
+    A request seen for the first time is answered by its worker straight to the client's
+    socket when the connection allows it (`protocol.Direct`: uvicorn's httptools protocol, a
+    keep-alive HTTP/1.1 connection with nothing waiting to be written): at one connection the
+    serving process's relay of the answer (a fourth process wake-up, reading and writing the
+    bytes again) took about a third of a request's time. Such an answer cannot be cached (the
+    serving process never holds it), so a request seen before goes the relayed way and is
+    cached then: a query is computed twice before the caches answer it.
     """
 
     def __init__(
@@ -585,6 +618,8 @@ class SparqlEndpoint:
             (b"access-control-allow-origin", b"*"),
             (b"access-control-expose-headers", ", ".join(exposed_headers).encode()),
         ]
+        self._cors_lines = "".join(f"{n.decode()}: {v.decode()}\r\n" for n, v in self.cors)
+        self._seen: OrderedDict[int, None] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -595,10 +630,23 @@ class SparqlEndpoint:
             await self.app(scope, receive, send)
             return
         headers = _request_headers(scope["headers"])
+        direct: Direct | None = scope.get(DIRECT_KEY)
         try:
-            reply = await self._answer(scope, receive, headers)
+            reply = await self._answer(scope, receive, headers, direct)
         except _NotAQuery:
             await self.app(scope, receive, send)
+            return
+        except AnswerCut:
+            assert direct is not None  # only an answer written to the client is cut
+            direct.close()
+            reply = _Reply(503, PLAIN_TEXT, b"", direct=True)
+        if reply.direct:
+            assert direct is not None
+            direct.write(reply.body)  # what the client's socket did not take from the worker
+            with direct.muted():  # the layers around see the answer; uvicorn writes nothing
+                start = {"type": "http.response.start", "status": reply.status}
+                await send({**start, "headers": _WRITTEN_HEADERS})
+                await send({"type": "http.response.body", "body": b"", WRITTEN: reply.size})
             return
         response_headers, body = self._finish(reply, headers)
         await send(
@@ -606,7 +654,19 @@ class SparqlEndpoint:
         )
         await send({"type": "http.response.body", "body": body})
 
-    async def _answer(self, scope: Scope, receive: Receive, headers: dict[bytes, str]) -> _Reply:
+    def _first_sight(self, job: Job) -> bool:
+        """Whether `job` is new to this endpoint (of the last `SEEN` requests), remembering it."""
+        key = hash(job)
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        if len(self._seen) > SEEN:
+            self._seen.popitem(last=False)
+        return True
+
+    async def _answer(
+        self, scope: Scope, receive: Receive, headers: dict[bytes, str], direct: Direct | None
+    ) -> _Reply:
         site = self.site
         limit = site.limits.max_request_bytes
         method = scope["method"]
@@ -634,17 +694,22 @@ class SparqlEndpoint:
             protocol.named_graphs,
             accepts_gzip(headers.get(b"accept-encoding")),
         )
+        client = None
+        if direct is not None and method != "HEAD" and direct.ready() and self._first_sight(job):
+            head = direct.head() + (self._cors_lines if b"origin" in headers else "")
+            job = replace(job, head=head)
+            client = direct.descriptor
         try:
             assert site.pool is not None, "the application has not started"
-            found = await answer(site.pool, job, site.results)
+            found = await answer(site.pool, job, site.results, client)
         except ProtocolError as error:
             if error.status in (400, 503) and _wants_page(protocol.format, accept or None):
                 page = site.error_page(language, protocol.query, str(error))
                 return _Reply(error.status, "text/html", page)
             return _error(error)
-        extra: tuple[tuple[bytes, bytes], ...] = ()
-        if found.truncated:
-            extra = ((b"x-sparql-maxrows", str(site.limits.max_rows).encode()),)
+        if found.direct:
+            return _Reply(200, found.media_type, found.body, direct=True, size=found.size)
+        extra = _max_rows_header(site.limits.max_rows) if found.truncated else ()
         return _Reply(200, found.media_type, found.body, extra, True, found.gzipped)
 
     def _finish(self, reply: _Reply, request: dict[bytes, str]) -> tuple[Headers, bytes]:
@@ -656,14 +721,30 @@ class SparqlEndpoint:
         gzip = reply.gzipped
         if large and not gzip and accepts_gzip(request.get(b"accept-encoding")):
             body, gzip = gzipped(body), True
-        vary = ("Accept, " if reply.vary_accept else "") + ("Accept-Encoding, " if large else "")
-        headers = [(b"vary", vary.encode() + b"Origin"), *reply.headers]
-        headers += [_length(body), _content_type(reply.media_type)]
-        if gzip:
-            headers.append((b"content-encoding", b"gzip"))
+        headers = answer_headers(reply.media_type, body, gzip, reply.headers, reply.vary_accept)
         if b"origin" in request:
             headers += self.cors
         return headers, body
+
+
+def answer_headers(
+    media_type: str, body: bytes, gzip: bool, extra: Headers = (), vary_accept: bool = True
+) -> list[tuple[bytes, bytes]]:
+    """The headers of an answer but for CORS, whether the serving process sends it or a worker
+    writes it to the client (`respond`): `Vary` (Accept when negotiated, Accept-Encoding from
+    `GZIP_MINIMUM_SIZE` on, Origin always), `extra`, length, type and gzip."""
+    large = gzip or len(body) >= GZIP_MINIMUM_SIZE
+    vary = ("Accept, " if vary_accept else "") + ("Accept-Encoding, " if large else "")
+    headers = [(b"vary", vary.encode() + b"Origin"), *extra]
+    headers += [_length(body), _content_type(media_type)]
+    if gzip:
+        headers.append((b"content-encoding", b"gzip"))
+    return headers
+
+
+def _max_rows_header(max_rows: int) -> tuple[tuple[bytes, bytes], ...]:
+    """Said when the answer was cut at `max_rows` rows."""
+    return ((b"x-sparql-maxrows", str(max_rows).encode()),)
 
 
 class _NotAQuery(Exception):
