@@ -8,7 +8,8 @@ tests/test_docs.py runs:
   recipe's commands, run here against the installed command; setting up `.venv` is make's),
   `make test` runs the tools the README lists, on every Turtle file; `make help` lists the
   targets;
-- the numbers the README states about the command ("Fourteen named queries").
+- the numbers the README states about the command ("Fourteen named queries");
+- `--debug` shows the traceback behind an error's one line.
 """
 
 from __future__ import annotations
@@ -198,3 +199,23 @@ def test_the_readme_counts_the_named_queries() -> None:
     stated = re.search(r"(\w+)\s+named\s+queries", (REPO / "README.md").read_text(encoding="utf-8"))
     assert stated is not None
     assert NUMBERS[stated.group(1)] == len(list_named_queries())
+
+
+def test_debug_shows_the_traceback_of_the_one_line_error(tmp_path: Path) -> None:
+    """README: errors are one line on stderr, never a traceback; `learningcity --debug …` shows
+    one for bug reports, and the same line after it."""
+    missing = tmp_path / "missing.ttl"
+    plain, debug = (
+        subprocess.run(
+            [str(BIN / "learningcity"), *flag, "validate", str(missing)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        for flag in ([], ["--debug"])
+    )
+    line = f"learningcity: error: {missing}: no such file; check the path\n"
+    assert (plain.returncode, plain.stderr) == (ExitCode.BAD_INPUT, line)
+    assert debug.returncode == ExitCode.BAD_INPUT
+    assert debug.stderr.startswith("Traceback (most recent call last):\n")
+    assert debug.stderr.endswith(line)

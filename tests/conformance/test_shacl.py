@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
 import pytest
 
-from conformance.w3c import SUITES_DIR, run_main
+from conformance.report import DOC
+from conformance.shacl import RDF_TYPE, SH, ShaclCase, edges, report_results, section, shacl_cases
+from conformance.w3c import run_main
 from learningcity.errors import ExitCode, InputError
 from learningcity.load import load_paths
 from learningcity.validation import (
@@ -30,99 +31,6 @@ from learningcity.validation import (
     native,
     outcome_from_report,
 )
-from support import shared
-
-SHT = "http://www.w3.org/ns/shacl-test#"
-MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-CORE = SUITES_DIR / "shacl-core"
-
-
-#: A result's focus node, path, value, severity, constraint component and source shape (each
-#: as N-Triples text, "_" for any blank node, None when the result has none).
-Result = tuple[str | None, ...]
-_RESULT_KEYS = [
-    "focusNode",
-    "resultPath",
-    "value",
-    "resultSeverity",
-    "sourceConstraintComponent",
-    "sourceShape",
-]
-
-
-def report_results(
-    by_subject: dict[object, dict[str, list[object]]], report: object
-) -> tuple[Result, ...]:
-    """The results of the report node `report` (the graph as subject -> predicate -> objects)."""
-    found = []
-    for node in by_subject[report].get(SH + "result", []):
-        about = by_subject[node]
-        found.append(
-            tuple(
-                None
-                if not about.get(SH + key)
-                else "_"
-                if isinstance(about[SH + key][0], ox.BlankNode)
-                else str(about[SH + key][0])
-                for key in _RESULT_KEYS
-            )
-        )
-    return tuple(sorted(found, key=repr))
-
-
-def _edges(quads: Iterable[ox.Quad | ox.Triple]) -> dict[object, dict[str, list[object]]]:
-    by_subject: dict[object, dict[str, list[object]]] = {}
-    for t in quads:
-        by_subject.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
-    return by_subject
-
-
-@dataclass(frozen=True)
-class ShaclCase:
-    name: str
-    data: Path
-    shapes: Path
-    conforms: bool
-    results: tuple[Result, ...]  # sorted
-
-
-def shacl_cases() -> list[ShaclCase]:
-    found = []
-    for test_file in _included(shared(CORE / "manifest.ttl")):
-        by_subject = _edges(ox.parse(path=test_file, base_iri=test_file.as_uri()))
-        for about in by_subject.values():
-            if ox.NamedNode(SHT + "Validate") not in about.get(RDF_TYPE, []):
-                continue
-            action = by_subject[about[MF + "action"][0]]
-            report = by_subject[about[MF + "result"][0]]
-            found.append(
-                ShaclCase(
-                    f"{test_file.parent.name}/{test_file.stem}",
-                    _file(action[SHT + "dataGraph"][0]),
-                    _file(action[SHT + "shapesGraph"][0]),
-                    report[SH + "conforms"][0].value == "true",
-                    report_results(by_subject, about[MF + "result"][0]),
-                )
-            )
-    return sorted(found, key=lambda case: case.name)
-
-
-def _included(manifest: Path) -> list[Path]:
-    """The test files a manifest includes, following nested manifests."""
-    found = [manifest]
-    for triple in ox.parse(path=manifest, base_iri=manifest.as_uri()):
-        if triple.predicate.value == MF + "include":
-            included = _file(triple.object)
-            found += _included(included) if included.name == "manifest.ttl" else [included]
-    return found
-
-
-def _file(node: object) -> Path:
-    assert isinstance(node, ox.NamedNode)
-    return Path(node.value.removeprefix("file://"))
-
 
 CASES = shacl_cases()
 
@@ -160,7 +68,7 @@ def test_validate_gives_the_expected_conformance(
     report = json.loads(run.stdout)
     assert report["conforms"] is case.conforms
     results = report.get("result", [])
-    graph = _edges(ox.parse(run.stdout.encode("utf-8"), format=ox.RdfFormat.JSON_LD))
+    graph = edges(ox.parse(run.stdout.encode("utf-8"), format=ox.RdfFormat.JSON_LD))
     [node] = [
         s
         for s, about in graph.items()
@@ -235,3 +143,8 @@ def test_the_native_engine_serves_much_of_the_core_suite() -> None:
     that silently hands everything to pyshacl fails here."""
     served = [case.name for case in CASES if native_report(case) is not None]
     assert len(served) >= NATIVE_AT_LEAST, served
+
+
+def test_the_document_states_what_this_suite_runs() -> None:
+    hint = "run .venv/bin/python scripts/conformance_report.py and commit docs/conformance.md"
+    assert section(CASES) in DOC.read_text(encoding="utf-8"), hint
