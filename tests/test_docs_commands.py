@@ -9,7 +9,8 @@ tests/test_docs.py runs:
   `make test` runs the tools the README lists, on every Turtle file; `make help` lists the
   targets;
 - the numbers the README states about the command ("Fourteen named queries");
-- `--debug` shows the traceback behind an error's one line.
+- `--debug` shows the traceback behind an error's one line;
+- a block of output that a document marks as the `$ ` commands' (`SHOWN`) is what they print.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import shlex
 import signal
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import click
@@ -219,3 +221,41 @@ def test_debug_shows_the_traceback_of_the_one_line_error(tmp_path: Path) -> None
     assert debug.returncode == ExitCode.BAD_INPUT
     assert debug.stderr.startswith("Traceback (most recent call last):\n")
     assert debug.stderr.endswith(line)
+
+
+#: Marks a ```text block as what the `$ ` commands of the code block before it print.
+SHOWN = "<!-- output: the commands above print these lines (tests/test_docs_commands.py) -->\n"
+BLOCK = re.compile(r"^(?P<mark><!-- .*? -->\n)?```(?P<lang>[a-z]*)\n(?P<body>.*?)^```", re.M | re.S)
+
+
+def _shown_outputs() -> list[tuple[str, list[str], list[str]]]:
+    """(document, commands, lines shown) for each block of output the documents mark."""
+    found = []
+    for document in DOCUMENTS:
+        blocks = list(BLOCK.finditer(document.read_text(encoding="utf-8")))
+        for before, block in pairwise(blocks):
+            if block["mark"] == SHOWN:
+                commands = re.findall(
+                    r"^\$ (learningcity .+?)(?:\s+# exit \d+)?$", before["body"], re.M
+                )
+                found.append((document.name, commands, block["body"].splitlines()))
+    return found
+
+
+def test_shown_output_is_what_the_commands_print() -> None:
+    """Each line a document shows as a command's output is a line of what it prints (stdout
+    and stderr), run from the repository as test_docs runs the examples."""
+    shown = _shown_outputs()
+    assert len(shown) >= 2 and all(commands for _, commands, _ in shown)
+    for document, commands, lines in shown:
+        printed = []
+        for command in commands:
+            done = subprocess.run(
+                [str(BIN / "learningcity"), *shlex.split(command)[1:]],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            printed += (done.stdout + done.stderr).splitlines()
+        assert [line for line in lines if line not in printed] == [], f"{document}: {commands}"
