@@ -58,6 +58,16 @@ def test_the_worker_writes_head_and_body_to_the_client() -> None:
         assert received(peer, len(HEAD % 300) + 300) == HEAD % 300 + b"x" * 300
 
 
+def test_an_empty_body_is_written_with_its_head() -> None:
+    """An empty answer (a CONSTRUCT matching nothing, W3C syntax-construct-where-01) is its head
+    alone: on f4d34bc its worker looped on sending the empty body until the request timed out."""
+    client, peer = socket.socketpair()
+    with client, peer:
+        [answer] = ask((Job("0", head="x"), client.fileno))
+        assert (answer.direct, answer.body) == (True, b"")
+        assert received(peer, len(HEAD % 0)) == HEAD % 0
+
+
 def test_what_the_socket_does_not_take_comes_back_in_order() -> None:
     client, peer = socket.socketpair()
     with client, peer:

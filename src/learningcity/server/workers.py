@@ -288,8 +288,11 @@ def _receive_head(channel: socket.socket) -> tuple[bytes | None, socket.socket |
 
 
 def _write_out(client: socket.socket, head: bytes, body: bytes) -> bytes:
-    """Send head and body to the client without waiting; what the socket did not take."""
-    views = [memoryview(head), memoryview(body)]
+    """Send head and body to the client without waiting; what the socket did not take.
+
+    An empty part is left out: sending nothing returns 0, which would never empty the list (an
+    empty CONSTRUCT answer spun its worker until the request timed out)."""
+    views = [memoryview(part) for part in (head, body) if part]
     try:
         while views:
             sent = client.sendmsg(views, [], socket.MSG_DONTWAIT | socket.MSG_NOSIGNAL)
