@@ -84,19 +84,35 @@ literal's string copied out of Oxigraph). Now a Turtle answer is cut at the row 
 own N-Triples, and when it holds no blank node or triple term (all of this project's data) the
 canonical Turtle is written from that text with a compactor kept per set of namespaces: the same
 bytes (checked on 4,898 graphs and a test comparing the two paths), in about 2.5x less time.
-What is left (December 2026, 1,000 cities, CPU per process from /proc under wrk, one serving
-process): a distinct 10-row SELECT costs ~120 µs of CPU in the serving process and ~110 µs in its
-worker at 4 connections, ~210 and ~225 µs at one, against ~100 µs for the whole request in
-Oxigraph. In the serving process: uvicorn's HTTP handling and the access log (a repeated query,
-answered from the cache, costs 50-90 µs in all), reading the query string (~15 µs) and the round
-trip to a worker (~35 µs of its CPU, ~70 µs of wall time with a worker that does nothing). In the
-worker (timed alone): the query check, a Python lexer pass, ~40-45 µs; Oxigraph's evaluation and
-writing ~70 µs (SELECT) or ~35 µs plus ~45 µs of canonical Turtle (CONSTRUCT); content
-negotiation took 5-15 µs until it was cached per worker. Crash isolation costs four process
-wake-ups per request (client, serving process, worker, serving process, client) where Oxigraph
-has two; on this shared 2-core machine every wake-up waits for a core, so at one connection the
-wake-ups, not the computation, set the rate. The worker pool stays: a query that overflows the
-parser's stack, runs past --timeout or takes all memory costs its worker, never the server."""
+Before December 2's second session (1,000 cities, CPU per process from /proc under wrk, one serving
+process, quiet machine): a distinct 10-row SELECT cost ~120 µs of CPU in the serving process and
+~110 µs in its worker at 4 connections, ~210 and ~225 µs at one, against ~100 µs for the whole
+request in Oxigraph; in the worker the query check (a Python lexer pass) took ~40-55 µs, Oxigraph's
+evaluation and writing ~70 µs (SELECT) or ~35 µs plus ~45 µs of canonical Turtle (CONSTRUCT), and
+crash isolation cost four process wake-ups per request (client, serving process, worker, serving
+process, client) where Oxigraph has two. Since then (5602542, f4d34bc) the worker skips the check
+for a text that cannot need it (no SERVICE in any case, fewer characters and words that can add a
+nesting level than the limit; whatever Oxigraph refuses is checked after all, for the message): the
+worker's step for a distinct 10-row SELECT, timed in a loop in one process, 177 -> 93 µs of CPU, a
+CONSTRUCT of one city 180 -> 122 µs. And a query new to its serving process is written to the
+client's socket by the worker itself (the socket passed with the request, SCM_RIGHTS): three wake-
+ups on a request's path instead of four, and a large answer crosses no second socket (the 300-row
+SELECT, 42 KB, gained most). The write moved from the serving process to the worker rather than
+disappearing, so where the CPU is the limit (4 connections) the rate stayed where it was. What is
+left, measured in the run above (load 7 at its start, 16 at its end, on 2 cores: every CPU figure
+is about 1.5-3x its quiet value): per distinct 10-row SELECT ~295 µs of CPU in the serving process
+and ~270 µs in its worker, at 1 and at 4 connections, against ~110 µs for all of Oxigraph; p50 at
+one connection 0.57 ms against 0.11 ms. py-spy of the serving process at one connection: 46% of its
+samples in the sendmsg that hands the request and the socket to the worker (preempted by the worker
+it wakes, on a machine with more runnable processes than cores), 27% waiting for the next request,
+the rest Python: uvicorn with httptools and our guards, the access log line (~5%), parse_qs (~4%),
+Starlette's two outer layers and ours. So the target is out of reach of this design: two Python
+processes are on each request's path, each costing more CPU than all of Oxigraph's request, and
+0.5x at 4 connections needs the whole request under ~220 µs here. What could reach it is a path
+with one process per query and no Python HTTP stack in front: pre-forked workers that accept and
+parse /sparql requests themselves, with a supervisor that kills one on its deadline and answers for
+it. The worker pool stays: a query that overflows the parser's stack, runs past --timeout or takes
+all memory costs its worker, never the server."""
 
 
 @dataclass(frozen=True)
