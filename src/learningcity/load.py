@@ -151,6 +151,13 @@ RELATIVE_SYNTAXES = frozenset(("turtle", "trig", "n3", "xml", "jsonld"))
 #: the message adds.
 _NO_SCHEME = "No scheme found in an absolute IRI"
 _NO_BASE = "a relative IRI needs a base and {display} has none: give --base-iri IRI"
+#: What Oxigraph's JSON-LD parser says of a `@context` naming another document (it has no
+#: loader, and nothing is fetched by design), and what a reader is told instead.
+_NO_LOADER = "No LoadDocumentCallback has been set to load remote contexts"
+_NOT_LOADED = (
+    "a @context names another document (a URL or a file), which is never read: "
+    "nothing is fetched; put the context in the document"
+)
 
 
 def parse(source: Source, declared: dict[str, str] | None = None) -> Iterator[ox.Quad]:
@@ -202,7 +209,7 @@ def parse_bytes(
             message = _located(message, data, syntax, display, base_iri)
         if base_iri is None and syntax.name in RELATIVE_SYNTAXES and _NO_SCHEME in message:
             message += "; " + _NO_BASE.format(display=display)
-        raise InputError(message) from None
+        raise InputError(message.replace(_NO_LOADER, _NOT_LOADED)) from None
     except ValueError as error:
         raise InputError(f"{display}: {error}") from None
     except MemoryError as error:

@@ -11,7 +11,7 @@ import pytest
 
 from conformance.exceptions import EXCEPTIONS
 from conformance.report import DOC, key, row, run_suite, section
-from conformance.w3c import SUITES, SUITES_DIR, cases, compare
+from conformance.w3c import SUITES, SUITES_DIR, cases, compare, run_main
 from learningcity.errors import ExitCode
 from support import shared
 
@@ -93,3 +93,17 @@ def test_installed_command_resolves_relative_iris_against_the_assumed_base(
 
 def test_the_suites_are_beside_the_clone() -> None:
     assert shared(SUITES_DIR / "README.md").is_file()
+
+
+@pytest.mark.parametrize("name", ["tc031", "tso05"])
+def test_a_context_naming_another_document_is_refused_saying_why(name: str, tmp_path: Path) -> None:
+    """A `@context` (top-level or scoped) that names another document is never read, and the
+    one line says so; on 92a7ca2 it quoted Oxigraph's "No LoadDocumentCallback has been set"."""
+    case = next(c for c in cases("jsonld") if c.name.split()[0] == name)
+    run = run_main("export", str(case.action), *case.base_option, "-o", str(tmp_path / "out.nq"))
+    assert run.code == ExitCode.BAD_INPUT
+    assert run.stderr.endswith(
+        ": a @context names another document (a URL or a file), which is never read: nothing is "
+        "fetched; put the context in the document\n"
+    )
+    assert run.stderr.count("\n") == 1 and not (tmp_path / "out.nq").exists()
