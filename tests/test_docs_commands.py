@@ -6,8 +6,8 @@ tests/test_docs.py runs:
   own parser as written: its command, options and choices exist (a renamed option fails here);
 - the README's first two commands: `make run` validates, exports and serves as it says (its
   recipe's commands, run here against the installed command; setting up `.venv` is make's),
-  `make test` runs the tools the README lists, on every Turtle file; `make help` lists the
-  targets;
+  `make test` runs the tools the README lists, on every Turtle file, and says in one line which
+  Debian test packages it could not install; `make help` lists the targets;
 - the numbers the README states about the command ("Fourteen named queries");
 - `--debug` shows the traceback behind an error's one line;
 - a block of output that a document marks as the `$ ` commands' (`SHOWN`) is what they print.
@@ -259,3 +259,28 @@ def test_shown_output_is_what_the_commands_print() -> None:
             )
             printed += (done.stdout + done.stderr).splitlines()
         assert [line for line in lines if line not in printed] == [], f"{document}: {commands}"
+
+
+def test_make_test_says_in_one_line_what_it_cannot_install(tmp_path: Path) -> None:
+    """README: `make test` installs the Debian test packages where it can, and otherwise says in
+    one line what is missing (here: no apt-get, no chromium, no Virtuoso on the PATH)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "id", "env"):
+        (bin_dir / tool).symlink_to(
+            next(Path(d) / tool for d in ("/usr/bin", "/bin") if (Path(d) / tool).exists())
+        )
+    done = subprocess.run(
+        [
+            str(bin_dir / "bash"),
+            str(REPO / "scripts" / "install-test-packages.sh"),
+            "--if-possible",
+        ],
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("make test: not installed: ")
+    assert "chromium" in done.stderr and "virtuoso-opensource" in done.stderr
