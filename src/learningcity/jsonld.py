@@ -37,7 +37,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import islice
 from json.encoder import encode_basestring as _json_string  # C; what json.dumps writes
 from typing import Any, BinaryIO, TypeVar
 
@@ -52,6 +51,7 @@ from learningcity.namespaces import (
     GEN_DELIMS,
     PROJECT_ROOT,
     STANDARD_PREFIXES,
+    iri_head,
 )
 from learningcity.resources import context_path
 from learningcity.serialize import canonical_quads, iris_in
@@ -304,11 +304,7 @@ def stream_jsonld(quads: Iterable[ox.Quad], out: BinaryIO, *, by_iri: bool = Fal
     context = published_context(by_iri=by_iri)
     reference = json.dumps(context.reference, ensure_ascii=False)
     out.write(f'{{"@context": {reference}, "@graph": ['.encode())
-    texts = _NodeTexts(context).of(quads)
-    separator = "\n"
-    while batch := list(islice(texts, _NODES_PER_WRITE)):
-        out.write((separator + ",\n".join(batch)).encode())
-        separator = ",\n"
+    _NodeTexts(context).write(quads, out)
     out.write(b"\n]}\n")
 
 
@@ -317,17 +313,19 @@ class _NodeTexts:
     from the statements (see `stream_jsonld`).
 
     Building a dict per node and encoding it took most of the time at a million statements. A
-    predicate, class, IRI or datatype has the same JSON text each time it comes, so that text is
-    made once and kept, by the Oxigraph term itself: hashing a term is cheaper than reading its
-    `.value` (a new string each time). Literals are not kept: two thirds of a network's are
-    new, and a cache lookup per literal cost more than it saved. The caches are bounded
-    (`_remember`), so memory stays constant whatever the data.
+    predicate, class, IRI, datatype or language has the same JSON text each time it comes, so
+    that text is made once and kept, by the Oxigraph term itself: hashing a term is cheaper than
+    reading its `.value` (a new string each time). Literals are not kept: two thirds of a
+    network's are new, and a cache lookup per literal cost more than it saved. The caches are
+    bounded (`_remember`), so memory stays constant whatever the data.
     """
 
     def __init__(self, context: Context) -> None:
         self._context = context
         self._keys: dict[ox.NamedNode, _Key] = {}
         self._datatypes: dict[ox.NamedNode, str] = {}
+        self._languages: dict[str, str] = {}
+        self._heads: dict[str | None, tuple[str, int]] = {}
         #: JSON texts of IRIs: a class (`@type` value), a plain string (`@id`, a term coerced to
         #: `@id`), a node object `{"@id": ...}` (any other key).
         self._classes: dict[ox.NamedNode, str] = {}
@@ -335,52 +333,76 @@ class _NodeTexts:
         self._wrapped: dict[ox.NamedNode, str] = {}
         self._boolean = self._value_opening(XSD_BOOLEAN)
 
-    def of(self, quads: Iterable[ox.Quad]) -> Iterator[str]:
-        """The text of each node object, one per run of statements about one subject.
+    def write(self, quads: Iterable[ox.Quad], out: BinaryIO) -> None:
+        """Write the node objects to `out`, one per run of statements about one subject, each
+        after a line break (and a comma past the first).
 
         One loop with the common steps inline: at a million statements, each function call per
-        statement costs about a tenth of Oxigraph's whole conversion.
+        statement costs about a tenth of Oxigraph's whole conversion. The texts of a batch of
+        nodes are joined once, from their parts, not node by node.
         """
         literal_type, iri_type, blank_type = ox.Literal, ox.NamedNode, ox.BlankNode
         default_graph = ox.DefaultGraph
-        keys = self._keys
+        keys, languages, string = self._keys, self._languages, _json_string
+        parts: list[str] = []
+        nodes = 0
         subject: Node | None = None
-        entries: defaultdict[str, list[str]] = defaultdict(list)
+        entries: dict[str, list[str]] = {}
         for node, predicate, value, graph in quads:  # one call: each attribute makes a new term
             if node != subject:
                 if subject is not None:
-                    yield self._object(subject, entries)
-                subject, entries = node, defaultdict(list)
+                    self._object(parts, subject, entries, nodes)
+                    nodes += 1
+                    if nodes % _NODES_PER_WRITE == 0:
+                        out.write("".join(parts).encode())
+                        parts.clear()
+                subject, entries = node, {}
             if type(graph) is not default_graph:
                 raise InputError("--stream writes the default graph only; export without --stream")
             key = keys.get(predicate) or _remember(keys, predicate, self._key)
             kind = type(value)
             if kind is literal_type:
-                entries[key.for_literals].append(self._literal(value))
+                name = key.for_literals
+                language = value.language
+                if language and not value.direction:
+                    opening = languages.get(language) or _remember(
+                        languages, language, _language_opening
+                    )
+                    text = f"{opening}{string(value.value)}}}"
+                else:
+                    text = self._literal(value)
             elif kind is iri_type:
+                name = key.for_references
                 texts = key.iris
-                entries[key.for_references].append(
-                    texts.get(value) or _remember(texts, value, key.iri_text)
-                )
+                text = texts.get(value) or _remember(texts, value, key.iri_text)
             elif kind is blank_type:
-                label = _json_string(f"_:{value.value}")
-                entries[key.for_references].append(f'{{"@id": {label}}}' if key.wrapped else label)
+                name = key.for_references
+                label = string(f"_:{value.value}")
+                text = f'{{"@id": {label}}}' if key.wrapped else label
             else:
                 raise InputError(f"cannot write {value} in JSON-LD (RDF 1.2 triple terms)")
+            values = entries.get(name)
+            if values is None:
+                entries[name] = [text]
+            else:
+                values.append(text)
         if subject is not None:
-            yield self._object(subject, entries)
+            self._object(parts, subject, entries, nodes)
+        out.write("".join(parts).encode())
 
-    def _object(self, subject: Node, entries: Mapping[str, list[str]]) -> str:
+    def _object(
+        self, parts: list[str], subject: Node, entries: Mapping[str, list[str]], written: int
+    ) -> None:
+        """Add the parts of one node object's text to `parts`; `written` nodes came before."""
         if type(subject) is ox.BlankNode:
             reference = _json_string(f"_:{subject.value}")
         else:
             reference = self._plain.get(subject) or _remember(self._plain, subject, self._id)
-        parts = ['{"@id": ', reference]
+        parts += (",\n" if written else "\n", '{"@id": ', reference)
         for key, texts in entries.items():
             parts.append(key)
             parts.append(texts[0] if len(texts) == 1 else f"[{', '.join(texts)}]")
         parts.append("}")
-        return "".join(parts)
 
     def _key(self, predicate: ox.NamedNode) -> _Key:
         iri, context = predicate.value, self._context
@@ -398,7 +420,8 @@ class _NodeTexts:
         return f", {_json_string(key)}: "
 
     def _literal(self, literal: ox.Literal) -> str:
-        """`_literal` as JSON text: the one literal rule, written without the dict."""
+        """`_literal` as JSON text: the one literal rule, written without the dict (`write`
+        writes a language-tagged string without a base direction itself)."""
         lexical = _json_string(literal.value)
         language = literal.language
         if language:
@@ -434,7 +457,25 @@ class _NodeTexts:
         return f'{{"@type": {_json_string(compact)}, "@value": '
 
     def _id(self, iri: ox.NamedNode) -> str:
-        return _json_string(self._written(iri.value, self._context.compact_iri(iri.value)))
+        """The JSON text of `iri` as an `@id`: its compact IRI, whose prefix is found once per
+        IRI head (JSON-LD's compact IRI depends on the head alone, `compaction.JSONLD`); most
+        subjects of a network are new IRIs under a few heads."""
+        value = iri.value
+        head = iri_head(value)
+        kept = self._heads.get(head)
+        if kept is None:
+            kept = _remember(self._heads, head, lambda _: self._head_cut(value))
+        prefix, cut = kept
+        return _json_string(prefix + value[cut:])
+
+    def _head_cut(self, iri: str) -> tuple[str, int]:
+        """What the `@id` of every IRI with the head of `iri` starts with (`prefix:`, or nothing
+        when written whole), and where in the IRI the rest starts."""
+        written = self._written(iri, self._context.compact_iri(iri))
+        if written == iri:
+            return "", 0
+        name, _, local = written.partition(":")
+        return f"{name}:", len(iri) - len(local)
 
     def _node_reference(self, iri: ox.NamedNode) -> str:
         """`{"@id": ...}` from the `@id` text kept for the IRI (most were a subject first)."""
@@ -465,6 +506,12 @@ class _Key:
     iris: dict[ox.NamedNode, str]
     iri_text: Callable[[ox.NamedNode], str]
     wrapped: bool
+
+
+def _language_opening(language: str) -> str:
+    """What a streamed string in `language` (with no base direction) opens with, before its
+    lexical form."""
+    return f'{{"@language": {_json_string(language)}, "@value": '
 
 
 def _remember(cache: dict[_Term, _Kept], key: _Term, make: Callable[[_Term], _Kept]) -> _Kept:

@@ -95,6 +95,7 @@ def with_declared(declared: dict[str, str], base: str = DEFAULT_DATA_BASE) -> di
 #: RFC 3986 gen-delims: every namespace here ends with one (a test checks the prefixes do).
 GEN_DELIMS: Final = tuple(":/?#[]@")
 _HEAD = re.compile(r".*[:/?#\[\]@]", re.DOTALL)
+_NOT_SLASH_GEN_DELIM = re.compile(r"[:?#\[\]@]")
 _AFTER_GEN_DELIM = re.compile(r"(?<=[:/?#\[\]@])")
 
 
@@ -104,8 +105,12 @@ def iri_head(iri: str) -> str | None:
 
     Namespaces end with a gen-delim, so every namespace an IRI starts with is a start of its head
     ending just after a gen-delim (`namespace_cuts`): many IRIs share a head, and a few cuts of
-    each head replace a `startswith` per IRI and namespace.
+    each head replace a `startswith` per IRI and namespace. Most IRIs end after a `/`, which
+    is found quicker than by matching the head (a search of the rest for the other gen-delims).
     """
+    cut = iri.rfind("/") + 1
+    if cut and _NOT_SLASH_GEN_DELIM.search(iri, cut) is None:
+        return iri[:cut]
     head = _HEAD.match(iri)
     return None if head is None else head.group()
 
