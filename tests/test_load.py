@@ -131,3 +131,18 @@ def test_absolute_iris_of_other_forms_are_not_warned_of(iri: str) -> None:
         warnings.simplefilter("error")
         turtle = f"{WEB}{iri} .\n".encode()
         list(parse_bytes(turtle, syntax_named("turtle"), "x.ttl", "file:///d/x.ttl", assumed=True))
+
+
+def test_a_long_base_is_counted_where_an_iri_may_be_relative() -> None:
+    """A base is copied into every relative IRI, so it counts then; with every `<` opening an
+    http(s) IRI nothing is resolved against it, and nothing it could copy is refused."""
+    relative = ("<a> <b> <c> .\n" * 1000).encode()
+    for turtle, base in (
+        (relative, LONG_IRI),
+        (f"@base <{LONG_IRI}> .\n".encode() + relative, None),
+    ):
+        with pytest.raises(InputError, match="namespaces or bases of up to 1,048,"):
+            list(parse_bytes(turtle, syntax_named("turtle"), "x.ttl", base))
+    web = ("<http://e/a> <https://e/b> <http://e/c> .\n" * 1000).encode()
+    for turtle, base in ((web, LONG_IRI), (f"@base <{LONG_IRI}> .\n".encode() + web, None)):
+        assert len(list(parse_bytes(turtle, syntax_named("turtle"), "x.ttl", base))) == 1000

@@ -347,13 +347,14 @@ def _bounded(data: bytes, syntax: RdfSyntax, display: str, base_iri: str | None)
     input first, as inlining walks the document.
     """
     _check_nesting(display, syntax.name, data)
-    copied = _refuse_expansion(display, syntax.name, data, len(base_iri or ""))
+    web_angles = syntax.name in _ANGLED_SYNTAXES and _NOT_WEB_ANGLE.search(data) is None
+    base = len(base_iri or "")
+    copied = _refuse_expansion(display, syntax.name, data, base, relative=not web_angles)
     if syntax.name == "xml":
         _refuse_entity_declarations(display, data)
         _refuse_literal_copies(display, data)
     if syntax.name == "jsonld":
         data = inline_bundled_context(data)
-    web_angles = syntax.name in _ANGLED_SYNTAXES and _NOT_WEB_ANGLE.search(data) is None
     return _Checked(data, _may_hold_long_terms(data, syntax.name, copied), web_angles)
 
 
@@ -617,24 +618,32 @@ _DECLARATIONS: dict[str, tuple[_Declaration, _Declaration, bytes]] = {
 _KEYWORD_WINDOW = 2**20
 
 
-def _refuse_expansion(display: str, syntax: str, data: bytes, base: int) -> int:
+def _refuse_expansion(
+    display: str, syntax: str, data: bytes, base: int, *, relative: bool = True
+) -> int:
     """Refuse input whose namespaces and bases could grow its terms past the budget:
     `max(MAX_EXPANSION, EXPANSION_FACTOR * len(data))` bytes.
 
     An upper bound found without parsing: every reference site (each `:` and `<` in Turtle,
     each `<` and `=` in XML) copying the longest namespace plus every base (a base is resolved
     against the previous one, so bases add up). Matches inside strings and comments only make
-    the bound larger. Returns how many bytes one reference may copy.
+    the bound larger. Without `relative` (Turtle whose every `<` opens an http(s) IRI, so that
+    no IRI, namespaces included, is resolved against a base) nothing copies a base. The sites
+    are counted only when the bound could pass the budget with one at every byte. Returns how
+    many bytes one reference may copy.
     """
     patterns = _DECLARATIONS.get(syntax)
     if patterns is None:
         return base
     namespaces, bases, sites = patterns
-    found = _keywords(data, (namespaces[0], bases[0]))
-    longest = max(_declared(namespaces[1], found[namespaces[0]], data), default=0)
-    copied = longest + base + sum(_declared(bases[1], found[bases[0]], data))
-    references = sum(data.count(bytes([site])) for site in sites)
+    found = _keywords(data, (namespaces[0], bases[0]) if relative else (namespaces[0],))
+    copied = max(_declared(namespaces[1], found[namespaces[0]], data), default=0)
+    if relative:
+        copied += base + sum(_declared(bases[1], found[bases[0]], data))
     budget = max(MAX_EXPANSION, EXPANSION_FACTOR * len(data))
+    if copied * len(data) <= budget:
+        return copied
+    references = sum(data.count(bytes([site])) for site in sites)
     if references * copied > budget:
         raise InputError(
             f"{display}: namespaces or bases of up to {copied:,} bytes used at up to "
