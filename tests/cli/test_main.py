@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from learningcity import __version__
@@ -52,3 +53,65 @@ def test_unknown_option_exits_2() -> None:
     done = subprocess.run([LEARNINGCITY, "fmt", "--nope"], capture_output=True, text=True)
     assert done.returncode == ExitCode.BAD_INPUT
     assert "No such option" in done.stderr
+
+
+#: A file whose one bad character is an escape sequence (ESC [2J clears the screen), a NUL, a
+#: byte-order mark or a right-to-left override: each is quoted in the error line by position.
+HOSTILE_CHARACTERS = {
+    "escape": b"<http://e/\x1b[2J> <http://e/p> 1 .\n",
+    "NUL": b"<http://e/s> \x00<http://e/p> 1 .\n",
+    "byte-order mark": b"\xef\xbb\xbf<http://e/s> <http://e/p> 1 .\n",
+    "right-to-left override": "<http://e/s> <http://e/p> 1 ;\u202e gnp.exe .\n".encode(),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_CHARACTERS))
+def test_characters_an_error_quotes_from_a_file_are_escaped(case: str, tmp_path: Path) -> None:
+    """Oxigraph's message quotes the offending character as it is; the line must not carry it
+    raw (a terminal would run the escape sequence, a BOM or NUL is invisible, U+202E reverses
+    what follows), and it stays one line."""
+    data = tmp_path / "hostile.ttl"
+    data.write_bytes(HOSTILE_CHARACTERS[case])
+    done = subprocess.run([LEARNINGCITY, "info", str(data)], capture_output=True, text=True)
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert done.stderr.startswith(f"learningcity: error: {data}:1:"), done.stderr
+    assert done.stderr.count("\n") == 1
+    assert done.stderr[:-1].isprintable(), repr(done.stderr)
+
+
+def test_a_file_name_with_a_newline_cannot_break_the_line(tmp_path: Path) -> None:
+    output = tmp_path / "out.ttl\nlearningcity: all good"
+    done = subprocess.run(
+        [LEARNINGCITY, "export", str(FIXTURES / "core" / "broken-line-3.ttl"), "-o", str(output)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert done.stderr.count("\n") == 1 and "\\nlearningcity: all good" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["fmt", "--nope"], "No such option '--nope'; see 'learningcity fmt --help'"),
+        (["fmt"], "Missing argument 'FILES...'; see 'learningcity fmt --help'"),
+        (["export", "--format", "bogus"], "'bogus' is not one of 'turtle'"),
+        (["export", "-o", "."], "'.' is a directory; see 'learningcity export --help'"),
+        (["serve", "--port", "x"], "'x' is not a valid integer"),
+    ],
+)
+def test_a_bad_option_or_argument_is_one_line_naming_the_help(
+    arguments: list[str], message: str
+) -> None:
+    """click writes usage, a hint, a blank line and the message: four lines, where the README
+    promises one (`learningcity: error: ...`, exit 2)."""
+    done = subprocess.run([LEARNINGCITY, *arguments], capture_output=True, text=True)
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert done.stderr.startswith("learningcity: error: ") and done.stderr.count("\n") == 1
+    assert message in done.stderr, done.stderr
+
+
+def test_the_group_alone_still_shows_its_help() -> None:
+    done = subprocess.run([LEARNINGCITY], capture_output=True, text=True)
+    assert done.stderr.startswith("Usage: learningcity [OPTIONS] COMMAND")
+    assert "Commands:" in done.stderr

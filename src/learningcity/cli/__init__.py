@@ -20,7 +20,7 @@ import click
 
 from learningcity import __version__
 from learningcity.atomic import remove_temporaries, unwritable_stdout, written
-from learningcity.errors import ExitCode, LearningCityError, LearningCityWarning
+from learningcity.errors import ExitCode, LearningCityError, LearningCityWarning, printable
 from learningcity.interrupt import report_stop, stop_at_once, stop_on_signals
 
 #: command name -> (module, function, one-line summary shown by --help without importing it)
@@ -146,12 +146,15 @@ def main() -> None:
             import traceback  # only --debug pays for it
 
             traceback.print_exc()
-        click.echo(f"learningcity: error: {error}", err=True)
+        _error_line(str(error))
         sys.exit(error.exit_code)
     except click.exceptions.Abort as error:  # click turned a KeyboardInterrupt into Abort
         _stopped(error.__context__, echoed=True)
     except click.ClickException as error:
-        error.show()
+        if isinstance(error, _HELP_INSTEAD):  # `learningcity` alone: its help, as click shows it
+            error.show()
+        else:
+            _error_line(_usage_message(error))
         sys.exit(ExitCode.BAD_INPUT)
     except Interrupted as error:
         _stopped(error.stop)
@@ -163,10 +166,34 @@ def main() -> None:
         stdout_error = unwritable_stdout(error)
         if stdout_error is None:
             raise
-        click.echo(f"learningcity: error: {stdout_error}", err=True)
+        _error_line(str(stdout_error))
         sys.exit(stdout_error.exit_code)
     show_warnings()
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+#: click's error that shows the command's help (click >= 8.2, for a group given no command).
+_HELP_INSTEAD: tuple[type[click.ClickException], ...] = tuple(
+    getattr(click.exceptions, name)
+    for name in ("NoArgsIsHelpError",)
+    if hasattr(click.exceptions, name)
+)
+
+
+def _error_line(message: str) -> None:
+    """The one stderr line of an error. Messages quote what came from outside (a file's bad
+    character, a file name, an option's value), so control characters, BOMs and bidirectional
+    marks in them are escaped: a hostile file cannot break the line, hide a character or send
+    escape sequences to the terminal."""
+    click.echo(f"learningcity: error: {printable(message)}", err=True)
+
+
+def _usage_message(error: click.ClickException) -> str:
+    """click's message for a bad option or argument, with the help to read, on one line instead
+    of click's four (usage, hint, blank line, message)."""
+    message = error.format_message().rstrip(".")
+    context = getattr(error, "ctx", None)
+    return f"{message}; see '{context.command_path} --help'" if context is not None else message
 
 
 def quiet_dependency_logs() -> None:
@@ -202,7 +229,7 @@ def show_warnings() -> None:
     has ended without an error (an error is its one line alone: a file that fails to parse
     also holds relative IRIs, say), or when `serve` starts serving."""
     for message in _noted:
-        click.echo(f"learningcity: warning: {message}", err=True)
+        click.echo(f"learningcity: warning: {printable(message)}", err=True)
     _noted.clear()
 
 
