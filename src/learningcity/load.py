@@ -21,6 +21,7 @@ import re
 import secrets
 import sys
 import warnings
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -33,6 +34,7 @@ import pyoxigraph as ox
 from learningcity.compat import oxigraph_position
 from learningcity.errors import InputError, LearningCityWarning, printable
 from learningcity.formats import RdfSyntax, syntax_for_path, syntax_named
+from learningcity.inputs import read_file, read_stream
 from learningcity.jsonld import inline_bundled_context
 from learningcity.limits import MAX_NESTING
 
@@ -61,9 +63,9 @@ class Source:
 
     def read(self) -> bytes:
         if self.path is None:
-            return sys.stdin.buffer.read()
+            return read_stream(sys.stdin.buffer, self.display)
         try:
-            raw = self.path.read_bytes()
+            raw = read_file(self.path)
         except FileNotFoundError:
             raise InputError(f"{self.path}: no such file; check the path") from None
         except IsADirectoryError:
@@ -74,8 +76,8 @@ class Source:
             raise InputError(f"{self.path}: cannot read ({error.strerror})") from None
         if self.path.suffix.lower() == ".gz":
             try:
-                return gzip.decompress(raw)
-            except (OSError, EOFError) as error:
+                return read_stream(gzip.GzipFile(fileobj=io.BytesIO(raw)), self.display)
+            except (OSError, EOFError, zlib.error) as error:
                 raise InputError(f"{self.path}: not a readable gzip file ({error})") from None
         return raw
 

@@ -20,6 +20,7 @@ from learningcity.cli.common import (
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError
 from learningcity.formats import RESULTS_FORMATS, SYNTAXES, format_for
+from learningcity.inputs import read_file, read_stream
 from learningcity.interrupt import interruptible
 from learningcity.load import document_base, warn_assumed_base
 from learningcity.namespaces import with_declared
@@ -234,12 +235,11 @@ def _request(
 
 
 def _read_query_file(path: Path, data: tuple[str, ...]) -> str:
-    if str(path) == "-":
-        if "-" in data:
-            raise InputError("stdin ('-') can hold the query or DATA, not both")
-        return sys.stdin.read()
+    if str(path) == "-" and "-" in data:
+        raise InputError("stdin ('-') can hold the query or DATA, not both")
     try:
-        return path.read_text(encoding="utf-8")
+        raw = read_stream(sys.stdin.buffer, "<stdin>") if str(path) == "-" else read_file(path)
+        return raw.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path of -f") from None
     except (OSError, UnicodeDecodeError) as error:

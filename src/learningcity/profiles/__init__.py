@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from learningcity.errors import InputError
+from learningcity.inputs import read_file
 from learningcity.iris import Minter
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.profiles.earlier import is_earlier, parse_earlier
@@ -65,7 +66,7 @@ def parse_text(data: str, format: str) -> Profile:
 def read_profile(path: Path, format: str | None = None) -> Profile:
     """Read and parse one profile file; unreadable or undecodable files raise `InputError`."""
     try:
-        data = path.read_bytes().decode("utf-8-sig")
+        data = read_file(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:

@@ -1,0 +1,55 @@
+"""Reading one input whole: the way every command reads a file, a gzip member or stdin.
+
+In chunks, so that Ctrl-C and SIGTERM stop the read at once: a single `read()` of `/dev/zero`
+or of a pipe that never runs dry stays in C until it has everything, and never lets Python
+run a signal handler. And no further than the machine could load (`input_limit`): past that
+the input cannot become a graph anyway, and reading on ends in the kernel's OOM killer
+(`--input-format nt /dev/zero` reached 20 GiB and SIGKILL on a 23 GiB machine) or in a
+MemoryError.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+from pathlib import Path
+from typing import BinaryIO
+
+from learningcity.errors import InputError
+
+#: Bytes asked for at a time: large enough that the loop costs nothing beside parsing.
+CHUNK = 1 << 20
+
+
+def input_limit() -> int:
+    """Half of the memory this process may use (the machine's, or its address-space limit,
+    `ulimit -v`, if lower): the bytes and the graph parsed from them each take at least the
+    input's size, so a larger input could not be loaded whole. Never less than one chunk."""
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        memory = min(memory, soft)
+    return max(memory // 2, CHUNK)
+
+
+def read_stream(stream: BinaryIO | io.BufferedIOBase, display: str) -> bytes:
+    """Everything `stream` holds, read chunk by chunk up to `input_limit`; past it an
+    `InputError` naming `display` (the file, or `<stdin>`)."""
+    limit = input_limit()
+    buffer = io.BytesIO()
+    while chunk := stream.read(CHUNK):
+        buffer.write(chunk)
+        if buffer.tell() > limit:
+            raise InputError(
+                f"{display}: more than {limit >> 20:,} MiB without an end, more than this "
+                "machine's memory could load; is it a device or an endless stream? give a file"
+            )
+    return buffer.getvalue()
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the file at `path` (`read_stream`); opening errors are the caller's to
+    word, as `OSError`s."""
+    with path.open("rb") as stream:
+        return read_stream(stream, str(path))
