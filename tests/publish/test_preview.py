@@ -60,3 +60,13 @@ def test_ctrl_c_or_sigterm_is_a_normal_stop(network_site: Path, number: signal.S
     finally:
         if process.poll() is None:
             stop(process)
+
+
+@pytest.mark.parametrize("path", ["/%ea%b0%80", "/%e2%80%ae", "/x%00", "/x%7f", "/caf%c3%a9"])
+def test_a_path_any_character_is_answered_with_ascii_headers(preview, path: str) -> None:
+    """Its Link header held the decoded path: a character outside Latin-1 was HTTP 500, a control
+    character dropped the connection (b9a5be4)."""
+    answer = preview.get(path, headers={"Accept": "text/html"})
+    assert answer.status_code == 404
+    link = answer.headers["link"]
+    assert link.isascii() and path.lower() in link.lower(), link

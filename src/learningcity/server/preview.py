@@ -56,6 +56,14 @@ def site_root(site: Path) -> str:
     raise InputError(f"{robots}: no 'Sitemap:' line; publish the site again")
 
 
+def reference(path: str) -> str:
+    """`path` (decoded, as the request gave it) as it may stand in a header: percent-encoded
+    outside the characters a URI path keeps. A `Link`, `Content-Location` or `Location` built
+    from the raw path failed for a character outside Latin-1 (`/%ea%b0%80`: HTTP 500) or a
+    control character (`/x%00`: the connection dropped)."""
+    return quote(path, safe="/.-_~!$&'()*+,;=:@")
+
+
 def accepted(accept: str | None) -> str:
     """The extension the hosts serve for `Accept` ("" when nothing offered fits: 406)."""
     if not accept:
@@ -107,9 +115,7 @@ def preview_app(site: Path) -> Starlette:
         return PlainTextResponse(body, status_code=status, headers={**_CORS, **dict(headers)})
 
     def see_other(location: str, headers: dict[str, str]) -> Response:
-        return RedirectResponse(
-            quote(location, safe="/.-_~!$&'()*+,;=:@"), 303, {**_CORS, **headers}
-        )
+        return RedirectResponse(reference(location), 303, {**_CORS, **headers})
 
     thing_with_extension = re.compile(rf"^{re.escape(prefix)}id/(.+)\.({_EXTENSIONS})$")
     thing = re.compile(rf"^{re.escape(prefix)}id/(.+)$")
@@ -129,7 +135,8 @@ def preview_app(site: Path) -> Starlette:
             file = file_of(f"{path}.{extension}")
             if file is None:
                 return text(404, "404 Not Found\n", [("Vary", "Accept")])
-            return send(file, {"Vary": "Accept", "Content-Location": f"{path}.{extension}"})
+            location = reference(f"{path}.{extension}")
+            return send(file, {"Vary": "Accept", "Content-Location": location})
         if path == prefix:
             language = language_suffix(request.headers.get("accept-language"))
             file = file_of(f"{prefix}index{language}.html")
@@ -163,7 +170,7 @@ def preview_app(site: Path) -> Starlette:
         headers = {
             "Vary": "Accept, Accept-Language",
             "Link": ", ".join(
-                f'<{path}.{r.extension}>; rel="alternate"; type="{r.media_type}"'
+                f'<{reference(path)}.{r.extension}>; rel="alternate"; type="{r.media_type}"'
                 for r in REPRESENTATIONS
             ),
         }
@@ -180,7 +187,7 @@ def preview_app(site: Path) -> Starlette:
         for candidate in (f"{path}{suffix}", f"{index}{suffix}"):
             file = file_of(candidate)
             if file is not None:
-                return send(file, {**headers, "Content-Location": candidate})
+                return send(file, {**headers, "Content-Location": reference(candidate)})
         return text(404, "404 Not Found\n", headers.items())
 
     methods = ["GET", "HEAD"]
