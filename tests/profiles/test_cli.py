@@ -338,3 +338,34 @@ def test_organizations_shared_by_several_profiles_are_written_once() -> None:
     )
     block = done.stdout.split("organization:gnlc\n", 1)[1].split("\n\n", 1)[0]
     assert block.startswith("    a org:Organization, schema:Organization ;\n")
+
+
+#: OSC 0: a terminal sets its window title to what follows, up to BEL
+TITLE_ESCAPE = "\x1b]0;pwned\x07"
+
+
+def test_a_pages_control_characters_are_escaped_in_every_line_about_it(tmp_path: Path) -> None:
+    """A title with a terminal escape (OSC 0 sets the window title) came back raw in the page's
+    warnings, summary and batch table; every stderr line is printable, the escape spelled out."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("a", "b"):
+        (pages / f"{name}.html").write_text(
+            f"<html><body><h1>Yongsan-gu {name}, Republic of Korea{TITLE_ESCAPE}</h1></body></html>"
+        )
+    done = subprocess.run(
+        [
+            LEARNINGCITY,
+            "import",
+            str(pages),
+            "--read-on",
+            "2026-11-24",
+            "-o",
+            str(tmp_path / "o.ttl"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    lines = done.stderr.splitlines()
+    assert any("Republic of Korea\\x1b]0;pwned\\x07" in line for line in lines), done.stderr
+    assert all(line.isprintable() for line in lines), [x for x in lines if not x.isprintable()]

@@ -14,7 +14,7 @@ from learningcity import profiles
 from learningcity.atomic import write_outputs
 from learningcity.cli.common import base_option, emit, output_option
 from learningcity.cli.progress import TerminalProgress
-from learningcity.errors import ExitCode, InputError, OutputError
+from learningcity.errors import ExitCode, InputError, OutputError, printable
 from learningcity.iris import usable_iri
 from learningcity.load import load_paths
 from learningcity.profiles import batch
@@ -165,15 +165,15 @@ def import_profiles(
         except InputError as error:
             if not keep_going or len(paths) == 1:
                 raise
-            click.echo(f"learningcity: error: {error}; left out (--keep-going)", err=True)
+            _line(f"learningcity: error: {error}; left out (--keep-going)")
             rows.append(_Row(path, None))
             continue
         result = profiles.import_profile(
             profile, page.read_on or date, page.source_url or source_url, base
         )
         for notice in result.notices:
-            click.echo(f"{path}: warning: {notice}", err=True)
-        click.echo(f"{path}: {_summary(result)}", err=True)
+            _line(f"{path}: warning: {notice}")
+        _line(f"{path}: {_summary(result)}")
         results.append(result)
         rows.append(_Row(path, result))
     if update_layers:
@@ -216,20 +216,27 @@ def _failing_cities(
     }
 
 
+def _line(text: str) -> None:
+    """One stderr line about a page: its title, fields and notices are the page's own text, so
+    control characters in them (an escape sequence in a title) are escaped, as in every error
+    line (`learningcity.errors.printable`)."""
+    click.echo(printable(text), err=True)
+
+
 def _table(rows: list[_Row], failing: set[str], keep_going: bool) -> None:
     """The batch's summary, one line per page: city, layout, what was found, what was warned,
     the verdict of the shapes, and whether it was written."""
     click.echo("page | city | layout | found | warned | shapes | written", err=True)
     for row in rows:
         if row.result is None:
-            click.echo(f"{row.path} | — | — | — | — | unreadable | no", err=True)
+            _line(f"{row.path} | — | — | — | — | unreadable | no")
             continue
         p, fails = row.result.profile, row.result.key in failing
         warned = ", ".join(dict.fromkeys(n.field for n in row.result.notices)) or "—"
         verdict = "violations" if fails else "passes"
         written = "no" if fails and keep_going else "yes"
         cells = [str(row.path), p.title, p.layout, ", ".join(_found(p)) or "—", warned]
-        click.echo(" | ".join([*cells, verdict, written]), err=True)
+        _line(" | ".join([*cells, verdict, written]))
     left = sum(1 for r in rows if r.result is None or (keep_going and r.result.key in failing))
     click.echo(
         f"{_count(len(rows), 'page')}: {len(rows) - left} written, {left} left out", err=True
