@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -150,3 +151,29 @@ def test_help_examples_run_in_a_fresh_checkout(tmp_path) -> None:
         done = subprocess.run([LEARNINGCITY, *arguments], cwd=tmp_path, capture_output=True)
         assert done.returncode == ExitCode.OK, (arguments, done.stderr)
     assert (tmp_path / "dist" / "yongsan.jsonld").is_file()
+
+
+def test_all_names_the_files_after_the_whole_stem(tmp_path: Path) -> None:
+    """The name before the first dot was taken: `city.v2.ttl --all` replaced `city.ttl` (another
+    dataset) and `.hidden.ttl` wrote `.ttl`, `.nt` ..."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    other = dist / "city.ttl"
+    other.write_text("another dataset\n")
+    for name, stem in [
+        ("city.v2.ttl", "city.v2"),
+        (".hidden.ttl", ".hidden"),
+        ("a.b.nt.gz", "a.b"),
+    ]:
+        data = tmp_path / name
+        content = Path(TRICKY).read_bytes()
+        if name.endswith(".gz"):
+            done = run("export", TRICKY, "--format", "nt", "-o", str(tmp_path / "tricky.nt"))
+            assert done.returncode == 0, done.stderr
+            content = gzip.compress((tmp_path / "tricky.nt").read_bytes())
+        data.write_bytes(content)
+        done = run("export", str(data), "--all", str(dist))
+        assert done.returncode == 0, done.stderr
+        assert {f"{stem}.{s.extension}" for s in SYNTAXES} <= {p.name for p in dist.iterdir()}
+    assert other.read_text() == "another dataset\n"
+    assert not (dist / ".ttl").exists()

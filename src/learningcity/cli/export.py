@@ -102,7 +102,7 @@ def export(
             progress(f"reading {statements.display}")
             dataset = statements.dataset()
             first = statements.sources[0].path if statements.sources else store
-            stem = "data" if first is None else first.name.split(".")[0]
+            stem = "data" if first is None else _stem(first)
             progress(f"writing every format to {all_directory}")
             with tangles_in(statements.display):
                 written = export_all(
@@ -136,3 +136,11 @@ def _format_of(output: Path | None) -> str:
             f"{output}: cannot tell the output format from the extension; give --format "
             f"({', '.join(SYNTAX_NAMES)})"
         ) from None
+
+
+def _stem(path: Path) -> str:
+    """The name `--all` gives the files of DATA `path`: its name without the syntax's extension
+    (and `.gz`). The text before the first dot was taken: `city.v2.ttl` wrote `city.ttl` over
+    whatever file had that name, and `.hidden.ttl` wrote hidden files named `.ttl`, `.nt` ..."""
+    name = path.name[: -len(".gz")] if path.name.lower().endswith(".gz") else path.name
+    return Path(name).stem or "data"
