@@ -5,6 +5,7 @@ or SIGTERM stops it with exit 0. Its negotiation is held to nginx's answers in t
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,19 @@ def test_a_path_any_character_is_answered_with_ascii_headers(preview, path: str)
     assert answer.status_code == 404
     link = answer.headers["link"]
     assert link.isascii() and path.lower() in link.lower(), link
+
+
+def test_a_port_in_use_is_one_line(network_site: Path) -> None:
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        done = subprocess.run(
+            [COMMAND, "preview", str(network_site), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == ExitCode.BAD_INPUT
+    assert done.stderr.startswith(f"learningcity: error: cannot listen on 127.0.0.1:{port} ")
+    assert done.stderr.count("\n") == 1, done.stderr

@@ -29,11 +29,12 @@ def preview(site: Path, host: str, port: int) -> None:
       curl -i -H 'Accept: text/turtle' 127.0.0.1:8000/learningcity/id/city/kr-yongsan-gu
     """
     from learningcity.server.preview import preview_app, site_root
-    from learningcity.server.run import serve
+    from learningcity.server.run import listen, serve
 
     app = preview_app(site)
     address = f"[{host}]" if ":" in host else host
     path = site_root(site).split("://", 1)[-1].partition("/")[2]
+    listener = listen(host, port)
     click.echo(f"previewing {site} at http://{address}:{port}/{path}", err=True)
     with contextlib.suppress(KeyboardInterrupt):
-        serve(app, host, port)
+        serve(app, listener)

@@ -120,6 +120,7 @@ def serve(
     (docs/remote.md).
     """
     from learningcity.server import Limits, create_app
+    from learningcity.server.run import listen
     from learningcity.server.run import serve as run_server
 
     address = f"[{host}]" if ":" in host else host
@@ -151,6 +152,7 @@ def serve(
             ),
             stacklevel=1,
         )
+    listener = listen(host, port)
     show_warnings()
     click.echo(
         f"serving {len(app.state.site.graph)} statements at http://{address}:{port}/"
@@ -160,7 +162,7 @@ def serve(
     # A stop signal is how a server ends: after the graceful shutdown uvicorn raises it again
     # (SIGTERM now raises Stopped, see learningcity.interrupt); exit 0 as --processes N does.
     with contextlib.suppress(KeyboardInterrupt):
-        run_server(app, host, port, processes)
+        run_server(app, listener, processes)
 
 
 def _in_place(data: Data, base: str, public_base: str | None) -> tuple[ServedData, str, str]:

@@ -21,6 +21,7 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
+from learningcity.errors import InputError
 from learningcity.host import die_with_parent
 from learningcity.server.protocol import uvicorn_settings
 
@@ -42,12 +43,18 @@ def _config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
     )
 
 
-def serve(app: ASGIApp, host: str, port: int, processes: int = 1) -> None:
-    """Serve `app` on host:port with `processes` serving processes; returns when stopped."""
+def serve(app: ASGIApp, listener: socket.socket, processes: int = 1) -> None:
+    """Serve `app` on `listener` (`listen`) with `processes` serving processes; returns when
+    stopped."""
+    host, port = listener.getsockname()[:2]
     if processes <= 1:
-        uvicorn.Server(_config(app, host, port)).run()
+        try:
+            uvicorn.Server(_config(app, host, port)).run(sockets=[listener])
+        finally:
+            listener.close()
         return
-    listener = _listen(host, port)
+    listener.listen(2048)
+    listener.set_inheritable(True)
     children: set[int] = set()
 
     def stop(signum: int, frame: object) -> None:
@@ -76,13 +83,24 @@ class _Stop(Exception):
     """SIGTERM or SIGINT reached the supervising parent."""
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def listen(host: str, port: int) -> socket.socket:
+    """The socket for host:port, bound before the command says it is serving: a port in use
+    was a traceback with --processes 2, and with one process uvicorn's own two lines after
+    "serving ... at" had been printed. Now `InputError`, one line. It listens once `serve`
+    starts (uvicorn's server, or the parent of several), so a client that can connect finds
+    the stop signals handled as a server's: a SIGTERM then is a normal stop, exit 0."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
-    listener.listen(2048)
-    listener.set_inheritable(True)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        reason = error.strerror or str(error)
+        raise InputError(
+            f"cannot listen on {host}:{port} ({reason.lower()}); "
+            "stop what listens there, or give another --port or --host"
+        ) from None
     return listener
 
 
