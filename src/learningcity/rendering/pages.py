@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import jinja2
@@ -130,6 +131,15 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
+
+@cache
+def ui_words(language: str) -> SimpleNamespace:
+    """`UI[language]` as attributes, as the templates read it (`ui.site`): Jinja looks `x.y` up
+    as an attribute first, so each word of a dict cost a raised and caught AttributeError
+    (about 12 per page)."""
+    return SimpleNamespace(**UI[language])
+
+
 #: The templates ship with the package and do not change while it runs, so Jinja is not asked
 #: to check their files again for every page (`auto_reload`: a stat of each template, and of
 #: each one it extends or imports, per page: 3.1 against 0.8 µs a `get_template`, measured).
@@ -178,6 +188,16 @@ class Listing:
     home: ox.NamedNode | None
 
 
+class Alternate(NamedTuple):
+    """A representation of a page's document, linked from its head and its list of formats; a
+    tuple, whose fields the templates read as attributes without the failed attribute lookup a
+    dict's keys cost (Jinja tries `getattr` first: 35 per resource page)."""
+
+    label: str
+    href: str
+    media_type: str
+
+
 class MemberLink(NamedTuple):
     """A member city on the index pages: where it sorts (`_by_label`) and its link."""
 
@@ -220,7 +240,7 @@ class Fragments:
     def __init__(self, language: str) -> None:
         # a template's macros are attributes made at run time, unknown to jinja2's types
         macros: Any = _ENVIRONMENT.get_template("_macros.html").make_module(
-            {"lang": language, "ui": UI[language]}
+            {"lang": language, "ui": ui_words(language)}
         )
         self.text: Callable[[Text], Markup] = lru_cache(FRAGMENTS_KEPT)(macros.text)
         self.link: Callable[[Link], Markup] = lru_cache(FRAGMENTS_KEPT)(macros.link)
@@ -327,14 +347,10 @@ class PageRenderer:
             rows.append(Statement(self.link(predicate, language), values))
         return sorted(rows, key=lambda s: _by_label(s.predicate))
 
-    def alternates(self, thing: str) -> list[dict[str, str]]:
+    def alternates(self, thing: str) -> list[Alternate]:
         doc = self.scheme.document_for(thing)
         return [
-            {
-                "label": r.label,
-                "href": representation_url(doc, r.extension),
-                "media_type": r.media_type,
-            }
+            Alternate(r.label, representation_url(doc, r.extension), r.media_type)
             for r in REPRESENTATIONS
         ]
 
@@ -367,7 +383,7 @@ class PageRenderer:
             link=macros.link,
             value=macros.value,
             lang=language,
-            ui=UI[language],
+            ui=ui_words(language),
             root=self.scheme.root,
             static=static + "static/",
             languages=languages,
