@@ -128,13 +128,13 @@ def _flat(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(ox.Quad(q.subject, q.predicate, q.object) for q in quads))
 
 
-def dump_files(graph: Statements, syntax: RdfSyntax) -> Files:
+def dump_files(quads: Iterable[ox.Quad], syntax: RdfSyntax) -> Files:
     """The whole dataset in `syntax`, plain and gzipped (gzip with no time stamp); syntaxes
-    without named graphs get the union of the graphs. At network size each syntax is tens of
-    megabytes and seconds of work: the rendering workers make and write one each, beside the
-    pages (`learningcity.publish.rendering`)."""
-    quads = list(graph)
-    body = export(quads if syntax.holds_datasets else _flat(quads), syntax)
+    without named graphs get the union of the graphs, made as the statements are read (not
+    from a list of them too: a million statements at network size). Each syntax is then tens
+    of megabytes and seconds of work: workers make and write one each
+    (`learningcity.publish.rendering`)."""
+    body = export(list(quads) if syntax.holds_datasets else _flat(quads), syntax)
     name = f"{DUMP_STEM}.{syntax.extension}"
     return {name: body, name + ".gz": gzip.compress(body, compresslevel=9, mtime=0)}
 

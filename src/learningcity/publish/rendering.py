@@ -5,12 +5,14 @@ At 10,000 cities a site has 170,000 resources and 1.4 million files, and renderi
 them is most of a publish; one process per CPU renders them in batches and writes each batch
 into the site's staging folder itself, sending back only the names it wrote (the files' bytes,
 gigabytes at that size, never travel between processes or wait in memory). The dumps (the whole
-dataset in each syntax, plain and gzipped) are tasks of the same pool, sent first: each is
-seconds of work at that size, done beside the pages instead of after them in this process.
-Workers (`learningcity.pool`) each get the rebased data and the ontology once, as N-Quads, and
-build the same renderer as the parent over a Store of the data (a sixth of a Dataset's memory),
-so the bytes do not depend on which process made them. Small sites are made in this process:
-a pool costs about a second to start.
+dataset in each syntax, plain and gzipped) are made first, by workers of their own that end
+before the pages are sent: a dump holds every statement at once (a gigabyte at that size), and
+a worker that had made one kept that memory while it rendered (2.5 GiB at 10,000 cities). The
+page workers build their Store meanwhile. Workers (`learningcity.pool`) each get the rebased
+data (and the page workers the ontology) once, as N-Quads; the page workers build the same
+renderer as the parent over a Store of the data (a sixth of a Dataset's memory), so the bytes
+do not depend on which process made them. Small sites are made in this process: a pool costs
+about a second to start.
 
 The pool is stopped (its workers terminated) before `resource_pages` returns or raises, so no
 worker writes into the staging folder once it is swapped in or removed.
@@ -47,6 +49,7 @@ RendererMaker = Callable[[Statements, ox.Dataset], PageRenderer]
 #: what to do rather than carry a function, so that a worker runs its own module's code.
 Task = str | list[Target]
 _worker: tuple[PageRenderer, SiteWriter] | None = None
+_dumper: tuple[bytes, SiteWriter] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,21 +77,21 @@ def resource_pages(
     `renderer` is `make_renderer(renderer.graph, ontology)`; workers build their own with it.
     """
     targets = resource_targets(renderer.graph, renderer.scheme)
-    # The dumps first: the longest tasks, which the pages' batches then balance.
-    tasks: list[Task] = [syntax.name for syntax in SERVED_SYNTAXES]
-    tasks += [targets[i : i + BATCH] for i in range(0, len(targets), BATCH)]
+    dumps = [syntax.name for syntax in SERVED_SYNTAXES]
+    batches = [targets[i : i + BATCH] for i in range(0, len(targets), BATCH)]
     if workers < 2 or len(targets) < PARALLEL_FROM:
         writer = SiteWriter(folder.root)
-        return _count(folder, len(targets), (_run(renderer, writer, t) for t in tasks), step)
-    start_args = (
-        make_renderer,
-        serialized(renderer.graph, _NQUADS),
-        serialized(ontology, _NQUADS),
-        folder.root,
-    )
+        tasks: list[Task] = [*dumps, *batches]
+        made = (_run(renderer, writer, t) for t in tasks)
+        return _count(folder, len(targets), made, step)
+    data = serialized(renderer.graph, _NQUADS)
+    start_args = (make_renderer, data, serialized(ontology, _NQUADS), folder.root)
+    # Results are consumed inside the blocks: an error or a signal here stops the workers first.
     with WorkerPool(workers, _start_worker, start_args, _run_in_worker) as pool:
-        # Consumed inside the block: an error or a signal here stops the workers first.
-        return _count(folder, len(targets), pool.results(tasks), step)
+        step("writing the dumps")
+        with WorkerPool(workers, _start_dumper, (data, folder.root), _dump_in_worker) as dumpers:
+            sizes = _count(folder, 0, dumpers.results(dumps), lambda _stage: None)
+        return sizes | _count(folder, len(targets), pool.results(batches), step)
 
 
 def _count(
@@ -108,13 +111,13 @@ def _count(
 
 def _run(renderer: PageRenderer, writer: SiteWriter, task: Task) -> Made:
     if isinstance(task, str):
-        return _dump(renderer, writer, task)
+        return _dump(renderer.graph, writer, task)
     return _render(renderer, writer, task)
 
 
-def _dump(renderer: PageRenderer, writer: SiteWriter, syntax: str) -> Made:
-    """Make and write the dump of the data in `syntax` (plain and gzipped)."""
-    files = dump_files(renderer.graph, syntax_named(syntax))
+def _dump(quads: Iterable[ox.Quad], writer: SiteWriter, syntax: str) -> Made:
+    """Make and write the dump of `quads` in `syntax` (plain and gzipped)."""
+    files = dump_files(quads, syntax_named(syntax))
     return Made(0, writer.write(files), {name: len(body) for name, body in files.items()})
 
 
@@ -139,3 +142,15 @@ def _run_in_worker(task: Task) -> Made:
     assert _worker is not None
     renderer, writer = _worker
     return _run(renderer, writer, task)
+
+
+def _start_dumper(data: bytes, root: str) -> None:
+    """A dump worker keeps the data as N-Quads and reads each dump's statements from them."""
+    global _dumper
+    _dumper = (data, SiteWriter(root))
+
+
+def _dump_in_worker(syntax: str) -> Made:
+    assert _dumper is not None
+    data, writer = _dumper
+    return _dump(ox.parse(data, format=_NQUADS), writer, syntax)
