@@ -149,7 +149,7 @@ def rdflib_term(term: Any) -> Any:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def as_written(report: list[ox.Quad], data: list[ox.Quad]) -> list[ox.Quad]:
+def as_written(report: list[ox.Quad], data: Iterable[ox.Quad]) -> list[ox.Quad]:
     """`report` with each `sh:value` that rdflib normalized written as the data has it.
 
     Why: rdflib normalizes a typed literal as it reads it (`"01"^^xsd:integer` is `"1"`, the

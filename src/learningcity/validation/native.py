@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import chain
 from typing import Any, NamedTuple
 
 import pyoxigraph as ox
@@ -1154,7 +1155,7 @@ class Engine:
         `messages=False` leaves out messages instead of declining for a result whose shape has
         none (pyshacl would write its own): what the W3C suite's comparison with pyshacl uses,
         its shapes having few messages."""
-        run = Run(self.graph, [*quads, *self.ontology])
+        run = Run(self.graph, chain(quads, self.ontology))
         results = [
             result
             for shape in self.shapes
