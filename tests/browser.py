@@ -80,18 +80,25 @@ def console_messages(stderr: str) -> list[str]:
     return [match.group(1) for match in map(CONSOLE.search, stderr.splitlines()) if match]
 
 
-def screenshot(profile: Path, url: str, path: Path, width: int, height: int) -> list[str]:
-    """Save a screenshot of `url` as `path` (kept for a human to look at) after checking it is a
-    real picture of that size; returns the console messages logged while rendering."""
+def render(profile: Path, url: str, path: Path, width: int, height: int) -> tuple[str, list[str]]:
+    """Load `url` once, in a window of that size: its DOM after loading (`--dump-dom`) and a
+    screenshot saved as `path` (kept for a human to look at), checked to be a real picture of
+    that size; returns the DOM and the console messages logged while rendering. One run does
+    both (a second browser for the screenshot cost ~1.5 s a page)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
-    _, log = run_chromium(
-        profile, f"--screenshot={path}", f"--window-size={width},{height}", "--hide-scrollbars", url
+    dom, log = run_chromium(
+        profile,
+        "--dump-dom",
+        f"--screenshot={path}",
+        f"--window-size={width},{height}",
+        "--hide-scrollbars",
+        url,
     )
     assert path.stat().st_size > 10_000, "the screenshot is too small to show a page"
     assert png_facts(path)[:2] == (width, height)
     assert png_facts(path)[2] > 32, "the screenshot is (nearly) one colour: nothing was rendered"
-    return console_messages(log)
+    return dom, console_messages(log)
 
 
 def png_facts(path: Path) -> tuple[int, int, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import ARTIFACTS, run_chromium, screenshot
+from browser import ARTIFACTS, render
 
 WIDTH, HEIGHT = 1280, 2000
 PAGES = {
@@ -21,8 +21,8 @@ PAGES = {
 def test_chromium_renders_the_page(nginx, tmp_path, page):
     path, marker = PAGES[page]
     url = str(nginx.base_url).rstrip("/") + path
-    dom, _ = run_chromium(tmp_path / "dom", "--dump-dom", url)
+    shot = ARTIFACTS / "publish" / f"{page}.png"
+    dom, messages = render(tmp_path / "profile", url, shot, WIDTH, HEIGHT)
     assert marker in dom, dom[:2000]
     assert "· " in dom.split("<title>", 1)[1].split("</title>", 1)[0]
-    shot = ARTIFACTS / "publish" / f"{page}.png"
-    assert screenshot(tmp_path / "shot", url, shot, WIDTH, HEIGHT) == []
+    assert messages == []

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from browser import ARTIFACTS, run_chromium, screenshot
+from browser import ARTIFACTS, render, run_chromium
 
 PREFIX = "/learningcity/"
 WIDTHS = {"desktop": (1280, 1600), "phone": (390, 1600)}
@@ -123,5 +123,5 @@ def test_the_page_reads_well_at_this_width_in_this_language(
     assert set(expected.get("terms", [])) <= set(found["terms"]), found["terms"]
     assert not [t for t in found["terms"] if re.fullmatch(r"[a-z]+:\w+", t)], found["terms"]
     shot = ARTIFACTS / "publish" / "network" / f"{page}-{language}-{width}.png"
-    messages = screenshot(tmp_path / "shot", base + path, shot, pixels, height)
+    _, messages = render(tmp_path / "shot", base + path, shot, pixels, height)
     assert messages == [], messages  # a style sheet that failed to load is logged here

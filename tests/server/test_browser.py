@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import ARTIFACTS, console_messages, run_chromium, screenshot
+from browser import ARTIFACTS, console_messages, render, run_chromium
 
 WIDTH, HEIGHT = 1280, 900
 CITY_QUERY = "SELECT ?label WHERE { ?city rdfs:label ?label } LIMIT 3"
@@ -35,13 +35,11 @@ def test_page_renders_in_chromium_without_console_errors(live_server, tmp_path, 
     path, title, element = PAGES[page]
     url = live_server.url(path)
 
-    dom, log = run_chromium(tmp_path / "dom-profile", "--dump-dom", url)
+    shot = ARTIFACTS / "browser" / f"{page}.png"
+    dom, messages = render(tmp_path / "profile", url, shot, WIDTH, HEIGHT)
     assert f"<title>{title}</title>" in dom, dom[:2000]
     assert element in dom
-    assert console_messages(log) == []
-
-    shot = ARTIFACTS / "browser" / f"{page}.png"
-    assert screenshot(tmp_path / "shot-profile", url, shot, WIDTH, HEIGHT) == []
+    assert messages == []
 
 
 def test_the_console_check_sees_a_script_error(tmp_path):
