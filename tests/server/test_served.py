@@ -10,11 +10,12 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
+from learningcity import stored
 from learningcity.errors import InputError
 from learningcity.rendering.iris import rebase
 from learningcity.server import Limits, create_app
 from learningcity.server.served import served_data
-from learningcity.stored import BATCH, rebased_nquads
+from learningcity.stored import rebased_nquads
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -133,13 +134,23 @@ def test_documents_show_literals_as_written_and_sparql_answers_canonical_values(
         )
 
 
-def test_a_failure_while_reading_stops_the_loading_and_leaves_no_thread():
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Batches of 10 statements (of 4 KiB from a store), so that a few hundred statements span
+    several: the batching is the same code at any size, and 100,000 statements (a batch as
+    shipped) cost seconds a test in canonical hashing alone."""
+    monkeypatch.setattr(stored, "BATCH", 10)
+    monkeypatch.setattr(stored, "BATCH_BYTES", 4096)
+    return stored.BATCH
+
+
+def test_a_failure_while_reading_stops_the_loading_and_leaves_no_thread(small_batches):
     """Statements load a batch at a time in a thread while the next batch is read: a failure
     of the reading (a syntax error half-way through a file) is raised as it was, nothing
     left running."""
 
     def statements() -> Iterator[ox.Quad]:
-        for i in range(BATCH + 10):
+        for i in range(3 * small_batches + 5):
             yield ox.Quad(ox.NamedNode(f"{OLD}city/c{i}"), ox.NamedNode(f"{OLD}p"), ox.Literal("x"))
         raise InputError("data.ttl:9:1: a syntax error")
 
@@ -149,10 +160,10 @@ def test_a_failure_while_reading_stops_the_loading_and_leaves_no_thread():
     assert threading.active_count() == threads
 
 
-def test_batches_with_and_without_blank_nodes_load_alike():
+def test_batches_with_and_without_blank_nodes_load_alike(small_batches):
     quads = [
         ox.Quad(ox.NamedNode(f"{OLD}city/c{i}"), ox.NamedNode(f"{OLD}p"), ox.Literal(str(i)))
-        for i in range(BATCH + 5)
+        for i in range(3 * small_batches + 5)
     ]
     quads.append(ox.Quad(ox.NamedNode(f"{OLD}city/c0"), ox.NamedNode(f"{OLD}q"), ox.BlankNode("b")))
     data = served_data(quads, OLD, NEW)
@@ -161,12 +172,13 @@ def test_batches_with_and_without_blank_nodes_load_alike():
     assert served_data(quads, OLD, NEW).tag == data.tag  # equal data, equal tag
 
 
-def test_a_store_is_served_as_its_statements_are(tmp_path):
+def test_a_store_is_served_as_its_statements_are(tmp_path, small_batches):
     """A store (`serve --store`) is dumped in Rust and cut into batches at line ends."""
     quads = [
         ox.Quad(ox.NamedNode(f"{OLD}city/c{i}"), ox.NamedNode(f"{OLD}p"), ox.Literal("x" * 200))
-        for i in range(100_000)  # ~30 MB of N-Quads: more than one batch
+        for i in range(1000)
     ]
     store = ox.Store(str(tmp_path / "store"))
     store.bulk_extend(quads)
+    assert len(ox.serialize(store, format=ox.RdfFormat.N_QUADS)) > 10 * stored.BATCH_BYTES
     assert set(served_data(store, OLD, NEW).graph) == set(rebase(quads, OLD, NEW))
