@@ -146,3 +146,31 @@ def test_a_long_base_is_counted_where_an_iri_may_be_relative() -> None:
     web = ("<http://e/a> <https://e/b> <http://e/c> .\n" * 1000).encode()
     for turtle, base in ((web, LONG_IRI), (f"@base <{LONG_IRI}> .\n".encode() + web, None)):
         assert len(list(parse_bytes(turtle, syntax_named("turtle"), "x.ttl", base))) == 1000
+
+
+def test_a_parse_type_literal_is_exclusive_canonical_xml_a_typed_one_as_written(
+    tmp_path: Path,
+) -> None:
+    """RDF/XML 7.2.17: an `rdf:parseType="Literal"` value is exclusive canonical XML, declaring
+    only the namespaces it uses (W3C xml-canon-test001; on 18e0332 Oxigraph's every namespace
+    in scope was kept); a value given with `rdf:datatype` is the text as written."""
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    parse_type = tmp_path / "parse-type.rdf"
+    parse_type.write_text(
+        f'<rdf:RDF xmlns:rdf="{rdf}" xmlns:eg="http://example.org/" xmlns:h="urn:h">'
+        '<rdf:Description rdf:about="http://example.org/a">'
+        '<eg:p rdf:parseType="Literal"><br/><h:b>x</h:b></eg:p>'
+        "</rdf:Description></rdf:RDF>"
+    )
+    [quad] = load_paths(parse_type)
+    assert quad.object.value == '<br></br><h:b xmlns:h="urn:h">x</h:b>'
+    typed = tmp_path / "typed.rdf"
+    typed.write_text(
+        f'<rdf:RDF xmlns:rdf="{rdf}" xmlns:eg="http://example.org/">'
+        '<rdf:Description rdf:about="http://example.org/a">'
+        f'<eg:p rdf:datatype="{rdf}XMLLiteral">&lt;b xmlns:x="urn:x"/&gt;</eg:p>'
+        '<eg:q rdf:parseType="Literal"><br/></eg:q>'
+        "</rdf:Description></rdf:RDF>"
+    )
+    values = {quad.predicate.value: quad.object.value for quad in load_paths(typed)}
+    assert values["http://example.org/p"] == '<b xmlns:x="urn:x"/>'

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 import pyoxigraph as ox
@@ -204,6 +205,8 @@ def parse_bytes(
             quads = _without_triple_terms(quads, data, syntax, display, base_iri)
         if checked.long_terms:
             quads = (_readable_back(quad, display) for quad in quads)
+        if syntax.name == "xml" and b"parseType" in data and not _TYPED_XML.search(data):
+            quads = map(_exclusive_canonical, quads)
         yield from quads
     except SyntaxError as error:
         message = position_message(display, error)
@@ -399,6 +402,30 @@ def _longest_quote(data: bytes) -> int:
             longest = max(longest, (len(data) if end < 0 else end) - start)
             start = -1 if end < 0 else data.find(quotes, end + 3)
     return longest
+
+
+_XML_LITERAL = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral")
+#: A `datatype` attribute naming rdf:XMLLiteral, by IRI or entity (`&rdf;XMLLiteral`).
+_TYPED_XML = re.compile(rb"datatype\s*=\s*[\"'][^\"']*XMLLiteral")
+
+
+def _exclusive_canonical(quad: ox.Quad) -> ox.Quad:
+    """`quad` with an `rdf:parseType="Literal"` value as RDF/XML makes it: exclusive canonical
+    XML, so that a namespace is declared only where it is used (RDF/XML 1.1, 7.2.17; W3C
+    xml-canon-test001, -002). Oxigraph declares every namespace in scope on each element
+    (oxigraph/oxigraph#1331), which makes literals of the same XML differ by where they were
+    written. Only for RDF/XML with no `datatype` attribute naming it (`_TYPED_XML`), since a
+    value given with `rdf:datatype` is kept as written; XML that Python's C14N 2.0 (the same
+    declarations as exclusive C14N 1.0 with an empty prefix list) cannot read is kept too."""
+    literal = quad.object
+    if not isinstance(literal, ox.Literal) or literal.datatype != _XML_LITERAL:
+        return quad
+    try:
+        canonical = ElementTree.canonicalize(f"<w>{literal.value}</w>", with_comments=True)
+    except ElementTree.ParseError:
+        return quad
+    value = ox.Literal(canonical[len("<w>") : -len("</w>")], datatype=_XML_LITERAL)
+    return ox.Quad(quad.subject, quad.predicate, value, quad.graph_name)
 
 
 def _readable_back(quad: ox.Quad, display: str) -> ox.Quad:

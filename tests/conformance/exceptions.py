@@ -14,12 +14,7 @@ EXCEPTIONS: dict[str, dict[str, str]] = {
     "ntriples": {},
     "nquads": {},
     "trig": {},
-    "rdfxml": {
-        "xml-canon-test001": "Oxigraph keeps in-scope namespace declarations in an "
-        "rdf:XMLLiteral instead of writing exclusive canonical XML (on purpose, "
-        "oxigraph/oxigraph#1331; the expected output itself is disputed, w3c/rdf-xml#97)",
-        "xml-canon-test002": "as xml-canon-test001",
-    },
+    "rdfxml": {},
     "jsonld": {
         "t0122": f"{_ORIGIN}: dot segments in `@base` itself are not removed (Oxigraph resolves "
         "only relative IRIs and keeps an absolute `@base` as written, w3c/rdf-turtle#89)",
