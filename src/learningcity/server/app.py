@@ -76,6 +76,7 @@ from learningcity.server.caching import (
 )
 from learningcity.server.conneg import choose_language, choose_media_type
 from learningcity.server.fastpath import ResponseCacheMiddleware
+from learningcity.server.paths import ControlCharacterGuard
 from learningcity.server.served import ServedData, served_data
 from learningcity.server.workers import Answer, Job, QueryPool
 
@@ -584,6 +585,7 @@ def create_app(
     ]
     middleware = [
         Middleware(AccessLogMiddleware),
+        Middleware(ControlCharacterGuard),
         Middleware(ResponseCacheMiddleware),
         # /sparql's queries, answered before the rest (sparql.SparqlEndpoint), with the CORS
         # and gzip decisions below applied as the middleware after it would

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -30,6 +31,7 @@ from learningcity.errors import InputError
 from learningcity.publish.hosting import NOT_ACCEPTABLE, RDF, SECOND_LANGUAGES, TYPES
 from learningcity.rendering.labels import LANGUAGES
 from learningcity.rendering.representations import REPRESENTATIONS
+from learningcity.server.paths import ControlCharacterGuard
 
 #: The media types a browser's or a client's `Accept` is matched against, in the hosts' order.
 _RDF_TYPES = tuple((r.media_type.lower(), r.extension) for r in RDF)
@@ -191,4 +193,5 @@ def preview_app(site: Path) -> Starlette:
         return text(404, "404 Not Found\n", headers.items())
 
     methods = ["GET", "HEAD"]
-    return Starlette(routes=[Route("/{path:path}", answer, methods=methods)])
+    routes = [Route("/{path:path}", answer, methods=methods)]
+    return Starlette(routes=routes, middleware=[Middleware(ControlCharacterGuard)])
