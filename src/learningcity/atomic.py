@@ -42,7 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar, cast
 
-from learningcity.errors import OutputError
+from learningcity.errors import InputError, OutputError
+from learningcity.inputs import is_source
 from learningcity.interrupt import deferred
 
 T = TypeVar("T")
@@ -83,12 +84,13 @@ def write_output(path: Path | None, data: bytes) -> None:
         out.write(data)
 
 
-def write_outputs(outputs: Iterable[tuple[Path, bytes]]) -> None:
-    """Write every (path, content) or none: all are staged, then put in place together."""
+def write_outputs(outputs: Iterable[tuple[Path, bytes]], replacing_sources: bool = False) -> None:
+    """Write every (path, content) or none: all are staged, then put in place together. Only
+    with `replacing_sources` (`fmt`, whose job it is) may an output be a file this process read."""
     staged: list[_Staged] = []
     try:
         for path, data in outputs:
-            staged.append(_Staged.begin(path))
+            staged.append(_Staged.begin(path, replacing_sources))
             staged[-1].stream.write(data)
             staged[-1].finish()  # and closed: a batch of a thousand files holds one open
         with deferred():
@@ -268,7 +270,12 @@ class _Staged:
         self.stream = stream
 
     @classmethod
-    def begin(cls, given: Path) -> _Staged:
+    def begin(cls, given: Path, replacing_sources: bool = False) -> _Staged:
+        if not replacing_sources and is_source(given):
+            raise InputError(
+                f"{given}: is also an input of this command; write the output to another file "
+                "(a source is never replaced)"
+            )
         target = _Target.of(given, folder=False)
         try:
             if target.in_place:

@@ -64,7 +64,7 @@ def format_files(
     sources = {path: path.read_bytes() for path, _ in planned}
     changed = {path: content for path, content in planned if sources[path] != content}
     if not check:
-        write_outputs(changed.items())
+        write_outputs(changed.items(), replacing_sources=True)
     return [  # a file with comments is never canonical: only changed files can hold any
         FormatResult(path, path in changed, count_comments(sources[path]) if path in changed else 0)
         for path, _ in planned

@@ -10,9 +10,11 @@ MemoryError.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import resource
+import stat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +22,8 @@ from learningcity.errors import InputError
 
 #: Bytes asked for at a time: large enough that the loop costs nothing beside parsing.
 CHUNK = 1 << 20
+#: The regular files this process has read, as (device, inode): see `is_source`.
+_SOURCES: set[tuple[int, int]] = set()
 
 
 def input_limit() -> int:
@@ -50,6 +54,30 @@ def read_stream(stream: BinaryIO | io.BufferedIOBase, display: str) -> bytes:
 
 def read_file(path: Path) -> bytes:
     """The bytes of the file at `path` (`read_stream`); opening errors are the caller's to
-    word, as `OSError`s."""
+    word, as `OSError`s. The file is remembered as a source (`is_source`)."""
     with path.open("rb") as stream:
+        _remember(os.fstat(stream.fileno()))
         return read_stream(stream, str(path))
+
+
+def declare_source(path: Path) -> None:
+    """Remember `path` as a source before it is read (a streamed export opens its output
+    first): see `is_source`. A path that names no file is left to the reading to report."""
+    with contextlib.suppress(OSError):
+        _remember(path.stat())
+
+
+def _remember(found: os.stat_result) -> None:
+    if stat.S_ISREG(found.st_mode):
+        _SOURCES.add((found.st_dev, found.st_ino))
+
+
+def is_source(path: Path) -> bool:
+    """Whether `path` is a file this process has read (by device and inode, so another name
+    or a link to it counts): `learningcity.atomic` refuses to replace one, so that no command
+    changes its own source (`export data.ttl -o data.ttl` replaced it with the export)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) in _SOURCES

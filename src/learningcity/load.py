@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from learningcity.compat import oxigraph_position
 from learningcity.errors import InputError, LearningCityWarning, printable
 from learningcity.formats import RdfSyntax, syntax_for_path, syntax_named
-from learningcity.inputs import read_file, read_stream
+from learningcity.inputs import declare_source, read_file, read_stream
 from learningcity.jsonld import inline_bundled_context
 from learningcity.limits import MAX_NESTING
 
@@ -51,6 +51,10 @@ class Source:
     path: Path | None
     syntax: RdfSyntax
     given_base: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.path is not None:
+            declare_source(self.path)
 
     @property
     def display(self) -> str:
