@@ -161,6 +161,9 @@ def _sections(text: str) -> list[str]:
 
 
 def documented_routes() -> list[tuple[Described, str]]:
+    """Every route the docs name, but those they say are refused (`documented_statuses`
+    checks those with their 4xx)."""
+    refused = {route for _d, route, status in documented_statuses() if status >= 400}
     found: dict[str, Described] = {}
     for name, text in _texts():
         written = [m.group(0).rstrip(".;:") for m in IRI.finditer(text)]
@@ -172,7 +175,7 @@ def documented_routes() -> list[tuple[Described, str]]:
                 written.append(words[0])
         for each in written:
             route = route_of(each)
-            if route is not None:
+            if route is not None and route not in refused:
                 found.setdefault(route, Described(name, each))
     return sorted(((described, route) for route, described in found.items()), key=str)
 

@@ -100,11 +100,15 @@ def test_explicit_files_the_vocabulary_and_the_description(host):
     assert host.get(f"/doc/{CITY}").headers["access-control-allow-origin"] == "*"
 
 
-def test_a_thing_with_an_extension_not_in_the_data_is_404_and_nothing_reaches_a_header(host):
+def test_a_thing_with_an_extension_not_in_the_data_is_404_and_nothing_reaches_a_header(
+    host, request: pytest.FixtureRequest
+):
     """nginx decodes the path before the location's regex captures it: an unknown thing with
-    an extension was redirected with its decoded path, so a %0d put a bare CR in Location."""
+    an extension was redirected with its decoded path, so a %0d put a bare CR in Location.
+    (`preview` refuses a path with a control character outright: 400.)"""
     response = host.get("/id/city/x%0dSet-Cookie:%20a=b.ttl", headers={"Accept": "text/html"})
-    assert response.status_code == 404
+    refused = request.node.callspec.params["host"] == "preview"
+    assert response.status_code == (400 if refused else 404)
     assert "set-cookie" not in response.headers and "location" not in response.headers
     assert host.get("/id/city/nowhere.ttl").status_code == 404
 
