@@ -22,8 +22,10 @@ from learningcity.errors import InputError
 
 #: Bytes asked for at a time: large enough that the loop costs nothing beside parsing.
 CHUNK = 1 << 20
-#: The regular files this process has read, as (device, inode): see `is_source`.
-_SOURCES: set[tuple[int, int]] = set()
+#: The regular files this process has read, as (device, inode, modification time): see
+#: `is_source`. The time keeps a new file that reuses a deleted one's inode from counting, in a
+#: process that lives on (a test run, a program using the library).
+_SOURCES: set[tuple[int, int, int]] = set()
 
 
 def input_limit() -> int:
@@ -69,15 +71,20 @@ def declare_source(path: Path) -> None:
 
 def _remember(found: os.stat_result) -> None:
     if stat.S_ISREG(found.st_mode):
-        _SOURCES.add((found.st_dev, found.st_ino))
+        _SOURCES.add(_identity(found))
+
+
+def _identity(found: os.stat_result) -> tuple[int, int, int]:
+    return found.st_dev, found.st_ino, found.st_mtime_ns
 
 
 def is_source(path: Path) -> bool:
-    """Whether `path` is a file this process has read (by device and inode, so another name
-    or a link to it counts): `learningcity.atomic` refuses to replace one, so that no command
-    changes its own source (`export data.ttl -o data.ttl` replaced it with the export)."""
+    """Whether `path` is a file this process has read (by device, inode and modification
+    time, so another name or a link to it counts): `learningcity.atomic` refuses to replace
+    one, so that no command changes its own source (`export data.ttl -o data.ttl` replaced it
+    with the export)."""
     try:
         found = path.stat()
     except OSError:
         return False
-    return (found.st_dev, found.st_ino) in _SOURCES
+    return _identity(found) in _SOURCES

@@ -6,6 +6,7 @@ export, and `import page.txt -o page.txt` the page with Turtle, both with exit 0
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from learningcity.errors import ExitCode
+from learningcity.inputs import is_source, read_file
 from support import FIXTURES, LEARNINGCITY, REPO
 
 MESSAGE = "is also an input of this command; write the output to another file"
@@ -53,3 +55,15 @@ def test_fmt_still_rewrites_its_file(tmp_path: Path) -> None:
     done = subprocess.run([LEARNINGCITY, "fmt", str(data)], capture_output=True, text=True)
     assert done.returncode == ExitCode.OK, done.stderr
     assert data.read_bytes() == (REPO / "data" / "yongsan.ttl").read_bytes()
+
+
+def test_a_source_is_known_by_its_file_not_its_inode_alone(tmp_path: Path) -> None:
+    """In a process that lives on (a test run, a program using the library), a new file may
+    reuse a deleted source's inode: the modification time tells them apart."""
+    data = tmp_path / "city.ttl"
+    data.write_bytes(b"")
+    read_file(data)
+    assert is_source(data) and is_source(tmp_path / "." / "city.ttl")
+    os.utime(data, ns=(0, 0))  # what a new file in the same inode would differ by
+    assert not is_source(data)
+    assert not is_source(tmp_path / "never-read.ttl")
