@@ -43,4 +43,6 @@ def test_health_answers_while_the_first_home_page_is_made(tmp_path: Path) -> Non
         for thread in slow:
             thread.join()
         assert answers == 5, "the server answered nothing else while the slow pages were made"
-        assert done["health"] < min(done[""], done[".well-known/void.ttl"])
+        # while the home page was still being made (the VoID description, computed once per
+        # process, may be ready before five answers: it was, 0.2 ms before, in a quiet CI run)
+        assert done["health"] < done[""]
