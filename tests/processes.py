@@ -55,6 +55,23 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 20) -> 
     raise RuntimeError(f"{process.args[0]} did not listen on port {port} within {seconds:g} s")
 
 
+@contextmanager
+def listening(
+    command: list[str], stderr: int | None = subprocess.DEVNULL
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`command --port PORT` on a free port, once it accepts connections: the process and its
+    port. Always stopped (`stop`), whether it ended by itself or not."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=stderr
+    )
+    try:
+        wait_for_port(port, process)
+        yield process, port
+    finally:
+        stop(process)
+
+
 def wait_until_healthy(root: str, process: subprocess.Popen, seconds: float = 60) -> None:
     """Return once the server at `root` answers its /health with 200: listening is not enough,
     a `learningcity serve` accepts connections before its query workers are ready."""

@@ -26,7 +26,7 @@ import pytest
 from learningcity.errors import ExitCode
 from learningcity.jsonld import CONTEXT_IRI
 from learningcity.limits import MAX_NESTING
-from processes import free_port, serve_in_thread, stop, wait_for_port
+from processes import listening, serve_in_thread
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 ADDRESS_SPACE = 1536 * 2**20  # what one refused run may map (a small run maps about 300 MB)
@@ -423,21 +423,12 @@ def test_the_server_answers_406_when_rdf_xml_cannot_carry_a_literal(tmp_path: Pa
     data = tmp_path / "data.nt"
     thing = "https://w3id.org/learningcity/id/city/x"
     data.write_text(f'<{thing}> <http://e/p> "a\\u0001b" .\n')
-    port = free_port()
-    server = subprocess.Popen(
-        [LEARNINGCITY, "serve", str(data), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        wait_for_port(port, server)
+    with listening([LEARNINGCITY, "serve", str(data)], stderr=subprocess.PIPE) as (server, port):
         base = f"http://127.0.0.1:{port}"
         xml = {"Accept": "application/rdf+xml"}
         document = _fetch(f"{base}/id/city/x.rdf", {})
         construct = _fetch(f"{base}/sparql?query=CONSTRUCT+WHERE+%7B%3Fs+%3Fp+%3Fo%7D", xml)
         turtle = _fetch(f"{base}/id/city/x.ttl", {})
-    finally:
-        stop(server)
     for status, body in (document, construct):
         assert status == 406 and "holds U+0001, which XML 1.0 cannot carry" in body, body
     assert turtle[0] == 200 and '"a\\u0001b"' in turtle[1]

@@ -25,7 +25,7 @@ import pytest
 
 from learningcity.load import load_paths
 from learningcity.publish import publish
-from processes import free_port, stop, wait_for_port
+from processes import free_port, listening
 from support import REPO
 
 DATA = REPO / "data" / "yongsan.ttl"
@@ -161,15 +161,12 @@ def network_site(tmp_path_factory: pytest.TempPathFactory, network_data: Path) -
 @contextlib.contextmanager
 def previewing(site: Path) -> Iterator[httpx.Client]:
     """The installed `learningcity preview SITE` on a free port; always stopped."""
-    port = free_port()
     command = [str(Path(sys.executable).with_name("learningcity")), "preview", str(site)]
-    process = subprocess.Popen([*command, "--port", str(port)], stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, process)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client:
-            yield client
-    finally:
-        stop(process)
+    with (
+        listening(command) as (_, port),
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as client,
+    ):
+        yield client
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from learningcity.errors import ExitCode
-from processes import free_port, stop, wait_for_port
+from processes import listening
 
 COMMAND = str(Path(sys.executable).with_name("learningcity"))
 
@@ -48,19 +48,9 @@ def test_a_site_for_the_default_base_is_previewed_at_its_path_and_styled(
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
 def test_ctrl_c_or_sigterm_is_a_normal_stop(network_site: Path, number: signal.Signals) -> None:
     """README: `serve` and `preview` run until stopped, and exit 0 then."""
-    port = free_port()
-    process = subprocess.Popen(
-        [COMMAND, "preview", str(network_site), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
+    with listening([COMMAND, "preview", str(network_site)]) as (process, _):
         process.send_signal(number)
         assert process.wait(timeout=20) == ExitCode.OK
-    finally:
-        if process.poll() is None:
-            stop(process)
 
 
 @pytest.mark.parametrize("path", ["/%ea%b0%80", "/%e2%80%ae", "/caf%c3%a9"])
