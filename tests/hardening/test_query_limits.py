@@ -158,20 +158,24 @@ def test_a_large_html_results_page_is_written_off_the_event_loop(
 
 
 def test_a_worker_holds_only_its_own_socket_and_default_stop_signals(served: Server) -> None:
-    """No listening socket, no other worker's socket kept open by a worker; SIGINT and SIGTERM
-    not caught (uvicorn's graceful handlers were inherited: SIGTERM did not stop a worker)."""
+    """No listening socket, no other worker's socket or recall pipe kept open by a worker (only
+    its own socket and the read end of its own recall pipe); SIGINT and SIGTERM not caught
+    (uvicorn's graceful handlers were inherited: SIGTERM did not stop a worker)."""
+    pipes = []
     for worker in _wait_for_children(served.process.pid, 2):
         descriptors = {
             int(fd.name): str(fd.readlink()) for fd in Path(f"/proc/{worker}/fd").iterdir()
         }
-        beyond_stdio = [target for number, target in descriptors.items() if number > 2]
-        assert len(beyond_stdio) == 1 and beyond_stdio[0].startswith("socket:"), descriptors
+        beyond_stdio = sorted(target for number, target in descriptors.items() if number > 2)
+        assert [target.split(":")[0] for target in beyond_stdio] == ["pipe", "socket"], descriptors
+        pipes.append(beyond_stdio[0])
         status = Path(f"/proc/{worker}/status").read_text()
         caught = int(
             next(line for line in status.splitlines() if line.startswith("SigCgt:"))[7:], 16
         )
         for number in (signal.SIGINT, signal.SIGTERM):
             assert not caught & (1 << (number - 1)), f"worker catches {number.name}"
+    assert len(set(pipes)) == 2, pipes  # each its own
 
 
 def test_a_worker_killed_while_idle_costs_no_query(served: Server) -> None:

@@ -20,6 +20,19 @@ from learningcity.server.workers import Answer, Client, Job, QueryPool
 HEAD = b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n"
 
 
+class Connection:
+    """A client's socket as the pool sees a connection (`workers.Client`), never lent here."""
+
+    def __init__(self, peer: socket.socket | None) -> None:
+        self.peer = peer
+
+    def descriptor(self) -> int | None:
+        return self.peer.fileno() if self.peer is not None else None
+
+    def lend(self, recall: object) -> bool:
+        return False
+
+
 def handler(job: Job) -> Answer:
     """A body of the size the query names, with a head when the job asks for one."""
     body = b"x" * int(job.query)
@@ -53,7 +66,7 @@ def received(peer: socket.socket, size: int) -> bytes:
 def test_the_worker_writes_head_and_body_to_the_client() -> None:
     client, peer = socket.socketpair()
     with client, peer:
-        [answer] = ask((Job("300", head="x"), client.fileno))
+        [answer] = ask((Job("300", head="x"), Connection(client)))
         assert (answer.direct, answer.body, answer.size) == (True, b"", 300)
         assert received(peer, len(HEAD % 300) + 300) == HEAD % 300 + b"x" * 300
 
@@ -63,7 +76,7 @@ def test_an_empty_body_is_written_with_its_head() -> None:
     alone: on f4d34bc its worker looped on sending the empty body until the request timed out."""
     client, peer = socket.socketpair()
     with client, peer:
-        [answer] = ask((Job("0", head="x"), client.fileno))
+        [answer] = ask((Job("0", head="x"), Connection(client)))
         assert (answer.direct, answer.body) == (True, b"")
         assert received(peer, len(HEAD % 0)) == HEAD % 0
 
@@ -74,7 +87,7 @@ def test_what_the_socket_does_not_take_comes_back_in_order() -> None:
         client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
         client.setblocking(False)  # as the event loop keeps a client's socket
         size = 4 << 20
-        [answer] = ask((Job(str(size), head="x"), client.fileno))
+        [answer] = ask((Job(str(size), head="x"), Connection(client)))
         assert answer.direct and answer.body  # the worker did not wait for the reader
         whole = HEAD % size + b"x" * size
         written = len(whole) - len(answer.body)
@@ -84,7 +97,9 @@ def test_what_the_socket_does_not_take_comes_back_in_order() -> None:
 def test_without_a_head_or_a_socket_the_answer_is_relayed() -> None:
     client, peer = socket.socketpair()
     with client, peer:
-        no_head, no_socket = ask((Job("10"), client.fileno), (Job("10", head="x"), lambda: None))
+        no_head, no_socket = ask(
+            (Job("10"), Connection(client)), (Job("10", head="x"), Connection(None))
+        )
         assert (no_head.direct, no_head.body) == (False, b"x" * 10)
         assert (no_socket.direct, no_socket.body) == (False, b"x" * 10)
         peer.setblocking(False)

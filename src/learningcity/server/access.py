@@ -26,6 +26,10 @@ MAX_LOGGED_HEADER = 256
 #: A body message's count of body bytes written to the client past the messages (a query
 #: worker wrote them to the socket: `learningcity.server.sparql`), logged as sent.
 WRITTEN = "learningcity.written"
+#: A body message's seconds the answer took, when it was sent later than it was answered (the
+#: first answer on a connection lent to a query worker, `lease`, whose message comes when the
+#: lease ends): logged instead of the time until the message.
+ELAPSED = "learningcity.elapsed"
 
 
 def printable(text: str) -> str:
@@ -37,14 +41,44 @@ def printable(text: str) -> str:
     return escape_unprintable(text.replace("\\", "\\\\").replace('"', '\\"'))
 
 
-def _header(scope: Scope, name: bytes) -> str:
+def log_request(
+    client: str,
+    method: str,
+    target: str,
+    status: int,
+    size: int,
+    seconds: float,
+    referer: str | None,
+    agent: str | None,
+) -> None:
+    """The line of one answered request, wherever it was answered (this middleware, or a query
+    worker on a lent connection, `lease`): one format, every client-chosen field printable."""
+    LOGGER.info(
+        '%s "%s %s" %d %d %.1fms "%s" "%s"',
+        printable(client),
+        printable(method),
+        printable(target),
+        status,
+        size,
+        seconds * 1000,
+        _header(referer),
+        _header(agent),
+    )
+
+
+def _header(value: str | None) -> str:
+    if value is None:
+        return "-"
+    if len(value) > MAX_LOGGED_HEADER:
+        value = value[:MAX_LOGGED_HEADER] + "..."
+    return printable(value)
+
+
+def _first(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
-            text = value.decode("latin-1")
-            if len(text) > MAX_LOGGED_HEADER:
-                text = text[:MAX_LOGGED_HEADER] + "..."
-            return printable(text)
-    return "-"
+            return str(value.decode("latin-1"))
+    return None
 
 
 class AccessLogMiddleware:
@@ -58,13 +92,15 @@ class AccessLogMiddleware:
         start = time.perf_counter()
         status = 500
         size = 0
+        elapsed: float | None = None
 
         async def observe(message: Message) -> None:
-            nonlocal status, size
+            nonlocal status, size, elapsed
             if message["type"] == "http.response.start":
                 status = message["status"]
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b"")) + message.get(WRITTEN, 0)
+                elapsed = message.get(ELAPSED, elapsed)
             await send(message)
 
         try:
@@ -75,14 +111,13 @@ class AccessLogMiddleware:
             client = scope.get("client") or ("-", 0)
             query = scope.get("query_string", b"")
             path = scope["path"] + ("?" + query.decode("latin-1") if query else "")
-            LOGGER.info(
-                '%s "%s %s" %d %d %.1fms "%s" "%s"',
-                printable(str(client[0])),
-                printable(scope["method"]),
-                printable(path),
+            log_request(
+                str(client[0]),
+                scope["method"],
+                path,
                 status,
                 size,
-                (time.perf_counter() - start) * 1000,
-                _header(scope, b"referer"),
-                _header(scope, b"user-agent"),
+                time.perf_counter() - start if elapsed is None else elapsed,
+                _first(scope, b"referer"),
+                _first(scope, b"user-agent"),
             )

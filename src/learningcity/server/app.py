@@ -562,7 +562,13 @@ def create_app(
                 base_iri=scheme.endpoint,
             )
 
-        site.pool = QueryPool(respond, limits.workers, limits.timeout, limits.memory_limit)
+        site.pool = QueryPool(
+            respond,
+            limits.workers,
+            limits.timeout,
+            limits.memory_limit,
+            sparql.LentRequests(site, EXPOSED_HEADERS),
+        )
         try:
             yield
         finally:

@@ -44,7 +44,7 @@ import logging
 import resource
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import h11
@@ -128,13 +128,20 @@ class Direct:
     The writer sends the whole response (`head()` starts it); then the application passes a
     stand-in response through its layers inside `muted()`, which completes uvicorn's cycle
     (keep-alive, the next pipelined request) without a byte written.
+
+    Lent (`lend`): the connection's reads stop until `give_back`, so that the writer (a query
+    worker, `learningcity.server.lease`) may read and answer the next requests itself; it
+    returns what it read and did not answer, which is parsed here as if it had just arrived.
+    Allowed when nothing of a next request has been read yet. Shutting the server down recalls
+    the connection.
     """
 
-    __slots__ = ("_cycle", "_protocol")
+    __slots__ = ("_cycle", "_lent", "_protocol")
 
     def __init__(self, protocol: _Guarded, cycle: Any) -> None:
         self._protocol = protocol
         self._cycle = cycle
+        self._lent = False
 
     def ready(self) -> bool:
         transport = self._protocol.transport
@@ -157,6 +164,40 @@ class Direct:
         lines = [b"HTTP/1.1 200 OK\r\n"]
         lines += [n + b": " + v + b"\r\n" for n, v in self._protocol._default_headers()]
         return b"".join(lines).decode("latin-1")
+
+    def lease_head(self) -> str:
+        """The headers every response gets after `Date` (which a lent connection's writer
+        makes itself, as uvicorn does, once a second), when the connection may be lent; ""
+        when it may not: uvicorn's `Date` is off or not first, or no header follows it (an
+        empty text would say "not lent"; `RESPONSE_HEADERS` always follow)."""
+        headers = self._protocol._default_headers()
+        if not headers or headers[0][0] != b"date":
+            return ""
+        return b"".join(n + b": " + v + b"\r\n" for n, v in headers[1:]).decode("latin-1")
+
+    def lend(self, recall: Callable[[], None]) -> bool:
+        """Stop reading the connection for a lease, unless bytes of a next request have been
+        read already; `recall` asks for it back (the server shutting down calls it)."""
+        protocol = self._protocol
+        if self._lent or not self.ready() or protocol._reading() or protocol._queued():
+            return False
+        protocol.transport.pause_reading()
+        protocol.recall = recall
+        self._lent = True
+        return True
+
+    def give_back(self, unread: bytes = b"") -> None:
+        """End a lease: read the connection again, `unread` first (nothing if not lent)."""
+        if not self._lent:
+            return
+        self._lent = False
+        protocol = self._protocol
+        protocol.recall = None
+        if protocol.transport.is_closing():
+            return
+        protocol.transport.resume_reading()
+        if unread:
+            protocol.data_received(unread)
 
     def write(self, data: bytes) -> None:
         """Bytes of the response the socket did not take from the other writer, in order."""
@@ -195,6 +236,9 @@ class _Guarded:
     server_state: Any
     cycle: Any
     client: tuple[str, int] | None
+
+    #: Asks for the connection back while it is lent (`Direct.lend`).
+    recall: Callable[[], None] | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
@@ -237,6 +281,12 @@ class _Guarded:
     def send_400_response(self, msg: str) -> None:
         self._refuse(400, msg)
 
+    def shutdown(self) -> None:
+        """Stopping: a lent connection is recalled first, so that its request ends."""
+        if self.recall is not None:
+            self.recall()
+        super().shutdown()  # type: ignore[misc]
+
     # -- the limits ------------------------------------------------------------------------
 
     def _in_head(self) -> bool:
@@ -244,6 +294,10 @@ class _Guarded:
 
     def _reading(self) -> bool:
         raise NotImplementedError
+
+    def _queued(self) -> bool:
+        """Requests wait behind the one being answered (uvicorn's pipeline)."""
+        return bool(getattr(self, "pipeline", None))
 
     def _head_done(self) -> None:
         """The head of a request is complete: the next head's bytes count from zero."""

@@ -42,7 +42,7 @@ from learningcity.query import CheckedQuery, check_query, evaluate
 from learningcity.query.lexer import MAX_QUERY_NESTING
 from learningcity.rendering.representations import HTML_MEDIA_TYPE, SERVED_SYNTAXES, served_syntax
 from learningcity.serialize import serialize, turtle_of_ntriples
-from learningcity.server.access import WRITTEN
+from learningcity.server.access import ELAPSED, WRITTEN
 from learningcity.server.caching import GZIP_MINIMUM_SIZE, accepts_gzip, gzipped
 from learningcity.server.conneg import choose_media_type
 from learningcity.server.protocol import DIRECT_KEY, Direct
@@ -91,11 +91,13 @@ Cell = ox.NamedNode | ox.BlankNode | ox.Literal | None
 
 
 class ProtocolError(Exception):
-    """A request the protocol cannot answer; `status` and a one-line message for the client."""
+    """A request the protocol cannot answer; `status` and a one-line message for the client;
+    `close`: the connection is closed after the answer (a lent one, `lease`, lost its worker)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, close: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.close = close
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,58 @@ def read_request(
         _graph_iris(params, "default-graph-uri"),
         _graph_iris(params, "named-graph-uri"),
     )
+
+
+def job_of(
+    site: SparqlSite, method: str, query_string: str, headers: dict[bytes, str], body: bytes
+) -> tuple[SparqlRequest, Job]:
+    """The query operation of a request and the job a worker answers it with: the one reading
+    of a request, for the endpoint and for a worker answering a lent connection (`lease`).
+    ProtocolError for a refused one, _NotAQuery for a GET without a query (a page)."""
+    limit = site.limits.max_request_bytes
+    protocol = read_request(method, query_string, headers.get(b"content-type", ""), body, limit)
+    if protocol.query is None:
+        if method != "POST":
+            raise _NotAQuery
+        raise ProtocolError(400, "no query given; send query=...")
+    lang = _lang_parameter(query_string)
+    job = Job(
+        protocol.query,
+        headers.get(b"accept", ""),
+        protocol.format or "",
+        site.page_language(lang, headers.get(b"accept-language")),
+        protocol.default_graphs,
+        protocol.named_graphs,
+        accepts_gzip(headers.get(b"accept-encoding")),
+    )
+    return protocol, job
+
+
+class LentRequests:
+    """The endpoint's reading of a GET on a lent connection (`lease.Reader`), in its worker:
+    the same job as `SparqlEndpoint` makes of it, with the head its answer is written with
+    (the CORS headers added for a request with an `Origin`, as the endpoint adds them)."""
+
+    def __init__(self, site: SparqlSite, exposed_headers: Sequence[str]) -> None:
+        self.site = site
+        self.cors_lines = cors_lines(exposed_headers)
+
+    def __call__(self, query_string: str, headers: dict[bytes, str], head: str) -> Job:
+        _, job = job_of(self.site, "GET", query_string, headers, b"")
+        return replace(job, head=head + (self.cors_lines if b"origin" in headers else ""))
+
+
+def cors_headers(exposed_headers: Sequence[str]) -> list[tuple[bytes, bytes]]:
+    """The CORS headers of every answer to a request with an `Origin` (any origin may read)."""
+    return [
+        (b"access-control-allow-origin", b"*"),
+        (b"access-control-expose-headers", ", ".join(exposed_headers).encode()),
+    ]
+
+
+def cors_lines(exposed_headers: Sequence[str]) -> str:
+    """`cors_headers` as lines of a response head."""
+    return "".join(f"{n.decode()}: {v.decode()}\r\n" for n, v in cors_headers(exposed_headers))
 
 
 def _utf8(body: bytes, what: str) -> str:
@@ -510,18 +564,19 @@ async def answer(
             return cached
     try:
         result = await pool.run(job, client)
-    except QueryTimeout:
+    except QueryTimeout as stopped:
         raise ProtocolError(
             503,
             f"the query ran longer than {pool.timeout:g} s and was stopped; "
             "narrow it down (LIMIT, more specific patterns)",
+            stopped.close,
         ) from None
     except PoolBusy:
         raise ProtocolError(
             503, f"every query worker stayed busy for {pool.timeout:g} s; try again shortly"
         ) from None
     except WorkerLost as lost:
-        raise ProtocolError(503, str(lost)) from None
+        raise ProtocolError(503, str(lost), lost.close) from None
     if result.status != 200:
         raise ProtocolError(result.status, result.body.decode())
     if cache is not None and not result.direct:
@@ -577,6 +632,11 @@ class _Reply:
     #: not take, to be written after it as it is; `size` is the whole body's length.
     direct: bool = False
     size: int = 0
+    #: After a lease (`lease`): the bytes its worker read and did not answer, the hash of the
+    #: repeat that ended it (0: none), and how long the first answer took (0: unknown).
+    unread: bytes = b""
+    repeat: int = 0
+    seconds: float = 0.0
 
 
 class SparqlEndpoint:
@@ -614,11 +674,8 @@ class SparqlEndpoint:
         self.app = app
         self.site = site
         self.path = path
-        self.cors = [
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-expose-headers", ", ".join(exposed_headers).encode()),
-        ]
-        self._cors_lines = "".join(f"{n.decode()}: {v.decode()}\r\n" for n, v in self.cors)
+        self.cors = cors_headers(exposed_headers)
+        self._cors_lines = cors_lines(exposed_headers)
         self._seen: OrderedDict[int, None] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -640,13 +697,25 @@ class SparqlEndpoint:
             assert direct is not None  # only an answer written to the client is cut
             direct.close()
             reply = _Reply(503, PLAIN_TEXT, b"", direct=True)
+        try:
+            await self._send(reply, headers, direct, send)
+        finally:
+            if direct is not None:  # a lent connection is read again, the lease's rest first
+                if reply.repeat:
+                    self._seen[reply.repeat] = None  # it goes the relayed way, to be cached
+                direct.give_back(reply.unread)
+
+    async def _send(
+        self, reply: _Reply, headers: dict[bytes, str], direct: Direct | None, send: Send
+    ) -> None:
         if reply.direct:
             assert direct is not None
             direct.write(reply.body)  # what the client's socket did not take from the worker
             with direct.muted():  # the layers around see the answer; uvicorn writes nothing
                 start = {"type": "http.response.start", "status": reply.status}
                 await send({**start, "headers": _WRITTEN_HEADERS})
-                await send({"type": "http.response.body", "body": b"", WRITTEN: reply.size})
+                written = {"type": "http.response.body", "body": b"", WRITTEN: reply.size}
+                await send({**written, ELAPSED: reply.seconds} if reply.seconds else written)
             return
         response_headers, body = self._finish(reply, headers)
         await send(
@@ -668,47 +737,39 @@ class SparqlEndpoint:
         self, scope: Scope, receive: Receive, headers: dict[bytes, str], direct: Direct | None
     ) -> _Reply:
         site = self.site
-        limit = site.limits.max_request_bytes
         method = scope["method"]
         query_string = scope["query_string"].decode("latin-1")
         try:
+            limit = site.limits.max_request_bytes
             body = await _bounded_body(receive, headers, limit) if method == "POST" else b""
-            protocol = read_request(
-                method, query_string, headers.get(b"content-type", ""), body, limit
-            )
-            if protocol.query is None:
-                if method != "POST":
-                    raise _NotAQuery
-                raise ProtocolError(400, "no query given; send query=...")
+            protocol, job = job_of(site, method, query_string, headers, body)
         except ProtocolError as error:
             return _error(error)
-        accept = headers.get(b"accept", "")
-        lang = _lang_parameter(query_string)
-        language = site.page_language(lang, headers.get(b"accept-language"))
-        job = Job(
-            protocol.query,
-            accept,
-            protocol.format or "",
-            language,
-            protocol.default_graphs,
-            protocol.named_graphs,
-            accepts_gzip(headers.get(b"accept-encoding")),
-        )
         client = None
         if direct is not None and method != "HEAD" and direct.ready() and self._first_sight(job):
             head = direct.head() + (self._cors_lines if b"origin" in headers else "")
-            job = replace(job, head=head)
-            client = direct.descriptor
+            lease_head = direct.lease_head() if method == "GET" else ""
+            job = replace(job, head=head, lease_head=lease_head)
+            client = direct
         try:
             assert site.pool is not None, "the application has not started"
             found = await answer(site.pool, job, site.results, client)
         except ProtocolError as error:
-            if error.status in (400, 503) and _wants_page(protocol.format, accept or None):
-                page = site.error_page(language, protocol.query, str(error))
-                return _Reply(error.status, "text/html", page)
+            if error.status in (400, 503) and _wants_page(protocol.format, job.accept or None):
+                page = site.error_page(job.language, job.query, str(error))
+                return _error(error, "text/html", page)
             return _error(error)
         if found.direct:
-            return _Reply(200, found.media_type, found.body, direct=True, size=found.size)
+            return _Reply(
+                200,
+                found.media_type,
+                found.body,
+                direct=True,
+                size=found.size,
+                unread=found.unread,
+                repeat=found.repeat,
+                seconds=found.seconds,
+            )
         extra = _max_rows_header(site.limits.max_rows) if found.truncated else ()
         return _Reply(200, found.media_type, found.body, extra, True, found.gzipped)
 
@@ -806,7 +867,10 @@ def _length(body: bytes) -> tuple[bytes, bytes]:
     return b"content-length", str(len(body)).encode()
 
 
-def _error(error: ProtocolError) -> _Reply:
-    """The plain-text answer of a refused or failed request; a 503 says when to try again."""
-    headers = ((b"retry-after", b"5"),) if error.status == 503 else ()
-    return _Reply(error.status, PLAIN_TEXT, str(error).encode(), headers)
+def _error(error: ProtocolError, media_type: str = PLAIN_TEXT, body: bytes = b"") -> _Reply:
+    """The answer of a refused or failed request (`body`: a page instead of its plain text);
+    a 503 says when to try again."""
+    headers: Headers = ((b"retry-after", b"5"),) if error.status == 503 else ()
+    if error.close:
+        headers = (*headers, (b"connection", b"close"))
+    return _Reply(error.status, media_type, body or str(error).encode(), headers)
