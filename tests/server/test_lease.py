@@ -19,7 +19,6 @@ import pytest
 
 from learningcity.server.lease import IDLE_S
 from learningcity.server.workers import Answer, Job, QueryPool, QueryTimeout
-from processes import children
 
 HEAD_REST = "server: test\r\n"
 
@@ -229,7 +228,7 @@ def test_a_worker_lost_between_lent_requests_costs_nothing() -> None:
         async def main(pool: QueryPool) -> Answer:
             task = asyncio.ensure_future(pool.run(first_job("q1"), Lendable(ours)))
             await asyncio.to_thread(read_answer, peer)
-            [worker] = children(os.getpid())
+            [worker] = pool.pids
             os.kill(worker, signal.SIGKILL)
             return await task
 

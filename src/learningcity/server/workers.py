@@ -578,6 +578,11 @@ class QueryPool:
     def size(self) -> int:
         return len(self._workers)
 
+    @property
+    def pids(self) -> list[int]:
+        """The worker processes' ids (an operator's `kill`, a test's)."""
+        return sorted(worker.pid for worker in self._workers)
+
     async def run(self, job: Job, client: Client | None = None) -> Answer:
         """The answer to `job`; with `client` (the client's connection), the worker may write
         it there itself (`Answer.direct`), and with `job.lease_head` keep the connection for
