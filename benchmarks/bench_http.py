@@ -45,6 +45,7 @@ import httpx
 import pyoxigraph as ox
 
 from harness import machine, tree_cpu_seconds, tree_pss_mib
+from learningcity.limits import QUERY_WORKERS
 from wrk import free_port, run_wrk, running, wrk_script, wrk_version
 
 BIN = Path(sys.executable).parent
@@ -307,7 +308,8 @@ def markdown(
         f"{arguments.cities:,} cities (`scripts/generate_network.py {arguments.cities} --seed 1`),"
         f" 127.0.0.1, wrk with 1 thread, {arguments.duration:g} s per cell, ours and Oxigraph's"
         f" taking turns cell by cell, median of {arguments.rounds} rounds. `learningcity serve`"
-        f" runs {arguments.processes} serving process(es) with the default 2 query workers each"
+        f" runs {arguments.processes} serving process(es) with the default {QUERY_WORKERS} query"
+        " workers each"
         " (timeout, memory cap and worker processes as shipped)."
         + (
             f" `{BEFORE}` is the code of {arguments.before_name}, run with the same options."

@@ -49,7 +49,9 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 @pytest.fixture(scope="module")
 def served(data: list[str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("lent-server"), data, "--timeout", "2")
+    server = start_server(
+        tmp_path_factory.mktemp("lent-server"), data, "--timeout", "2", "--workers", "2"
+    )
     try:
         yield server
     finally:
@@ -217,7 +219,7 @@ def test_a_lent_query_past_the_timeout_is_a_503_and_the_server_goes_on(served: S
 
 
 def test_a_worker_killed_on_a_lent_connection_is_a_503(data: list[str], tmp_path: Path) -> None:
-    server = start_server(tmp_path, data, "--timeout", "20")
+    server = start_server(tmp_path, data, "--timeout", "20", "--workers", "2")
     try:
         workers = _wait_for_children(server.process.pid, 2)
         result: dict[str, httpx.Response] = {}

@@ -49,7 +49,12 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 @pytest.fixture(scope="module")
 def served(data: list[str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server = start_server(
-        tmp_path_factory.mktemp("limits-server"), data, "--timeout", str(TIMEOUT_S)
+        tmp_path_factory.mktemp("limits-server"),
+        data,
+        "--timeout",
+        str(TIMEOUT_S),
+        "--workers",
+        "2",
     )
     try:
         yield server
@@ -226,7 +231,7 @@ def _busy(workers: list[int], seconds: float = 0.5) -> int:
 
 
 def test_a_worker_killed_mid_query_is_a_503_and_replaced(data: list[str], tmp_path: Path) -> None:
-    server = start_server(tmp_path, data, "--timeout", "20")
+    server = start_server(tmp_path, data, "--timeout", "20", "--workers", "2")
     try:
         workers = _wait_for_children(server.process.pid, 2)
         assert len(workers) == 2

@@ -229,6 +229,7 @@ def test_a_worker_lost_between_lent_requests_costs_nothing() -> None:
             task = asyncio.ensure_future(pool.run(first_job("q1"), Lendable(ours)))
             await asyncio.to_thread(read_answer, peer)
             [worker] = pool.pids
+            await asyncio.sleep(0.3)  # between requests: the answer's last write behind it
             os.kill(worker, signal.SIGKILL)
             return await task
 

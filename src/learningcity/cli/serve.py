@@ -21,6 +21,7 @@ from learningcity.cli.common import base_option, data_or_store_arguments, iri_va
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError, LearningCityWarning
 from learningcity.host import parent_death_signal_supported
+from learningcity.limits import MAX_ROWS, QUERY_TIMEOUT_S, QUERY_WORKERS, WORKER_MEMORY_MIB
 from learningcity.store import DATABASE, Data, read_listing
 
 if TYPE_CHECKING:
@@ -51,21 +52,22 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--timeout",
-    default=10.0,
+    default=QUERY_TIMEOUT_S,
     show_default=True,
     type=click.FloatRange(min=0.1),
     help="Seconds a SPARQL query may run before it is stopped (503).",
 )
 @click.option(
     "--workers",
-    default=2,
+    default=QUERY_WORKERS,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Query worker processes (each query that times out costs one restart).",
+    help="Query worker processes per serving process; a keep-alive connection sending queries "
+    "holds one while it does (each query that times out costs one restart).",
 )
 @click.option(
     "--memory-limit",
-    default=1024,
+    default=WORKER_MEMORY_MIB,
     show_default=True,
     type=click.IntRange(0),
     metavar="MIB",
@@ -74,7 +76,7 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--max-rows",
-    default=10_000,
+    default=MAX_ROWS,
     show_default=True,
     type=click.IntRange(1),
     help="Most rows (or triples) a SPARQL answer carries.",

@@ -31,6 +31,7 @@ from learningcity.dataset import vocabulary as served_vocabulary
 from learningcity.dataset import with_vocabulary
 from learningcity.errors import InputError
 from learningcity.jsonld import CONTEXT_PATH, hosted_context
+from learningcity.limits import MAX_ROWS, QUERY_TIMEOUT_S, QUERY_WORKERS, WORKER_MEMORY_MIB
 from learningcity.load import load_paths
 from learningcity.namespaces import DEFAULT_DATA_BASE, prefixes
 from learningcity.publish.vocabulary_documents import VocabularyDocuments
@@ -98,11 +99,11 @@ class Limits:
     """Protection for the SPARQL endpoint: wall-clock seconds, query workers, result rows,
     request bytes, and the memory (MiB) each worker may add to what it shares (0: no cap)."""
 
-    timeout: float = 10.0
-    workers: int = 2
-    max_rows: int = 10_000
+    timeout: float = QUERY_TIMEOUT_S
+    workers: int = QUERY_WORKERS
+    max_rows: int = MAX_ROWS
     max_request_bytes: int = 64 * 1024
-    memory_limit: int = 1024
+    memory_limit: int = WORKER_MEMORY_MIB
 
 
 class LinkedDataSite:

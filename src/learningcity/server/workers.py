@@ -329,10 +329,11 @@ def _serve(channel: socket.socket, duties: _Duties) -> None:
                 duties.state[0] = WRITING
                 rest, direct = write_out(client, answer.head, answer.body), True
             lent = client is not None and _lends(job, answer, direct, rest, duties)
+            if lent:  # written whole: from here a loss costs the client nothing
+                duties.state[0] = IDLE
             _send(channel, _head(answer, direct, rest, lent), rest)
             if lent:
                 assert client is not None and duties.reader is not None
-                duties.state[0] = IDLE
                 lease.SEEN_JOBS.add(hash(job))
                 end = lease.serve_lease(
                     client,
@@ -605,8 +606,9 @@ class QueryPool:
         except TimeoutError:
             raise self._stopped(worker, QueryTimeout(close=worker.lent)) from None
         except (asyncio.IncompleteReadError, ConnectionError):
-            if first is not None and worker.state[0] == IDLE:  # lost between lent requests
-                return replace(first, body=b"", seconds=loop.time() - started)
+            if worker.state[0] == IDLE:  # lent, and every answer it began was written whole
+                stand_in = first or Answer(200, "", b"", direct=True)
+                return replace(stand_in, body=b"", seconds=loop.time() - started)
             status = await worker.exit_status()
             if _signal_of(status) == signal.SIGALRM:  # a lent request's deadline (`lease`)
                 raise self._stopped(worker, QueryTimeout(close=True)) from None
