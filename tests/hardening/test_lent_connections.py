@@ -117,19 +117,30 @@ def _comparable(answer: Answer) -> tuple[int, list[tuple[str, str]], bytes]:
         (CONSTRUCT, {"Accept": "application/ld+json", "Accept-Language": "ko"}),
     ],
 )
+@pytest.mark.parametrize("method", ["GET", "POST"])
 def test_answers_on_a_lent_connection_are_those_of_the_serving_process(
-    served: Server, query: str, headers: dict[str, str]
+    served: Server, query: str, headers: dict[str, str], method: str
 ) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", _port(served), timeout=10)
+    tag = _tag()
     try:
-        tag = _tag()
-        lent = [_ask(connection, _target(f"{query} # {tag} {n}"), headers) for n in range(4)]
+        lent = [_send(connection, method, f"{query} # {tag} {n}", headers) for n in range(4)]
     finally:
         connection.close()
     for number, answer in enumerate(lent):
         relayed = _relayed(served, _target(f"{query} # {tag} {number}"), headers)
         assert _comparable(answer) == _comparable(relayed)
         assert answer[0] == 200
+
+
+def _send(
+    connection: http.client.HTTPConnection, method: str, query: str, headers: dict[str, str]
+) -> Answer:
+    """A query as a GET, or a POST of the query itself (`application/sparql-query`)."""
+    if method == "GET":
+        return _ask(connection, _target(query), headers)
+    posted = {**headers, "Content-Type": "application/sparql-query"}
+    return _ask(connection, "/sparql", posted, "POST", query)
 
 
 def test_a_lent_connection_answers_whatever_comes_on_it(served: Server) -> None:

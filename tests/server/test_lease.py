@@ -32,11 +32,14 @@ def handler(job: Job) -> Answer:
     return Answer(200, "text/plain", body, head=head)
 
 
-def reader(query_string: str, headers: dict[bytes, str], head: str) -> Job:
-    """The endpoint's reading, simplified: the query string is the query."""
-    if not query_string:
+def reader(
+    method: str, query_string: str, headers: dict[bytes, str], body: bytes, head: str
+) -> Job:
+    """The endpoint's reading, simplified: the query string (or a POST's body) is the query."""
+    query = body.decode() if method == "POST" else query_string
+    if not query:
         raise ValueError("not a query")
-    return Job(query_string, head=head)
+    return Job(query, head=head)
 
 
 class Lendable:
@@ -108,7 +111,9 @@ def test_the_worker_answers_the_next_queries_and_gives_back_another_request() ->
             for number in (2, 3):
                 peer.sendall(get(f"/sparql?q{number}"))
                 answers.append(await asyncio.to_thread(read_answer, peer))
-            assert [body for _, body in answers] == [b"q1", b"q2", b"q3"]
+            peer.sendall(b"POST /sparql HTTP/1.1\r\ncontent-length: 2\r\n\r\nq4")
+            answers.append(await asyncio.to_thread(read_answer, peer))
+            assert [body for _, body in answers] == [b"q1", b"q2", b"q3", b"q4"]
             assert answers[1][0].startswith(b"HTTP/1.1 200 OK\r\ndate: ")
             assert answers[1][0].endswith(HEAD_REST.encode() + b"content-length: 2")
             peer.sendall(get("/doc/city"))
@@ -130,7 +135,11 @@ def test_the_worker_answers_the_next_queries_and_gives_back_another_request() ->
     [
         (get("/sparql?q1"), True),  # a repeat: the serving process's caches answer it
         (get("/sparql?a") + get("/sparql?b"), False),  # pipelined: read as one
-        (b"POST /sparql HTTP/1.1\r\ncontent-length: 3\r\n\r\nq=x", False),
+        (
+            b"POST /sparql HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n3\r\nq=x\r\n0\r\n\r\n",
+            False,
+        ),
+        (b"HEAD /sparql?a HTTP/1.1\r\n\r\n", False),
         (b"GET /sparql?a HTTP/1.0\r\n\r\n", False),
         (b"GET /sparql?a HTTP/1.1\r\nconnection: close\r\n\r\n", False),
         (b"GET /sparql?a HTTP/1.1\r\nx-forwarded-for: 10.0.0.1\r\n\r\n", False),

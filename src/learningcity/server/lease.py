@@ -8,12 +8,13 @@ connection (SPARQLWrapper, Comunica, a notebook, wrk) now has its connection len
 that answered the first one: the worker reads, answers and logs the next requests itself, with
 one process and no Python HTTP stack on their path.
 
-What the worker answers on a lent connection is narrow on purpose: a `GET /sparql?query=...`
-on HTTP/1.1, alone in its read, that is no upgrade, has no body, no `Expect` and no proxy
-headers, whose request the endpoint's own reading (`Reader`, the function the serving process
-uses) turns into a query new to this worker, and whose answer is a 200 written whole. Anything
-else (another path, a POST, a repeat, a refused or failed query, pipelined requests, a head over
-`MAX_HEAD_BYTES`, a request not whole within `PARTIAL_S`) ends the lease: the bytes read go back
+What the worker answers on a lent connection is narrow on purpose: a GET or a POST (its body
+of a declared length, no chunks) of `/sparql` on HTTP/1.1, alone in its read, that is no
+upgrade, has no `Expect` and no proxy headers, whose request the endpoint's own reading
+(`ReaderOf`, the function the serving process uses) turns into a query new to this worker, and
+whose answer is a 200 written whole. Anything else (another path or method, a repeat, a refused
+or failed query, pipelined requests, a request over `MAX_REQUEST_BYTES`, one not whole within
+`PARTIAL_S`) ends the lease: the bytes read go back
 to the serving process unanswered, whose parser takes them as if it had read them, so every
 guard, route, cache and error page stays decided in one place. The lease also ends when the
 connection is idle for `IDLE_S`, when its client closes it, and when the serving process
@@ -60,8 +61,15 @@ PARTIAL_S = 0.5
 SEEN = 16_384
 #: Request headers that send a request back: a proxy's (uvicorn reads the client's address and
 #: scheme from them), and `Expect` (uvicorn answers it).
-HANDED_BACK_HEADERS = frozenset({b"expect", b"x-forwarded-for", b"x-forwarded-proto", b"forwarded"})
+HANDED_BACK_HEADERS = frozenset(
+    {b"expect", b"transfer-encoding", b"x-forwarded-for", b"x-forwarded-proto", b"forwarded"}
+)
+#: Bytes of a request (head and body) a worker reads before it gives the request back: a head
+#: may take `MAX_HEAD_BYTES` and a query as much again (`server.Limits.max_request_bytes`); the
+#: serving process refuses more, with its statuses.
+MAX_REQUEST_BYTES = 2 * MAX_HEAD_BYTES
 READ_SIZE = 65_536
+METHODS = (b"GET", b"POST")
 
 
 class Answered(Protocol):
@@ -82,10 +90,10 @@ class Answered(Protocol):
 
 #: A job (`workers.Job`): what a worker's handler answers, hashed to know a repeat.
 J = TypeVar("J", bound=Hashable)
-#: The endpoint's reading of a request: (query string, headers by lower-case name, first of a
-#: repeated one, and the start of a 200's head) -> the job, with the head it must be sent with;
-#: any exception sends the request back.
-ReaderOf = Callable[[str, dict[bytes, str], str], J]
+#: The endpoint's reading of a request: (method, query string, headers by lower-case name, first
+#: of a repeated one, body, and the start of a 200's head) -> the job, with the head it must be
+#: sent with; any exception sends the request back.
+ReaderOf = Callable[[str, str, dict[bytes, str], bytes, str], J]
 HandlerOf = Callable[[J], Answered]
 
 
@@ -106,14 +114,15 @@ class _Request:
     `plain` says, once its head is complete, whether it is one this worker may answer (the
     parser says it only then)."""
 
-    __slots__ = ("body", "complete", "headers", "messages", "parser", "plain", "url")
+    __slots__ = ("body", "complete", "headers", "messages", "method", "parser", "plain", "url")
 
     def __init__(self) -> None:
         self.url = b""
         self.headers: dict[bytes, str] = {}
         self.messages = 0
         self.complete = False
-        self.body = False
+        self.body = b""
+        self.method = b""
         self.plain = False
         self.parser = httptools.HttpRequestParser(self)
 
@@ -130,8 +139,9 @@ class _Request:
 
     def on_headers_complete(self) -> None:
         parser = self.parser
+        self.method = parser.get_method()
         self.plain = (
-            parser.get_method() == b"GET"
+            self.method in METHODS
             and parser.get_http_version() == "1.1"
             and parser.should_keep_alive()
             and not parser.should_upgrade()
@@ -139,7 +149,7 @@ class _Request:
         )
 
     def on_body(self, body: bytes) -> None:
-        self.body = True
+        self.body += body
 
     def on_message_complete(self) -> None:
         self.complete = True
@@ -257,14 +267,14 @@ def _answer_lent(
 
 def _parsed(buffer: bytearray) -> _Request | None:
     """The request so far, or None when it is not one this worker answers (see the module)."""
-    if len(buffer) > MAX_HEAD_BYTES:
+    if len(buffer) > MAX_REQUEST_BYTES:
         return None
     request = _Request()
     try:
         request.parser.feed_data(bytes(buffer))
     except httptools.HttpParserError:
         return None
-    if request.messages > 1 or request.body or (request.complete and not request.plain):
+    if request.messages > 1 or (request.complete and not request.plain):
         return None
     return request
 
@@ -294,7 +304,9 @@ class _Answering:
             if url.path != b"/sparql" or url.fragment:
                 return LeaseEnd(unread=raw)
             head = "HTTP/1.1 200 OK\r\n" + DATES.line() + head_rest
-            job = reader((url.query or b"").decode("latin-1"), request.headers, head)
+            query_string = (url.query or b"").decode("latin-1")
+            method = request.method.decode("ascii")
+            job = reader(method, query_string, request.headers, request.body, head)
         except Exception:  # not a query this worker answers: the serving process decides
             return LeaseEnd(unread=raw)
         key = hash(job)
@@ -313,7 +325,7 @@ class _Answering:
         headers = request.headers
         log_request(
             self.peer,
-            "GET",
+            method,
             request.url.decode("latin-1"),
             200,
             len(answer.body),

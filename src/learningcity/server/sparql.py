@@ -177,7 +177,7 @@ def job_of(
 
 
 class LentRequests:
-    """The endpoint's reading of a GET on a lent connection (`lease.Reader`), in its worker:
+    """The endpoint's reading of a request on a lent connection (`lease.ReaderOf`), in its worker:
     the same job as `SparqlEndpoint` makes of it, with the head its answer is written with
     (the CORS headers added for a request with an `Origin`, as the endpoint adds them)."""
 
@@ -185,8 +185,12 @@ class LentRequests:
         self.site = site
         self.cors_lines = cors_lines(exposed_headers)
 
-    def __call__(self, query_string: str, headers: dict[bytes, str], head: str) -> Job:
-        _, job = job_of(self.site, "GET", query_string, headers, b"")
+    def __call__(
+        self, method: str, query_string: str, headers: dict[bytes, str], body: bytes, head: str
+    ) -> Job:
+        if len(body) > self.site.limits.max_request_bytes:
+            raise _body_too_large(self.site.limits.max_request_bytes)
+        _, job = job_of(self.site, method, query_string, headers, body)
         return replace(job, head=head + (self.cors_lines if b"origin" in headers else ""))
 
 
@@ -748,8 +752,7 @@ class SparqlEndpoint:
         client = None
         if direct is not None and method != "HEAD" and direct.ready() and self._first_sight(job):
             head = direct.head() + (self._cors_lines if b"origin" in headers else "")
-            lease_head = direct.lease_head() if method == "GET" else ""
-            job = replace(job, head=head, lease_head=lease_head)
+            job = replace(job, head=head, lease_head=direct.lease_head())
             client = direct
         try:
             assert site.pool is not None, "the application has not started"
@@ -842,7 +845,7 @@ async def _bounded_body(receive: Receive, headers: dict[bytes, str], max_bytes: 
     gone before it was sent ends the request (ClientDisconnect: logged as 499)."""
     declared = headers.get(b"content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+        raise _body_too_large(max_bytes)
     chunks = []
     size = 0
     while True:
@@ -852,10 +855,14 @@ async def _bounded_body(receive: Receive, headers: dict[bytes, str], max_bytes: 
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > max_bytes:
-            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+            raise _body_too_large(max_bytes)
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+def _body_too_large(max_bytes: int) -> ProtocolError:
+    return ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
 
 
 def _content_type(media_type: str) -> tuple[bytes, bytes]:
