@@ -322,3 +322,54 @@ def test_every_request_on_a_lent_connection_has_its_log_line(served: Server) -> 
     lines = [line for line in served.log.read_text().splitlines() if quote(tag) in line]
     assert len(lines) == 12, lines
     assert all('" 200 ' in line and line.startswith("127.0.0.1 ") for line in lines), lines
+
+
+def _lent_socket(server: Server) -> tuple[socket.socket, object]:
+    """A raw connection whose first query was answered (so it is lent), and its reader."""
+    sock = socket.create_connection(("127.0.0.1", _port(server)), timeout=20)
+    stream = sock.makefile("rb")
+    target = _target(f"ASK {{}} # {_tag()}")
+    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert _read(stream)[0] == 200
+    return sock, stream
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        # a head over 64 KiB: refused as on any connection
+        (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100_000, 431),
+        # a body over the request limit
+        (
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100000\r\n\r\n" + b"#" * 100_000,
+            413,
+        ),
+        # a control character in the path (the guard's 400, not the query's answer)
+        (b"GET /sparql%0A?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        # an update, refused
+        (b"GET /sparql?update=CLEAR%20ALL HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    ],
+)
+def test_a_lent_connection_keeps_every_guard(
+    served: Server, request_bytes: bytes, status: int
+) -> None:
+    sock, stream = _lent_socket(served)
+    with sock:
+        sock.sendall(request_bytes)
+        assert _read(stream)[0] == status
+
+
+def test_a_request_trickled_on_a_lent_connection_is_closed_at_the_read_timeout(
+    served: Server,
+) -> None:
+    """The worker gives the unfinished request back after 0.5 s; the serving process's own
+    read deadline (10 s) then answers 408 and closes, as for any slow client."""
+    sock, stream = _lent_socket(served)
+    with sock:
+        start = time.monotonic()
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+        time.sleep(1.0)
+        sock.sendall(b"X-Slow: 1\r\n")
+        assert _read(stream)[0] == 408
+        assert 9 < time.monotonic() - start < 14
