@@ -364,7 +364,8 @@ class TurtleWriter:
 
     def __init__(self, namespaces: dict[str, str]) -> None:
         self._namespaces = dict(namespaces)
-        self._split = _prefixed_names(tuple(self._namespaces.items()))
+        self._key = tuple(self._namespaces.items())
+        self._split = _prefixed_names(self._key)
         self._used: set[str] = set()
         self._statements: dict[Term, list[ox.Triple]] = {}
         self._inline: set[ox.BlankNode] = set()
@@ -391,14 +392,15 @@ class TurtleWriter:
 
     def write_plain(self, statements: list[tuple[str, str, str]]) -> str:
         """What `write` writes of the same statements, given as `plain_statements` gives them
-        (no blank node, no triple term): the same layout, from the terms' text alone."""
-        by_subject: dict[str, dict[str, list[tuple[str, Term | None]]]] = {}
+        (no blank node, no triple term): the same layout, from the terms' text alone (nothing
+        is opened over lines, so a value is written as it is: `_plain_predicates`)."""
+        iri, term = self.iri, self._plain_term
+        by_subject: dict[str, dict[str, list[str]]] = {}
         for subject, predicate, value in statements:
-            key = "a" if predicate == _RDF_TYPE_TEXT else self.iri(predicate[1:-1])
-            values = by_subject.setdefault(subject, {}).setdefault(key, [])
-            values.append((self._plain_term(value), None))
+            key = "a" if predicate == _RDF_TYPE_TEXT else iri(predicate[1:-1])
+            by_subject.setdefault(subject, {}).setdefault(key, []).append(term(value))
         blocks = [
-            self.iri(subject[1:-1]) + "\n" + self._lines(_in_order(by_subject[subject]), 4) + " .\n"
+            iri(subject[1:-1]) + "\n" + _plain_predicates(by_subject[subject]) + " .\n"
             for subject in sorted(by_subject, key=lambda s: s[1:-1])  # as `_subject_order`
         ]
         return self._document(blocks)
@@ -414,11 +416,7 @@ class TurtleWriter:
 
     def _document(self, blocks: list[str]) -> str:
         """The prefixes the blocks used, then the blocks."""
-        header = "".join(
-            f"@prefix {name}: <{ns}> .\n"
-            for name, ns in sorted(self._namespaces.items())
-            if name in self._used
-        )
+        header = _prefix_lines(self._key, frozenset(self._used))
         return header + ("\n" if header and blocks else "") + "\n".join(blocks)
 
     def _block(self, subject: ox.NamedNode | ox.BlankNode) -> str:
@@ -559,6 +557,32 @@ def _prefixed_names(
     per set of namespaces and per IRI: a writer made afresh for each answer found every IRI's
     namespace again, most of the time a one-city CONSTRUCT's Turtle took."""
     return lru_cache(maxsize=_KEPT_IRIS)(Compactor(dict(namespaces), PREFIXED_NAME).split)
+
+
+@lru_cache(maxsize=256)
+def _prefix_lines(namespaces: tuple[tuple[str, str], ...], used: frozenset[str]) -> str:
+    """The `@prefix` lines of the `used` namespaces, sorted by name: the same few sets again
+    and again in a server's answers and a site's documents."""
+    return "".join(f"@prefix {name}: <{ns}> .\n" for name, ns in sorted(namespaces) if name in used)
+
+
+def _plain_predicates(by_predicate: dict[str, list[str]]) -> str:
+    """The predicate lines of a subject whose values are all written as they are (IRIs and
+    literals): as `TurtleWriter._lines` lays them out (`a` first, then sorted, each with its
+    values sorted; one line if it fits or holds one value, else a value a line), without the
+    per-value bookkeeping a nested value needs: most of the time a CONSTRUCT's Turtle took."""
+    names = sorted(by_predicate)
+    if "a" in by_predicate:
+        names.remove("a")
+        names.insert(0, "a")
+    lines = []
+    for predicate in names:
+        values = sorted(by_predicate[predicate])
+        line = "    " + predicate + " " + ", ".join(values)
+        if len(line) > _LINE_WIDTH and len(values) > 1:
+            line = "    " + predicate + "\n" + ",\n".join("        " + v for v in values)
+        lines.append(line)
+    return " ;\n".join(lines)
 
 
 def _in_order(
