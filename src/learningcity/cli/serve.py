@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 import warnings
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
@@ -122,6 +121,7 @@ def serve(
     (docs/remote.md).
     """
     from learningcity.server import Limits, create_app
+    from learningcity.server.access import start_logging
     from learningcity.server.run import listen
     from learningcity.server.run import serve as run_server
 
@@ -144,7 +144,7 @@ def serve(
                 ),
                 progress=progress,
             )
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    start_logging()
     if not parent_death_signal_supported():
         warnings.warn(
             LearningCityWarning(
