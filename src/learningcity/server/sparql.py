@@ -152,11 +152,17 @@ def read_request(
 
 
 def job_of(
-    site: SparqlSite, method: str, query_string: str, headers: dict[bytes, str], body: bytes
+    site: SparqlSite,
+    method: str,
+    query_string: str,
+    headers: dict[bytes, str],
+    body: bytes,
+    head: str = "",
 ) -> tuple[SparqlRequest, Job]:
-    """The query operation of a request and the job a worker answers it with: the one reading
-    of a request, for the endpoint and for a worker answering a lent connection (`lease`).
-    ProtocolError for a refused one, _NotAQuery for a GET without a query (a page)."""
+    """The query operation of a request and the job a worker answers it with (`head`: the
+    start of the response head it writes, `Job.head`): the one reading of a request, for the
+    endpoint and for a worker answering a lent connection (`lease`). ProtocolError for a
+    refused one, _NotAQuery for a GET without a query (a page)."""
     limit = site.limits.max_request_bytes
     protocol = read_request(method, query_string, headers.get(b"content-type", ""), body, limit)
     if protocol.query is None:
@@ -172,6 +178,7 @@ def job_of(
         protocol.default_graphs,
         protocol.named_graphs,
         accepts_gzip(headers.get(b"accept-encoding")),
+        head,
     )
     return protocol, job
 
@@ -190,8 +197,8 @@ class LentRequests:
     ) -> Job:
         if len(body) > self.site.limits.max_request_bytes:
             raise _body_too_large(self.site.limits.max_request_bytes)
-        _, job = job_of(self.site, method, query_string, headers, body)
-        return replace(job, head=head + (self.cors_lines if b"origin" in headers else ""))
+        cors = self.cors_lines if b"origin" in headers else ""
+        return job_of(self.site, method, query_string, headers, body, head + cors)[1]
 
 
 def cors_headers(exposed_headers: Sequence[str]) -> list[tuple[bytes, bytes]]:
