@@ -656,15 +656,16 @@ class QueryPool:
         return worker
 
     def _recall_for_waiters(self) -> None:
-        """Recall lent connections until each request waiting for a worker has one coming."""
+        """Recall lent connections until each request waiting for a worker has one coming: a
+        connection between requests first (its client loses nothing), then the longest lent."""
         coming = self._idle.qsize() + sum(self._lending.values())
-        for worker, recalled in self._lending.items():
-            if coming >= self._waiting:
-                return
-            if not recalled:
-                worker.recall()
-                self._lending[worker] = True
-                coming += 1
+        if coming >= self._waiting:
+            return
+        candidates = [worker for worker, recalled in self._lending.items() if not recalled]
+        candidates.sort(key=lambda worker: worker.state[0] != IDLE)  # stable: oldest first
+        for worker in candidates[: self._waiting - coming]:
+            worker.recall()
+            self._lending[worker] = True
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
         """Back to the idle queue, or killed and replaced (synchronous: safe in the `finally`
