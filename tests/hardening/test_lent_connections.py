@@ -27,7 +27,7 @@ from urllib.parse import quote, urlencode
 import httpx
 import pytest
 
-from hardening.test_query_limits import HEAVY_ASK, _busy, _wait_for_children
+from hardening.test_query_limits import CROSS_PRODUCT, HEAVY_ASK, _busy, _wait_for_children
 from hardening.test_worker_answers import Server, network, start_server
 from learningcity.server.lease import IDLE_S
 from processes import stop
@@ -373,3 +373,18 @@ def test_a_request_trickled_on_a_lent_connection_is_closed_at_the_read_timeout(
         sock.sendall(b"X-Slow: 1\r\n")
         assert _read(stream)[0] == 408
         assert 9 < time.monotonic() - start < 14
+
+
+def test_a_lent_query_over_the_memory_cap_is_a_503_saying_so(
+    data: list[str], tmp_path: Path
+) -> None:
+    server = start_server(tmp_path, data, "--timeout", "60", "--memory-limit", "200")
+    try:
+        with httpx.Client(base_url=server.root, timeout=90) as client:
+            assert client.get(_target(f"ASK {{}} # {_tag()}")).status_code == 200
+            response = client.get(_target(CROSS_PRODUCT))
+            assert response.status_code == 503, response.text
+            assert "200 MiB" in response.text and "--memory-limit" in response.text
+            assert client.get(_target(f"ASK {{}} # {_tag()}")).status_code == 200
+    finally:
+        stop(server.process)

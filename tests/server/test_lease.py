@@ -24,9 +24,12 @@ HEAD_REST = "server: test\r\n"
 
 
 def handler(job: Job) -> Answer:
-    """The query's own text as the body; `sleep=S` sleeps S seconds first."""
+    """The query's own text as the body; `sleep=S` sleeps S seconds first; `hog` runs out of
+    memory (as a worker at its cap does)."""
     if job.query.startswith("sleep="):
         time.sleep(float(job.query[6:]))
+    if job.query == "hog":
+        raise MemoryError
     body = job.query.encode()
     head = (job.head + f"content-length: {len(body)}\r\n\r\n").encode() if job.head else b""
     return Answer(200, "text/plain", body, head=head)
@@ -244,3 +247,19 @@ def test_a_worker_lost_between_lent_requests_costs_nothing() -> None:
 
         answer = run(main)
         assert isinstance(answer, Answer) and answer.unread == b"" and answer.direct
+
+
+def test_a_lent_request_out_of_memory_goes_back_and_its_worker_is_replaced() -> None:
+    with connection() as (ours, peer):
+
+        async def main(pool: QueryPool) -> tuple[Answer, list[int], list[int]]:
+            before = pool.pids
+            task = asyncio.ensure_future(pool.run(first_job("q1"), Lendable(ours)))
+            await asyncio.to_thread(read_answer, peer)
+            peer.sendall(get("/sparql?hog"))
+            answer = await task
+            return answer, before, pool.pids
+
+        answer, before, after = run(main)  # type: ignore[misc]
+        assert answer.unread == get("/sparql?hog") and answer.retire
+        assert len(after) == 1 and after != before

@@ -314,7 +314,11 @@ class _Answering:
             return LeaseEnd(unread=raw, repeat=key)
         if self.timeout > 0:
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
-        answer = handler(job)
+        try:
+            answer = handler(job)
+        except MemoryError:  # the cap: the request goes back, to be refused by a fresh worker
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            return LeaseEnd(unread=raw, retire=True)
         if answer.status != 200 or not answer.head or answer.retire:
             signal.setitimer(signal.ITIMER_REAL, 0)
             return LeaseEnd(unread=raw, retire=answer.retire)
