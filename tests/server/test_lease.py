@@ -8,6 +8,7 @@ closes the connection; a worker lost between lent requests costs nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -25,12 +26,12 @@ HEAD_REST = "server: test\r\n"
 
 def handler(job: Job) -> Answer:
     """The query's own text as the body; `sleep=S` sleeps S seconds first; `hog` runs out of
-    memory (as a worker at its cap does)."""
+    memory (as a worker at its cap does); `big=N` is N bytes."""
     if job.query.startswith("sleep="):
         time.sleep(float(job.query[6:]))
     if job.query == "hog":
         raise MemoryError
-    body = job.query.encode()
+    body = b"x" * int(job.query[4:]) if job.query.startswith("big=") else job.query.encode()
     head = (job.head + f"content-length: {len(body)}\r\n\r\n").encode() if job.head else b""
     return Answer(200, "text/plain", body, head=head)
 
@@ -263,3 +264,28 @@ def test_a_lent_request_out_of_memory_goes_back_and_its_worker_is_replaced() -> 
         answer, before, after = run(main)  # type: ignore[misc]
         assert answer.unread == get("/sparql?hog") and answer.retire
         assert len(after) == 1 and after != before
+
+
+def test_what_a_slow_reader_does_not_take_of_a_lent_answer_comes_back_in_order() -> None:
+    """The worker never waits on a client: the rest of a lent answer its socket did not take
+    ends the lease, for the serving process to write after it."""
+    with connection() as (ours, peer):
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        size = 4 << 20
+
+        async def main(pool: QueryPool) -> Answer:
+            task = asyncio.ensure_future(pool.run(first_job("q1"), Lendable(ours)))
+            await asyncio.to_thread(read_answer, peer)
+            peer.sendall(get(f"/sparql?big={size}"))
+            return await task  # while the client reads nothing
+
+        answer = run(main)
+        assert isinstance(answer, Answer) and answer.body and answer.unread == b""
+        expected_end = b"content-length: %d\r\n\r\n" % size + b"x" * size
+        written = b""
+        peer.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            while chunk := peer.recv(1 << 20):
+                written += chunk
+        assert (written + answer.body).endswith(expected_end)
+        assert written.startswith(b"HTTP/1.1 200 OK\r\ndate: ")
