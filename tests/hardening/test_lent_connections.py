@@ -286,8 +286,11 @@ def test_more_connections_than_workers_are_all_answered(data: list[str], tmp_pat
     assert statuses == [200] * (30 + 75), sorted(set(statuses))
 
 
-def test_sigterm_stops_a_server_whose_connection_is_lent(data: list[str], tmp_path: Path) -> None:
-    server = start_server(tmp_path, data)
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_sigterm_stops_a_server_whose_connection_is_lent(
+    data: list[str], tmp_path: Path, processes: str
+) -> None:
+    server = start_server(tmp_path, data, "--processes", processes)
     stopping = threading.Event()
 
     def busy_client() -> None:
