@@ -20,6 +20,11 @@ guard, route, cache and error page stays decided in one place. The lease also en
 connection is idle for `IDLE_S`, when its client closes it, and when the serving process
 recalls it (it needs the worker for another connection, or is shutting down).
 
+Every request has its access log line (`access.log_request`, the same format): the worker
+writes those of the requests it answered, and the serving process that of the first when the
+lease ends (it logs each request it read, once answered), so that one comes after them, with
+its own duration.
+
 A lent request's deadline is the kernel's: an interval timer whose SIGALRM (left at its default
 action in the worker) kills the worker at `--timeout`; the serving process, which never stops
 holding the connection, answers 503 for it. The shared state byte says how far a request got
