@@ -4,58 +4,44 @@ sockets for pipelining).
 
 A client sending query after query on one connection has it answered by a worker, with the
 very bytes the serving process's own path gives; whatever else comes on the connection (pages,
-POSTs, HEAD, errors, repeats, pipelined requests, a pause) is answered as on any connection; a
-lent query past `--timeout` or whose worker is killed is a 503 and the server goes on; more
-connections than workers are all answered; SIGTERM stops a server whose connections are lent;
-and every request has its access log line.
+POSTs, HEAD, errors, repeats, pipelined requests, a pause, hostile requests) is answered as on
+any connection; a lent query past `--timeout` or over the memory cap is a 503 and the server
+goes on (a worker killed under one: `test_query_limits`); more connections than workers are
+all answered; SIGTERM stops a server whose connections are lent; and every request has its
+access log line.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import os
 import signal
 import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
 
-from hardening.test_query_limits import CROSS_PRODUCT, HEAVY_ASK, _busy, _wait_for_children
-from hardening.test_worker_answers import Server, network, start_server
+from hardening import test_query_limits as limits
+from hardening.test_query_limits import CROSS_PRODUCT, HEAVY_ASK
+from hardening.test_worker_answers import Server, start_server
 from learningcity.server.lease import IDLE_S
 from processes import stop
 
 TIMEOUT_S = 2.0
 SLACK_S = 1.5
-CITIES = 50
 SELECT = "SELECT ?s ?o WHERE { ?s a ?o } ORDER BY ?s ?o LIMIT 7"
 CONSTRUCT = "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o } ORDER BY ?s ?o LIMIT 7"
 JSON = "application/sparql-results+json"
+#: The limits tests' network and their server (`--timeout 2`, 2 workers): the same fixtures.
+data = limits.data
+served = limits.served
 #: Response headers that differ between two answers of the same request on their own.
 VARYING = {"date", "connection"}
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    return [str(network(tmp_path_factory.mktemp("lent"), CITIES))]
-
-
-@pytest.fixture(scope="module")
-def served(data: list[str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(
-        tmp_path_factory.mktemp("lent-server"), data, "--timeout", "2", "--workers", "2"
-    )
-    try:
-        yield server
-    finally:
-        stop(server.process)
 
 
 def _tag() -> str:
@@ -227,31 +213,6 @@ def test_a_lent_query_past_the_timeout_is_a_503_and_the_server_goes_on(served: S
     assert health.status_code == 200 and health.json()["query_workers"] == 2
     again = httpx.get(served.url("sparql"), params={"query": f"ASK {{}} # {_tag()}"}, timeout=5)
     assert again.status_code == 200
-
-
-def test_a_worker_killed_on_a_lent_connection_is_a_503(data: list[str], tmp_path: Path) -> None:
-    server = start_server(tmp_path, data, "--timeout", "20", "--workers", "2")
-    try:
-        workers = _wait_for_children(server.process.pid, 2)
-        result: dict[str, httpx.Response] = {}
-
-        def ask() -> None:
-            with httpx.Client(base_url=server.root, timeout=30) as client:
-                client.get("sparql", params={"query": f"ASK {{}} # {_tag()}"})
-                result["slow"] = client.get("sparql", params={"query": HEAVY_ASK})
-
-        asking = threading.Thread(target=ask)
-        asking.start()
-        time.sleep(0.5)
-        os.kill(_busy(workers), signal.SIGSEGV)
-        asking.join(timeout=30)
-        assert result["slow"].status_code == 503
-        assert "crashed its worker process (signal SIGSEGV)" in result["slow"].text
-        with httpx.Client(base_url=server.root, timeout=5) as client:
-            assert client.get("sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
-            assert client.get("health").json()["query_workers"] == 2
-    finally:
-        stop(server.process)
 
 
 def test_more_connections_than_workers_are_all_answered(data: list[str], tmp_path: Path) -> None:

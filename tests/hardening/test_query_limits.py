@@ -230,15 +230,28 @@ def _busy(workers: list[int], seconds: float = 0.5) -> int:
     return max(workers, key=lambda pid: cpu(pid) - before[pid])
 
 
-def test_a_worker_killed_mid_query_is_a_503_and_replaced(data: list[str], tmp_path: Path) -> None:
+def _heavy(server: Server, lent: bool) -> httpx.Response:
+    """HEAVY_ASK posted on a connection of its own, or sent as a GET on a connection whose
+    first query lent it to a worker (`learningcity.server.lease`)."""
+    if not lent:
+        return _post(server, HEAVY_ASK)
+    with httpx.Client(base_url=server.root, timeout=30) as client:
+        client.get("sparql", params={"query": "ASK {} # the first, answered directly"})
+        return client.get("sparql", params={"query": HEAVY_ASK})
+
+
+@pytest.mark.parametrize("lent", [False, True])
+def test_a_worker_killed_mid_query_is_a_503_and_replaced(
+    data: list[str], tmp_path: Path, lent: bool
+) -> None:
     server = start_server(tmp_path, data, "--timeout", "20", "--workers", "2")
     try:
         workers = _wait_for_children(server.process.pid, 2)
         assert len(workers) == 2
         result: dict[str, httpx.Response] = {}
-        asking = threading.Thread(target=lambda: result.update(slow=_post(server, HEAVY_ASK)))
+        asking = threading.Thread(target=lambda: result.update(slow=_heavy(server, lent)))
         asking.start()
-        time.sleep(0.3)
+        time.sleep(0.5)
         os.kill(_busy(workers), signal.SIGSEGV)
         asking.join(timeout=30)
         assert result["slow"].status_code == 503

@@ -34,6 +34,7 @@ while answering a 503, and one lost while writing a closed connection.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import select
@@ -44,7 +45,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from email.utils import formatdate
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import httptools
 
@@ -196,78 +197,111 @@ class _Dates:
 DATES = _Dates()
 
 
-def serve_lease(
-    client: socket.socket,
-    recall: int,
-    reader: ReaderOf[J],
-    handler: HandlerOf[J],
-    head_rest: str,
-    state: mmap.mmap,
-    timeout: float,
-) -> LeaseEnd:
-    """Answer requests on the lent connection `client` until one goes back or the lease ends.
+@dataclass(frozen=True)
+class Lease(Generic[J]):
+    """A connection lent to this worker (`client`), and what answering on it takes: the
+    descriptor that becomes readable when the serving process wants it back (`recall`), the
+    endpoint's reading of a request, the worker's handler, the headers every response has
+    after `Date`, the state byte shared with the serving process and each request's deadline
+    (0: none)."""
 
-    `recall` is a descriptor that becomes readable when the serving process wants the
-    connection back; `head_rest` the headers every response has after `Date`; `timeout` each
-    request's deadline (0: none)."""
-    try:
-        return _answer_lent(client, recall, reader, handler, head_rest, state, timeout)
-    finally:
-        _drain(recall)
+    client: socket.socket
+    recall: int
+    reader: ReaderOf[J]
+    handler: HandlerOf[J]
+    head_rest: str
+    state: mmap.mmap
+    timeout: float
 
-
-def _drain(recall: int) -> None:
-    """Forget the recalls of the lease that ended (the pipe is non-blocking in the worker)."""
-    try:
-        while os.read(recall, 64):
-            pass
-    except BlockingIOError:
-        pass
-
-
-def _answer_lent(
-    client: socket.socket,
-    recall: int,
-    reader: ReaderOf[J],
-    handler: HandlerOf[J],
-    head_rest: str,
-    state: mmap.mmap,
-    timeout: float,
-) -> LeaseEnd:
-    poller = select.poll()
-    poller.register(client.fileno(), select.POLLIN)
-    poller.register(recall, select.POLLIN)
-    peer = _peer(client)
-    buffer = bytearray()
-    started = 0.0
-    while True:
-        wait = IDLE_S if not buffer else max(0.0, started + PARTIAL_S - time.monotonic())
-        events = dict(poller.poll(wait * 1000))
-        if recall in events or not events:
-            return LeaseEnd(unread=bytes(buffer))
+    def serve(self) -> LeaseEnd:
+        """Answer requests until one goes back or the lease ends; its recalls are then
+        forgotten (the pipe is non-blocking in the worker)."""
         try:
-            data = client.recv(READ_SIZE)
-        except BlockingIOError:
-            continue
-        except OSError:
-            return LeaseEnd(unread=bytes(buffer))
-        if not data:  # the client closed: the serving process sees the end too
-            return LeaseEnd(unread=bytes(buffer))
-        if not buffer:
-            started = time.monotonic()
-            state[0] = ANSWERING
-        buffer += data
-        request = _parsed(buffer)
-        if request is None:
-            return LeaseEnd(unread=bytes(buffer))
-        if not request.complete:
-            continue
-        answering = _Answering(client, peer, started, state, timeout)
-        end = answering.answer(bytes(buffer), request, reader, handler, head_rest)
-        if end is not None:
-            return end
-        buffer.clear()
-        state[0] = IDLE
+            return self._answer_all()
+        finally:
+            with contextlib.suppress(BlockingIOError):
+                while os.read(self.recall, 64):
+                    pass
+
+    def _answer_all(self) -> LeaseEnd:
+        client, recall, state = self.client, self.recall, self.state
+        poller = select.poll()
+        poller.register(client.fileno(), select.POLLIN)
+        poller.register(recall, select.POLLIN)
+        peer = _peer(client)
+        buffer = bytearray()
+        started = 0.0
+        while True:
+            wait = IDLE_S if not buffer else max(0.0, started + PARTIAL_S - time.monotonic())
+            events = dict(poller.poll(wait * 1000))
+            if recall in events or not events:
+                return LeaseEnd(unread=bytes(buffer))
+            try:
+                data = client.recv(READ_SIZE)
+            except BlockingIOError:
+                continue
+            except OSError:
+                return LeaseEnd(unread=bytes(buffer))
+            if not data:  # the client closed: the serving process sees the end too
+                return LeaseEnd(unread=bytes(buffer))
+            if not buffer:
+                started = time.monotonic()
+                state[0] = ANSWERING
+            buffer += data
+            request = _parsed(buffer)
+            if request is None:
+                return LeaseEnd(unread=bytes(buffer))
+            if not request.complete:
+                continue
+            end = self._answer(bytes(buffer), request, peer, started)
+            if end is not None:
+                return end
+            buffer.clear()
+            state[0] = IDLE
+
+    def _answer(self, raw: bytes, request: _Request, peer: str, started: float) -> LeaseEnd | None:
+        """Answer and log one whole request (`raw`, begun at `started`), or say how the lease
+        ends instead (None: answered)."""
+        try:
+            url = httptools.parse_url(request.url)
+            if url.path != b"/sparql" or url.fragment:
+                return LeaseEnd(unread=raw)
+            head = "HTTP/1.1 200 OK\r\n" + DATES.line() + self.head_rest
+            query_string = (url.query or b"").decode("latin-1")
+            method = request.method.decode("ascii")
+            job = self.reader(method, query_string, request.headers, request.body, head)
+        except Exception:  # not a query this worker answers: the serving process decides
+            return LeaseEnd(unread=raw)
+        key = hash(job)
+        if key in SEEN_JOBS:
+            return LeaseEnd(unread=raw, repeat=key)
+        if self.timeout > 0:
+            signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        try:
+            answer = self.handler(job)
+        except MemoryError:  # the cap: the request goes back, to be refused by a fresh worker
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            return LeaseEnd(unread=raw, retire=True)
+        if answer.status != 200 or not answer.head or answer.retire:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            return LeaseEnd(unread=raw, retire=answer.retire)
+        self.state[0] = WRITING
+        unsent = write_out(self.client, answer.head, answer.body)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        SEEN_JOBS.add(key)
+        headers = request.headers
+        log_request(
+            peer,
+            method,
+            request.url.decode("latin-1"),
+            200,
+            len(answer.body),
+            time.monotonic() - started,
+            headers.get(b"referer"),
+            headers.get(b"user-agent"),
+        )
+        # a client that reads slowly: the serving process writes the rest, off the worker
+        return LeaseEnd(unsent=unsent) if unsent else None
 
 
 def _parsed(buffer: bytearray) -> _Request | None:
@@ -282,68 +316,6 @@ def _parsed(buffer: bytearray) -> _Request | None:
     if request.messages > 1 or (request.complete and not request.plain):
         return None
     return request
-
-
-@dataclass(frozen=True)
-class _Answering:
-    """Where one whole request is answered: the connection, its peer for the log, when the
-    request began, the shared state byte and the deadline."""
-
-    client: socket.socket
-    peer: str
-    started: float
-    state: mmap.mmap
-    timeout: float
-
-    def answer(
-        self,
-        raw: bytes,
-        request: _Request,
-        reader: ReaderOf[J],
-        handler: HandlerOf[J],
-        head_rest: str,
-    ) -> LeaseEnd | None:
-        """Answer and log the request, or say how the lease ends instead (None: answered)."""
-        try:
-            url = httptools.parse_url(request.url)
-            if url.path != b"/sparql" or url.fragment:
-                return LeaseEnd(unread=raw)
-            head = "HTTP/1.1 200 OK\r\n" + DATES.line() + head_rest
-            query_string = (url.query or b"").decode("latin-1")
-            method = request.method.decode("ascii")
-            job = reader(method, query_string, request.headers, request.body, head)
-        except Exception:  # not a query this worker answers: the serving process decides
-            return LeaseEnd(unread=raw)
-        key = hash(job)
-        if key in SEEN_JOBS:
-            return LeaseEnd(unread=raw, repeat=key)
-        if self.timeout > 0:
-            signal.setitimer(signal.ITIMER_REAL, self.timeout)
-        try:
-            answer = handler(job)
-        except MemoryError:  # the cap: the request goes back, to be refused by a fresh worker
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            return LeaseEnd(unread=raw, retire=True)
-        if answer.status != 200 or not answer.head or answer.retire:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            return LeaseEnd(unread=raw, retire=answer.retire)
-        self.state[0] = WRITING
-        unsent = write_out(self.client, answer.head, answer.body)
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        SEEN_JOBS.add(key)
-        headers = request.headers
-        log_request(
-            self.peer,
-            method,
-            request.url.decode("latin-1"),
-            200,
-            len(answer.body),
-            time.monotonic() - self.started,
-            headers.get(b"referer"),
-            headers.get(b"user-agent"),
-        )
-        # a client that reads slowly: the serving process writes the rest, off the worker
-        return LeaseEnd(unsent=unsent) if unsent else None
 
 
 def write_out(client: socket.socket, head: bytes, body: bytes) -> bytes:

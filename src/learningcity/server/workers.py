@@ -57,7 +57,15 @@ from typing import Protocol
 
 from learningcity.host import die_with_parent, timeout_at
 from learningcity.server import lease
-from learningcity.server.lease import ANSWERING, IDLE, WRITING, LeaseEnd, ReaderOf, write_out
+from learningcity.server.lease import (
+    ANSWERING,
+    IDLE,
+    WRITING,
+    Lease,
+    LeaseEnd,
+    ReaderOf,
+    write_out,
+)
 
 #: Request head: byte lengths of the query, the Accept header, the format override, the page
 #: language, the protocol's default and named graphs, whether the client takes gzip, and the
@@ -335,7 +343,7 @@ def _serve(channel: socket.socket, duties: _Duties) -> None:
             if lent:
                 assert client is not None and duties.reader is not None
                 lease.SEEN_JOBS.add(hash(job))
-                end = lease.serve_lease(
+                end = Lease(
                     client,
                     duties.recall,
                     duties.reader,
@@ -343,7 +351,7 @@ def _serve(channel: socket.socket, duties: _Duties) -> None:
                     job.lease_head,
                     duties.state,
                     duties.timeout,
-                )
+                ).serve()
                 _send(channel, _lease_end(end), end.unsent, end.unread)
                 if end.retire:
                     return
