@@ -66,7 +66,7 @@ PARTIAL_S = 0.5
 #: the serving process (its caches), as a repeat on an unlent connection is.
 SEEN = 16_384
 #: Request headers that send a request back: a proxy's (uvicorn reads the client's address and
-#: scheme from them), and `Expect` (uvicorn answers it).
+#: scheme from them), `Expect` (uvicorn answers it) and `Transfer-Encoding` (a chunked body).
 HANDED_BACK_HEADERS = frozenset(
     {b"expect", b"transfer-encoding", b"x-forwarded-for", b"x-forwarded-proto", b"forwarded"}
 )

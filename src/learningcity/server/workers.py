@@ -560,7 +560,7 @@ class QueryPool:
     """A fixed number of worker processes running `handler`; `run` gives each request at most
     `timeout` seconds (waiting for a free worker included) and each worker `memory_limit_mib`
     of memory beyond what it shares with the serving process. With `reader` (the endpoint's
-    reading of a request, `lease.Reader`) a worker may take a lent connection (`lease`)."""
+    reading of a request, `lease.ReaderOf`) a worker may take a lent connection (`lease`)."""
 
     def __init__(
         self,
