@@ -699,22 +699,25 @@ class SparqlEndpoint:
             return
         headers = _request_headers(scope["headers"])
         direct: Direct | None = scope.get(DIRECT_KEY)
+        reply: _Reply | None = None
         try:
-            reply = await self._answer(scope, receive, headers, direct)
-        except _NotAQuery:
-            await self.app(scope, receive, send)
-            return
-        except AnswerCut:
-            assert direct is not None  # only an answer written to the client is cut
-            direct.close()
-            reply = _Reply(503, PLAIN_TEXT, b"", direct=True)
-        try:
+            try:
+                reply = await self._answer(scope, receive, headers, direct)
+            except _NotAQuery:
+                await self.app(scope, receive, send)
+                return
+            except AnswerCut:
+                assert direct is not None  # only an answer written to the client is cut
+                direct.close()
+                reply = _Reply(503, PLAIN_TEXT, b"", direct=True)
             await self._send(reply, headers, direct, send)
         finally:
-            if direct is not None:  # a lent connection is read again, the lease's rest first
-                if reply.repeat:
+            # A lent connection is read again, the lease's rest first, whatever happened here
+            # (else a failure would leave it unread for good).
+            if direct is not None:
+                if reply is not None and reply.repeat:
                     self._seen[reply.repeat] = None  # it goes the relayed way, to be cached
-                direct.give_back(reply.unread)
+                direct.give_back(reply.unread if reply is not None else b"")
 
     async def _send(
         self, reply: _Reply, headers: dict[bytes, str], direct: Direct | None, send: Send
