@@ -102,27 +102,27 @@ SELECT, 42 KB, gained most). The write moved from the serving process to the wor
 disappearing, so where the CPU is the limit (4 connections) the rate stayed where it was.
 December 3 (a quiet machine, 1,000 cities): a run of this benchmark at 519a988 gave 0.38x and 0.34x
 for the distinct 10-row SELECT, 0.33x and 0.24x for the CONSTRUCT. CPU per process from /proc under
-wrk, one serving process: a distinct 10-row SELECT cost the serving process 306 µs at one
-connection and 231 at four (py-spy: uvicorn, five middleware layers, the access log, parse_qs and
-the hand-off, none of it large alone), its workers 233 and 208 µs; the CONSTRUCT 309/229 and
-316/241. Two Python processes per request, each costing more than all of Oxigraph's request. Now a
-connection whose query a worker answered directly is lent to that worker (learningcity.server.lease,
-522916b, 0735d90): the worker answers the connection's next GET and POST queries itself, one process
-and no Python HTTP stack on their path, and gives back unread whatever else comes (another route, a
-repeat for the caches, a refused query, pipelined requests), so every other decision stays in the
-serving process; a lent request's deadline is SIGALRM in the worker, and the pool recalls a lease
-when another connection needs the worker. The same SELECT then cost the serving process nothing
-and its worker ~220 µs at one connection (~255 for the CONSTRUCT), of which the query and its
-answer (Oxigraph's evaluation and writers, our row cap, canonical Turtle: ~60 µs of the CONSTRUCT's
-~106 µs) are most and the lease's own Python (httptools, the endpoint's reading of the request, the
-access log line, the deadline's timer) ~25-30 µs. Query workers went from 2 to 4 per serving process
-(08438d5): with 2, the benchmark's 4 connections landed 3 and 1 or 4 and 0 on the 2 serving
-processes often enough, and each connection beyond a process's workers had a lease recalled for it
-on every request (a distinct CONSTRUCT at 4 connections: 3,011 req/s, the serving process back at
-127 µs a request, against 6,238-7,713 with 4 workers). What is left is the worker's own cost,
-Python around Oxigraph, and the scheduling of 4 worker processes and wrk on 2 cores: Oxigraph's
-threads spend ~110-150 µs of CPU on the whole request. A worker holding several lent connections
-at once would stop the recalls when connections outnumber workers."""
+wrk, one serving process: a distinct 10-row SELECT cost the serving process 306 µs at one connection
+and 231 at four (py-spy: uvicorn, five middleware layers, the access log, parse_qs and the hand-off,
+none of it large alone), its workers 233 and 208 µs; the CONSTRUCT 309/229 and 316/241. Two Python
+processes per request, each costing more than all of Oxigraph's request. Now a connection whose
+query a worker answered directly is lent to that worker (learningcity.server.lease, 522916b,
+0735d90): the worker answers the connection's next GET and POST queries itself, one process and no
+Python HTTP stack on their path, and gives back unread whatever else comes (another route, a repeat
+for the caches, a refused query, pipelined requests), so every other decision stays in the serving
+process; a lent request's deadline is SIGALRM in the worker, and the pool recalls a lease when
+another connection needs the worker. The same SELECT then cost the serving process nothing and its
+worker ~220 µs at one connection (~255 for the CONSTRUCT), of which the query and its answer
+(Oxigraph's evaluation and writers, our row cap, canonical Turtle: ~60 µs of the CONSTRUCT's ~106
+µs, ~40 since 75aeecc) are most and the lease's own Python (httptools, the endpoint's reading of the
+request, the access log line, the deadline's timer) ~25-30 µs. Query workers went from 2 to 4 per
+serving process (08438d5): with 2, the benchmark's 4 connections landed 3 and 1 or 4 and 0 on the 2
+serving processes often enough, and each connection beyond a process's workers had a lease recalled
+for it on every request (a distinct CONSTRUCT at 4 connections: 3,011 req/s, the serving process
+back at 127 µs a request, against 6,238-7,713 with 4 workers). What is left is the worker's own
+cost, Python around Oxigraph, and the scheduling of 4 worker processes and wrk on 2 cores:
+Oxigraph's threads spend ~110-150 µs of CPU on the whole request. A worker holding several lent
+connections at once would stop the recalls when connections outnumber workers."""
 
 
 @dataclass(frozen=True)
