@@ -12,13 +12,14 @@ import contextlib
 import os
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
 
-from learningcity.server.lease import IDLE_S
+from learningcity.server.lease import IDLE_S, PARTIAL_S
 from learningcity.server.workers import Answer, Job, QueryPool, QueryTimeout
 
 HEAD_REST = "server: test\r\n"
@@ -289,3 +290,35 @@ def test_what_a_slow_reader_does_not_take_of_a_lent_answer_comes_back_in_order()
                 written += chunk
         assert (written + answer.body).endswith(expected_end)
         assert written.startswith(b"HTTP/1.1 200 OK\r\ndate: ")
+
+
+def test_a_steady_trickle_goes_back_at_the_partial_deadline() -> None:
+    """A request that keeps coming a few bytes at a time (60 KB at 0.2 ms a byte) goes back at
+    PARTIAL_S, unread, whatever its pace: the worker is not held for as long as bytes come."""
+    with connection() as (ours, peer):
+        trickle = get("/sparql?q")[:-2] + b"x-long: " + b"x" * 60_000
+        stop = threading.Event()
+
+        def send() -> None:
+            for at in range(len(trickle)):
+                if stop.is_set():
+                    return
+                with contextlib.suppress(OSError):
+                    peer.send(trickle[at : at + 1])
+                time.sleep(0.0002)
+
+        async def main(pool: QueryPool) -> tuple[Answer, float]:
+            task = asyncio.ensure_future(pool.run(first_job("q1"), Lendable(ours)))
+            await asyncio.to_thread(read_answer, peer)
+            sender = threading.Thread(target=send)
+            start = time.monotonic()
+            sender.start()
+            try:
+                return await task, time.monotonic() - start
+            finally:
+                stop.set()
+                sender.join()
+
+        answer, seconds = run(main)  # type: ignore[misc]
+        assert seconds < PARTIAL_S + 0.5, seconds
+        assert answer.unread and trickle.startswith(answer.unread)

@@ -160,6 +160,18 @@ class _Request:
     def on_message_complete(self) -> None:
         self.complete = True
 
+    def take(self, data: bytes, size: int) -> bool:
+        """Parse the next `data` of the request (`size` bytes so far); False once it is not
+        one this worker answers (see the module). Each byte is parsed once: the request is
+        fed as it comes, not read again from its start at every chunk."""
+        if size > MAX_REQUEST_BYTES:
+            return False
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            return False
+        return self.messages <= 1 and (self.plain or not self.complete)
+
 
 class _Seen:
     """The jobs this worker answered on lent connections, the last `SEEN` of them."""
@@ -230,6 +242,7 @@ class Lease(Generic[J]):
         poller.register(recall, select.POLLIN)
         peer = _peer(client)
         buffer = bytearray()
+        request = _Request()
         started = 0.0
         while True:
             wait = IDLE_S if not buffer else max(0.0, started + PARTIAL_S - time.monotonic())
@@ -248,15 +261,17 @@ class Lease(Generic[J]):
                 started = time.monotonic()
                 state[0] = ANSWERING
             buffer += data
-            request = _parsed(buffer)
-            if request is None:
+            if not request.take(data, len(buffer)):
                 return LeaseEnd(unread=bytes(buffer))
             if not request.complete:
+                if time.monotonic() > started + PARTIAL_S:  # a trickle, however steady
+                    return LeaseEnd(unread=bytes(buffer))
                 continue
             end = self._answer(bytes(buffer), request, peer, started)
             if end is not None:
                 return end
             buffer.clear()
+            request = _Request()
             state[0] = IDLE
 
     def _answer(self, raw: bytes, request: _Request, peer: str, started: float) -> LeaseEnd | None:
@@ -302,20 +317,6 @@ class Lease(Generic[J]):
         )
         # a client that reads slowly: the serving process writes the rest, off the worker
         return LeaseEnd(unsent=unsent) if unsent else None
-
-
-def _parsed(buffer: bytearray) -> _Request | None:
-    """The request so far, or None when it is not one this worker answers (see the module)."""
-    if len(buffer) > MAX_REQUEST_BYTES:
-        return None
-    request = _Request()
-    try:
-        request.parser.feed_data(bytes(buffer))
-    except httptools.HttpParserError:
-        return None
-    if request.messages > 1 or (request.complete and not request.plain):
-        return None
-    return request
 
 
 def write_out(client: socket.socket, head: bytes, body: bytes) -> bytes:
