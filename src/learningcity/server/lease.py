@@ -173,10 +173,12 @@ class _Request:
         return self.messages <= 1 and (self.plain or not self.complete)
 
 
-class _Seen:
-    """The jobs this worker answered on lent connections, the last `SEEN` of them."""
+class SeenHashes:
+    """The hashes of the last `limit` requests seen (a repeat's is moved to none): how the
+    endpoint tells a query's first sight, and a worker the repeats on its lent connections."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
         self._hashes: OrderedDict[int, None] = OrderedDict()
 
     def __contains__(self, key: int) -> bool:
@@ -184,11 +186,19 @@ class _Seen:
 
     def add(self, key: int) -> None:
         self._hashes[key] = None
-        if len(self._hashes) > SEEN:
+        if len(self._hashes) > self._limit:
             self._hashes.popitem(last=False)
 
+    def first_sight(self, key: int) -> bool:
+        """Whether `key` is new, remembering it."""
+        if key in self._hashes:
+            return False
+        self.add(key)
+        return True
 
-SEEN_JOBS = _Seen()
+
+#: The jobs this worker answered on lent connections.
+SEEN_JOBS = SeenHashes(SEEN)
 
 
 class _Dates:

@@ -45,6 +45,7 @@ from learningcity.serialize import serialize, turtle_of_ntriples
 from learningcity.server.access import ELAPSED, WRITTEN
 from learningcity.server.caching import GZIP_MINIMUM_SIZE, accepts_gzip, gzipped
 from learningcity.server.conneg import choose_media_type
+from learningcity.server.lease import SeenHashes
 from learningcity.server.protocol import DIRECT_KEY, Direct
 from learningcity.server.results import (
     Term,
@@ -687,7 +688,7 @@ class SparqlEndpoint:
         self.path = path
         self.cors = cors_headers(exposed_headers)
         self._cors_lines = cors_lines(exposed_headers)
-        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._seen = SeenHashes(SEEN)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -716,7 +717,7 @@ class SparqlEndpoint:
             # (else a failure would leave it unread for good).
             if direct is not None:
                 if reply is not None and reply.repeat:
-                    self._seen[reply.repeat] = None  # it goes the relayed way, to be cached
+                    self._seen.add(reply.repeat)  # it goes the relayed way, to be cached
                 direct.give_back(reply.unread if reply is not None else b"")
 
     async def _send(
@@ -739,13 +740,7 @@ class SparqlEndpoint:
 
     def _first_sight(self, job: Job) -> bool:
         """Whether `job` is new to this endpoint (of the last `SEEN` requests), remembering it."""
-        key = hash(job)
-        if key in self._seen:
-            return False
-        self._seen[key] = None
-        if len(self._seen) > SEEN:
-            self._seen.popitem(last=False)
-        return True
+        return self._seen.first_sight(hash(job))
 
     async def _answer(
         self, scope: Scope, receive: Receive, headers: dict[bytes, str], direct: Direct | None
