@@ -17,6 +17,7 @@ from pyld.jsonld import JsonLdError
 
 from learningcity import __version__
 from learningcity.errors import InputError
+from learningcity.forked import ntriples_blocks
 from learningcity.jsonld import (
     CONTEXT_IRI,
     context_document,
@@ -377,7 +378,8 @@ def test_framing_a_long_list_stops_nesting_before_the_stack_runs_out() -> None:
 
 def streamed(quads) -> bytes:
     out = io.BytesIO()
-    stream_jsonld(quads, out)
+    with ntriples_blocks(lambda: quads, fork=False) as blocks:
+        stream_jsonld(blocks, out)
     return out.getvalue()
 
 

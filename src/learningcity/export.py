@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
@@ -18,6 +18,9 @@ from learningcity.errors import InputError, OutputError
 from learningcity.formats import SYNTAXES, RdfSyntax, syntax_named
 from learningcity.namespaces import prefixes
 from learningcity.serialize import serialize
+
+if TYPE_CHECKING:
+    from learningcity.store import Data
 
 
 def export(
@@ -45,7 +48,7 @@ def export(
 
 
 def stream_export(
-    quads: Iterable[ox.Quad],
+    statements: Data,
     syntax: RdfSyntax | str,
     out: BinaryIO,
     *,
@@ -54,22 +57,24 @@ def stream_export(
     """Write the statements to `out` as they come, in input order: constant memory, any size.
 
     Oxigraph's writers take every syntax but JSON-LD, which our compacting writer streams node
-    by node (`learningcity.jsonld.stream_jsonld`). Nothing is sorted and blank-node labels are
-    the parser's, so the bytes are stable for a given input without blank nodes; `export` gives
-    the same graph sorted and canonical, whatever the input order.
+    by node from the statements as N-Triples, parsed beside it (`Data.ntriples`,
+    `learningcity.jsonld.stream_jsonld`). Nothing is sorted and blank-node labels are the
+    parser's, so the bytes are stable for a given input without blank nodes; `export` gives the
+    same graph sorted and canonical, whatever the input order.
     """
     syntax = syntax_named(syntax) if isinstance(syntax, str) else syntax
     if syntax.name == "jsonld":
         from learningcity.jsonld import stream_jsonld
 
-        stream_jsonld(quads, out, by_iri=published_context)
+        with statements.ntriples() as blocks:
+            stream_jsonld(blocks, out, by_iri=published_context)
         return
     if published_context:
         raise InputError(
             "--published-context applies to JSON-LD only; add --format jsonld or drop it"
         )
     try:
-        ox.serialize(quads, out, format=syntax.oxigraph, prefixes=prefixes())
+        ox.serialize(statements.quads(), out, format=syntax.oxigraph, prefixes=prefixes())
     except ValueError as error:
         raise InputError(f"cannot write {syntax.label}: {error}") from None
 

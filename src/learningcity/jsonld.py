@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from json.encoder import encode_basestring as _json_string  # C; what json.dumps writes
 from typing import Any, BinaryIO, TypeVar
 
@@ -72,6 +73,9 @@ _MAX_DEPTH = 64
 _NODES_PER_WRITE = 1_000
 _STRING = b""  # how a streamed `xsd:string` literal opens: it is a plain JSON string
 _TYPE_KEY = b', "@type": '
+_QUOTED_BOOLEANS = (b'"true"', b'"false"')
+#: First bytes of N-Triples terms: a literal, an IRI, a blank node; a language tag's start.
+_QUOTE, _ANGLE, _UNDERSCORE, _AT = b'"<_@'
 
 Node = ox.NamedNode | ox.BlankNode
 Json = Any
@@ -290,116 +294,127 @@ def write_jsonld(quads: Iterable[ox.Quad], *, frame: bool = False, by_iri: bool 
     return dumps(to_jsonld(quads, context, frame=frame))
 
 
-def stream_jsonld(quads: Iterable[ox.Quad], out: BinaryIO, *, by_iri: bool = False) -> None:
-    """Write compact JSON-LD to `out` as the quads come: one node object per run of statements
-    about one subject, in input order, in constant memory.
+def stream_jsonld(ntriples: Iterable[bytes], out: BinaryIO, *, by_iri: bool = False) -> None:
+    """Write compact JSON-LD to `out` from N-Triples as Oxigraph writes it, in blocks of whole
+    lines (`learningcity.forked.ntriples_blocks`): one node object per run of statements about
+    one subject, in input order, in constant memory.
 
     For network-sized data where sorted output costs too much memory and time. A subject whose
     statements are not together in the input gets several node objects (JSON-LD merges them);
-    only the default graph is written; an IRI whose scheme is a context term is refused (the
-    sorted writer handles it by switching the term off, which needs the whole data first).
-    Node objects are written `_NODES_PER_WRITE` at a time: one encoding and one write call per
-    node cost a tenth of the time per statement.
+    an IRI whose scheme is a context term is refused (the sorted writer handles it by switching
+    the term off, which needs the whole data first). Node objects are written
+    `_NODES_PER_WRITE` at a time: one encoding and one write call per node cost a tenth of the
+    time per statement. Nothing is written before the first statements arrive, so that input
+    refused before any (a syntax error in a small file) leaves even stdout empty.
     """
     context = published_context(by_iri=by_iri)
     reference = json.dumps(context.reference, ensure_ascii=False)
+    blocks = iter(ntriples)
+    first = next(blocks, b"")  # so that an error found before any statement writes nothing
     out.write(f'{{"@context": {reference}, "@graph": ['.encode())
-    _NodeTexts(context).write(quads, out)
+    _NodeTexts(context).write(chain((first,), blocks), out)
     out.write(b"\n]}\n")
 
 
 class _NodeTexts:
     """Node objects as JSON text, the text `json.dumps` gives for the node's dict, made straight
-    from the statements (see `stream_jsonld`).
+    from N-Triples lines (see `stream_jsonld`).
 
-    Building a dict per node and encoding it took most of the time at a million statements. A
-    predicate, class, IRI, datatype or language has the same JSON text each time it comes, so
-    that text is made once and kept, by the Oxigraph term itself: hashing a term is cheaper than
-    reading its `.value` (a new string each time). Literals are not kept: two thirds of a
-    network's are new, and a cache lookup per literal cost more than it saved. The caches are
-    bounded (`_remember`), so memory stays constant whatever the data.
+    Building a dict per node and encoding it took most of the time at a million statements, and
+    so did building an Oxigraph term object for each term: the lines are read as bytes. A
+    predicate, class, IRI, datatype or language has the same N-Triples text each time it comes,
+    so its JSON text is made once and kept under it. A literal's quoted lexical form is
+    already its JSON string, for N-Triples and JSON escape alike but for `\\u` escapes (of
+    control characters), which are written again as `json.dumps` writes them. Literals are not
+    kept: two thirds of a network's are new, and a cache lookup per literal cost more than it
+    saved. The caches are bounded (`_remember`), so memory stays constant whatever the data.
 
-    The texts are UTF-8 bytes, each encoded once where it is made: joined as `str`, one Korean
-    string widened a whole batch to two bytes a character, and widening and encoding it again
-    took 4% of the conversion at 1,000 cities (2% at 10,000).
+    The texts are UTF-8 bytes, joined as they are: joined as `str`, one Korean string widened a
+    whole batch to two bytes a character, and widening and encoding it again took 4% of the
+    conversion at 1,000 cities (2% at 10,000).
     """
 
     def __init__(self, context: Context) -> None:
         self._context = context
-        self._keys: dict[ox.NamedNode, _Key] = {}
-        self._datatypes: dict[ox.NamedNode, bytes] = {}
-        self._languages: dict[str, bytes] = {}
+        self._keys: dict[bytes, _Key] = {}
+        #: What a literal's lexical form follows, by what follows it in N-Triples.
+        self._datatypes: dict[bytes, bytes] = {}
+        self._languages: dict[bytes, bytes] = {}
         self._heads: dict[str | None, tuple[str, int]] = {}
-        #: JSON texts of IRIs: a class (`@type` value), a plain string (`@id`, a term coerced to
-        #: `@id`), a node object `{"@id": ...}` (any other key).
-        self._classes: dict[ox.NamedNode, bytes] = {}
-        self._plain: dict[ox.NamedNode, bytes] = {}
-        self._wrapped: dict[ox.NamedNode, bytes] = {}
+        #: JSON texts of IRIs, by N-Triples text: a class (`@type` value), a plain string (`@id`,
+        #: a term coerced to `@id`), a node object `{"@id": ...}` (any other key).
+        self._classes: dict[bytes, bytes] = {}
+        self._plain: dict[bytes, bytes] = {}
+        self._wrapped: dict[bytes, bytes] = {}
         self._boolean = self._value_opening(XSD_BOOLEAN)
 
-    def write(self, quads: Iterable[ox.Quad], out: BinaryIO) -> None:
+    def write(self, ntriples: Iterable[bytes], out: BinaryIO) -> None:
         """Write the node objects to `out`, one per run of statements about one subject, each
         after a line break (and a comma past the first).
 
         One loop with the common steps inline: at a million statements, each function call per
-        statement costs about a tenth of Oxigraph's whole conversion. The texts of a batch of
-        nodes are joined once, from their parts, not node by node.
+        statement costs about a tenth of Oxigraph's whole conversion. A line is
+        `subject predicate object .`, and neither a subject nor a predicate holds a space. The
+        texts of a batch of nodes are joined once, from their parts, not node by node.
         """
-        literal_type, iri_type, blank_type = ox.Literal, ox.NamedNode, ox.BlankNode
-        default_graph = ox.DefaultGraph
-        keys, languages, string = self._keys, self._languages, _json_string
+        keys, languages, typed = self._keys, self._languages, self._typed
+        quote, angle, at = _QUOTE, _ANGLE, _AT
         parts: list[bytes] = []
         nodes = 0
-        subject: Node | None = None
+        subject: bytes | None = None
         entries: dict[bytes, list[bytes]] = {}
-        for node, predicate, value, graph in quads:  # one call: each attribute makes a new term
-            if node != subject:
-                if subject is not None:
-                    self._object(parts, subject, entries, nodes)
-                    nodes += 1
-                    if nodes % _NODES_PER_WRITE == 0:
-                        out.write(b"".join(parts))
-                        parts.clear()
-                subject, entries = node, {}
-            if type(graph) is not default_graph:
-                raise InputError("--stream writes the default graph only; export without --stream")
-            key = keys.get(predicate) or _remember(keys, predicate, self._key)
-            kind = type(value)
-            if kind is literal_type:
-                name = key.for_literals
-                language = value.language
-                if language and not value.direction:
-                    opening = languages.get(language) or _remember(
-                        languages, language, _language_opening
-                    )
-                    text = opening + string(value.value).encode() + b"}"
+        for block in ntriples:
+            for line in block.splitlines():
+                node, predicate, value = line.split(b" ", 2)  # value ends in " ."
+                if node != subject:
+                    if subject is not None:
+                        self._object(parts, subject, entries, nodes)
+                        nodes += 1
+                        if nodes % _NODES_PER_WRITE == 0:
+                            out.write(b"".join(parts))
+                            parts.clear()
+                    subject, entries = node, {}
+                key = keys.get(predicate) or _remember(keys, predicate, self._key)
+                kind = value[0]
+                if kind == quote:
+                    name = key.for_literals
+                    close = value.rindex(b'"')
+                    lexical = value[: close + 1]
+                    if b"\\u" in lexical:
+                        lexical = _json_bytes(json.loads(lexical))
+                    suffix = value[close + 1 : -2]
+                    if not suffix:
+                        text = lexical
+                    elif suffix[0] == at:
+                        opening = languages.get(suffix) or _remember(
+                            languages, suffix, _language_opening
+                        )
+                        text = opening + lexical + b"}"
+                    else:
+                        text = typed(suffix, lexical)
+                elif kind == angle:
+                    name = key.for_references
+                    texts, iri = key.iris, value[:-2]
+                    text = texts.get(iri) or _remember(texts, iri, key.iri_text)
+                else:  # a blank node, `_:label`: the label needs no escape in JSON
+                    name = key.for_references
+                    label = b'"' + value[:-2] + b'"'
+                    text = b'{"@id": ' + label + b"}" if key.wrapped else label
+                values = entries.get(name)
+                if values is None:
+                    entries[name] = [text]
                 else:
-                    text = self._literal(value)
-            elif kind is iri_type:
-                name = key.for_references
-                texts = key.iris
-                text = texts.get(value) or _remember(texts, value, key.iri_text)
-            elif kind is blank_type:
-                name = key.for_references
-                label = _json_bytes(f"_:{value.value}")
-                text = b'{"@id": ' + label + b"}" if key.wrapped else label
-            else:
-                raise InputError(f"cannot write {value} in JSON-LD (RDF 1.2 triple terms)")
-            values = entries.get(name)
-            if values is None:
-                entries[name] = [text]
-            else:
-                values.append(text)
+                    values.append(text)
         if subject is not None:
             self._object(parts, subject, entries, nodes)
         out.write(b"".join(parts))
 
     def _object(
-        self, parts: list[bytes], subject: Node, entries: Mapping[bytes, list[bytes]], written: int
+        self, parts: list[bytes], subject: bytes, entries: Mapping[bytes, list[bytes]], written: int
     ) -> None:
         """Add the parts of one node object's text to `parts`; `written` nodes came before."""
-        if type(subject) is ox.BlankNode:
-            reference = _json_bytes(f"_:{subject.value}")
+        if subject[0] == _UNDERSCORE:  # `_:label`
+            reference = b'"' + subject + b'"'
         else:
             reference = self._plain.get(subject) or _remember(self._plain, subject, self._id)
         parts += (b",\n" if written else b"\n", b'{"@id": ', reference)
@@ -408,10 +423,10 @@ class _NodeTexts:
             parts.append(texts[0] if len(texts) == 1 else b"[" + b", ".join(texts) + b"]")
         parts.append(b"}")
 
-    def _key(self, predicate: ox.NamedNode) -> _Key:
-        iri, context = predicate.value, self._context
+    def _key(self, predicate: bytes) -> _Key:
+        iri, context = _iri(predicate), self._context
         term = self._written(iri, context.vocab_iri(iri))
-        if predicate == RDF_TYPE:  # a blank-node class is written as the sorted writer does
+        if iri == RDF_TYPE.value:  # a blank-node class is written as the sorted writer does
             return _Key(self._entry(term), _TYPE_KEY, self._classes, self._class, False)
         if term in context.id_terms:
             literals = self._written(iri, context.compact_iri(iri))
@@ -423,46 +438,38 @@ class _NodeTexts:
     def _entry(key: str) -> bytes:
         return b", " + _json_bytes(key) + b": "
 
-    def _literal(self, literal: ox.Literal) -> bytes:
-        """`_literal` as JSON text: the one literal rule, written without the dict (`write`
-        writes a language-tagged string without a base direction itself)."""
-        lexical = _json_bytes(literal.value)
-        language = literal.language
-        if language:
-            start = _language_opening(language)
-            direction = literal.direction
-            if direction:  # `{"@direction": ..., "@language": ...`, keys sorted as json writes
-                start = b'{"@direction": ' + _json_bytes(direction.value) + b", " + start[1:]
-            return start + lexical + b"}"
-        datatype = literal.datatype
-        opening = self._datatypes.get(datatype)
+    def _typed(self, suffix: bytes, lexical: bytes) -> bytes:
+        """The JSON text of a literal whose N-Triples text is `lexical` then `suffix`
+        (`^^<datatype>`): the one literal rule (`_literal`), written without the dict."""
+        opening = self._datatypes.get(suffix)
         if opening is None:  # not `or`: `_STRING` is empty
-            opening = _remember(self._datatypes, datatype, self._datatype)
+            opening = _remember(self._datatypes, suffix, self._datatype)
         if opening is _STRING:
             return lexical
-        if opening is self._boolean and literal.value in _BOOLEANS:
-            return literal.value.encode()  # the JSON literal `true` or `false`
+        if opening is self._boolean and lexical in _QUOTED_BOOLEANS:
+            return lexical[1:-1]  # the JSON literal `true` or `false`
         return opening + lexical + b"}"
 
-    def _datatype(self, iri: ox.NamedNode) -> bytes:
-        """What a literal of this datatype is written with before its lexical form: `_STRING`
-        (nothing: a plain JSON string) for `xsd:string`, else the start of a value object (for
-        `xsd:boolean`, the one object `_literal` tells it by)."""
-        if iri.value == XSD_STRING:
+    def _datatype(self, suffix: bytes) -> bytes:
+        """What a literal of this datatype (`^^<iri>`) is written with before its lexical form:
+        `_STRING` (nothing: a plain JSON string) for `xsd:string`, else the start of a value
+        object (for `xsd:boolean`, the one object `_typed` tells it by)."""
+        iri = _iri(suffix[2:])
+        if iri == XSD_STRING:
             return _STRING
-        if iri.value == XSD_BOOLEAN:
+        if iri == XSD_BOOLEAN:
             return self._boolean
-        return self._value_opening(iri.value)
+        return self._value_opening(iri)
 
     def _value_opening(self, datatype: str) -> bytes:
         compact = self._written(datatype, self._context.compact_iri(datatype))
         return b'{"@type": ' + _json_bytes(compact) + b', "@value": '
 
-    def _id(self, iri: ox.NamedNode) -> bytes:
-        """The JSON text of `iri` as an `@id`: its compact IRI, whose prefix is found once per
-        IRI head (JSON-LD's compact IRI depends on the head alone, `compaction.JSONLD`); most
-        subjects of a network are new IRIs under a few heads."""
-        value = iri.value
+    def _id(self, text: bytes) -> bytes:
+        """The JSON text of an IRI (`<iri>`) as an `@id`: its compact IRI, whose prefix is found
+        once per IRI head (JSON-LD's compact IRI depends on the head alone,
+        `compaction.JSONLD`); most subjects of a network are new IRIs under a few heads."""
+        value = _iri(text)
         head = iri_head(value)
         kept = self._heads.get(head)
         if kept is None:
@@ -479,13 +486,14 @@ class _NodeTexts:
         name, _, local = written.partition(":")
         return f"{name}:", len(iri) - len(local)
 
-    def _node_reference(self, iri: ox.NamedNode) -> bytes:
+    def _node_reference(self, text: bytes) -> bytes:
         """`{"@id": ...}` from the `@id` text kept for the IRI (most were a subject first)."""
-        plain = self._plain.get(iri) or _remember(self._plain, iri, self._id)
+        plain = self._plain.get(text) or _remember(self._plain, text, self._id)
         return b'{"@id": ' + plain + b"}"
 
-    def _class(self, iri: ox.NamedNode) -> bytes:
-        return _json_bytes(self._written(iri.value, self._context.vocab_iri(iri.value)))
+    def _class(self, text: bytes) -> bytes:
+        iri = _iri(text)
+        return _json_bytes(self._written(iri, self._context.vocab_iri(iri)))
 
     def _written(self, iri: str, written: str) -> str:
         """`written`, the form chosen for `iri`, unless a reader would expand it to another IRI."""
@@ -505,15 +513,27 @@ class _Key:
 
     for_literals: bytes
     for_references: bytes
-    iris: dict[ox.NamedNode, bytes]
-    iri_text: Callable[[ox.NamedNode], bytes]
+    iris: dict[bytes, bytes]
+    iri_text: Callable[[bytes], bytes]
     wrapped: bool
 
 
-def _language_opening(language: str) -> bytes:
-    """What a streamed string in `language` (with no base direction) opens with, before its
-    lexical form."""
-    return b'{"@language": ' + _json_bytes(language) + b', "@value": '
+def _iri(text: bytes) -> str:
+    """The IRI of its N-Triples text `<iri>`; an RDF 1.2 triple term `<<( s p o )>>` is refused
+    (JSON-LD has none)."""
+    if text.startswith(b"<<"):
+        raise InputError(f"cannot write {text.decode()} in JSON-LD (RDF 1.2 triple terms)")
+    return text[1:-1].decode()
+
+
+def _language_opening(suffix: bytes) -> bytes:
+    """What a streamed string opens with, before its lexical form, by the N-Triples text after
+    it: `@language`, or `@language--direction` (RDF 1.2), keys in the order json sorts them."""
+    language, _, direction = suffix[1:].decode().partition("--")
+    opening = b'{"@language": ' + _json_bytes(language) + b', "@value": '
+    if direction:
+        opening = b'{"@direction": ' + _json_bytes(direction) + b", " + opening[1:]
+    return opening
 
 
 def _json_bytes(text: str) -> bytes:

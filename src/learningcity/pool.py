@@ -157,7 +157,12 @@ _END = object()
 
 def _lost(worker: _Worker) -> WorkerLost:
     """The one-line error for a worker that ended while holding a task."""
-    code = worker.process.exitcode if worker.process.pid is not None else None
+    return worker_lost(worker.process.exitcode if worker.process.pid is not None else None)
+
+
+def worker_lost(code: int | None, doing: str = "working") -> WorkerLost:
+    """The one-line error for a worker process that ended, with exit code `code` (negative: the
+    signal; None: it never started), while `doing` its task."""
     if code is None:
         how = "ended as it started"
     elif code < 0:
@@ -165,7 +170,7 @@ def _lost(worker: _Worker) -> WorkerLost:
     else:
         how = f"ended with exit code {code}"
     return WorkerLost(
-        f"a worker process {how} while working (out of memory?); nothing was replaced; "
+        f"a worker process {how} while {doing} (out of memory?); nothing was replaced; "
         "run it again with more memory free"
     )
 

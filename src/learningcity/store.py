@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -317,6 +317,13 @@ class Data:
         if self.store is not None:
             return self._stored_quads(self.store)
         return read_quads(self.sources, self.declared)
+
+    def ntriples(self) -> AbstractContextManager[Iterator[bytes]]:
+        """Every statement as N-Triples, in blocks of lines (`learningcity.forked`): files are
+        parsed in a forked process, beside the caller's work; a store is read here."""
+        from learningcity.forked import ntriples_blocks
+
+        return ntriples_blocks(self.quads, fork=self.store is None)
 
     def _stored_quads(self, store: ox.Store) -> Iterator[ox.Quad]:
         """The data's statements: those of the vocabulary's graphs, which a store holds beside

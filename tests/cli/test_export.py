@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
+import pytest
 from click.testing import CliRunner
 
 from help_examples import help_examples
@@ -17,13 +21,16 @@ from learningcity.cli import cli
 from learningcity.errors import ExitCode
 from learningcity.export import export
 from learningcity.formats import SYNTAXES
-from learningcity.jsonld import CONTEXT_IRI, context_document
+from learningcity.jsonld import CONTEXT_IRI, context_document, inline_bundled_context
 from learningcity.load import load_paths
+from rdfcompare import canonical
 from support import FIXTURES, REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 TRICKY = str(FIXTURES / "export" / "tricky-literals.ttl")
 NAMED = str(FIXTURES / "export" / "named-graphs.trig")
+STREAMABLE = str(FIXTURES / "export" / "streamable.ttl")
+JSONLD_STREAM = ("--format", "jsonld", "--stream")
 
 
 def run(*arguments: str, seed: str = "0") -> subprocess.CompletedProcess[bytes]:
@@ -177,3 +184,41 @@ def test_all_names_the_files_after_the_whole_stem(tmp_path: Path) -> None:
         assert {f"{stem}.{s.extension}" for s in SYNTAXES} <= {p.name for p in dist.iterdir()}
     assert other.read_text() == "another dataset\n"
     assert not (dist / ".ttl").exists()
+
+
+def test_streamed_jsonld_from_stdin_is_the_streamed_jsonld_of_the_file() -> None:
+    """The forked parser reads stdin, which the command never touches."""
+    with Path(STREAMABLE).open("rb") as stream:
+        done = subprocess.run(
+            [LEARNINGCITY, "export", "-", "--input-format", "turtle", *JSONLD_STREAM],
+            stdin=stream,
+            capture_output=True,
+        )
+    assert done.returncode == ExitCode.OK, done.stderr
+    parse = functools.partial(ox.parse, format=ox.RdfFormat.JSON_LD)
+    from_file = run("export", STREAMABLE, *JSONLD_STREAM).stdout
+    assert canonical(parse(inline_bundled_context(done.stdout))) == canonical(
+        parse(inline_bundled_context(from_file))
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("<urn:x:a> <urn:x:p> .\n", r"bad\.trig:1:\d+: "),
+        ("<urn:x:a> <urn:x:p> 1 .\nGRAPH <urn:x:g> { <urn:x:a> <urn:x:p> 2 }\n", "default graph"),
+    ],
+    ids=["syntax error", "named graph"],
+)
+def test_streamed_jsonld_refused_before_any_statement_leaves_stdout_empty(
+    data: str, message: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.trig"
+    bad.write_text(data)
+    done = subprocess.run(
+        [LEARNINGCITY, "export", "bad.trig", *JSONLD_STREAM],
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert re.search(message, assert_one_line_error(done, ExitCode.BAD_INPUT))
+    assert done.stdout == b""

@@ -25,7 +25,7 @@ import pytest
 
 from learningcity.errors import ExitCode
 from learningcity.load import load_paths
-from processes import catches, free_port, stop, wait_for_port
+from processes import alive, catches, children, free_port, stop, wait_for_port
 from support import REPO
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -119,6 +119,7 @@ def _signal_mid_run(
         assert process.poll() is None, f"ended before it could be signalled: {args[0]}"
         assert time.monotonic() < deadline, "never reached the moment to signal"
         time.sleep(0.005)
+    helpers = children(process.pid)  # worker processes, a forked parser
     if process.poll() is None:
         process.send_signal(number)
     try:
@@ -127,6 +128,10 @@ def _signal_mid_run(
         process.kill()
         process.communicate()
         pytest.fail(f"signal {number} did not stop {args[0]} within {GRACE_S} s")
+    ending = time.monotonic() + GRACE_S
+    while any(map(alive, helpers)) and time.monotonic() < ending:
+        time.sleep(0.01)
+    assert not any(map(alive, helpers)), f"{args[0]} left processes running: {helpers}"
     return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
 
 
@@ -137,7 +142,9 @@ STOPPED = {
 
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
-@pytest.mark.parametrize("command", ["export --stream", "load --store", "publish"])
+@pytest.mark.parametrize(
+    "command", ["export --stream", "export --stream jsonld", "load --store", "publish"]
+)
 def test_a_signal_mid_write_leaves_the_previous_output_and_no_temporary(
     command: str, number: int, network: Path, small_network: Path, tmp_path: Path
 ) -> None:
@@ -145,11 +152,15 @@ def test_a_signal_mid_write_leaves_the_previous_output_and_no_temporary(
     output is intact, one line, exit 143 for SIGTERM (130 for SIGINT)."""
     args, previous = {
         "export --stream": (["export", str(network), "--stream", "-o", "out.nt"], "out.nt"),
+        "export --stream jsonld": (
+            ["export", str(network), "--stream", "--format", "jsonld", "-o", "out.jsonld"],
+            "out.jsonld",
+        ),
         "load --store": (["load", str(network), "--store", "store"], "store"),
         "publish": (["publish", str(small_network), "--out", "site"], "site"),
     }[command]
     (tmp_path / "keep.txt").write_text("another file\n")
-    if command == "export --stream":
+    if command.startswith("export --stream"):
         (tmp_path / previous).write_text("previous\n")
     elif command == "publish":
         (tmp_path / previous).mkdir()
@@ -161,6 +172,80 @@ def test_a_signal_mid_write_leaves_the_previous_output_and_no_temporary(
     code, start = STOPPED[signal.Signals(number)]
     message = one_line(done, code)
     assert message == f"{start}outputs left as they were\n"
+    assert listing(tmp_path) == before
+
+
+def _streaming_jsonld_with_its_parser(
+    network: Path, cwd: Path
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`export --stream --format jsonld` started, once it handles signals and its forked parser
+    (`learningcity.forked`) runs: the command, and the parser's process number."""
+    process = subprocess.Popen(
+        [
+            LEARNINGCITY,
+            "export",
+            str(network),
+            "--stream",
+            "--format",
+            "jsonld",
+            "-o",
+            "out.jsonld",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+    )
+    deadline = time.monotonic() + 90
+    while not (catches(process.pid, signal.SIGTERM) and children(process.pid)):
+        assert process.poll() is None, "ended before its parser was seen"
+        assert time.monotonic() < deadline, "no forked parser seen"
+        time.sleep(0.002)
+    return process, children(process.pid)[0]
+
+
+def _gone(pid: int) -> bool:
+    ending = time.monotonic() + GRACE_S
+    while alive(pid) and time.monotonic() < ending:
+        time.sleep(0.01)
+    return not alive(pid)
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_a_signal_while_the_forked_parser_runs_ends_both(
+    number: int, network: Path, tmp_path: Path
+) -> None:
+    """SIGTERM reaches the command alone, Ctrl-C (here SIGINT to the command alone too) the
+    terminal's process group: either way the parser ends with it and nothing is left."""
+    (tmp_path / "out.jsonld").write_text("previous\n")
+    before = listing(tmp_path)
+    process, parser = _streaming_jsonld_with_its_parser(network, tmp_path)
+    process.send_signal(number)
+    _, stderr = process.communicate(timeout=GRACE_S)
+    code, start = STOPPED[signal.Signals(number)]
+    assert (process.returncode, stderr.decode()) == (code, f"{start}outputs left as they were\n")
+    assert _gone(parser)
+    assert listing(tmp_path) == before
+
+
+def test_the_forked_parser_dies_with_a_command_killed_outright(
+    network: Path, tmp_path: Path
+) -> None:
+    process, parser = _streaming_jsonld_with_its_parser(network, tmp_path)
+    process.kill()
+    process.communicate(timeout=GRACE_S)
+    assert _gone(parser)
+
+
+def test_a_forked_parser_killed_is_one_line_and_exit_5_with_outputs_untouched(
+    network: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "out.jsonld").write_text("previous\n")
+    before = listing(tmp_path)
+    process, parser = _streaming_jsonld_with_its_parser(network, tmp_path)
+    os.kill(parser, signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=GRACE_S)
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    assert "was killed by SIGKILL while parsing" in one_line(done, ExitCode.RESOURCES)
     assert listing(tmp_path) == before
 
 

@@ -93,7 +93,7 @@ def export(
             open_output(output) as out,
         ):
             progress(f"writing {statements.display} as {syntax.label}, statement by statement")
-            stream_export(statements.quads(), syntax, out, published_context=published_context)
+            stream_export(statements, syntax, out, published_context=published_context)
         return
     if all_directory is not None:
         if output is not None or output_format is not None:
