@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -77,3 +79,28 @@ def generated_network(folder: Path, pages: int, seed: int) -> Path:
     subprocess.run([*command, str(folder)], check=True, capture_output=True)
     output = folder.parent / "network.ttl"
     return imported(output, str(folder), "--sources", str(folder / "sources.csv"))
+
+
+@contextmanager
+def full_disk(folder: Path, size: str = "64k") -> Iterator[Path]:
+    """`folder` (made if missing) as a tmpfs of `size` for the block: a real disk that fills
+    up, so that a command writing past it meets ENOSPC as it would on a full disk, from
+    `write`, `fsync` or Oxigraph. Unmounted afterwards. Mounting needs root (the suite runs as
+    root in CI); without it the test fails in one line, never skips."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.fail(
+            f"cannot mount a {size} tmpfs at {folder} to fill ({mounted.stderr.strip()}): "
+            "the full-disk tests need root",
+            pytrace=False,
+        )
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)

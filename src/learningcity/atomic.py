@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar, cast
 
-from learningcity.errors import InputError, OutputError
+from learningcity.errors import InputError, OutputError, os_reason, output_remedy
 from learningcity.inputs import is_source
 from learningcity.interrupt import deferred
 
@@ -131,15 +131,18 @@ def replacing_folder(out: Path, what: str) -> Iterator[Path]:
         if target.existing is not None:
             _keep_mode_and_owner(staging, target.existing)
     except OSError as error:
-        raise OutputError(f"{out}: cannot create the {what} folder ({error.strerror})") from None
+        raise _failure(out, f"cannot create the {what} folder", error) from None
     try:
         yield staging
         _swap(staging, target)
     except OSError as error:
-        raise OutputError(
-            f"{out}: cannot write the {what} ({error.strerror}: {error.filename}); "
-            f"the previous {what} is unchanged"
-        ) from None
+        # The file that failed, named as the user knows it: under `out`, not under the hidden
+        # staging folder (an error of Oxigraph's names it in its text).
+        file = None if error.filename is None else os.fsdecode(error.filename)
+        failure = _failure(
+            out, f"cannot write the {what}", error, f"the previous {what} is unchanged", file
+        )
+        raise OutputError(str(failure).replace(str(staging), str(out))) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -169,12 +172,29 @@ class FolderWriter:
             if folder not in self._folders:
                 Path(self.root, folder).mkdir(parents=True, exist_ok=True)  # a worker's too
                 self._folders.add(folder)
-            handle = os.open(f"{self.root}/{name}", self._CREATE, 0o666)
+            path = f"{self.root}/{name}"
             try:
-                _write_all(handle, memoryview(content))
-            finally:
-                os.close(handle)
+                handle = os.open(path, self._CREATE, 0o666)
+                try:
+                    _write_all(handle, memoryview(content))
+                finally:
+                    os.close(handle)
+            except OSError as error:
+                # os.write names no file: the message names the one that did not fit.
+                error.filename = error.filename or path
+                raise
         return list(files)
+
+
+def _failure(
+    output: object, doing: str, error: OSError, consequence: str = "", file: str | None = None
+) -> OutputError:
+    """The one line for every OSError met writing an output: the output, what could not be
+    done, the system's reason (with the `file` it failed on, inside a folder output), what to
+    do about it, and what became of the previous output."""
+    reason = os_reason(error) + (f": {file}" if file else "")
+    tail = f"; {consequence}" if consequence else ""
+    return OutputError(f"{output}: {doing} ({reason}); {output_remedy(error)}{tail}")
 
 
 def _write_all(handle: int, content: memoryview) -> None:
@@ -201,7 +221,8 @@ class _Target:
         except FileNotFoundError:
             return cls(given, path, None)
         except OSError as error:
-            raise OutputError(f"{given}: cannot write ({error.strerror}); check the path") from None
+            reason = os_reason(error)
+            raise OutputError(f"{given}: cannot write ({reason}); check the path") from None
         target = cls(given, path, existing)
         target._refuse_unless_writable(folder)
         return target
@@ -257,7 +278,7 @@ class _Checked:
             raise self.failure(error) from None
 
     def failure(self, error: OSError) -> OutputError:
-        return OutputError(f"{self.name}: cannot write ({error.strerror}); {self.consequence}")
+        return _failure(self.name, "cannot write", error, self.consequence)
 
 
 class _Staged:
@@ -283,9 +304,7 @@ class _Staged:
                 return cls(target, None, _Checked(raw, str(given), "the output is incomplete"))
             temporary, handle = _new_file(target.path)
         except OSError as error:
-            raise OutputError(
-                f"{given}: cannot write ({error.strerror}); check the folder"
-            ) from None
+            raise _failure(given, "cannot write", error) from None
         stream = _Checked(
             os.fdopen(handle, "wb", buffering=BUFFER),
             str(given),

@@ -28,7 +28,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from learningcity.errors import InputError
+from learningcity.errors import InputError, os_reason
 
 TOKEN = "LEARNINGCITY_TOKEN"
 USER = "LEARNINGCITY_USER"
@@ -131,7 +131,7 @@ def _from_netrc(host: str) -> Credentials | None:
             raise InputError(f"{shown}: no such file") from None
         return None
     except OSError as error:
-        raise InputError(f"{shown}: cannot read it ({error.strerror})") from None
+        raise InputError(f"{shown}: cannot read it ({os_reason(error)})") from None
     try:
         entry = netrc.netrc(str(path)).authenticators(host)
     except netrc.NetrcParseError as error:

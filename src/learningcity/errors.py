@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -51,3 +52,31 @@ def printable(text: str) -> str:
     from outside (a server's answer, Oxigraph's word on an IRI) put into a one-line message: it
     can neither break the line nor send escape sequences to the terminal."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def os_reason(error: OSError) -> str:
+    """What the system said went wrong, for a one-line message: `strerror` ("No space left on
+    device"), which is None for an OSError made from a message alone (Oxigraph's, a library's),
+    then the error's own text, then its type's name. Every message about an OSError takes its
+    reason from here, so that none says "None"."""
+    return printable(error.strerror or str(error) or type(error).__name__)
+
+
+#: What to do about an output that could not be written, by the error's number.
+_REMEDIES = {
+    errno.ENOSPC: "free some space on its disk or write elsewhere",
+    errno.EDQUOT: "free some space within your disk quota or write elsewhere",
+    errno.EFBIG: "raise the file size limit (ulimit -f) or write elsewhere",
+    errno.EROFS: "write to a disk that is not read-only",
+    errno.EACCES: "make the folder writable or write elsewhere",
+    errno.EPERM: "make the folder writable or write elsewhere",
+    errno.ENOENT: "check that its folder exists",
+    errno.ENOTDIR: "check that its folder exists",
+    errno.ENAMETOOLONG: "give a shorter name",
+}
+
+
+def output_remedy(error: OSError) -> str:
+    """What a person can do about `error` while writing an output: the part of the message
+    after the reason, the same for every output a command writes."""
+    return _REMEDIES.get(error.errno or 0, "check the folder (its free space, its permissions)")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import pyoxigraph as ox
 
 from learningcity.atomic import write_outputs
-from learningcity.errors import InputError, OutputError
+from learningcity.errors import InputError, OutputError, os_reason
 from learningcity.formats import SYNTAXES, RdfSyntax, syntax_named
 from learningcity.namespaces import prefixes
 from learningcity.serialize import serialize
@@ -106,6 +106,6 @@ def export_all(
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(f"{directory}: cannot create the folder ({error.strerror})") from None
+        raise OutputError(f"{directory}: cannot create the folder ({os_reason(error)})") from None
     write_outputs(outputs.items())
     return list(outputs)

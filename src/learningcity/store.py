@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from learningcity.atomic import replacing_folder
 from learningcity.dataset import VOCABULARY_GRAPHS, with_vocabulary
 from learningcity.dataset import vocabulary as bundled_vocabulary
-from learningcity.errors import InputError, OutputError
+from learningcity.errors import InputError
 from learningcity.load import Source, names_of, read_quads, resolve_sources
 from learningcity.namespaces import DEFAULT_DATA_BASE
 from learningcity.rendering.iris import rebase
@@ -129,15 +129,13 @@ def build_store(
 
 def _fill(sources: Sequence[Source], building: Path, base: str, public_base: str) -> int:
     declared: dict[str, str] = {}
-    try:
-        quads = read_quads(sources, declared)
-        built = _load(quads, building / DATABASE, names_of(sources), base, public_base)
-        # after the database is closed (`_load` returned): closing it writes its last files
-        built = replace(built, database=fingerprint(building / DATABASE))
-        _write_listing(building, built)
-        built = replace(built, listing=fingerprint(building / LISTING))
-    except OSError as error:
-        raise OutputError(f"cannot write the store ({error})") from None
+    # An OSError here (a full disk, Oxigraph's own) is the one line of `replacing_folder`.
+    quads = read_quads(sources, declared)
+    built = _load(quads, building / DATABASE, names_of(sources), base, public_base)
+    # after the database is closed (`_load` returned): closing it writes its last files
+    built = replace(built, database=fingerprint(building / DATABASE))
+    _write_listing(building, built)
+    built = replace(built, listing=fingerprint(building / LISTING))
     (building / PREFIXES).write_text(json.dumps(declared, indent=2) + "\n", encoding="utf-8")
     (building / SERVED).write_text(json.dumps(asdict(built), indent=2) + "\n", encoding="utf-8")
     return built.statements

@@ -26,10 +26,11 @@ import pytest
 from learningcity.errors import ExitCode
 from learningcity.load import load_paths
 from processes import alive, catches, children, free_port, stop, wait_for_port
-from support import REPO
+from support import REPO, full_disk
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
 YONGSAN = str(REPO / "data" / "yongsan.ttl")
+PROFILE = str(REPO / "tests" / "fixtures" / "profiles" / "yongsan-gu.html")
 GRACE_S = 20  # generous on a shared machine: cleaning up takes milliseconds
 NOT_CANONICAL = b"@prefix ex: <http://example.org/> .\nex:b ex:p 2 .   ex:a ex:p 1 .\n"
 
@@ -472,8 +473,49 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_3(args: list[str]) -> None:
     message = one_line(done, ExitCode.IO_ERROR)
     assert message == (
         "learningcity: error: stdout: cannot write (No space left on device); "
-        "the output is incomplete\n"
+        "free some space on its disk or write elsewhere; the output is incomplete\n"
     )
+
+
+#: name -> (arguments, the output the message must name) of a command writing onto a full
+#: disk (`{disk}`), for every kind of output: a file, a batch of files, a site, a store. The
+#: folders are new, two deep, but for the last, which is there before the command runs.
+ONTO_A_FULL_DISK = {
+    "export -o": (["export", YONGSAN, "-o", "{disk}/out.nt"], "{disk}/out.nt: "),
+    "export --all": (["export", YONGSAN, "--all", "{disk}/new/dist"], "{disk}/new/dist/"),
+    "import --out-dir": (
+        ["import", PROFILE, "--read-on", "2026-11-24", "--out-dir", "{disk}/new/cities"],
+        "{disk}/new/cities/",
+    ),
+    "publish": (["publish", YONGSAN, "--out", "{disk}/new/site"], "{disk}/new/site/"),
+    "load --store": (["load", YONGSAN, "--store", "{disk}/new/store"], "{disk}/new/store/"),
+    "export --all, folder there": (["export", YONGSAN, "--all", "{disk}/kept"], "{disk}/kept/"),
+}
+
+
+def onto_a_full_disk(case: str, tmp_path: Path) -> tuple[str, dict[str, bytes | str]]:
+    """The error line of `case` run onto a full disk (exit 3; `import` reports each page
+    before it), and what it left there."""
+    with full_disk(tmp_path / "disk", size="4k") as disk:
+        (disk / "kept").mkdir()
+        arguments, _ = ONTO_A_FULL_DISK[case]
+        done = run(*(argument.format(disk=disk) for argument in arguments))
+        stderr = done.stderr.decode()
+        assert done.returncode == ExitCode.IO_ERROR and "Traceback" not in stderr, stderr
+        message = stderr.splitlines()[-1]
+        assert message.startswith("learningcity: error: "), stderr
+        return message, listing(disk)
+
+
+@pytest.mark.parametrize("case", list(ONTO_A_FULL_DISK))
+def test_a_full_disk_names_the_output_and_what_to_do(case: str, tmp_path: Path) -> None:
+    """`publish` onto a full disk said "No space left on device: None" (os.write names no
+    file); every output names the file that did not fit and what to do, never "None"."""
+    message, _ = onto_a_full_disk(case, tmp_path)
+    named = ONTO_A_FULL_DISK[case][1].format(disk=tmp_path / "disk")
+    assert "None" not in message and "No space left on device" in message, message
+    assert named in message and ".learningcity-" not in message, message
+    assert "free some space on its disk" in message or "its free space" in message, message
 
 
 @pytest.mark.parametrize("extra", [[], ["--stream"], ["--stream", "--format", "jsonld"]])

@@ -14,7 +14,7 @@ from learningcity import profiles
 from learningcity.atomic import write_outputs
 from learningcity.cli.common import base_option, emit, output_option
 from learningcity.cli.progress import TerminalProgress
-from learningcity.errors import ExitCode, InputError, OutputError, printable
+from learningcity.errors import ExitCode, InputError, OutputError, os_reason, printable
 from learningcity.iris import usable_iri
 from learningcity.load import load_paths
 from learningcity.profiles import batch
@@ -399,7 +399,7 @@ def _write(outputs: list[_Output]) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise OutputError(f"{folder}: cannot create ({error.strerror})") from None
+            raise OutputError(f"{folder}: cannot create ({os_reason(error)})") from None
     write_outputs((target, to_turtle(quads).encode("utf-8")) for target, quads in files)
 
 

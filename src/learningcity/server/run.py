@@ -21,7 +21,7 @@ import time
 import uvicorn
 from starlette.types import ASGIApp
 
-from learningcity.errors import InputError
+from learningcity.errors import InputError, os_reason
 from learningcity.host import die_with_parent
 from learningcity.server.protocol import uvicorn_settings
 
@@ -96,7 +96,7 @@ def listen(host: str, port: int) -> socket.socket:
         listener.bind((host, port))
     except OSError as error:
         listener.close()
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         raise InputError(
             f"cannot listen on {host}:{port} ({reason.lower()}); "
             "stop what listens there, or give another --port or --host"
