@@ -23,6 +23,9 @@
   in place, and the renames run with SIGINT and SIGTERM held back (`interrupt.deferred`): the
   batch lands whole or not at all. `written()` lists what was put in place, so an interruption
   message can say exactly that.
+- **Folders made for outputs** (`export --all DIR`, `import --out-dir`, the parents of a site
+  or store) are removed again when the command fails or is interrupted and they are still
+  empty (`new_folders`): a failed command leaves no new folder behind.
 
 Every failure is one `OutputError` line naming the output (exit 3).
 """
@@ -125,26 +128,46 @@ def replacing_folder(out: Path, what: str) -> Iterator[Path]:
     """A new empty folder to fill in the block; it then replaces the folder `out` (`what` names
     it in messages: "site", "store"). On an error or interruption it is removed instead."""
     target = _Target.of(out, folder=True)
+    with new_folders(target.path.parent):
+        try:
+            staging = _new_folder(target.path, ".new")
+            if target.existing is not None:
+                _keep_mode_and_owner(staging, target.existing)
+        except OSError as error:
+            raise _failure(out, f"cannot create the {what} folder", error) from None
+        try:
+            yield staging
+            _swap(staging, target)
+        except OSError as error:
+            # The file that failed, named as the user knows it: under `out`, not under the
+            # hidden staging folder (an error of Oxigraph's names it in its text).
+            file = None if error.filename is None else os.fsdecode(error.filename)
+            failure = _failure(
+                out, f"cannot write the {what}", error, f"the previous {what} is unchanged", file
+            )
+            raise OutputError(str(failure).replace(str(staging), str(out))) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def new_folders(folder: Path) -> Iterator[None]:
+    """`folder`, and any of its parents missing, made for the block's outputs (`export --all`,
+    `import --out-dir`, the folder a site or store goes into). If the block fails or is
+    interrupted, those this made are removed again while empty: a command that wrote nothing
+    leaves no new folder behind (an empty DIR looked like a successful export of nothing)."""
     try:
-        target.path.parent.mkdir(parents=True, exist_ok=True)
-        staging = _new_folder(target.path, ".new")
-        if target.existing is not None:
-            _keep_mode_and_owner(staging, target.existing)
+        missing = [made for made in (folder, *folder.parents) if not made.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise _failure(out, f"cannot create the {what} folder", error) from None
+        raise _failure(folder, "cannot create the folder", error) from None
     try:
-        yield staging
-        _swap(staging, target)
-    except OSError as error:
-        # The file that failed, named as the user knows it: under `out`, not under the hidden
-        # staging folder (an error of Oxigraph's names it in its text).
-        file = None if error.filename is None else os.fsdecode(error.filename)
-        failure = _failure(
-            out, f"cannot write the {what}", error, f"the previous {what} is unchanged", file
-        )
-        raise OutputError(str(failure).replace(str(staging), str(out))) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        yield
+    except BaseException:
+        for made in missing:  # the deepest first; rmdir leaves a folder something was put in
+            with contextlib.suppress(OSError):
+                made.rmdir()
+        raise
 
 
 class FolderWriter:

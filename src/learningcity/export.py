@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
-from learningcity.atomic import write_outputs
-from learningcity.errors import InputError, OutputError, os_reason
+from learningcity.atomic import new_folders, write_outputs
+from learningcity.errors import InputError
 from learningcity.formats import SYNTAXES, RdfSyntax, syntax_named
 from learningcity.namespaces import prefixes
 from learningcity.serialize import serialize
@@ -103,9 +103,6 @@ def export_all(
         )
         for syntax in SYNTAXES
     }
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"{directory}: cannot create the folder ({os_reason(error)})") from None
-    write_outputs(outputs.items())
+    with new_folders(directory):
+        write_outputs(outputs.items())
     return list(outputs)

@@ -518,6 +518,14 @@ def test_a_full_disk_names_the_output_and_what_to_do(case: str, tmp_path: Path) 
     assert "free some space on its disk" in message or "its free space" in message, message
 
 
+@pytest.mark.parametrize("case", list(ONTO_A_FULL_DISK))
+def test_a_command_that_fails_leaves_no_folder_it_made(case: str, tmp_path: Path) -> None:
+    """`export --all DIR` onto a full disk left DIR behind, new and empty: the folders a failed
+    command made are removed again, the one that was there is kept, and no temporary is left."""
+    _, left = onto_a_full_disk(case, tmp_path)
+    assert left == {"kept": "folder"}
+
+
 @pytest.mark.parametrize("extra", [[], ["--stream"], ["--stream", "--format", "jsonld"]])
 def test_a_reader_that_leaves_early_ends_the_command_quietly_with_exit_0(
     extra: list[str], network: Path

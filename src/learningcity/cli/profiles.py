@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +12,10 @@ import click
 import pyoxigraph as ox
 
 from learningcity import profiles
-from learningcity.atomic import write_outputs
+from learningcity.atomic import new_folders, write_outputs
 from learningcity.cli.common import base_option, emit, output_option
 from learningcity.cli.progress import TerminalProgress
-from learningcity.errors import ExitCode, InputError, OutputError, os_reason, printable
+from learningcity.errors import ExitCode, InputError, printable
 from learningcity.iris import usable_iri
 from learningcity.load import load_paths
 from learningcity.profiles import batch
@@ -395,12 +396,10 @@ def _write(outputs: list[_Output]) -> None:
     if len(files) < len(outputs):  # stdout: the one dataset
         emit(to_turtle(outputs[0].quads).encode("utf-8"), None)
         return
-    for folder in {target.parent for target, _ in files} - {Path()}:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise OutputError(f"{folder}: cannot create ({os_reason(error)})") from None
-    write_outputs((target, to_turtle(quads).encode("utf-8")) for target, quads in files)
+    with contextlib.ExitStack() as folders:
+        for folder in sorted({target.parent for target, _ in files} - {Path()}):
+            folders.enter_context(new_folders(folder))
+        write_outputs((target, to_turtle(quads).encode("utf-8")) for target, quads in files)
 
 
 @click.command("new", epilog=NEW_EPILOG, context_settings={"max_content_width": 100})
