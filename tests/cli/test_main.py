@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -109,6 +110,52 @@ def test_a_bad_option_or_argument_is_one_line_naming_the_help(
     assert done.returncode == ExitCode.BAD_INPUT
     assert done.stderr.startswith("learningcity: error: ") and done.stderr.count("\n") == 1
     assert message in done.stderr, done.stderr
+
+
+def _writers_of_one_file() -> list[str]:
+    """Every command with `-o`, found from the commands themselves, so that a new one is held
+    to the same rule."""
+    context = click.Context(cli)
+    found = []
+    for name in sorted(COMMANDS):
+        command = cli.get_command(context, name)
+        if command is not None and any("-o" in param.opts for param in command.params):
+            found.append(name)
+    return found
+
+
+#: The options naming a folder a command writes, and the arguments the commands require.
+FOLDER_OUTPUTS = [
+    ("export", "--all"),
+    ("import", "--out-dir"),
+    ("publish", "--out"),
+    ("load", "--store"),
+]
+REQUIRED = {"import": [str(FIXTURES / "profiles" / "yongsan-gu.html")], "new": ["X, Korea"]}
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [*((name, "-o") for name in _writers_of_one_file()), *FOLDER_OUTPUTS],
+)
+def test_an_empty_output_path_is_refused_as_empty(
+    command: str, option: str, tmp_path: Path
+) -> None:
+    """`-o ''` was reported as '.' (pathlib reads '' as the current folder), and `publish --out
+    ''` and `load --store ''` ended in a traceback: the line says the path is empty and what to
+    give, and nothing is written."""
+    done = subprocess.run(
+        [LEARNINGCITY, command, *REQUIRED.get(command, []), option, ""],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == ExitCode.BAD_INPUT, done.stderr
+    assert done.stderr.startswith("learningcity: error: ") and done.stderr.count("\n") == 1
+    name = "a file name" if option == "-o" else "a folder name"
+    assert f"the output path is empty; give {name}" in done.stderr, done.stderr
+    assert f"'{option}'" in done.stderr and "'.'" not in done.stderr, done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_group_alone_still_shows_its_help() -> None:

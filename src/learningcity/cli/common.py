@@ -65,11 +65,28 @@ def open_input(
     return open_data(arguments, store, input_format, base_iri)
 
 
+class OutputPath(click.Path):
+    """click's Path for what a command writes (`-o`, `--all`, `--out-dir`, `--out`, `load
+    --store`), refusing an empty value in one line: pathlib reads '' as '.', so `-o ''` was
+    reported as '.' and `publish --out ''` went on to replace the current folder (a traceback)."""
+
+    def __init__(self, *, folder: bool) -> None:
+        super().__init__(file_okay=not folder, dir_okay=folder, path_type=Path)
+        self.folder = folder
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value in ("", b""):
+            name = "a folder name" if self.folder else "a file name"
+            self.fail(f"the output path is empty; give {name}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def output_option(function: F) -> F:
+    """`-o/--output FILE`, the same for every command that writes one file."""
     return click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=OutputPath(folder=False),
         help="Write to this file instead of stdout: replaced whole once complete (a FIFO or "
         "device is written in place; a symlink's target is replaced; read-only files are "
         "refused).",

@@ -6,7 +6,13 @@ import click
 
 from learningcity.atomic import open_output
 from learningcity.blanknodes import tangles_in
-from learningcity.cli.common import data_or_store_arguments, emit, open_input, output_option
+from learningcity.cli.common import (
+    OutputPath,
+    data_or_store_arguments,
+    emit,
+    open_input,
+    output_option,
+)
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError
 from learningcity.export import export as export_dataset
@@ -50,7 +56,7 @@ from learningcity.formats import SYNTAX_NAMES, syntax_for_path, syntax_named
 @click.option(
     "--all",
     "all_directory",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(folder=True),
     help="Write DATA in every syntax to this folder, as <stem>.<ext>.",
 )
 def export(

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from learningcity import profiles
 from learningcity.atomic import new_folders, write_outputs
-from learningcity.cli.common import base_option, emit, output_option
+from learningcity.cli.common import OutputPath, base_option, emit, output_option
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode, InputError, printable
 from learningcity.iris import usable_iri
@@ -123,7 +123,7 @@ class _Output:
 @output_option
 @click.option(
     "--out-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(folder=True),
     help="Write one Turtle file per city into this folder (named by the city's IRI key) and, "
     "with several, the network's catalogue as network.ttl: together, the dataset -o writes.",
 )

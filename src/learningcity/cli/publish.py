@@ -9,7 +9,13 @@ import click
 
 from learningcity import validation
 from learningcity.blanknodes import tangles_in
-from learningcity.cli.common import base_option, data_arguments, data_or_default, shapes_options
+from learningcity.cli.common import (
+    OutputPath,
+    base_option,
+    data_arguments,
+    data_or_default,
+    shapes_options,
+)
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import ExitCode
 from learningcity.load import load, names_of, resolve_sources
@@ -34,7 +40,7 @@ Exit codes:
 @click.option(
     "--out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(folder=True),
     help="The site folder; replaced whole, only once the new site is complete.",
 )
 @base_option

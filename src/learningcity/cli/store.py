@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from learningcity.cli.common import base_option, data_arguments, data_or_default, iri_value
+from learningcity.cli.common import (
+    OutputPath,
+    base_option,
+    data_arguments,
+    data_or_default,
+    iri_value,
+)
 from learningcity.cli.progress import TerminalProgress
 from learningcity.load import names_of, resolve_sources
 
@@ -18,7 +24,7 @@ from learningcity.load import names_of, resolve_sources
 @click.option(
     "--store",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(folder=True),
     metavar="DIR",
     help="Folder of the store to build (replaced once the new one is complete).",
 )
