@@ -7,10 +7,13 @@ from __future__ import annotations
 import socket
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 
 from learningcity.errors import ExitCode
+from processes import serving
 from support import LEARNINGCITY, REPO
 
 
@@ -58,3 +61,29 @@ def test_an_address_of_no_interface_is_one_line() -> None:
     assert done.returncode == ExitCode.BAD_INPUT
     assert "cannot listen on 203.0.113.9:8000 (cannot assign requested address)" in done.stderr
     assert done.stderr.count("\n") == 1 and "serving" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "preview"])
+@pytest.mark.parametrize("host", ["not a host", "", "[::1]", "a..b", "-x.example"])
+def test_a_host_that_is_no_address_is_one_line_naming_host(
+    command: str, host: str, tmp_path: Path
+) -> None:
+    """`serve --host 'not a host'` went on to the base IRI made from it and blamed `--base`,
+    which the user had not given: the line names --host and what it takes, before anything
+    is read or served."""
+    arguments = [str(tmp_path)] if command == "preview" else [str(REPO / "data" / "yongsan.ttl")]
+    done = subprocess.run(
+        [LEARNINGCITY, command, *arguments, "--host", host],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == ExitCode.BAD_INPUT, done.stderr
+    assert done.stderr.startswith("learningcity: error: Invalid value for '--host': ")
+    assert "is not an IP address or host name; give one like 127.0.0.1" in done.stderr
+    assert done.stderr.count("\n") == 1 and "--base" not in done.stderr, done.stderr
+
+
+def test_a_host_name_is_still_listened_on() -> None:
+    with serving(str(REPO / "data" / "yongsan.ttl"), "--host", "localhost") as root:
+        assert httpx.get(root + "health", timeout=10).status_code == 200

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import click
 
+from learningcity.cli.common import host_option
+
 
 @click.command()
 @click.argument("site", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@host_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def preview(site: Path, host: str, port: int) -> None:
     """Serve the site folder SITE that `publish` wrote, negotiating as its hosts do.

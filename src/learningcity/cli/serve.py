@@ -16,7 +16,13 @@ from click.core import ParameterSource
 
 from learningcity.blanknodes import tangles_in
 from learningcity.cli import show_warnings
-from learningcity.cli.common import base_option, data_or_store_arguments, iri_value, open_input
+from learningcity.cli.common import (
+    base_option,
+    data_or_store_arguments,
+    host_option,
+    iri_value,
+    open_input,
+)
 from learningcity.cli.progress import TerminalProgress
 from learningcity.errors import InputError, LearningCityWarning
 from learningcity.host import parent_death_signal_supported
@@ -29,7 +35,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @data_or_store_arguments
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@host_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--endpoint",
