@@ -17,6 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+from learningcity.jsonld import CONTEXT_PATH
 from rdfcompare import canonical
 from support import REPO, SERVED_RDF_TYPES
 
@@ -166,6 +167,51 @@ def test_gzip_with_its_own_etag(http, live_server):
     )
     assert again.status_code == 304
     assert gzip.compress(b"") is not None
+
+
+def test_if_match_naming_no_current_representation_is_412(http):
+    """If-Match was ignored on GET (RFC 9110 §13.1.1): a tag naming no current representation
+    is 412, whatever the cache in front holds; `*`, the tag itself (either encoding's form) or
+    a list holding it is the 200. A weak tag never matches (strong comparison), and If-Match
+    is asked before If-None-Match. A 303 is answered as it is (§13.2.1)."""
+    path = DOC_PATH + ".ttl"
+    for _ in range(2):  # the second from the response cache (fastpath)
+        plain = http.get(path)
+    etag = plain.headers["etag"]
+    for method in ("GET", "HEAD"):
+        refused = http.request(method, path, headers={"If-Match": '"not-this-one"'})
+        assert refused.status_code == 412, refused.text
+        assert refused.headers["etag"] == etag and "cache-control" not in refused.headers
+    assert "Turtle" not in refused.text
+    for header in ("*", etag, f'"other", {etag}'):
+        answered = http.get(path, headers={"If-Match": header})
+        assert answered.status_code == 200 and answered.content == plain.content, header
+    assert http.get(path, headers={"If-Match": "W/" + etag}).status_code == 412
+    both = {"If-Match": '"not-this-one"', "If-None-Match": etag}
+    assert http.get(path, headers=both).status_code == 412
+    gzipped = http.get(DOC_PATH + ".html", headers={"Accept-Encoding": "gzip"})
+    gzip_tag = gzipped.headers["etag"]
+    assert gzip_tag.endswith('-gzip"') and gzipped.headers["content-encoding"] == "gzip"
+    again = http.get(DOC_PATH + ".html", headers={"Accept-Encoding": "gzip", "If-Match": gzip_tag})
+    assert again.status_code == 200 and again.content == gzipped.content
+    for other in ("", "network/countries", ".well-known/void.ttl", CONTEXT_PATH, "ontology"):
+        assert http.get(other, headers={"If-Match": '"x"'}).status_code == 412, other
+    see_other = http.get(CITY_PATH, headers={"If-Match": '"x"', "Accept": "text/turtle"})
+    assert see_other.status_code == 303
+
+
+def test_if_unmodified_since_before_the_last_change_is_412(http):
+    """If-Unmodified-Since (§13.1.4), asked only without If-Match: a date before the data's
+    dcterms:modified is 412; one after it, or no date at all, is the 200."""
+    path = DOC_PATH + ".ttl"
+    assert http.get(path).headers["last-modified"] == "Fri, 20 Nov 2026 00:00:00 GMT"
+    before, after = "Thu, 19 Nov 2026 00:00:00 GMT", "Fri, 20 Nov 2026 00:00:00 GMT"
+    assert http.get(path, headers={"If-Unmodified-Since": before}).status_code == 412
+    assert http.get(path, headers={"If-Unmodified-Since": after}).status_code == 200
+    assert http.get(path, headers={"If-Unmodified-Since": "soon"}).status_code == 200
+    etag = http.get(path).headers["etag"]
+    matched = http.get(path, headers={"If-Unmodified-Since": before, "If-Match": etag})
+    assert matched.status_code == 200
 
 
 def test_cors_for_reads(http):

@@ -74,6 +74,7 @@ from learningcity.server.caching import (
     http_date,
     matching_tag,
     not_modified_since,
+    precondition_failed,
 )
 from learningcity.server.conneg import choose_language, choose_media_type
 from learningcity.server.fastpath import ResponseCacheMiddleware
@@ -165,7 +166,17 @@ class LinkedDataSite:
         return headers
 
     def conditional(self, request: Request, etag: str, headers: dict[str, str]) -> Response | None:
-        """A 304 when the client's copy is current (its own tag echoed back), else None."""
+        """The answer the request's preconditions decide (`learningcity.server.caching`), else
+        None: a 412 when `If-Match` or `If-Unmodified-Since` fails, a 304 when the client's
+        copy is current (its own tag echoed back). Every response with an ETag asks here."""
+        if precondition_failed(request, etag, self.modified):
+            kept: dict[str, str] = {k: headers[k] for k in ("ETag", "Vary") if k in headers}
+            return PlainTextResponse(
+                "412 Precondition Failed: If-Match names no current representation (or it "
+                "changed after If-Unmodified-Since); its ETag is " + etag,
+                status_code=412,
+                headers=kept,
+            )
         tag = matching_tag(request, etag)
         if tag is not None:
             return Response(status_code=304, headers={**headers, "ETag": tag})

@@ -1,9 +1,13 @@
-"""HTTP validators and caching: strong ETags from the data, Last-Modified, 304, gzip-aware tags.
+"""HTTP validators and caching: strong ETags from the data, Last-Modified, 304, 412, gzip-aware
+tags.
 
 The data never changes while the server runs, so one hash of its N-Quads, computed as it is
 loaded, validates every representation; each representation's tag adds its variant (format,
 language). A gzip-encoded body is a different representation, so its tag gets `-gzip`
-(as Apache does) and either form is accepted back in `If-None-Match`.
+(as Apache does) and either form is accepted back in `If-Match` and `If-None-Match`.
+The preconditions are evaluated here, in RFC 9110 §13.2.2's order: `If-Match` (else
+`If-Unmodified-Since`) failing is 412, then `If-None-Match` (else `If-Modified-Since`) holding
+is 304.
 """
 
 from __future__ import annotations
@@ -70,23 +74,57 @@ def matching_tag(request: Request, etag: str) -> str | None:
         return None
     if header.strip() == "*":
         return etag
+    return _listed(header, etag, weak=True)
+
+
+def precondition_failed(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    """`If-Match` names no current representation (strong comparison, RFC 9110 §13.1.1; `*`
+    names any, and this one exists), or, without it, the representation changed after
+    `If-Unmodified-Since` (§13.1.4): the request must be answered 412, whatever its method.
+    These were ignored, so a client asking "only if it is still this version" got whatever
+    there was."""
+    header = request.headers.get("if-match")
+    if header:
+        return header.strip() != "*" and _listed(header, etag, weak=False) is None
+    since = _date(request.headers.get("if-unmodified-since"))
+    return since is not None and last_modified is not None and _seconds(last_modified) > since
+
+
+def _listed(header: str, etag: str, *, weak: bool) -> str | None:
+    """The tag of a list of entity tags (`If-Match`, `If-None-Match`) that names this
+    representation, in either encoding's form; a weak tag (`W/"..."`) counts only in the weak
+    comparison."""
+    forms = (etag, etag[:-1] + GZIP_SUFFIX + '"')
     for candidate in header.split(","):
-        tag = candidate.strip().removeprefix("W/")
-        if tag in (etag, etag[:-1] + GZIP_SUFFIX + '"'):
+        tag = candidate.strip()
+        if weak:
+            tag = tag.removeprefix("W/")
+        if tag in forms:
             return tag
     return None
 
 
+def _date(header: str | None) -> datetime | None:
+    """An HTTP date header's moment; None if absent or not a date (then ignored, §13.1.3)."""
+    if header is None:
+        return None
+    try:
+        return parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+
+
+def _seconds(moment: datetime) -> datetime:
+    """`moment` to the second, as `Last-Modified` sends it."""
+    return moment.replace(microsecond=0)
+
+
 def not_modified_since(request: Request, last_modified: datetime | None) -> bool:
     """`If-Modified-Since` holds: only asked when `If-None-Match` is absent (RFC 9110 §13.2.2)."""
-    header = request.headers.get("if-modified-since")
-    if header is None or last_modified is None or "if-none-match" in request.headers:
+    if last_modified is None or "if-none-match" in request.headers:
         return False
-    try:
-        since = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return False
-    return since is not None and last_modified.replace(microsecond=0) <= since
+    since = _date(request.headers.get("if-modified-since"))
+    return since is not None and _seconds(last_modified) <= since
 
 
 class GzipETagMiddleware:

@@ -7,8 +7,9 @@ that for a document or a repeated query, routing, negotiation, header assembly a
 middleware layers cost several times what writing the answer costs; a hit here skips all of
 it and sends the very bytes (head and body) the full stack produced the first time.
 
-Only plain reads are cached: GET and HEAD without validators (`If-None-Match`,
-`If-Modified-Since`, `Range`: those go the full way, so 304 stays exact) or credentials, and
+Only plain reads are cached: GET and HEAD without preconditions (`If-None-Match`,
+`If-Modified-Since`, `If-Match`, `If-Unmodified-Since`, `Range`: those go the full way, so 304
+and 412 stay exact) or credentials, and
 only complete answers whose status is 200 or 303 and which do not say `no-store` (`/health`
 does). Errors, timeouts (503) and streamed bodies are never cached. Memory is bounded by a
 byte budget, least recently used first. A repeated SPARQL GET is replayed here too: the
@@ -25,7 +26,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 KEYED = frozenset({b"accept", b"accept-language", b"accept-encoding", b"origin", b"host"})
 #: Request headers that make a request personal or conditional: never served from the cache.
 BYPASS = frozenset(
-    {b"if-none-match", b"if-modified-since", b"range", b"if-range", b"authorization", b"cookie"}
+    {
+        b"if-none-match",
+        b"if-modified-since",
+        b"if-match",
+        b"if-unmodified-since",
+        b"range",
+        b"if-range",
+        b"authorization",
+        b"cookie",
+    }
 )
 CACHED_STATUSES = frozenset({200, 303})
 CACHED_PREFIXES = ("/doc/", "/id/", "/sparql", "/.well-known/void")
