@@ -18,7 +18,8 @@
   own folder.
 - **Refused, left unchanged**: read-only targets (no write permission bit, or none for this
   user: root could rename over a 0444 file, and must not), folders given as files, files given
-  as folders, sockets and block devices.
+  as folders, sockets and block devices, and a folder to replace that is named by no name of
+  its own (`.`, `..`, `/`: the current folder or a parent, which hold the user's other files).
 - Several outputs of one command (`fmt`, `export --all`) are all staged before the first is put
   in place, and the renames run with SIGINT and SIGTERM held back (`interrupt.deferred`): the
   batch lands whole or not at all. `written()` lists what was put in place, so an interruption
@@ -127,6 +128,11 @@ def open_output(path: Path | None) -> Iterator[BinaryIO]:
 def replacing_folder(out: Path, what: str) -> Iterator[Path]:
     """A new empty folder to fill in the block; it then replaces the folder `out` (`what` names
     it in messages: "site", "store"). On an error or interruption it is removed instead."""
+    if out.name in ("", ".."):  # pathlib keeps no "." but a lone one, whose name is ""
+        raise OutputError(
+            f"{out}: is the current folder or a parent, which the {what} would replace whole; "
+            f"give the {what} folder its own name ({what}/, ../{what})"
+        )
     target = _Target.of(out, folder=True)
     with new_folders(target.path.parent):
         try:

@@ -579,6 +579,23 @@ def test_file_names_over_255_bytes_are_one_line(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("option", ["publish --out", "load --store"])
+@pytest.mark.parametrize("folder", [".", "..", "./", "/"])
+def test_a_folder_output_named_by_no_name_of_its_own_is_refused(
+    option: str, folder: str, tmp_path: Path
+) -> None:
+    """`publish --out .` (and `..`, `/`) ended in a traceback (pathlib's "'.' has an empty
+    name") where it would otherwise have replaced the current folder and all it holds."""
+    inside = tmp_path / "here"
+    inside.mkdir()
+    (inside / "keep.txt").write_text("mine\n")
+    command, flag = option.split()
+    message = one_line(run(command, YONGSAN, flag, folder, cwd=inside), ExitCode.IO_ERROR)
+    assert message.startswith(f"learningcity: error: {folder.rstrip('/') or '/'}: is the ")
+    assert "give the" in message and "folder its own name" in message
+    assert listing(tmp_path) == {"here": "folder", "here/keep.txt": b"mine\n"}
+
+
 def test_a_name_near_the_limit_still_gets_a_temporary_file(tmp_path: Path) -> None:
     """250 bytes fit; the old temporary name (the target's name plus 14 bytes) did not."""
     name = "y" * 247 + ".nt"
