@@ -455,3 +455,15 @@ def test_streaming_refuses_an_iri_a_reader_would_take_for_a_compact_iri(turtle: 
 def test_streaming_refuses_named_graphs() -> None:
     with pytest.raises(InputError, match="default graph only"):
         streamed(load_paths(NAMED))
+
+
+@pytest.mark.parametrize(
+    "text", ["a\x01b", "del \x7f", "tab\tand\nline", "a backslash then u: \\u0041", "\x1f\u2028"]
+)
+def test_streamed_escapes_are_what_json_writes(text: str) -> None:
+    """N-Triples escapes a control character as `\\u001F` and DEL too, JSON as `\\u001f` and
+    DEL not at all: a literal holding `\\u` is written again as json writes it."""
+    quad = ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal(text))
+    node = streamed([quad]).decode().split("\n")[1]  # not splitlines: U+2028 is a line break
+    assert json.dumps(json.loads(node), ensure_ascii=False) == node
+    assert json.loads(node)["urn:x:p"] == text
