@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from learningcity.namespaces import GEN_DELIMS, iri_head, namespace_cuts, prefixes
+import pytest
+
+from learningcity.namespaces import GEN_DELIMS, iri_head, namespace_cuts, prefixes, slash_head_end
 
 
 def test_every_project_namespace_ends_with_a_gen_delim() -> None:
@@ -35,3 +37,23 @@ def test_each_namespace_an_iri_starts_with_ends_at_a_cut_of_its_head() -> None:
         "https://w3id.org/learningcity/id/city/",
     }
     assert {ns for ns in prefixes().values() if iri.startswith(ns)} <= starts
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "https://w3id.org/learningcity/id/city/kr-yongsan-gu",
+        "https://w3id.org/learningcity/ontology#LearningCity",
+        "https://example.org/a/b?x=1",
+        "https://example.org/a/b:c",
+        "https://example.org/a/",
+        "https://ko.wikipedia.org/wiki/용산구",
+        "urn:isbn:0451450523",
+        "mailto:a@b.org",
+    ],
+)
+def test_the_slash_head_of_bytes_is_iri_heads_when_that_ends_with_a_slash(iri: str) -> None:
+    head = iri_head(iri)
+    expected = len(head.encode()) if head is not None and head.endswith("/") else 0
+    assert slash_head_end(iri.encode()) == expected
+    assert slash_head_end(f"<{iri}>".encode()) == (expected and expected + 1)

@@ -96,6 +96,7 @@ def with_declared(declared: dict[str, str], base: str = DEFAULT_DATA_BASE) -> di
 GEN_DELIMS: Final = tuple(":/?#[]@")
 _HEAD = re.compile(r".*[:/?#\[\]@]", re.DOTALL)
 _NOT_SLASH_GEN_DELIM = re.compile(r"[:?#\[\]@]")
+_NOT_SLASH_GEN_DELIM_BYTE = re.compile(_NOT_SLASH_GEN_DELIM.pattern.encode())
 _AFTER_GEN_DELIM = re.compile(r"(?<=[:/?#\[\]@])")
 
 
@@ -113,6 +114,13 @@ def iri_head(iri: str) -> str | None:
         return iri[:cut]
     head = _HEAD.match(iri)
     return None if head is None else head.group()
+
+
+def slash_head_end(iri: bytes) -> int:
+    """Where `iri_head` of `iri` (UTF-8, whole or in N-Triples' `<>`) ends when it ends with a
+    slash, as most do; else 0. For writers that read IRIs as bytes and never decode most."""
+    cut = iri.rfind(b"/") + 1
+    return cut if cut and _NOT_SLASH_GEN_DELIM_BYTE.search(iri, cut) is None else 0
 
 
 def namespace_cuts(head: str) -> Iterator[int]:
