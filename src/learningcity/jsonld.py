@@ -357,7 +357,7 @@ class _NodeTexts:
         One loop with the common steps inline: at a million statements, each function call per
         statement costs about a tenth of Oxigraph's whole conversion. A line is
         `subject predicate object .`: neither a subject nor a predicate holds a space, and no
-        line holds a raw line break, so a block is cut into statements at " .\n" (which drops
+        line holds a raw line break, so a block is cut into statements at " .\\n" (which drops
         the ending too: 13% fewer instructions than cutting lines and then their endings). The
         texts of a batch of nodes are joined once, from their parts, not node by node.
         """
