@@ -40,6 +40,9 @@ BLOCK_BYTES = 1 << 20
 #: Statements serialized at once when the caller parses itself (a store).
 STATEMENTS_PER_BLOCK = 10_000
 _NAMED_GRAPHS = "--stream writes the default graph only; export without --stream"
+#: Python 3.12's warning for a fork while other threads run (a terminal's progress timer, a test
+#: runner's): the child takes none of their locks (it parses, writes to its pipe and exits).
+_THREADS_AT_FORK = r"This process \(pid=\d+\) is multi-threaded"
 
 Quads = Callable[[], Iterable[ox.Quad]]
 
@@ -58,7 +61,9 @@ def ntriples_blocks(quads: Quads, *, fork: bool) -> Iterator[Iterator[bytes]]:
     outcome_read, outcome_write = os.pipe()
     _widen(data_write)
     parent = os.getpid()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _THREADS_AT_FORK, DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which leaves by os._exit
         try:
             os.close(data_read)
