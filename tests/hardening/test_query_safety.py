@@ -74,6 +74,20 @@ SERVICE_QUERIES = {
         "<http://e/x#f>(?s) }} SERVICE <{url}> {{}} }}"
     ),
 }
+#: name -> a query ({url} is the listener) that an engine decoding `\\u` escapes before parsing,
+#: as SPARQL 1.1 section 19.2 has it, reads as SERVICE (or LOAD); Oxigraph reads none so, and
+#: on 9953fa5 the check let the last two through to it (and `--endpoint` sent all of them on).
+ESCAPED_QUERIES = {
+    "an escaped keyword": "SELECT * {{ SERV\\u0049CE <{url}> {{ ?s ?p ?o }} }}",
+    "a long escape": "SELECT * {{ \\U00000053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SERVICE SILENT": "SELECT * {{ SERV\\u0049CE SILENT <{url}> {{ }} }}",
+    "in a prefixed name": "PREFIX e: <{url}> SELECT * {{ SERV\\u0049CE e\\u003Ax {{ }} }}",
+    "an escaped update": "LO\\u0041D <{url}>",
+    "a string an escaped quote ends": (
+        'SELECT * {{ ?s ?p "v\\u0022 . SERVICE <{url}> {{ }} }} #" }}'
+    ),
+    "a comment an escaped line end ends": "SELECT * {{ ?s ?p ?o #\\u000A SERVICE <{url}> {{ }}\n}}",
+}
 #: Queries nested past any limit; Oxigraph overflows its stack (SIGSEGV) on each on c227e75.
 DEEP_QUERIES = {
     "5,000 groups": "SELECT * " + "{" * 5_000 + " ?s ?p ?o " + "}" * 5_000,
@@ -120,6 +134,24 @@ def assert_refused_in_one_line(done: subprocess.CompletedProcess[str], words: st
 def test_the_cli_refuses_every_service_without_a_request(name, listener, data) -> None:
     done = learningcity("query", SERVICE_QUERIES[name].format(url=listener.url), str(data))
     assert_refused_in_one_line(done, "query:1:" if "\n" not in SERVICE_QUERIES[name] else ":")
+    assert listener.connections == 0
+
+
+#: The words of the one line refusing an escape the engines read differently.
+ESCAPE_REFUSED = "is decoded before parsing by SPARQL 1.1 (section 19.2) but not by Oxigraph"
+
+
+@pytest.mark.parametrize("name", list(ESCAPED_QUERIES))
+def test_the_cli_refuses_every_escape_that_would_hide_service(name, listener, data) -> None:
+    """Local data, and an endpoint (the listener), which might decode escapes first: one line
+    naming the escape, nothing sent. 9953fa5 answered "expected OPTIONAL" for local data and
+    sent every one of these to the endpoint."""
+    query = ESCAPED_QUERIES[name].format(url=listener.url)
+    for where in ([str(data)], ["--endpoint", listener.url]):
+        done = learningcity("query", query, *where)
+        assert_refused_in_one_line(done, ESCAPE_REFUSED)
+    done = learningcity("query", query, str(data), "--allow-service")
+    assert_refused_in_one_line(done, ESCAPE_REFUSED)
     assert listener.connections == 0
 
 
@@ -213,6 +245,17 @@ def test_sparql_refuses_every_service_without_a_request(name, listener, served) 
         answer = sparql(served, SERVICE_QUERIES[name].format(url=listener.url), method)
         assert answer.status_code == 400, (method, answer.status_code, answer.text)
         assert answer.text.count("\n") <= 1
+    assert listener.connections == 0
+    assert_alive(served)
+
+
+@pytest.mark.parametrize("name", list(ESCAPED_QUERIES))
+def test_sparql_refuses_every_escape_that_would_hide_service(name, listener, served) -> None:
+    """The same refusal by every way of asking, the unchecked way to Oxigraph included."""
+    for method in ("GET", "POST", "direct"):
+        answer = sparql(served, ESCAPED_QUERIES[name].format(url=listener.url), method)
+        assert answer.status_code == 400, (method, answer.status_code, answer.text)
+        assert answer.text.count("\n") <= 1 and ESCAPE_REFUSED in answer.text, answer.text
     assert listener.connections == 0
     assert_alive(served)
 

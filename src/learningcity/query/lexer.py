@@ -216,9 +216,14 @@ def scan_query(
     that contains SERVICE in any case is refused. Strings, IRIs, comments, variables, language
     tags, blank node labels and local names are read whole by Oxigraph and lexed here as it
     lexes them (`lex`: one run of dots in a local name, `\\u` escapes in IRIs, less-than after a
-    value in an expression), so SERVICE inside them is harmless. Oxigraph does not decode `\\u`
-    escapes elsewhere (SPARQL 1.1 section 19.2 says a parser should), so `S\\u0045RVICE` is a
-    syntax error to it, not SERVICE (measured).
+    value in an expression), so SERVICE inside them is harmless.
+
+    SPARQL 1.1 section 19.2 has `\\u` escapes decoded before parsing, anywhere in the text;
+    Oxigraph decodes them only inside strings and IRIs, as characters of that token (measured:
+    `S\\u0045RVICE` is a syntax error to it, `"a\\u0022"` a string holding a quote). So that
+    this check, Oxigraph and any engine that decodes first (an `--endpoint`) read one query, an
+    escape outside a string or an IRI is refused, and so is one inside that decodes to a
+    character that would end or change its token under the section 19.2 reading (`_ESCAPED`).
     """
     scan = QueryScan(text, source)
     opened: list[str] = []  # the open brackets, innermost last
@@ -230,6 +235,8 @@ def scan_query(
         scan.matches.append(match)
         kind = match.lastgroup
         if kind in _SKIPPED:
+            if kind == "comment":
+                _check_escapes(text, match, source, _LINE_ENDS)
             continue
         token = match.group()
         deeper = False  # the token adds a level that stays until its bracket closes
@@ -256,11 +263,16 @@ def scan_query(
             else:
                 scan.used.setdefault(prefix, match.start())
         elif kind == "iri":
+            _check_escapes(text, match, source)
             if scan.relative is None and not based and _RELATIVE.match(token):
                 scan.relative = match.start()
+        elif kind == "string":
+            _check_escapes(text, match, source)
         elif kind == "punct":
             if token in _QUOTES:
                 raise _unterminated(text, match.start(), source)
+            if token == "\\" and _ESCAPE.match(text, match.start()):
+                raise _escape_refused(text, match.start(), source, "outside a string or an IRI")
             if bracket == "open":
                 # A `{` is one more element of the group it is in; `(`, `[`, `<<` hold flat
                 # lists (arguments, VALUES rows, collections), deeper only while open.
@@ -457,6 +469,41 @@ def _ends_value(match: re.Match[str], bracket: str | None) -> bool:
     if kind == "punct":
         return token in _VALUE_PUNCT or (token == ">" and bracket == "pair")
     return kind in _VALUE_KINDS
+
+
+#: A `\\u` or `\\U` codepoint escape (SPARQL 1.1 section 19.2).
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: Characters an escape in a string or an IRI may not stand for: decoded before parsing, as
+#: section 19.2 has it, each would end the token, start an escape or a line, where Oxigraph
+#: reads it as one character of the token (`"a\\u0022 SERVICE ... "` would be code).
+_ESCAPED = frozenset("\"'<>\\") | frozenset(map(chr, range(0x20)))
+#: In a comment, the characters that would end it: what follows would be code to such engines.
+_LINE_ENDS = frozenset("\r\n")
+_WHERE = {"string": "in a string", "iri": "in an IRI", "comment": "in a comment"}
+
+
+def _check_escapes(
+    text: str, match: re.Match[str], source: str, forbidden: frozenset[str] = _ESCAPED
+) -> None:
+    """Refuse an escape in the string, IRI or comment `match` that stands for one of the
+    `forbidden` characters, about which the two readings disagree (`scan_query`)."""
+    token = match.group()
+    if "\\u" not in token and "\\U" not in token:
+        return
+    for escape in _ESCAPE.finditer(token):
+        code = int(escape.group(1) or escape.group(2), 16)
+        if code > 0x10FFFF or chr(code) in forbidden:
+            where = _WHERE[match.lastgroup or "string"]
+            raise _escape_refused(text, match.start() + escape.start(), source, where)
+
+
+def _escape_refused(text: str, offset: int, source: str, where: str) -> InputError:
+    escape = text[offset : offset + (6 if text[offset + 1] == "u" else 10)]
+    return InputError(
+        f"{position(text, offset, source)}: {escape} {where} is decoded before parsing by "
+        "SPARQL 1.1 (section 19.2) but not by Oxigraph, so engines would read this query "
+        "differently; write the character itself (in a string: \\\", \\' or \\\\)"
+    )
 
 
 def _service_refused(text: str, match: re.Match[str], source: str) -> InputError:

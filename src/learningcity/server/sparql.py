@@ -357,7 +357,8 @@ def _unchecked(
     The check (`check_query`, a Python lexer pass) took a third of a worker's time per query
     (~55 of 177 µs of CPU for a 10-row SELECT), and most queries need none of what it finds:
     it refuses SERVICE, which cannot occur in a text without the word in any case (Oxigraph
-    matches keywords by ASCII case, and reads no escapes outside strings and IRIs); it refuses
+    matches keywords by ASCII case, and reads no escapes outside strings and IRIs), and the
+    `\\u` escapes engines read differently, which cannot occur without a `\\u`; it refuses
     nesting deeper than the parser's stack allows, which a text with fewer tokens that add a
     level than the limit cannot reach (every such token holds one of the characters or words
     counted here, in or out of strings alike); it finds the form, which the result's type tells;
@@ -382,9 +383,10 @@ def _unchecked(
 
 
 def _may_need_checks(text: str) -> bool:
-    """Whether `text` may hold SERVICE or nest too deep for the parser (`_unchecked`)."""
+    """Whether `text` may hold SERVICE, a `\\u` escape (refused by the check where engines
+    read it differently, `lexer.scan_query`) or nest too deep for the parser (`_unchecked`)."""
     upper = text.upper()
-    if "SERVICE" in upper:
+    if "SERVICE" in upper or "\\U" in upper:
         return True
     if len(text) <= MAX_QUERY_NESTING:
         return False
