@@ -1,10 +1,13 @@
 """A path holding a control character is refused before any route (learningcity.server.paths):
 Starlette's route patterns end in `$`, which also matches before a final newline, so
-`/sparql%0A?query=...` was the service description, its query ignored."""
+`/sparql%0A?query=...` was the service description, its query ignored. And every redirect's
+`Location` is a path on the served host, whatever `Host` or `X-Forwarded-Host` say."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -44,3 +47,55 @@ def test_a_control_character_in_the_path_is_400_naming_it(root: str, path: str, 
 def test_the_same_paths_without_it_are_answered(root: str) -> None:
     assert httpx.get(root + "sparql", params=ASK, headers=JSON).json()["boolean"] is True
     assert httpx.get(root + "doc/city/kr-yongsan-gu").status_code == 200
+
+
+#: Hostile headers a client or a proxy in front may send: none may name the redirect's host.
+HOSTILE = (
+    b"Host: evil.example\r\nX-Forwarded-Host: evil2.example\r\n"
+    b"X-Forwarded-Proto: https\r\nForwarded: host=evil3.example\r\n"
+)
+
+
+def raw_answer_head(root: str, method: str, target: str) -> tuple[int, dict[str, str]]:
+    """The status and headers of `method target` sent on a raw socket with `HOSTILE` headers
+    (httpx would not send a Host of another server, nor a target starting with `//`)."""
+    address = urlsplit(root)
+    body = b"query=ASK%7B%7D" if method == "POST" else b""
+    with socket.create_connection((address.hostname, address.port), timeout=10) as client:
+        client.sendall(
+            f"{method} {target} HTTP/1.1\r\n".encode()
+            + HOSTILE
+            + b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+        reply = b""
+        while b"\r\n\r\n" not in reply and (chunk := client.recv(65536)):
+            reply += chunk
+    status_line, *lines = reply.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    fields = (line.split(": ", 1) for line in lines)
+    headers = {name.lower(): value for name, value in fields}
+    return int(status_line.split()[1]), headers
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "status", "location"),
+    [
+        ("GET", "/id/city/kr-yongsan-gu", 303, "/doc/city/kr-yongsan-gu"),
+        ("GET", "/sparql/?query=ASK%7B%7D", 307, "/sparql?query=ASK%7B%7D"),
+        ("POST", "/sparql/", 307, "/sparql"),
+        ("GET", "/health/", 307, "/health"),
+        ("GET", "/static", 307, "/static/"),
+        ("GET", "/id", 307, "/id/"),
+        ("GET", "/doc", 307, "/doc/"),
+        ("GET", "//evil.example/sparql", 404, None),
+        ("GET", "//evil.example/id/", 404, None),
+    ],
+)
+def test_a_redirect_keeps_the_served_host_whatever_the_headers_say(
+    root: str, method: str, target: str, status: int, location: str | None
+) -> None:
+    """9953fa5: a path with its trailing slash added or removed (Starlette's own redirect)
+    was `307 Location: http://evil.example/sparql`, a POST sent on there with its body."""
+    answer_status, headers = raw_answer_head(root, method, target)
+    assert (answer_status, headers.get("location")) == (status, location), headers

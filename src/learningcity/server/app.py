@@ -78,7 +78,7 @@ from learningcity.server.caching import (
 )
 from learningcity.server.conneg import choose_language, choose_media_type
 from learningcity.server.fastpath import ResponseCacheMiddleware
-from learningcity.server.paths import ControlCharacterGuard
+from learningcity.server.paths import ControlCharacterGuard, redirect_slashes_in_place
 from learningcity.server.served import ServedData, served_data
 from learningcity.server.workers import Answer, Job, QueryPool
 
@@ -620,5 +620,6 @@ def create_app(
         Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    redirect_slashes_in_place(app.router)
     app.state.site = site
     return app

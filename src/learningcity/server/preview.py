@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -31,7 +31,7 @@ from learningcity.errors import InputError
 from learningcity.publish.hosting import NOT_ACCEPTABLE, RDF, SECOND_LANGUAGES, TYPES
 from learningcity.rendering.labels import LANGUAGES
 from learningcity.rendering.representations import REPRESENTATIONS
-from learningcity.server.paths import ControlCharacterGuard
+from learningcity.server.paths import ControlCharacterGuard, reference
 
 #: The media types a browser's or a client's `Accept` is matched against, in the hosts' order.
 _RDF_TYPES = tuple((r.media_type.lower(), r.extension) for r in RDF)
@@ -56,14 +56,6 @@ def site_root(site: Path) -> str:
         if line.startswith("Sitemap: ") and line.endswith("sitemap.xml"):
             return line[len("Sitemap: ") : -len("sitemap.xml")]
     raise InputError(f"{robots}: no 'Sitemap:' line; publish the site again")
-
-
-def reference(path: str) -> str:
-    """`path` (decoded, as the request gave it) as it may stand in a header: percent-encoded
-    outside the characters a URI path keeps. A `Link`, `Content-Location` or `Location` built
-    from the raw path failed for a character outside Latin-1 (`/%ea%b0%80`: HTTP 500) or a
-    control character (`/x%00`: the connection dropped)."""
-    return quote(path, safe="/.-_~!$&'()*+,;=:@")
 
 
 def accepted(accept: str | None) -> str:
