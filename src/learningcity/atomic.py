@@ -18,8 +18,10 @@
   own folder.
 - **Refused, left unchanged**: read-only targets (no write permission bit, or none for this
   user: root could rename over a 0444 file, and must not), folders given as files, files given
-  as folders, sockets and block devices, and a folder to replace that is named by no name of
-  its own (`.`, `..`, `/`: the current folder or a parent, which hold the user's other files).
+  as folders, sockets and block devices, a folder to write in that is read-only, and a folder
+  to replace that is the current folder or a parent by any name or link (`.`, `..`, `/`,
+  `link -> .`: they hold the user's other files) or holds a file the command read. What needs
+  no work to see is refused before any input is read (`refuse_unusable_output`).
 - Several outputs of one command (`fmt`, `export --all`) are all staged before the first is put
   in place, and the renames run with SIGINT and SIGTERM held back (`interrupt.deferred`): the
   batch lands whole or not at all. `written()` lists what was put in place, so an interruption
@@ -47,7 +49,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar, cast
 
 from learningcity.errors import InputError, OutputError, os_reason, output_remedy
-from learningcity.inputs import is_source
+from learningcity.inputs import is_source, source_in
 from learningcity.interrupt import deferred
 
 T = TypeVar("T")
@@ -128,12 +130,13 @@ def open_output(path: Path | None) -> Iterator[BinaryIO]:
 def replacing_folder(out: Path, what: str) -> Iterator[Path]:
     """A new empty folder to fill in the block; it then replaces the folder `out` (`what` names
     it in messages: "site", "store"). On an error or interruption it is removed instead."""
-    if out.name in ("", ".."):  # pathlib keeps no "." but a lone one, whose name is ""
+    target = refuse_unusable_output(out, folder=True, replacing=what)
+    source = source_in(Path(os.path.realpath(out)))
+    if source is not None:
         raise OutputError(
-            f"{out}: is the current folder or a parent, which the {what} would replace whole; "
-            f"give the {what} folder its own name ({what}/, ../{what})"
+            f"{out}: holds {source}, which this command reads and the {what} would replace "
+            f"whole; give the {what} folder another name"
         )
-    target = _Target.of(out, folder=True)
     with new_folders(target.path.parent):
         try:
             staging = _new_folder(target.path, ".new")
@@ -154,6 +157,49 @@ def replacing_folder(out: Path, what: str) -> Iterator[Path]:
             raise OutputError(str(failure).replace(str(staging), str(out))) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def refuse_unusable_output(given: Path, *, folder: bool, replacing: str | None = None) -> _Target:
+    """Where the output `given` goes, or one line refusing it (exit 3) for what needs no work
+    to see: a file given as a folder or the reverse, a read-only target, a folder it would be
+    written in that is read-only (checked, as for a target, by its write bits too: root could
+    write there, and must not), and for a folder `replacing` whole (a "site", a "store") one
+    that is the current folder or holds it, by any name or link (`.`, `..`, `/`, `link -> .`).
+
+    The option's type (`cli.common.OutputPath`) calls this before the command reads any input,
+    so a command does not read and validate the data to refuse its output; `replacing_folder`
+    and the writes call it again (`_Target.of`), for what changed meanwhile."""
+    if replacing is not None:
+        real = Path(os.path.realpath(given))
+        try:
+            here = [Path.cwd()]  # the kernel's own name for it: no link left in it
+        except OSError:  # a folder removed from under the process is held by no name
+            here = []
+        # pathlib keeps no "." but a lone one, whose name is ""
+        if given.name in ("", "..") or any(real == h or real in h.parents for h in here):
+            raise OutputError(
+                f"{given}: is the current folder or a parent, which the {replacing} would "
+                f"replace whole; give the {replacing} folder its own name "
+                f"({replacing}/, ../{replacing})"
+            )
+    target = _Target.of(given, folder=folder)
+    if not target.in_place:
+        _refuse_read_only_folder(given, target.path)
+    return target
+
+
+def _refuse_read_only_folder(given: Path, path: Path) -> None:
+    """Refuse an output whose temporary file or folder could not be made beside it: the
+    nearest folder above `path` that exists (the missing ones would be made in it) is
+    read-only."""
+    folder = next((parent for parent in path.parents if parent.exists()), None)
+    if folder is None:
+        return
+    if not folder.stat().st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"{given}: its folder {folder} is read-only, nothing written; make it writable "
+            "(chmod u+w) or write elsewhere"
+        )
 
 
 @contextmanager

@@ -26,6 +26,8 @@ CHUNK = 1 << 20
 #: `is_source`. The time keeps a new file that reuses a deleted one's inode from counting, in a
 #: process that lives on (a test run, a program using the library).
 _SOURCES: set[tuple[int, int, int]] = set()
+#: The same files by their real paths, for a folder output that would hold one (`source_in`).
+_SOURCE_PATHS: set[Path] = set()
 
 
 def input_limit() -> int:
@@ -58,7 +60,7 @@ def read_file(path: Path) -> bytes:
     """The bytes of the file at `path` (`read_stream`); opening errors are the caller's to
     word, as `OSError`s. The file is remembered as a source (`is_source`)."""
     with path.open("rb") as stream:
-        _remember(os.fstat(stream.fileno()))
+        _remember(os.fstat(stream.fileno()), path)
         return read_stream(stream, str(path))
 
 
@@ -66,12 +68,13 @@ def declare_source(path: Path) -> None:
     """Remember `path` as a source before it is read (a streamed export opens its output
     first): see `is_source`. A path that names no file is left to the reading to report."""
     with contextlib.suppress(OSError):
-        _remember(path.stat())
+        _remember(path.stat(), path)
 
 
-def _remember(found: os.stat_result) -> None:
+def _remember(found: os.stat_result, path: Path) -> None:
     if stat.S_ISREG(found.st_mode):
         _SOURCES.add(_identity(found))
+        _SOURCE_PATHS.add(Path(os.path.realpath(path)))
 
 
 def _identity(found: os.stat_result) -> tuple[int, int, int]:
@@ -88,3 +91,9 @@ def is_source(path: Path) -> bool:
     except OSError:
         return False
     return _identity(found) in _SOURCES
+
+
+def source_in(folder: Path) -> Path | None:
+    """A file this process has read that lies inside `folder` (a real path, links resolved),
+    if any: a folder output replaced whole (`atomic.replacing_folder`) would delete it."""
+    return next((path for path in sorted(_SOURCE_PATHS) if folder in path.parents), None)

@@ -690,3 +690,87 @@ def test_outputs_take_the_umasks_permissions_and_replaced_files_keep_theirs(
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert stat.S_IMODE(messy.stat().st_mode) == 0o640
     assert messy.read_bytes() != NOT_CANONICAL
+
+
+#: Where a link names the current folder from (inside `tmp_path/here`, the commands' folder).
+CURRENT_FOLDER_LINKS = {"the current folder": ".", "its parent": "..", "two up": "../.."}
+
+
+@pytest.mark.parametrize("option", ["publish --out", "load --store"])
+@pytest.mark.parametrize("name", list(CURRENT_FOLDER_LINKS))
+def test_a_folder_output_that_is_the_current_folder_through_a_link_is_refused(
+    option: str, name: str, tmp_path: Path
+) -> None:
+    """9953fa5: `publish --out link` (link -> .) replaced the current folder whole with the
+    site, the data and the link in it gone; now refused in one line as `--out .` is, exit 3,
+    before the data is read (DATA names no file: the output is what the line is about)."""
+    inside = tmp_path / "up" / "here"
+    inside.mkdir(parents=True)
+    (inside / "keep.txt").write_text("mine\n")
+    (inside / "link").symlink_to(CURRENT_FOLDER_LINKS[name])
+    before = listing(tmp_path)
+    command, flag = option.split()
+    for data in (YONGSAN, "missing.ttl"):
+        message = one_line(run(command, data, flag, "link", cwd=inside), ExitCode.IO_ERROR)
+        assert message.startswith("learningcity: error: link: is the current folder or a parent")
+    assert listing(tmp_path) == before
+
+
+def test_a_site_onto_the_folder_holding_its_data_is_refused(tmp_path: Path) -> None:
+    """9953fa5: `publish data/x.ttl --out data` replaced the folder holding the data with the
+    site (the data deleted), by its name or through a link; now one line naming the file."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(YONGSAN, data / "yongsan.ttl")
+    (tmp_path / "datalink").symlink_to("data")
+    before = listing(tmp_path)
+    for out in ("data", "datalink", str(data)):
+        done = run("publish", "data/yongsan.ttl", "--out", out, cwd=tmp_path)
+        message = one_line(done, ExitCode.IO_ERROR)
+        assert message.startswith(f"learningcity: error: {out}: holds ")
+        assert "yongsan.ttl, which this command reads" in message
+    assert listing(tmp_path) == before
+
+
+#: Every command with an output option, each given a bad output {out} and DATA that is not
+#: there: refused for the output (exit 3) shows it was refused before any input was read.
+BAD_OUTPUTS = [
+    ["export", "missing.ttl", "-o", "{out}/x.ttl"],
+    ["export", "missing.ttl", "--stream", "--format", "nt", "-o", "{out}/x.nt"],
+    ["export", "missing.ttl", "--all", "{out}"],
+    ["query", "ASK {{}}", "missing.ttl", "-o", "{out}/x.json"],
+    ["validate", "missing.ttl", "-o", "{out}/report.txt"],
+    ["embed", "missing.ttl", "-o", "{out}/x.jsonld"],
+    ["import", "missing.txt", "-o", "{out}/x.ttl"],
+    ["import", "missing.txt", "--out-dir", "{out}"],
+    ["publish", "missing.ttl", "--out", "{out}/site"],
+    ["load", "missing.ttl", "--store", "{out}/store"],
+]
+
+
+@pytest.mark.parametrize("arguments", BAD_OUTPUTS, ids=lambda a: " ".join(a[:1] + a[-2:-1]))
+def test_an_output_in_a_read_only_folder_is_refused_before_any_input(
+    arguments: list[str], tmp_path: Path
+) -> None:
+    """9953fa5 read (and for publish validated) the data first, then failed on the folder
+    (exit 2 here, for the missing DATA); now one line about the output, exit 3, before."""
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    read_only.chmod(0o555)  # write bits checked too: root could write here, and must not
+    try:
+        done = run(*(a.format(out="ro") for a in arguments), cwd=tmp_path)
+        message = one_line(done, ExitCode.IO_ERROR)
+        assert "ro: is read-only" in message or "folder ro is read-only" in message, message
+        assert "missing" not in message
+        assert list(read_only.iterdir()) == []
+    finally:
+        read_only.chmod(0o755)
+
+
+def test_a_read_only_file_output_is_refused_before_any_input(tmp_path: Path) -> None:
+    """A file or folder of the wrong kind is click's to refuse (exit 2); a read-only target
+    was refused only once the data had been read."""
+    (tmp_path / "ro.ttl").write_text("")
+    (tmp_path / "ro.ttl").chmod(0o444)
+    message = one_line(run("export", "missing.ttl", "-o", "ro.ttl", cwd=tmp_path), 3)
+    assert message.startswith("learningcity: error: ro.ttl: is read-only, left unchanged")

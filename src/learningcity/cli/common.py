@@ -6,11 +6,11 @@ import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from learningcity.atomic import write_output
+from learningcity.atomic import refuse_unusable_output, write_output
 from learningcity.errors import InputError
 from learningcity.formats import SYNTAX_NAMES
 from learningcity.iris import usable_iri
@@ -70,17 +70,25 @@ def open_input(
 class OutputPath(click.Path):
     """click's Path for what a command writes (`-o`, `--all`, `--out-dir`, `--out`, `load
     --store`), refusing an empty value in one line: pathlib reads '' as '.', so `-o ''` was
-    reported as '.' and `publish --out ''` went on to replace the current folder (a traceback)."""
+    reported as '.' and `publish --out ''` went on to replace the current folder (a traceback).
+    What else can be refused without the work (`atomic.refuse_unusable_output`: a read-only
+    target or folder, a folder `replacing` whole that holds the current folder) is refused
+    here too, before the command reads any input: `publish --out .` read and validated all
+    the data first."""
 
-    def __init__(self, *, folder: bool) -> None:
+    def __init__(self, *, folder: bool, replacing: str | None = None) -> None:
         super().__init__(file_okay=not folder, dir_okay=folder, path_type=Path)
         self.folder = folder
+        self.replacing = replacing
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if value in ("", b""):
             name = "a folder name" if self.folder else "a file name"
             self.fail(f"the output path is empty; give {name}", param, ctx)
-        return super().convert(value, param, ctx)
+        path = cast(Path, super().convert(value, param, ctx))  # path_type=Path
+        if ctx is None or not ctx.resilient_parsing:  # not while completing a shell word
+            refuse_unusable_output(path, folder=self.folder, replacing=self.replacing)
+        return path
 
 
 def output_option(function: F) -> F:

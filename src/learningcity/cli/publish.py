@@ -40,7 +40,7 @@ Exit codes:
 @click.option(
     "--out",
     required=True,
-    type=OutputPath(folder=True),
+    type=OutputPath(folder=True, replacing="site"),
     help="The site folder; replaced whole, only once the new site is complete.",
 )
 @base_option

@@ -24,7 +24,7 @@ from learningcity.load import names_of, resolve_sources
 @click.option(
     "--store",
     required=True,
-    type=OutputPath(folder=True),
+    type=OutputPath(folder=True, replacing="store"),
     metavar="DIR",
     help="Folder of the store to build (replaced once the new one is complete).",
 )
