@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -260,3 +261,28 @@ def catches(pid: int, number: int) -> bool:
         return False
     mask = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
     return bool(int(mask, 16) >> (number - 1) & 1)
+
+
+def raw_answer_head(
+    root: str, method: str, target: str, extra: bytes = b""
+) -> tuple[int, dict[str, str]]:
+    """The status and headers of `method target` sent to the server at `root` on a raw socket
+    with the `extra` header lines, a Host among them (httpx would send neither a Host of
+    another server nor a target starting with `//`); a POST carries a form with an ASK query."""
+    address = urlsplit(root)
+    body = b"query=ASK%7B%7D" if method == "POST" else b""
+    with socket.create_connection((address.hostname, address.port), timeout=10) as client:
+        client.sendall(
+            f"{method} {target} HTTP/1.1\r\n".encode()
+            + extra
+            + b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+        reply = b""
+        while b"\r\n\r\n" not in reply and (chunk := client.recv(65536)):
+            reply += chunk
+    status_line, *lines = reply.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    fields = (line.split(": ", 1) for line in lines)
+    headers = {name.lower(): value for name, value in fields}
+    return int(status_line.split()[1]), headers

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from learningcity.errors import ExitCode
-from processes import listening
+from processes import listening, raw_answer_head
 
 COMMAND = str(Path(sys.executable).with_name("learningcity"))
 
@@ -84,3 +84,20 @@ def test_a_port_in_use_is_one_line(network_site: Path) -> None:
     assert done.returncode == ExitCode.BAD_INPUT
     assert done.stderr.startswith(f"learningcity: error: cannot listen on 127.0.0.1:{port} ")
     assert done.stderr.count("\n") == 1, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/id/city/kr-yongsan-gu", "/doc/city/kr-yongsan-gu"),
+        ("/id/city/kr-yongsan-gu.ttl", "/doc/city/kr-yongsan-gu.ttl"),
+        ("//evil.example/id/city/kr-yongsan-gu", None),
+    ],
+)
+def test_a_redirect_keeps_the_previewed_host_whatever_the_headers_say(
+    preview, target: str, location: str | None
+) -> None:
+    """As `serve`'s (tests/server/test_paths.py): a path alone, never a URL from `Host`."""
+    hostile = b"Host: evil.example\r\nX-Forwarded-Host: evil2.example\r\n"
+    status, headers = raw_answer_head(str(preview.base_url), "GET", target, hostile)
+    assert headers.get("location") == location, (status, headers)

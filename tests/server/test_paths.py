@@ -5,14 +5,12 @@ Starlette's route patterns end in `$`, which also matches before a final newline
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from processes import serving
+from processes import raw_answer_head, serving
 from support import REPO
 
 ASK = {"query": "ASK { ?s ?p ?o }"}
@@ -56,28 +54,6 @@ HOSTILE = (
 )
 
 
-def raw_answer_head(root: str, method: str, target: str) -> tuple[int, dict[str, str]]:
-    """The status and headers of `method target` sent on a raw socket with `HOSTILE` headers
-    (httpx would not send a Host of another server, nor a target starting with `//`)."""
-    address = urlsplit(root)
-    body = b"query=ASK%7B%7D" if method == "POST" else b""
-    with socket.create_connection((address.hostname, address.port), timeout=10) as client:
-        client.sendall(
-            f"{method} {target} HTTP/1.1\r\n".encode()
-            + HOSTILE
-            + b"Content-Type: application/x-www-form-urlencoded\r\n"
-            + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
-            + body
-        )
-        reply = b""
-        while b"\r\n\r\n" not in reply and (chunk := client.recv(65536)):
-            reply += chunk
-    status_line, *lines = reply.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
-    fields = (line.split(": ", 1) for line in lines)
-    headers = {name.lower(): value for name, value in fields}
-    return int(status_line.split()[1]), headers
-
-
 @pytest.mark.parametrize(
     ("method", "target", "status", "location"),
     [
@@ -97,5 +73,5 @@ def test_a_redirect_keeps_the_served_host_whatever_the_headers_say(
 ) -> None:
     """9953fa5: a path with its trailing slash added or removed (Starlette's own redirect)
     was `307 Location: http://evil.example/sparql`, a POST sent on there with its body."""
-    answer_status, headers = raw_answer_head(root, method, target)
+    answer_status, headers = raw_answer_head(root, method, target, HOSTILE)
     assert (answer_status, headers.get("location")) == (status, location), headers
