@@ -251,11 +251,18 @@ def test_sparql_refuses_every_service_without_a_request(name, listener, served) 
 
 @pytest.mark.parametrize("name", list(ESCAPED_QUERIES))
 def test_sparql_refuses_every_escape_that_would_hide_service(name, listener, served) -> None:
-    """The same refusal by every way of asking, the unchecked way to Oxigraph included."""
+    """The same refusal by every way of asking, the unchecked way to Oxigraph included, and
+    on a kept-alive connection after a query answered whole (lent to a worker, section 1)."""
+    query = ESCAPED_QUERIES[name].format(url=listener.url)
     for method in ("GET", "POST", "direct"):
-        answer = sparql(served, ESCAPED_QUERIES[name].format(url=listener.url), method)
+        answer = sparql(served, query, method)
         assert answer.status_code == 400, (method, answer.status_code, answer.text)
         assert answer.text.count("\n") <= 1 and ESCAPE_REFUSED in answer.text, answer.text
+    with httpx.Client(base_url=served.root, timeout=30) as client:
+        headers = {"Accept": "application/sparql-results+json"}
+        for text in ("ASK { ?s ?p ?o }", query, "ASK { ?s ?p ?o }", query):
+            answer = client.get("sparql", params={"query": text}, headers=headers)
+            assert answer.status_code == (200 if text.startswith("ASK") else 400), answer.text
     assert listener.connections == 0
     assert_alive(served)
 
