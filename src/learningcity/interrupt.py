@@ -67,6 +67,22 @@ def signal_of(stop: BaseException | None) -> int:
     return stop.signum if isinstance(stop, Stopped) else signal.SIGINT
 
 
+def stop_behind(error: BaseException) -> KeyboardInterrupt | None:
+    """The interruption `error` stands for, if any: itself, or one it was raised from or while
+    handling. Python wraps what a class body's `__set_name__` raises in a RuntimeError, so a
+    signal arriving while a module is imported can come out as one (`RuntimeError: Error
+    calling __set_name__`, exit 1, where SIGTERM means 143); cleanup that fails after a signal
+    is still the signal's."""
+    seen: set[int] = set()
+    found: BaseException | None = error
+    while found is not None and id(found) not in seen:
+        if isinstance(found, KeyboardInterrupt):
+            return found
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None
+
+
 def report_stop(
     stop: BaseException | None, written: list[str], *, echoed: bool = False
 ) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +11,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import learningcity.cli as cli_package
 from learningcity import __version__
 from learningcity.cli import COMMANDS, cli
 from learningcity.errors import ExitCode
+from learningcity.interrupt import Stopped
 from support import FIXTURES
 
 LEARNINGCITY = str(Path(sys.executable).with_name("learningcity"))
@@ -162,3 +165,25 @@ def test_the_group_alone_still_shows_its_help() -> None:
     done = subprocess.run([LEARNINGCITY], capture_output=True, text=True)
     assert done.stderr.startswith("Usage: learningcity [OPTIONS] COMMAND")
     assert "Commands:" in done.stderr
+
+
+def test_a_signal_while_a_command_is_imported_is_its_interruption(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python 3.11 wraps a signal handled in a class body's `__set_name__` in a RuntimeError
+    (seen once: SIGTERM exited 1 with a traceback, not 143); the CLI reports the signal."""
+
+    def interrupted(name: str) -> None:
+        try:
+            raise Stopped(signal.SIGTERM)
+        except KeyboardInterrupt as stop:
+            raise RuntimeError(f"Error calling __set_name__ while importing {name}") from stop
+
+    monkeypatch.setattr(cli_package.importlib, "import_module", interrupted)
+    cli_package._load_command.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["info"])
+    finally:
+        cli_package._load_command.cache_clear()
+    assert isinstance(result.exception, cli_package.Interrupted)
+    assert result.exception.stop.signum == signal.SIGTERM

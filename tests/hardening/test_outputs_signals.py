@@ -278,6 +278,38 @@ def test_sigterm_while_computing_exits_143_with_outputs_untouched(
     assert listing(tmp_path) == before
 
 
+def test_sigterm_at_any_moment_of_a_short_command_is_143_and_one_line(tmp_path: Path) -> None:
+    """SIGTERM spread over a whole `export` (imports, parsing, writing, exiting): a run it
+    ended is one line and 143, never a traceback (Python wraps a signal that lands in a class
+    body's `__set_name__` while a module is imported); one that ended first wrote its output
+    (one signalled as the interpreter exits, its handlers gone, dies by the signal: a shell
+    shows 143 for both)."""
+    stopped = 0
+    for step in range(20):
+        process = subprocess.Popen(
+            [LEARNINGCITY, "export", YONGSAN, "-o", f"out{step}.nt"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+        )
+        deadline = time.monotonic() + 60
+        while not catches(process.pid, signal.SIGTERM) and process.poll() is None:
+            assert time.monotonic() < deadline, "never handled SIGTERM"
+            time.sleep(0.001)
+        time.sleep(step * 0.025)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=GRACE_S)
+        if process.returncode in (0, -signal.SIGTERM):  # done, or in the interpreter's exit
+            assert (tmp_path / f"out{step}.nt").stat().st_size > 0, (step, stderr)
+            continue
+        stopped += 1
+        assert process.returncode == ExitCode.TERMINATED, (step, stderr.decode())
+        assert stderr.decode().startswith("learningcity: terminated (SIGTERM); "), stderr
+        assert stderr.count(b"\n") == 1, stderr
+    assert stopped, "no run was still going when signalled"
+
+
 def test_fmt_interrupted_rewrites_all_or_none_and_says_which(
     small_network: Path, tmp_path: Path
 ) -> None:

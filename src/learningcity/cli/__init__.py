@@ -21,7 +21,7 @@ import click
 from learningcity import __version__
 from learningcity.atomic import remove_temporaries, unwritable_stdout, written
 from learningcity.errors import ExitCode, LearningCityError, LearningCityWarning, printable
-from learningcity.interrupt import report_stop, stop_at_once, stop_on_signals
+from learningcity.interrupt import report_stop, stop_at_once, stop_behind, stop_on_signals
 
 #: command name -> (module, function, one-line summary shown by --help without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -81,6 +81,11 @@ def _past_click() -> Iterator[None]:
         yield
     except KeyboardInterrupt as stop:
         raise Interrupted(stop) from None
+    except Exception as error:
+        behind = stop_behind(error)
+        if behind is None:
+            raise
+        raise Interrupted(behind) from None
 
 
 @functools.cache
