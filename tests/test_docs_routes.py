@@ -88,7 +88,7 @@ RESPONSE_FIELDS = frozenset(
         "Vary",
     }
 )
-REQUEST_FIELDS = frozenset({"X-Forwarded-For", "X-Requested-With"})
+REQUEST_FIELDS = frozenset({"X-Forwarded-For", "X-Forwarded-Host", "X-Requested-With"})
 ALIASES = {"CORS": "Access-Control-Allow-Origin"}
 #: In the prose, a field is recognized by a name that is no English word (`ETag`,
 #: `Last-Modified`); `Link` or `Location` count in code spans only.
