@@ -223,7 +223,11 @@ async def _load(
 
         async def worker() -> None:
             for kind in schedule:
-                response = await _send(client, kind)
+                try:
+                    response = await _send(client, kind)
+                except httpx.TransportError as error:  # named, so that a failure says which
+                    wrong.append(f"{kind.name}: {type(error).__name__} {error}")
+                    continue
                 seen[kind.name, response.status_code] += 1
                 if response.status_code not in kind.expected:
                     wrong.append(f"{kind.name}: {response.status_code} {response.text[:200]}")
