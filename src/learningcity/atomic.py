@@ -195,7 +195,7 @@ def _refuse_read_only_folder(given: Path, path: Path) -> None:
     folder = next((parent for parent in path.parents if parent.exists()), None)
     if folder is None:
         return
-    if not folder.stat().st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+    if not _writable(folder, folder.stat().st_mode, os.W_OK | os.X_OK):
         raise OutputError(
             f"{given}: its folder {folder} is read-only, nothing written; make it writable "
             "(chmod u+w) or write elsewhere"
@@ -261,6 +261,13 @@ class FolderWriter:
         return list(files)
 
 
+def _writable(path: Path, mode: int, access: int) -> bool:
+    """Whether an output may be written at `path`: a write permission bit in its `mode` and
+    `access` for this user. The bits count on their own because root passes every access check
+    and could replace a 0444 file or fill a 0555 folder, and must not."""
+    return bool(mode & 0o222) and os.access(path, access)
+
+
 def _failure(
     output: object, doing: str, error: OSError, consequence: str = "", file: str | None = None
 ) -> OutputError:
@@ -320,7 +327,7 @@ class _Target:
                 f"{self.given}: is neither a regular file, a FIFO nor a character device; "
                 "give another name"
             )
-        if not mode & 0o222 or not os.access(self.path, os.W_OK):
+        if not _writable(self.path, mode, os.W_OK):
             raise OutputError(
                 f"{self.given}: is read-only, left unchanged; make it writable (chmod u+w) "
                 "or give another name"
