@@ -62,6 +62,12 @@ def os_reason(error: OSError) -> str:
     return printable(error.strerror or str(error) or type(error).__name__)
 
 
+def unreadable(path: object, error: OSError) -> InputError:
+    """The one line for an input file that could not be read, for a reason no more particular
+    message names (a missing file, a folder, a permission are worded where they are met)."""
+    return InputError(f"{path}: cannot read ({os_reason(error)})")
+
+
 #: What to do about an output that could not be written, by the error's number.
 _REMEDIES = {
     errno.ENOSPC: "free some space on its disk or write elsewhere",

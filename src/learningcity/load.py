@@ -33,7 +33,7 @@ from xml.parsers import expat
 import pyoxigraph as ox
 
 from learningcity.compat import oxigraph_position
-from learningcity.errors import InputError, LearningCityWarning, os_reason, printable
+from learningcity.errors import InputError, LearningCityWarning, printable, unreadable
 from learningcity.formats import RdfSyntax, syntax_for_path, syntax_named
 from learningcity.inputs import declare_source, read_file, read_stream
 from learningcity.jsonld import inline_bundled_context
@@ -78,7 +78,7 @@ class Source:
         except PermissionError:
             raise InputError(f"{self.path}: permission denied; make the file readable") from None
         except OSError as error:
-            raise InputError(f"{self.path}: cannot read ({os_reason(error)})") from None
+            raise unreadable(self.path, error) from None
         if self.path.suffix.lower() == ".gz":
             try:
                 return read_stream(gzip.GzipFile(fileobj=io.BytesIO(raw)), self.display)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from learningcity.errors import InputError, os_reason
+from learningcity.errors import InputError, unreadable
 from learningcity.inputs import read_file
 from learningcity.iris import Minter
 from learningcity.namespaces import DEFAULT_DATA_BASE
@@ -72,7 +72,7 @@ def read_profile(path: Path, format: str | None = None) -> Profile:
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory; give a profile file") from None
     except OSError as error:
-        raise InputError(f"{path}: cannot read ({os_reason(error)})") from None
+        raise unreadable(path, error) from None
     except UnicodeDecodeError as error:
         raise InputError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     try:

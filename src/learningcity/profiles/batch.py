@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from learningcity.errors import InputError, os_reason
+from learningcity.errors import InputError, unreadable
 from learningcity.iris import Minter, usable_iri
 from learningcity.profiles import ImportResult
 from learningcity.profiles.graph import LICENSE, en, iri, typed
@@ -66,7 +66,7 @@ def read_sources(path: Path) -> dict[Path, Page]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
-        raise InputError(f"{path}: cannot read ({os_reason(error)})") from None
+        raise unreadable(path, error) from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     rows = csv.DictReader(text.splitlines())

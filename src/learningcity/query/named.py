@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from learningcity.errors import InputError, os_reason
+from learningcity.errors import InputError, unreadable
 from learningcity.query.lexer import (
     XSD,
     Term,
@@ -162,7 +162,7 @@ def read_named_query(path: Path) -> NamedQuery:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise InputError(f"{path}: cannot read ({os_reason(error)})") from None
+        raise unreadable(path, error) from None
     title = description = ""
     params: list[Param] = []
     for line in text.splitlines():
