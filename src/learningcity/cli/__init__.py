@@ -79,13 +79,11 @@ class LazyGroup(click.Group):
 def _past_click() -> Iterator[None]:
     try:
         yield
-    except KeyboardInterrupt as stop:
-        raise Interrupted(stop) from None
-    except Exception as error:
-        behind = stop_behind(error)
-        if behind is None:
+    except BaseException as error:  # a signal, or an error raised from or while handling one
+        stop = stop_behind(error)
+        if stop is None:
             raise
-        raise Interrupted(behind) from None
+        raise Interrupted(stop) from None
 
 
 @functools.cache
